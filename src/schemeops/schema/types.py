@@ -1,0 +1,62 @@
+"""Column types of the data contract and their engine and file representations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import pyarrow as pa
+
+
+class Kind(str, Enum):
+    """The closed set of column kinds the contract uses."""
+
+    STRING = "string"
+    DATE = "date"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    DOUBLE = "double"
+
+
+@dataclass(frozen=True)
+class DType:
+    """A column type: a kind, and for decimals a precision and scale."""
+
+    kind: Kind
+    precision: int = 0
+    scale: int = 0
+
+    @property
+    def sql(self) -> str:
+        """The DuckDB type name."""
+        return {
+            Kind.STRING: "VARCHAR",
+            Kind.DATE: "DATE",
+            Kind.INTEGER: "BIGINT",
+            Kind.DOUBLE: "DOUBLE",
+            Kind.DECIMAL: f"DECIMAL({self.precision},{self.scale})",
+        }[self.kind]
+
+    @property
+    def arrow(self) -> pa.DataType:
+        """The Arrow type used in Parquet files."""
+        return {
+            Kind.STRING: pa.string(),
+            Kind.DATE: pa.date32(),
+            Kind.INTEGER: pa.int64(),
+            Kind.DOUBLE: pa.float64(),
+            Kind.DECIMAL: pa.decimal128(self.precision, self.scale),
+        }[self.kind]
+
+    def __str__(self) -> str:
+        if self.kind is Kind.DECIMAL:
+            return f"decimal({self.precision},{self.scale})"
+        return self.kind.value
+
+
+STRING = DType(Kind.STRING)
+DATE = DType(Kind.DATE)
+INTEGER = DType(Kind.INTEGER)
+DOUBLE = DType(Kind.DOUBLE)
+MONEY = DType(Kind.DECIMAL, 18, 2)
+QUANTITY = DType(Kind.DECIMAL, 18, 3)
