@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from schemeops.cli import schema_cmd
+from schemeops.cli import load_cmd, schema_cmd
 
 app = typer.Typer(
     name="schemeops",
@@ -14,6 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("schema")(schema_cmd.schema)
+app.command("load")(load_cmd.load_command)
 
 
 @app.callback()

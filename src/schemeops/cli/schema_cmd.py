@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -11,7 +13,7 @@ from schemeops.schema.render import constraint_text, render_markdown
 
 
 def schema(
-    markdown: bool = typer.Option(False, "--markdown", help="Print docs/data.md's Markdown."),
+    markdown: Annotated[bool, typer.Option(help="Print docs/data.md's Markdown.")] = False,
 ) -> None:
     """Print the data contract: tables, columns, types, keys and references."""
     if markdown:

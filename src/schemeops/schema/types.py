@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import pyarrow as pa
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """The closed set of column kinds the contract uses."""
 
     STRING = "string"
@@ -46,6 +46,17 @@ class DType:
             Kind.INTEGER: pa.int64(),
             Kind.DOUBLE: pa.float64(),
             Kind.DECIMAL: pa.decimal128(self.precision, self.scale),
+        }[self.kind]
+
+    @property
+    def ibis(self) -> str:
+        """The Ibis type name."""
+        return {
+            Kind.STRING: "string",
+            Kind.DATE: "date",
+            Kind.INTEGER: "int64",
+            Kind.DOUBLE: "float64",
+            Kind.DECIMAL: f"decimal({self.precision},{self.scale})",
         }[self.kind]
 
     def __str__(self) -> str:

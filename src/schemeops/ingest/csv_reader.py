@@ -1,0 +1,124 @@
+"""Stage a CSV file: check bytes and header, then stream it into a staging table as text."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from schemeops.ingest.header import match_header
+from schemeops.ingest.problems import FileRejected, Problem
+from schemeops.ingest.staging import append_batch
+from schemeops.schema import Table
+
+_CHUNK = 1 << 24
+_OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _reject(path: Path, table: Table, row: int | None, code: str, reason: str, fix: str,
+            value: str | None = None, rows: int = 0) -> FileRejected:
+    return FileRejected(Problem(str(path), row, table.name, "", value, code, reason, fix), rows)
+
+
+def _check_utf8(path: Path, table: Table) -> None:
+    """Raise FileRejected at the first byte that is not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    lines = 0
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as e:
+                line = lines + chunk.count(b"\n", 0, e.start) + 1
+                bad = chunk[e.start:e.start + 4].hex(" ")
+                raise _reject(path, table, line, "not_utf8",
+                              f"bytes {bad} are not UTF-8 text",
+                              "save the file as UTF-8 (in Excel: CSV UTF-8)") from None
+            lines += chunk.count(b"\n")
+
+
+def _read_header(path: Path, table: Table) -> list[str]:
+    with path.open("r", encoding="utf-8-sig", newline="") as f:
+        first = f.readline()
+    cells = next(csv.reader(io.StringIO(first)), [])
+    if len(cells) == 1 and len(table.columns) > 1:
+        for delim, label in _OTHER_DELIMITERS.items():
+            if delim in cells[0]:
+                raise _reject(path, table, 1, "wrong_delimiter",
+                              f"the header is one field split by {label}s, not commas",
+                              "save the file comma-separated (CSV UTF-8)")
+    return cells
+
+
+def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
+    """Line numbers of the rows with `width` fields, and (line, fields, text) of the others.
+
+    Runs only on the error path, when the fast reader skipped rows, to name their lines.
+    """
+    good, bad = [], []
+    with path.open("r", encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        for fields in reader:
+            if len(fields) == width or not fields:
+                good.append(reader.line_num)
+            else:
+                bad.append((reader.line_num, len(fields), ",".join(fields)))
+    return np.asarray(good, dtype=np.int64), bad
+
+
+def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: str,
+              progress: Callable[[int], None] | None = None) -> list[Problem]:
+    """Append the CSV's rows to `stage`; return problems with single rows (wrong field count)."""
+    if path.stat().st_size == 0:
+        raise _reject(path, table, None, "empty_file", "the file is empty",
+                      f"export {table.name} again with a header row: "
+                      + ",".join(table.column_names))
+    _check_utf8(path, table)
+    header = match_header(str(path), table, _read_header(path, table))
+    skipped: list[tuple[int, str]] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        skipped.append((row.actual_columns, row.text))
+        return "skip"
+
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=header, block_size=_CHUNK),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in header},
+            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    index = 0
+    for batch in reader:
+        rows = np.arange(index, index + batch.num_rows, dtype=np.int64) + 2
+        append_batch(con, stage, table, str(path), rows, batch)
+        index += batch.num_rows
+        if progress:
+            progress(batch.num_rows)
+    if index == 0 and not skipped:
+        raise _reject(path, table, None, "no_rows", "the file has a header but no data rows",
+                      "check the export; leave the file out if there is nothing to load",
+                      rows=0)
+    if not skipped:
+        return []
+    # Rows were skipped, so staged row numbers after them are off: renumber from the file.
+    good, bad = _scan_rows(path, len(header))
+    con.register("_good_lines", pa.table({"i": np.arange(len(good)) + 2, "line": good}))
+    con.execute(f"UPDATE {stage} SET _row = g.line FROM _good_lines g "
+                "WHERE _file = ? AND _row = g.i", [str(path)])
+    con.unregister("_good_lines")
+    return [
+        Problem(str(path), line, table.name, "", text[:200], "field_count",
+                f"the row has {n} fields but the header has {len(header)}",
+                "quote values that contain commas, and give every row the header's columns")
+        for line, n, text in bad
+    ]

@@ -1,0 +1,103 @@
+"""Stage an Excel sheet: find the header row (title rows above it are skipped), read values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from zipfile import BadZipFile
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from schemeops.ingest.header import match_header, normalise
+from schemeops.ingest.problems import FileRejected, Problem
+from schemeops.ingest.staging import append_batch
+from schemeops.schema import Table
+
+_HEADER_SEARCH_ROWS = 20
+_BATCH = 50_000
+
+
+def cell_text(value: object) -> str | None:
+    """A cell as the text a CSV would carry: dates as ISO, numbers without float noise."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = format(Decimal(repr(value)).normalize(), "f")
+        return text
+    return str(value)
+
+
+def _find_header(rows: list[tuple], table: Table) -> int:
+    expected = set(table.column_names)
+    for i, row in enumerate(rows):
+        names = {normalise(v) for v in row if v is not None}
+        if len(names & expected) >= min(2, len(expected)):
+            return i
+    return 0
+
+
+def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: str,
+                progress: Callable[[int], None] | None = None) -> list[Problem]:
+    """Append the rows of the sheet named after the table (or the first sheet) to `stage`."""
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError) as e:
+        raise FileRejected(Problem(str(path), None, table.name, "", None, "not_excel",
+                                   f"not a readable .xlsx workbook ({type(e).__name__})",
+                                   "save it as Excel Workbook (.xlsx) or CSV UTF-8")) from None
+    try:
+        ws = wb[table.name] if table.name in wb.sheetnames else wb.worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        head = [row for _, row in zip(range(_HEADER_SEARCH_ROWS), it, strict=False)]
+        if not head:
+            raise FileRejected(Problem(str(path), None, table.name, "", None, "empty_file",
+                                       f"sheet `{ws.title}` is empty",
+                                       "put the header in the first row and data below it"))
+        at = _find_header(head, table)
+        raw_header = list(head[at])
+        while raw_header and raw_header[-1] is None:
+            raw_header.pop()
+        header = match_header(f"{path}[{ws.title}]", table, raw_header)
+        width = len(header)
+        first_row = at + 2  # sheet rows are 1-based; data starts below the header
+        pending = head[at + 1:]
+        index, staged = 0, 0
+        while True:
+            batch = pending
+            pending = []
+            for row in it:
+                batch.append(row)
+                if len(batch) >= _BATCH:
+                    break
+            if not batch:
+                break
+            cols = list(zip(*[(tuple(r) + (None,) * width)[:width] for r in batch], strict=True))
+            data = pa.table({n: pa.array([cell_text(v) for v in cols[i]], pa.string())
+                             for i, n in enumerate(header)})
+            rows = np.arange(index, index + len(batch), dtype=np.int64) + first_row
+            staged += append_batch(con, stage, table, str(path), rows, data)
+            index += len(batch)
+            if progress:
+                progress(len(batch))
+        if staged == 0:
+            raise FileRejected(Problem(str(path), None, table.name, "", None, "no_rows",
+                                       f"sheet `{ws.title}` has a header but no data rows",
+                                       "check the export; leave the file out if there is "
+                                       "nothing to load"))
+    finally:
+        wb.close()
+    return []

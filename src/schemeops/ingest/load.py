@@ -1,0 +1,204 @@
+"""`load`: read input files, validate every row against the contract and the warehouse, and
+write the accepted rows, atomically by default."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import ibis
+
+from schemeops.ingest.csv_reader import stage_csv
+from schemeops.ingest.excel_reader import stage_excel
+from schemeops.ingest.parquet_reader import stage_parquet
+from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
+from schemeops.ingest.sources import Source, resolve
+from schemeops.ingest.staging import create_stage
+from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
+from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables
+
+_READERS = {"csv": stage_csv, "parquet": stage_parquet, "excel": stage_excel}
+SHOW_FIRST = 20
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load did: counts per table, the problems found, and whether rows were written."""
+
+    counts: tuple[TableCounts, ...]
+    file_problems: tuple[Problem, ...]
+    first_problems: tuple[Problem, ...]
+    problem_count: int
+    loaded: bool
+    accept_valid: bool
+    rejects_path: Path | None = None
+    quarantine_paths: tuple[Path, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when every row was accepted or already present."""
+        return self.problem_count == 0
+
+
+class LoadProgress:
+    """Callbacks a front end implements to show progress; the default shows nothing."""
+
+    def start_file(self, source: Source, size: int) -> None:
+        """A file starts being read; `size` is its byte size."""
+
+    def advance(self, rows: int) -> None:
+        """`rows` more rows of the current file were read."""
+
+    def stage(self, text: str) -> None:
+        """A named step starts (e.g. validating a table)."""
+
+
+def _quote(text: str) -> str:
+    """A SQL string literal (for statements that take no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _count_rows(source: Source) -> int:
+    """Rows in a file that is rejected as a whole, where cheap to tell (else 0)."""
+    if source.fmt == "csv":
+        with source.path.open("rb") as f:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
+        return max(lines - 1, 0) if lines else 0
+    return 0
+
+
+def _stage_all(con: duckdb.DuckDBPyConnection, sources: list[Source],
+               progress: LoadProgress) -> tuple[list[Problem], dict[str, int]]:
+    problems: list[Problem] = []
+    unreadable: dict[str, int] = {}
+    for t in {s.table.name: s.table for s in sources}.values():
+        create_stage(con, t)
+    for s in sources:
+        progress.start_file(s, s.path.stat().st_size)
+        try:
+            problems += _READERS[s.fmt](con, s.path, s.table, f"stage_{s.table.name}",
+                                        progress.advance)
+        except FileRejected as e:
+            rows = e.rows or _count_rows(s)
+            problems.append(e.problem)
+            unreadable[s.table.name] = unreadable.get(s.table.name, 0) + rows
+    return problems, unreadable
+
+
+def _write_problems(ib: ibis.BaseBackend, names: list[str], extra: list[Problem],
+                    path: Path) -> tuple[int, list[Problem]]:
+    """Write every problem to `path` (CSV, sorted by file and row); return count and the first."""
+    mem = ibis.memtable({c: [getattr(p, c) for p in extra] for c in PROBLEM_COLUMNS},
+                        schema={"file": "string", "row": "int64", "table": "string",
+                                "column": "string", "value": "string", "code": "string",
+                                "reason": "string", "fix": "string"})
+    parts = [mem] + [ib.table(n) for n in names]
+    allp = ibis.union(*parts, distinct=False).order_by(["file", "row", "column", "code"])
+    count = int(allp.count().execute())
+    if count:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ib.to_csv(allp, path)
+    first = [Problem(**r) for r in allp.limit(SHOW_FIRST).to_pyarrow().to_pylist()]
+    return count, first
+
+
+def _write_quarantine(ib: ibis.BaseBackend, validators: list[TableValidator],
+                      folder: Path) -> list[Path]:
+    """One CSV per table with the rejected rows as they came, plus their reasons."""
+    out = []
+    for v in validators:
+        problems = ib.table(v.problems_name)
+        if int(problems.count().execute()) == 0:
+            continue
+        reasons = problems.group_by(["file", "row"]).aggregate(
+            _reasons=problems.reason.group_concat("; "))
+        stage = ib.table(v.stage)
+        rows = stage.join(reasons, [stage._file == reasons.file, stage._row == reasons.row])
+        rows = rows.select(*v.t.column_names, _file=rows._file, _row=rows._row,
+                           _reasons=rows._reasons).order_by(["_file", "_row"])
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{v.t.name}.csv"
+        ib.to_csv(rows, path)
+        out.append(path)
+    return out
+
+
+def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
+            validators: list[TableValidator], counts: list[TableCounts], files: dict[str, str],
+            now: dt.datetime) -> None:
+    wh_loads = ib.table(LOADS_TABLE, database=WAREHOUSE)
+    load_id = int(wh_loads.count().execute()) + 1
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for v in validators:
+            ib.insert(v.t.name, v.accepted_table(), database=WAREHOUSE)
+        log = ibis.memtable([
+            {"load_id": load_id, "loaded_at": now, "table": c.table, "files": files[c.table],
+             "read": c.read, "accepted": c.accepted, "rejected": c.rejected,
+             "already_present": c.already_present, "conflicts": c.conflicts} for c in counts
+        ])
+        ib.insert(LOADS_TABLE, log, database=WAREHOUSE)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
+         rejects: Path | None = None, quarantine: Path | None = None,
+         progress: LoadProgress | None = None,
+         clock: Callable[[], dt.datetime] = dt.datetime.now) -> LoadReport:
+    """Load `paths` into `warehouse`: nothing when any row is bad, unless `accept_valid`."""
+    progress = progress or LoadProgress()
+    rejects = rejects or warehouse.with_name(warehouse.stem + ".rejects.csv")
+    quarantine = quarantine or warehouse.with_name(warehouse.stem + ".quarantine")
+    sources, file_problems = resolve(paths)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".schemeops-stage-", dir=warehouse.parent) as tmp:
+        con = duckdb.connect(os.path.join(tmp, "stage.duckdb"))
+        limit = os.environ.get("SCHEMEOPS_MEMORY_LIMIT", "2GB")
+        con.execute(f"SET memory_limit = {_quote(limit)}")
+        con.execute(f"SET temp_directory = {_quote(os.path.join(tmp, 'spill'))}")
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(f"ATTACH {_quote(str(warehouse))} AS wh")
+        ib = ibis.duckdb.from_connection(con)
+        ensure_tables(ib, database=WAREHOUSE)
+        try:
+            row_problems, unreadable = _stage_all(con, sources, progress)
+            validators, counts, accepted = [], [], {}
+            for t in dict.fromkeys(s.table for s in sources):
+                progress.stage(f"validating {t.name}")
+                v = TableValidator(ib, t)
+                c = v.run(accepted)
+                skipped = sum(1 for p in row_problems if p.table == t.name and p.row)
+                extra = unreadable.get(t.name, 0) + skipped
+                counts.append(TableCounts(t.name, c.read + extra, c.accepted,
+                                          c.rejected + extra, c.already_present, c.conflicts))
+                accepted[t.name] = v.accepted_table()
+                validators.append(v)
+            file_problems += row_problems
+            progress.stage("writing the report")
+            n, first = _write_problems(ib, [v.problems_name for v in validators],
+                                       file_problems, rejects)
+            loaded = False
+            qpaths: list[Path] = []
+            if n == 0 or accept_valid:
+                progress.stage("writing to the warehouse")
+                files = {t.name: ";".join(str(s.path) for s in sources if s.table is t)
+                         for t in (v.t for v in validators)}
+                _commit(ib, con, validators, counts, files, clock())
+                loaded = True
+                if n and accept_valid:
+                    qpaths = _write_quarantine(ib, validators, quarantine)
+            return LoadReport(
+                counts=tuple(counts), file_problems=tuple(file_problems),
+                first_problems=tuple(first), problem_count=n, loaded=loaded,
+                accept_valid=accept_valid, rejects_path=rejects if n else None,
+                quarantine_paths=tuple(qpaths))
+        finally:
+            con.close()

@@ -1,0 +1,184 @@
+"""Row-level rules as Ibis expressions: parse each text column to its contract type, and the
+checks that reject a row (missing, malformed, too many decimals, not allowed, wrong sign…)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from schemeops.schema import Column, Kind, Table
+
+# A number, optionally with thousands separators (1,234,567.50 or Indian 12,34,567.50).
+_NUMBER = r"^[+-]?(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?$"
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_INTEGER = r"^[+-]?\d{1,18}$"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A reason to reject a row: the column it is about, a code, when it fails, reason and fix."""
+
+    column: str
+    code: str
+    failed: ir.BooleanValue
+    reason: str
+    fix: str
+
+
+def clean(raw: ir.StringValue) -> ir.StringValue:
+    """Trimmed text, NULL when empty."""
+    return raw.strip().nullif("")
+
+
+def _scale_pattern(scale: int) -> str:
+    return rf"^[+-]?\d+(\.\d{{0,{scale}}}0*)?$" if scale else r"^[+-]?\d+(\.0*)?$"
+
+
+def parse_column(raw: ir.StringValue, col: Column) -> tuple[ir.Value, list[Check]]:
+    """The typed value of a text column, and the checks that reject a bad value."""
+    text = clean(raw)
+    present = text.notnull()
+    checks = []
+    if col.required:
+        checks.append(Check(col.name, "missing", text.isnull(), f"`{col.name}` is required",
+                            f"fill in `{col.name}`"))
+    kind = col.dtype.kind
+    if kind is Kind.STRING:
+        if col.choices:
+            value = text.lower()
+            allowed = ", ".join(col.choices)
+            checks.append(Check(col.name, "not_allowed", present & ~value.isin(col.choices),
+                                f"`{col.name}` must be one of {allowed}",
+                                f"use one of: {allowed}"))
+            return value, checks
+        return text, checks
+    if kind is Kind.DATE:
+        value = text.try_cast("date")
+        ok = text.re_search(_ISO_DATE) & value.notnull()
+        checks.append(Check(col.name, "bad_date", present & ~ok.fill_null(False),
+                            f"`{col.name}` is not a valid date",
+                            "write dates as YYYY-MM-DD, e.g. 2026-10-31"))
+        return value, checks
+    if kind is Kind.INTEGER:
+        digits = text.replace(",", "")
+        value = digits.try_cast("int64")
+        ok = text.re_search(_NUMBER) & digits.re_search(_INTEGER) & value.notnull()
+        checks.append(Check(col.name, "bad_integer", present & ~ok.fill_null(False),
+                            f"`{col.name}` is not a whole number", "write a whole number, e.g. 3"))
+        return value, checks
+    if kind is Kind.DOUBLE:
+        value = text.try_cast("float64")
+        checks.append(Check(col.name, "bad_number", present & value.isnull(),
+                            f"`{col.name}` is not a number", "write a number, e.g. 12.9716"))
+        return value, checks
+    # Kind.DECIMAL
+    digits = text.replace(",", "")
+    shape = text.re_search(_NUMBER).fill_null(False)
+    scale_ok = digits.re_search(_scale_pattern(col.dtype.scale)).fill_null(False)
+    value = digits.try_cast(f"decimal({col.dtype.precision},{col.dtype.scale})")
+    checks += [
+        Check(col.name, "bad_number", present & ~shape, f"`{col.name}` is not a number",
+              "write a plain number with . for decimals, e.g. 1234.50 (no currency sign)"),
+        Check(col.name, "too_many_decimals", present & shape & ~scale_ok,
+              f"`{col.name}` has more than {col.dtype.scale} decimal places",
+              f"round to {col.dtype.scale} decimal places at the source"),
+        Check(col.name, "out_of_range", present & shape & scale_ok & value.isnull(),
+              f"`{col.name}` is too large", "check the value; it exceeds 16 digits"),
+    ]
+    return value, checks
+
+
+# Rules across columns of one row, on typed values: (table, column, code, failed, reason, fix).
+_Typed = Callable[[str], ir.Value]
+
+
+def _sales_rules(v: _Typed) -> list[Check]:
+    inv, ret = v("doc_type") == "invoice", v("doc_type") == "return"
+    return [
+        Check("quantity", "sign", inv & (v("quantity") <= 0),
+              "an invoice line needs a positive quantity",
+              "use doc_type=return for returned goods, or fix the sign"),
+        Check("net_amount", "sign", inv & (v("net_amount") < 0),
+              "an invoice line cannot have a negative net_amount",
+              "use doc_type=return for returned goods, or fix the sign"),
+        Check("quantity", "sign", ret & (v("quantity") >= 0),
+              "a return line needs a negative quantity", "write returned units as negative"),
+        Check("net_amount", "sign", ret & (v("net_amount") > 0),
+              "a return line cannot have a positive net_amount",
+              "write returned value as negative"),
+        Check("ref_invoice_id", "missing", ret & v("ref_invoice_id").isnull(),
+              "a return must name the invoice it returns in `ref_invoice_id`",
+              "fill in the original invoice_id"),
+    ]
+
+
+def _primary_rules(v: _Typed) -> list[Check]:
+    return [
+        Check("quantity", "sign", v("quantity") <= 0, "a primary invoice line needs a "
+              "positive quantity", "fix the sign; primary returns are not part of contract v1"),
+        Check("net_amount", "sign", v("net_amount") < 0, "net_amount cannot be negative",
+              "fix the sign"),
+        Check("due_date", "before_invoice", v("due_date") < v("invoice_date"),
+              "due_date is before invoice_date", "check the dates"),
+    ]
+
+
+def _payment_rules(v: _Typed) -> list[Check]:
+    return [Check("amount", "sign", v("amount") <= 0, "a payment amount must be positive",
+                  "record refunds outside payments")]
+
+
+def _outlet_rules(v: _Typed) -> list[Check]:
+    return [
+        Check("latitude", "out_of_range", v("latitude").abs() > 90,
+              "latitude must be between -90 and 90", "check the coordinates"),
+        Check("longitude", "out_of_range", v("longitude").abs() > 180,
+              "longitude must be between -180 and 180", "check the coordinates"),
+    ]
+
+
+def _participant_rules(v: _Typed) -> list[Check]:
+    return [
+        Check("parent_id", "self_parent", v("parent_id") == v("participant_id"),
+              "a participant cannot be its own parent", "leave parent_id empty at the top"),
+        Check("left_on", "before_joined", v("left_on") < v("joined_on"),
+              "left_on is before joined_on", "check the dates"),
+    ]
+
+
+def _product_rules(v: _Typed) -> list[Check]:
+    return [
+        Check("unit_price", "sign", v("unit_price") < 0, "unit_price cannot be negative",
+              "fix the sign"),
+        Check("unit_cost", "sign", v("unit_cost") < 0, "unit_cost cannot be negative",
+              "fix the sign"),
+    ]
+
+
+_ROW_RULES: dict[str, Callable[[_Typed], list[Check]]] = {
+    "sales": _sales_rules,
+    "primary_sales": _primary_rules,
+    "payments": _payment_rules,
+    "outlets": _outlet_rules,
+    "participants": _participant_rules,
+    "products": _product_rules,
+}
+
+
+def row_rules(table: Table, typed: Callable[[str], ir.Value]) -> list[Check]:
+    """Cross-column rules of `table`, written on its typed values (NULL-safe: NULL never fails)."""
+    rules = _ROW_RULES.get(table.name)
+    if rules is None:
+        return []
+    return [
+        Check(c.column, c.code, c.failed.fill_null(False), c.reason, c.fix)
+        for c in rules(typed)
+    ]
+
+
+def literal(text: str) -> ir.StringValue:
+    """A string literal expression."""
+    return ibis.literal(text, type="string")

@@ -1,0 +1,205 @@
+"""Validate one table's staged rows: types and row rules, keys, references, and what the
+warehouse already holds. Everything runs as Ibis expressions on the staging connection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+from ibis import _
+
+from schemeops.ingest.rules import Check, literal, parse_column, row_rules
+from schemeops.schema import SELLING_ROLES, Table
+
+Backend = ibis.BaseBackend
+WAREHOUSE = ("wh", "main")
+
+_PROBLEM_SCHEMA = {
+    "file": "string", "row": "int64", "table": "string", "column": "string",
+    "value": "string", "code": "string", "reason": "string", "fix": "string",
+}
+
+
+@dataclass(frozen=True)
+class TableCounts:
+    """A table's rows by outcome: read = accepted + rejected + present + conflicts."""
+
+    table: str
+    read: int
+    accepted: int
+    rejected: int
+    already_present: int
+    conflicts: int
+
+
+def _allowed(column: str, target: ir.Table) -> ir.BooleanValue:
+    """Whether a referenced row may be referenced from `column` (e.g. a return names an invoice)."""
+    if column == "ref_invoice_id":
+        return target.doc_type == "invoice"
+    if column == "distributor_id":
+        return target.role.isin(SELLING_ROLES)
+    return ibis.literal(True)
+
+
+def _problem_rows(typed: ir.Table, t: Table, check_cols: list[tuple[str, Check]]) -> ir.Table:
+    bad = typed.filter(ibis.or_(*[typed[name] for name, _c in check_cols]))
+    parts = [
+        bad.filter(bad[name]).select(
+            file=bad._file, row=bad._row, table=literal(t.name), column=literal(c.column),
+            value=bad[f"raw__{c.column}"], code=literal(c.code), reason=literal(c.reason),
+            fix=literal(c.fix))
+        for name, c in check_cols
+    ]
+    return ibis.union(*parts)
+
+
+def _key_text(rel: ir.Table, key: tuple[str, ...]) -> ir.StringValue:
+    parts = [rel[k].cast("string") for k in key]
+    return parts[0] if len(parts) == 1 else ibis.literal("|").join(parts)
+
+
+class TableValidator:
+    """Validates the staged rows of one table against the contract and the warehouse."""
+
+    def __init__(self, ib: Backend, t: Table) -> None:
+        self.ib, self.t = ib, t
+        self.stage = f"stage_{t.name}"
+        self.typed_name = f"typed_{t.name}"
+        self.problems_name = f"problems_{t.name}"
+        self.accepted_name = f"accepted_{t.name}"
+
+    def warehouse(self, name: str | None = None) -> ir.Table:
+        """The warehouse table `name` (default: this one)."""
+        return self.ib.table(name or self.t.name, database=WAREHOUSE)
+
+    def _typed(self) -> tuple[ir.Table, list[tuple[str, Check]]]:
+        s = self.ib.table(self.stage)
+        values, checks = {}, []
+        for col in self.t.columns:
+            value, col_checks = parse_column(s[col.name], col)
+            values[col.name] = value
+            checks += col_checks
+        checks += row_rules(self.t, values.__getitem__)
+        flags = {f"k{i}": c.failed for i, c in enumerate(checks)}
+        raws = {f"raw__{n}": s[n] for n in self.t.column_names}
+        expr = s.select(_file=s._file, _row=s._row, **raws, **values, **flags)
+        typed = self.ib.create_table(self.typed_name, expr, overwrite=True)
+        return typed, [(f"k{i}", c) for i, c in enumerate(checks)]
+
+    def _duplicates(self, typed: ir.Table) -> ir.Table:
+        key = list(self.t.key)
+        keyed = typed.filter(*[typed[k].notnull() for k in key])
+        groups = keyed.group_by(key).aggregate(n=_.count(), first=_._row.min())
+        dup = keyed.join(groups.filter(groups.n > 1), key)
+        return dup.select(
+            file=dup._file, row=dup._row, table=literal(self.t.name),
+            column=literal(",".join(key)), value=_key_text(dup, self.t.key),
+            code=literal("duplicate_key"),
+            reason=literal("the key appears ") + dup.n.cast("string")
+            + literal(" times in this load (first at row ") + dup.first.cast("string")
+            + literal(")"),
+            fix=literal("keep exactly one row per key"))
+
+    def _references(self, ok: ir.Table, accepted: dict[str, ir.Table]) -> list[ir.Table]:
+        parts = []
+        for col in self.t.columns:
+            ref = col.references
+            if ref is None:
+                continue
+            here = ok if ref.table == self.t.name else accepted.get(ref.table)
+            sources = [self.warehouse(ref.table)] + ([here] if here is not None else [])
+            known = ibis.union(*[
+                src.select(_ref=src[ref.column], _ok=_allowed(col.name, src)) for src in sources
+            ], distinct=False)
+            rows = ok.filter(ok[col.name].notnull())
+            k1, k2, k3 = known.view(), known.view(), known.view()
+            unknown = rows.anti_join(k1, rows[col.name] == k1._ref)
+            fine = k3.filter(k3._ok)
+            wrong = rows.semi_join(k2, rows[col.name] == k2._ref).anti_join(
+                fine, rows[col.name] == fine._ref)
+            what = "an invoice (doc_type=invoice)" if col.name == "ref_invoice_id" else (
+                "a distributor, dealer or sub_distributor")
+            for rel, code, reason, fix in (
+                (unknown, "unknown_reference",
+                 f"`{col.name}` is not a known {ref.table}.{ref.column}",
+                 f"load the {ref.table} row first, or correct the id"),
+                (wrong, "wrong_reference", f"`{col.name}` must refer to {what}",
+                 "correct the id"),
+            ):
+                if rel is wrong and col.name not in ("ref_invoice_id", "distributor_id"):
+                    continue
+                parts.append(rel.select(
+                    file=rel._file, row=rel._row, table=literal(self.t.name),
+                    column=literal(col.name), value=rel[f"raw__{col.name}"],
+                    code=literal(code), reason=literal(reason), fix=literal(fix)))
+        return parts
+
+    def _compare(self, ok: ir.Table) -> tuple[ir.Table, ir.Table, ir.Table]:
+        """Split rows into new, already present (identical) and conflicting with the warehouse."""
+        wh = self.warehouse()
+        key = list(self.t.key)
+        others = [c for c in self.t.column_names if c not in key]
+        wh = wh.select(_present=ibis.literal(True), **{k: wh[k] for k in key},
+                       **{f"wh__{c}": wh[c] for c in others})
+        joined = ok.left_join(wh, key).select(
+            ok, _present=_._present, **{f"wh__{c}": _[f"wh__{c}"] for c in others})
+        same = ibis.and_(*[joined[c].identical_to(joined[f"wh__{c}"]) for c in others])
+        present = joined._present.notnull()
+        new = joined.filter(~present)
+        already = joined.filter(present & same)
+        clash = joined.filter(present & ~same)
+        differing = ibis.literal(", ").join([
+            ibis.ifelse(clash[c].identical_to(clash[f"wh__{c}"]), ibis.null("string"),
+                        literal(c)) for c in others])
+        conflicts = clash.select(
+            file=clash._file, row=clash._row, table=literal(self.t.name),
+            column=literal(",".join(key)), value=_key_text(clash, self.t.key),
+            code=literal("conflict"),
+            reason=literal("this key is already in the warehouse with other values in: ")
+            + differing,
+            fix=literal("a loaded row is never overwritten; correct it with a new document "
+                        "(e.g. a return) or fix the source"))
+        return new, already, conflicts
+
+    def run(self, accepted: dict[str, ir.Table]) -> TableCounts:
+        """Validate; leave `problems_<t>` and `accepted_<t>` tables behind; return the counts."""
+        typed, checks = self._typed()
+        row_problems = _problem_rows(typed, self.t, checks)
+        bad_flag = ibis.or_(*[typed[n] for n, _c in checks])
+        clean_rows = typed.filter(~bad_flag)
+        dups = self._duplicates(typed)
+        first = self.ib.create_table(
+            self.problems_name, ibis.union(row_problems, dups, distinct=False).cast(
+                _PROBLEM_SCHEMA), overwrite=True)
+        ok = clean_rows.anti_join(first, [clean_rows._file == first.file,
+                                          clean_rows._row == first.row])
+        refs = self._references(ok, accepted)
+        if refs:
+            self.ib.insert(self.problems_name, ibis.union(*refs, distinct=False).cast(
+                _PROBLEM_SCHEMA))
+        problems = self.ib.table(self.problems_name)
+        ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
+                                             clean_rows._row == problems.row])
+        new, already, conflicts = self._compare(ok)
+        n_conflicts = int(conflicts.count().execute())
+        if n_conflicts:
+            self.ib.insert(self.problems_name, conflicts.cast(_PROBLEM_SCHEMA))
+        self.ib.create_table(self.accepted_name, new.select(*self.t.column_names),
+                             overwrite=True)
+        read = int(self.ib.table(self.stage).count().execute())
+        rejected = int(problems.filter(problems.code != "conflict")
+                       .select("file", "row").distinct().count().execute())
+        counts = TableCounts(
+            table=self.t.name, read=read,
+            accepted=int(self.ib.table(self.accepted_name).count().execute()),
+            rejected=rejected, already_present=int(already.count().execute()),
+            conflicts=n_conflicts)
+        total = counts.accepted + counts.rejected + counts.already_present + counts.conflicts
+        if total != counts.read:
+            raise AssertionError(f"{self.t.name}: counts do not reconcile: {counts}")
+        return counts
+
+    def accepted_table(self) -> ir.Table:
+        """This load's accepted rows, typed as the contract says."""
+        return self.ib.table(self.accepted_name)
