@@ -16,7 +16,7 @@ from schemeops.ingest.sources import Source
 DEFAULT_WAREHOUSE = Path("schemeops.duckdb")
 
 
-class _RichProgress(LoadProgress):
+class RichLoadProgress(LoadProgress):
     """Shows a bar per file (rows read) and the current step."""
 
     def __init__(self, progress: Progress) -> None:
@@ -77,7 +77,7 @@ def load_command(
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as p:
         report = load(paths, warehouse=warehouse, accept_valid=accept_valid, rejects=rejects,
-                      quarantine=quarantine, progress=_RichProgress(p))
+                      quarantine=quarantine, progress=RichLoadProgress(p))
     print_report(Console(), report)
     if not report.ok:
         raise typer.Exit(1)

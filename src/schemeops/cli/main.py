@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from schemeops.cli import load_cmd, schema_cmd
+from schemeops.cli import demo_cmd, generate_cmd, load_cmd, schema_cmd
+from schemeops.cli.bench_cmd import bench_app
 
 app = typer.Typer(
     name="schemeops",
@@ -14,7 +15,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("schema")(schema_cmd.schema)
+app.command("generate")(generate_cmd.generate_command)
 app.command("load")(load_cmd.load_command)
+app.command("demo")(demo_cmd.demo_command)
+app.add_typer(bench_app, name="bench")
 
 
 @app.callback()

@@ -40,12 +40,13 @@ class DType:
     @property
     def arrow(self) -> pa.DataType:
         """The Arrow type used in Parquet files."""
+        if self.kind is Kind.DECIMAL:
+            return pa.decimal128(self.precision, self.scale)
         return {
             Kind.STRING: pa.string(),
             Kind.DATE: pa.date32(),
             Kind.INTEGER: pa.int64(),
             Kind.DOUBLE: pa.float64(),
-            Kind.DECIMAL: pa.decimal128(self.precision, self.scale),
         }[self.kind]
 
     @property

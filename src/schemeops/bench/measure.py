@@ -1,0 +1,45 @@
+"""Run a command as a child process and measure its wall time and peak resident memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Wall time and peak RSS of one child process."""
+
+    label: str
+    seconds: float
+    peak_bytes: int
+
+    @property
+    def peak_gib(self) -> float:
+        """Peak RSS in GiB."""
+        return self.peak_bytes / 2**30
+
+
+def measure(label: str, argv: list[str]) -> Measurement:
+    """Run `argv` to completion; raise CalledProcessError if it fails."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, argv)
+    return Measurement(label, seconds, usage.ru_maxrss * 1024)
+
+
+def schemeops_argv(*args: str) -> list[str]:
+    """argv that runs `schemeops ARGS` with this interpreter."""
+    return [sys.executable, "-m", "schemeops", *args]
+
+
+def python_argv(module: str, *args: str) -> list[str]:
+    """argv that runs `python -m MODULE ARGS` with this interpreter."""
+    return [sys.executable, "-m", module, *args]
