@@ -132,7 +132,7 @@ def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
             validators: list[TableValidator], counts: list[TableCounts], files: dict[str, str],
             now: dt.datetime) -> None:
     wh_loads = ib.table(LOADS_TABLE, database=WAREHOUSE)
-    load_id = int(wh_loads.count().execute()) + 1
+    load_id = int(wh_loads.load_id.max().fill_null(0).execute()) + 1
     con.execute("BEGIN TRANSACTION")
     try:
         for v in validators:
