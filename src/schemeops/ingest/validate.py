@@ -43,7 +43,7 @@ def _allowed(column: str, target: ir.Table) -> ir.BooleanValue:
 
 
 def _problem_rows(typed: ir.Table, t: Table, check_cols: list[tuple[str, Check]]) -> ir.Table:
-    bad = typed.filter(ibis.or_(*[typed[name] for name, _c in check_cols]))
+    bad = typed.filter(typed._bad)
     parts = [
         bad.filter(bad[name]).select(
             file=bad._file, row=bad._row, table=literal(t.name), column=literal(c.column),
@@ -83,7 +83,8 @@ class TableValidator:
         checks += row_rules(self.t, values.__getitem__)
         flags = {f"k{i}": c.failed for i, c in enumerate(checks)}
         raws = {f"raw__{n}": s[n] for n in self.t.column_names}
-        expr = s.select(_file=s._file, _row=s._row, **raws, **values, **flags)
+        expr = s.select(_file=s._file, _row=s._row, **raws, **values, **flags,
+                        _bad=ibis.or_(*flags.values()))
         typed = self.ib.create_table(self.typed_name, expr, overwrite=True)
         return typed, [(f"k{i}", c) for i, c in enumerate(checks)]
 
@@ -135,43 +136,42 @@ class TableValidator:
                     code=literal(code), reason=literal(reason), fix=literal(fix)))
         return parts
 
-    def _compare(self, ok: ir.Table) -> tuple[ir.Table, ir.Table, ir.Table]:
-        """Split rows into new, already present (identical) and conflicting with the warehouse."""
+    def _status(self, ok: ir.Table) -> ir.Table:
+        """Mark each valid row new, already present (identical) or in conflict."""
         wh = self.warehouse()
         key = list(self.t.key)
         others = [c for c in self.t.column_names if c not in key]
+        if int(wh.count().execute()) == 0:
+            return ok.mutate(_status=literal("new"), _differing=ibis.null("string"))
         wh = wh.select(_present=ibis.literal(True), **{k: wh[k] for k in key},
                        **{f"wh__{c}": wh[c] for c in others})
-        joined = ok.left_join(wh, key).select(
-            ok, _present=_._present, **{f"wh__{c}": _[f"wh__{c}"] for c in others})
-        same = ibis.and_(*[joined[c].identical_to(joined[f"wh__{c}"]) for c in others])
-        present = joined._present.notnull()
-        new = joined.filter(~present)
-        already = joined.filter(present & same)
-        clash = joined.filter(present & ~same)
+        joined = ok.left_join(wh, key)
+        differs = {c: ~joined[c].identical_to(joined[f"wh__{c}"]) for c in others}
+        status = ibis.cases((joined._present.isnull(), "new"),
+                            (ibis.or_(*differs.values()), "conflict"), else_="present")
         differing = ibis.literal(", ").join([
-            ibis.ifelse(clash[c].identical_to(clash[f"wh__{c}"]), ibis.null("string"),
-                        literal(c)) for c in others])
-        conflicts = clash.select(
+            ibis.ifelse(d, literal(c), ibis.null("string")) for c, d in differs.items()])
+        return joined.select(ok, _status=status, _differing=differing)
+
+    def _conflicts(self, status: ir.Table) -> ir.Table:
+        clash = status.filter(status._status == "conflict")
+        return clash.select(
             file=clash._file, row=clash._row, table=literal(self.t.name),
-            column=literal(",".join(key)), value=_key_text(clash, self.t.key),
+            column=literal(",".join(self.t.key)), value=_key_text(clash, self.t.key),
             code=literal("conflict"),
             reason=literal("this key is already in the warehouse with other values in: ")
-            + differing,
+            + clash._differing,
             fix=literal("a loaded row is never overwritten; correct it with a new document "
                         "(e.g. a return) or fix the source"))
-        return new, already, conflicts
 
     def run(self, accepted: dict[str, ir.Table]) -> TableCounts:
         """Validate; leave `problems_<t>` and `accepted_<t>` tables behind; return the counts."""
         typed, checks = self._typed()
-        row_problems = _problem_rows(typed, self.t, checks)
-        bad_flag = ibis.or_(*[typed[n] for n, _c in checks])
-        clean_rows = typed.filter(~bad_flag)
-        dups = self._duplicates(typed)
+        clean_rows = typed.filter(~typed._bad)
         first = self.ib.create_table(
-            self.problems_name, ibis.union(row_problems, dups, distinct=False).cast(
-                _PROBLEM_SCHEMA), overwrite=True)
+            self.problems_name,
+            ibis.union(_problem_rows(typed, self.t, checks), self._duplicates(typed),
+                       distinct=False).cast(_PROBLEM_SCHEMA), overwrite=True)
         ok = clean_rows.anti_join(first, [clean_rows._file == first.file,
                                           clean_rows._row == first.row])
         refs = self._references(ok, accepted)
@@ -181,20 +181,20 @@ class TableValidator:
         problems = self.ib.table(self.problems_name)
         ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
                                              clean_rows._row == problems.row])
-        new, already, conflicts = self._compare(ok)
-        n_conflicts = int(conflicts.count().execute())
-        if n_conflicts:
-            self.ib.insert(self.problems_name, conflicts.cast(_PROBLEM_SCHEMA))
-        self.ib.create_table(self.accepted_name, new.select(*self.t.column_names),
-                             overwrite=True)
+        status = self.ib.create_table(f"status_{self.t.name}", self._status(ok), overwrite=True)
+        self.ib.insert(self.problems_name, self._conflicts(status).cast(_PROBLEM_SCHEMA))
+        self.ib.create_table(
+            self.accepted_name,
+            status.filter(status._status == "new").select(*self.t.column_names), overwrite=True)
+        rows = status.group_by("_status").aggregate(n=status.count()).to_pyarrow().to_pylist()
+        by_status = {r["_status"]: r["n"] for r in rows}
         read = int(self.ib.table(self.stage).count().execute())
         rejected = int(problems.filter(problems.code != "conflict")
                        .select("file", "row").distinct().count().execute())
         counts = TableCounts(
-            table=self.t.name, read=read,
-            accepted=int(self.ib.table(self.accepted_name).count().execute()),
-            rejected=rejected, already_present=int(already.count().execute()),
-            conflicts=n_conflicts)
+            table=self.t.name, read=read, accepted=by_status.get("new", 0),
+            rejected=rejected, already_present=by_status.get("present", 0),
+            conflicts=by_status.get("conflict", 0))
         total = counts.accepted + counts.rejected + counts.already_present + counts.conflicts
         if total != counts.read:
             raise AssertionError(f"{self.t.name}: counts do not reconcile: {counts}")
