@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from schemeops.generate.anomalies import STUFF_LINES, STUFF_UNITS, Plan
+from schemeops.generate.anomalies import STUFF_LINES, STUFF_SHARE, STUFF_UNITS, Plan
 from schemeops.generate.calendar import Window
 from schemeops.generate.network import Network
 from schemeops.generate.outlets import Outlets
@@ -85,7 +85,7 @@ def fixed_invoices(rng: np.random.Generator, outlets: Outlets, activity: Activit
         member[a:b] = i
     s = np.flatnonzero(member >= 0)
     m = plan.stuff_month[member[s]]
-    s_pick = activity.active[s, m] & (rng.random(len(s)) < 0.6)
+    s_pick = activity.active[s, m] & (rng.random(len(s)) < STUFF_SHARE)
     s, m = s[s_pick], m[s_pick]
     s_day = window.starts[m + 1] - 1 - rng.integers(0, 2, len(s))
     s_ret = window.starts[m + 1] + rng.integers(0, 5, len(s))

@@ -14,8 +14,10 @@ from schemeops.generate.network import DISTRIBUTOR, Network
 KINDS = ("dummy_outlets", "month_end_stuffing", "sales_jump")
 SHARED = ("phone", "tax_id", "coordinates")
 #: Units multiplier of stuffed invoices and of a jump month; share of stuffed units returned.
-STUFF_UNITS, JUMP_UNITS, STUFF_RETURNED = 6, 6, 0.8
+STUFF_UNITS, JUMP_UNITS, STUFF_RETURNED = 8, 6, 0.8
 STUFF_LINES = 3
+#: Share of a stuffing seller's active outlets that get a stuffed bill.
+STUFF_SHARE = 0.3
 
 
 @dataclass(frozen=True)

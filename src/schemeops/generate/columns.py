@@ -42,6 +42,9 @@ def dates(days: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     )
 
 
+_PAIRS = np.frombuffer("".join(f"{i:02d}" for i in range(100)).encode(), dtype="<u2")
+
+
 def fixed_ids(prefix: str, numbers: np.ndarray, width: int,
               valid: np.ndarray | None = None) -> pa.Array:
     """Strings `prefix` + zero-padded `numbers` (null where `valid` is False)."""
@@ -53,19 +56,24 @@ def fixed_ids(prefix: str, numbers: np.ndarray, width: int,
     chars = np.empty((len(numbers), w), dtype=np.uint8)
     chars[:, : len(head)] = head
     x = numbers.copy()
-    for k in range(w - 1, len(head) - 1, -1):
-        chars[:, k] = 48 + x % 10
-        x //= 10
+    k = w
+    while k - 2 >= len(head):  # two digits at a time, right to left
+        x, pair = np.divmod(x, 100)
+        chars[:, k - 2:k] = _PAIRS[pair].view(np.uint8).reshape(-1, 2)
+        k -= 2
+    if k > len(head):
+        chars[:, k - 1] = 48 + x % 10
     n = len(numbers) if valid is None else len(valid)
+    offset_type, string_type = ((np.int32, pa.string()) if n * w < 2**31
+                                else (np.int64, pa.large_string()))
     if valid is None or bool(valid.all()):
-        offsets = np.arange(0, (n + 1) * w, w, dtype=np.int64)
+        offsets = np.arange(0, (n + 1) * w, w, dtype=offset_type)
     else:
-        offsets = np.zeros(n + 1, dtype=np.int64)
+        offsets = np.zeros(n + 1, dtype=offset_type)
         np.cumsum(np.where(valid, w, 0), out=offsets[1:])
-    return pa.Array.from_buffers(
-        pa.large_string(), n,
-        [_validity(valid), pa.py_buffer(offsets), pa.py_buffer(chars)],
-    ).cast(pa.string())
+    ids = pa.Array.from_buffers(
+        string_type, n, [_validity(valid), pa.py_buffer(offsets), pa.py_buffer(chars)])
+    return ids if string_type == pa.string() else ids.cast(pa.string())
 
 
 def choose(labels: list[str] | tuple[str, ...], codes: np.ndarray) -> pa.Array:

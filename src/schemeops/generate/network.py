@@ -68,8 +68,8 @@ def make_network(rng: np.random.Generator, window: Window, n_outlets: int) -> Ne
     s = max(6, round(n_outlets / 120))
     role = rng.choice(3, s, p=[0.72, 0.16, 0.12])
     role[: min(3, s)] = DISTRIBUTOR
-    u = (rng.permutation(s) + rng.random(s)) / s
-    size = np.minimum((1.0 - u) ** (-1 / 1.3), 80.0) * np.where(role == DISTRIBUTOR, 1.0, 0.4)
+    u = (rng.permutation(s) + rng.uniform(0.25, 0.75, s)) / s  # stratified: stable skew
+    size = np.minimum((1.0 - u) ** (-1 / 1.25), 60.0) * np.where(role == DISTRIBUTOR, 1.0, 0.4)
     counts = 2 + _largest_remainder(max(0, n_outlets - 2 * s), size)
     region = rng.integers(0, len(REGIONS), s)
     dist = np.flatnonzero(role == DISTRIBUTOR)
@@ -86,7 +86,8 @@ def make_network(rng: np.random.Generator, window: Window, n_outlets: int) -> Ne
     tier = np.searchsorted([0.1, 0.3, 0.6], rank, side="right")
     end_day = np.full(s, window.last_day + 1, dtype=np.int64)
     if window.months >= 3:
-        leavers = np.flatnonzero((rng.random(s) < 0.03) & (role != DISTRIBUTOR))
+        others = rng.permutation(np.flatnonzero(role != DISTRIBUTOR))
+        leavers = others[: max(1, round(0.03 * s))]
         m = rng.integers(2, window.months, len(leavers))
         end_day[leavers] = window.starts[m]
 

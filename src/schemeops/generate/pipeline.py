@@ -1,0 +1,153 @@
+"""The generator's pipeline: master data, then sales, primary sales and payments chunk by chunk."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from schemeops.generate.activity import FixedInvoices, fixed_invoices, make_activity
+from schemeops.generate.anomalies import Plan, labels_table, plan_anomalies
+from schemeops.generate.calendar import make_window
+from schemeops.generate.catalogue import make_catalogue
+from schemeops.generate.network import allocate, make_network
+from schemeops.generate.outlets import make_outlets
+from schemeops.generate.primary import make_primary
+from schemeops.generate.secondary import Chunk, World, make_sales
+from schemeops.generate.targets import make_targets
+from schemeops.generate.writer import FORMATS, TableSink, write_labels
+from schemeops.schema import TABLES
+
+#: Sales lines per chunk (memory is bounded by this, not by `lines`).
+CHUNK_LINES = 1_000_000
+#: Sizing: sales lines per active outlet per month, and share of outlet-months active.
+LINES_PER_OUTLET_MONTH, ACTIVE_SHARE = 12, 0.8
+MIN_LINES = 1_000
+
+
+def _chunks(world: World, fixed, lines: int) -> Iterator[Chunk]:
+    """Blocks of whole sellers of about CHUNK_LINES expected lines, with exact budgets."""
+    o = world.outlets
+    weight = np.bincount(o.seller, weights=world.activity.weight.sum(axis=1),
+                         minlength=world.network.sellers)
+    k = max(1, -(-lines // CHUNK_LINES))
+    before = np.cumsum(weight) - weight
+    block = np.minimum((before / weight.sum() * k).astype(np.int64), k - 1)
+    lo = np.flatnonzero(np.diff(block, prepend=-1))
+    hi = np.append(lo[1:], world.network.sellers)
+    budgets = allocate(lines - fixed.total_lines,
+                       np.add.reduceat(weight, lo) if len(lo) else weight)
+    for c, (a, b, budget) in enumerate(zip(lo.tolist(), hi.tolist(), budgets.tolist(),
+                                           strict=True)):  # one iteration per chunk
+        oa, ob = int(o.first[a]), int(o.first[b])
+        yield Chunk(number=c, seller_lo=a, seller_hi=b, outlet_lo=oa, outlet_hi=ob,
+                    budget=budget, fixed=fixed.select(oa, ob))
+
+
+def _chunk_tables(world: World, fixed: FixedInvoices, lines: int, seed: int,
+                  value: np.ndarray) -> Iterator[dict[str, pa.Table]]:
+    """Each chunk's sales, primary_sales and payments; fills `value` (net per seller-month)."""
+    n_inv = n_ret = n_pinv = n_pay = 0
+    for chunk in _chunks(world, fixed, lines):
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 1, chunk.number]))
+        sales = make_sales(rng, world, chunk, n_inv, n_ret)
+        value[chunk.seller_lo:chunk.seller_hi] = sales.value
+        prim = make_primary(rng, value=sales.value, seller_lo=chunk.seller_lo,
+                            network=world.network, window=world.window,
+                            catalogue=world.catalogue, invoice_base=n_pinv, payment_base=n_pay)
+        n_inv, n_ret = n_inv + sales.invoices, n_ret + sales.returns
+        n_pinv, n_pay = n_pinv + prim.invoices, n_pay + prim.payment_count
+        yield {"sales": sales.table, "primary_sales": prim.sales,
+                      "payments": prim.payments}
+
+
+def _in_background(items: Iterator, depth: int = 2) -> Iterator:
+    """Run a generator in a worker thread (numpy and Arrow release the GIL), `depth` ahead,
+    so that building the next chunk overlaps writing this one."""
+    done = object()
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            q.put(exc)
+
+    worker = threading.Thread(target=work, name="schemeops-generate", daemon=True)
+    worker.start()
+    try:
+        while (item := q.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+def build_world(*, lines: int, months: int, seed: int,
+                current_month: date) -> tuple[World, Plan, FixedInvoices]:
+    """The master data, activity and anomaly plan: everything decided before the chunks."""
+    window = make_window(current_month, months)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
+    catalogue = make_catalogue(rng, window)
+    network = make_network(rng, window, max(
+        20, round(lines / (LINES_PER_OUTLET_MONTH * months * ACTIVE_SHARE))))
+    plan = plan_anomalies(rng, network, window, lines)
+    outlets = make_outlets(rng, network, window, plan)
+    activity = make_activity(rng, outlets, network, window)
+    fixed = fixed_invoices(rng, outlets, activity, plan, window)
+    world = World(window=window, network=network, outlets=outlets, activity=activity,
+                  catalogue=catalogue, jump_units=plan.jump_units(network.sellers, months))
+    return world, plan, fixed
+
+
+def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str = "parquet",
+             current_month: date = date(2026, 10, 1),
+             progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Write every contract table (one file per table: sales.parquet, outlets.csv, …) and
+    labels.csv to `out`; return rows written per table."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    if lines < MIN_LINES:
+        raise ValueError(f"lines must be at least {MIN_LINES}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    world, plan, fixed = build_world(lines=lines, months=months, seed=seed,
+                                     current_month=current_month)
+    network, outlets, window = world.network, world.outlets, world.window
+
+    sinks = {t.name: TableSink(out, t, fmt) for t in TABLES}
+    try:
+        sinks["participants"].write(network.table)
+        sinks["outlets"].write(outlets.table)
+        sinks["products"].write(world.catalogue.table)
+        value = np.zeros((network.sellers, months))
+        for tables in _in_background(_chunk_tables(world, fixed, lines, seed, value)):
+            for name, data in tables.items():
+                sinks[name].write(data)
+            if progress is not None:
+                progress(tables["sales"].num_rows)
+        sinks["targets"].write(make_targets(network, value))
+    finally:
+        for sink in sinks.values():
+            sink.close()
+    rows = {name: sink.rows for name, sink in sinks.items()}
+    rows["labels"] = write_labels(out, labels_table(plan, network, window,
+                                                    outlets.ids(np.flatnonzero(outlets.dummy))))
+    return rows

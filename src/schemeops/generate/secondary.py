@@ -1,0 +1,178 @@
+"""Secondary sales of one chunk of sellers: weekly visits, invoices, lines and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from schemeops.generate import columns as col
+from schemeops.generate.activity import Activity, FixedInvoices
+from schemeops.generate.anomalies import STUFF_RETURNED
+from schemeops.generate.calendar import Window, weekday
+from schemeops.generate.catalogue import Catalogue
+from schemeops.generate.network import Network
+from schemeops.generate.outlets import Outlets
+
+#: Share of invoices with a return; share of visits moved off the outlet's weekday;
+#: share of outlet-months with an extra month-end invoice.
+P_RETURN, P_OFF_DAY, P_PUSH = 0.06, 0.12, 0.25
+_DISCOUNT_BP = np.array([0, 200, 500, 800])
+_DISCOUNT_P = [0.55, 0.25, 0.15, 0.05]
+ID_WIDTH = 10
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything fixed before the chunks: window, network, outlets, activity, catalogue."""
+
+    window: Window
+    network: Network
+    outlets: Outlets
+    activity: Activity
+    catalogue: Catalogue
+    jump_units: np.ndarray
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A block of sellers (and their outlets) with its exact line budget."""
+
+    number: int
+    seller_lo: int
+    seller_hi: int
+    outlet_lo: int
+    outlet_hi: int
+    budget: int
+    fixed: FixedInvoices
+
+
+@dataclass(frozen=True)
+class Sales:
+    """One chunk's sales rows, its net value per (seller, month) and documents numbered."""
+
+    table: pa.Table
+    value: np.ndarray
+    invoices: int
+    returns: int
+
+
+def _visits(rng: np.random.Generator, world: World, chunk: Chunk):
+    """Invoice outlet, day and month: weekly visits on the outlet's weekday, plus pushes."""
+    w, o_ = world.window, world.outlets
+    oi, mi = np.nonzero(world.activity.active[chunk.outlet_lo:chunk.outlet_hi])
+    o = oi + chunk.outlet_lo
+    ms, me = w.starts[mi], w.starts[mi + 1]
+    low = np.maximum(ms, o_.created[o])
+    high = np.minimum(me, world.network.end_day[o_.seller[o]])
+    first = ms + (o_.weekday[o] - weekday(ms)) % 7
+    cand = first[:, None] + 7 * np.arange(5)
+    off = rng.random(cand.shape) < P_OFF_DAY
+    cand += np.where(off, rng.choice(np.array([-2, -1, 1, 2]), cand.shape), 0)
+    ok = (cand >= low[:, None]) & (cand < high[:, None])
+    ok &= rng.random(cand.shape) < o_.p_buy[o][:, None]
+    r, k = np.nonzero(ok)
+    push_day = me - 1 - rng.integers(0, 3, len(o))
+    push = (rng.random(len(o)) < P_PUSH) & (push_day >= low) & (push_day < high)
+    rows = np.concatenate([r, np.flatnonzero(push)])
+    day = np.concatenate([cand[r, k], push_day[push]])
+    if len(rows) == 0 and len(o):
+        rows, day = np.zeros(1, dtype=np.int64), low[:1]
+    return o[rows], day, mi[rows]
+
+
+def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
+               invoice_base: int, return_base: int) -> Sales:
+    """Sales of a chunk: exactly chunk.budget regular lines plus its fixed invoices."""
+    w, o_, cat, net = world.window, world.outlets, world.catalogue, world.network
+    outlet, day, month = _visits(rng, world, chunk)
+    weight = o_.size[outlet] * w.season[month] * np.where(day >= w.starts[month + 1] - 3, 1.2, 1)
+    ret_limit = np.minimum(w.last_day, net.end_day[o_.seller[outlet]] - 1)
+    k_ret = np.where((day < ret_limit) & (rng.random(len(day)) < P_RETURN),
+                     1 + (rng.random(len(day)) < 0.4), 0)
+    base = np.maximum(1, k_ret) + k_ret
+    if base.sum() > chunk.budget:  # more invoices than lines: no returns, a random subset
+        k_ret[:] = 0
+        base = np.ones_like(base)
+        keep = np.sort(rng.permutation(len(day))[: chunk.budget])
+        outlet, day, month, weight, k_ret, base = (
+            a[keep] for a in (outlet, day, month, weight, k_ret, base))
+    extra = chunk.budget - int(base.sum())
+    n_lines = np.maximum(1, k_ret)
+    if len(weight):
+        n_lines = n_lines + rng.multinomial(extra, weight / weight.sum())
+    # Append the fixed invoices (dummy outlets' bills, stuffed bills) and number by date.
+    fx = chunk.fixed
+    reg = len(day)
+    outlet = np.concatenate([outlet, fx.outlet])
+    day = np.concatenate([day, fx.day])
+    n_lines = np.concatenate([n_lines, fx.lines])
+    k_ret = np.concatenate([k_ret, np.where(fx.return_day >= 0, fx.lines, 0)])
+    fixed_ret = np.concatenate([np.full(reg, -1), fx.return_day])
+    units_mult = np.concatenate([np.ones(reg, np.int64), fx.units])
+    order = np.lexsort((outlet, day))
+    outlet, day, n_lines, k_ret, fixed_ret, units_mult = (
+        a[order] for a in (outlet, day, n_lines, k_ret, fixed_ret, units_mult))
+    seller = o_.seller[outlet]
+    month = w.month_of(day)
+    units_mult = units_mult * world.jump_units[seller, month]
+
+    # Invoice lines.
+    n_inv = len(day)
+    inv = np.repeat(np.arange(n_inv), n_lines)
+    starts = np.cumsum(n_lines) - n_lines
+    line_no = np.arange(len(inv)) - starts[inv] + 1
+    lday = day[inv]
+    sku = cat.draw(rng, lday)
+    lam = cat.mean_units[sku] * o_.size[outlet[inv]] ** 0.3
+    units = (1 + rng.poisson(np.maximum(lam - 1, 0))) * units_mult[inv]
+    month_end = lday >= w.starts[month[inv] + 1] - 3
+    units = np.where(month_end, (units * 13 + 9) // 10, units)
+    bp = _DISCOUNT_BP[rng.choice(4, len(inv), p=_DISCOUNT_P)]
+    amount = (units * cat.price[sku] * (10_000 - bp) + 5_000) // 10_000
+
+    # Returns: k_ret consecutive lines of the invoice, part of their units.
+    r_inv = np.flatnonzero(k_ret)
+    r_day = np.where(fixed_ret[r_inv] >= 0, fixed_ret[r_inv], np.minimum(
+        day[r_inv] + rng.integers(1, 21, len(r_inv)),
+        np.minimum(w.last_day, net.end_day[seller[r_inv]] - 1)))
+    r_order = np.argsort(r_day, kind="stable")
+    r_inv, r_day = r_inv[r_order], r_day[r_order]
+    r_k = k_ret[r_inv]
+    r_doc = np.repeat(np.arange(len(r_inv)), r_k)
+    r_line = np.arange(len(r_doc)) - (np.cumsum(r_k) - r_k)[r_doc]
+    j0 = (rng.random(len(r_inv)) * n_lines[r_inv]).astype(np.int64)
+    src = starts[r_inv][r_doc] + (j0[r_doc] + r_line) % n_lines[r_inv][r_doc]
+    frac = np.where(fixed_ret[r_inv][r_doc] >= 0, STUFF_RETURNED,
+                    rng.uniform(0.3, 1.0, len(r_doc)))
+    r_units = np.minimum(np.ceil(units[src] * frac).astype(np.int64), units[src])
+    r_amount = (amount[src] * r_units + units[src] // 2) // units[src]
+
+    inv_no = invoice_base + np.arange(n_inv) + 1
+    all_outlet = np.concatenate([outlet[inv], outlet[r_inv][r_doc]])
+    n_ret = len(r_doc)
+    table = pa.table({
+        "invoice_id": pa.concat_arrays([
+            col.fixed_ids("INV", inv_no[inv], ID_WIDTH),
+            col.fixed_ids("RET", return_base + 1 + r_doc, ID_WIDTH)]),
+        "line_no": np.concatenate([line_no, r_line + 1]),
+        "invoice_date": col.dates(np.concatenate([lday, r_day[r_doc]])),
+        "distributor_id": col.take(net.ids, o_.seller[all_outlet]),
+        "outlet_id": o_.ids(all_outlet),
+        "sku": col.fixed_ids("SKU", np.concatenate([sku, sku[src]]) + 1, 4),
+        "quantity": col.quantity(np.concatenate([units, -r_units])),
+        "net_amount": col.money(np.concatenate([amount, -r_amount])),
+        "doc_type": col.choose(("invoice", "return"), np.repeat([0, 1], [len(inv), n_ret])),
+        "ref_invoice_id": pa.concat_arrays([
+            pa.nulls(len(inv), pa.string()),
+            col.fixed_ids("INV", inv_no[r_inv][r_doc], ID_WIDTH)]),
+    })
+    m_count = w.months
+    s_local = np.concatenate([seller[inv], seller[r_inv][r_doc]]) - chunk.seller_lo
+    m_all = np.concatenate([month[inv], w.month_of(r_day)[r_doc]])
+    value = np.bincount(s_local * m_count + m_all,
+                        weights=np.concatenate([amount, -r_amount]).astype(np.float64),
+                        minlength=(chunk.seller_hi - chunk.seller_lo) * m_count)
+    return Sales(table=table, value=value.reshape(-1, m_count), invoices=n_inv,
+                 returns=len(r_inv))
