@@ -27,10 +27,10 @@ def _reject(path: Path, table: Table, row: int | None, code: str, reason: str, f
     return FileRejected(Problem(str(path), row, table.name, "", value, code, reason, fix), rows)
 
 
-def _check_utf8(path: Path, table: Table) -> None:
-    """Raise FileRejected at the first byte that is not UTF-8."""
+def _check_utf8(path: Path, table: Table) -> int:
+    """Raise FileRejected at the first byte that is not UTF-8; return the number of lines."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    lines = 0
+    lines, last = 0, b"\n"
     with path.open("rb") as f:
         while chunk := f.read(_CHUNK):
             try:
@@ -42,6 +42,8 @@ def _check_utf8(path: Path, table: Table) -> None:
                               f"bytes {bad} are not UTF-8 text",
                               "save the file as UTF-8 (in Excel: CSV UTF-8)") from None
             lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
 
 
 def _read_header(path: Path, table: Table) -> list[str]:
@@ -58,19 +60,21 @@ def _read_header(path: Path, table: Table) -> list[str]:
 
 
 def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
-    """Line numbers of the rows with `width` fields, and (line, fields, text) of the others.
+    """First line of each row with `width` fields, and (line, fields, text) of the others.
 
-    Runs only on the error path, when the fast reader skipped rows, to name their lines.
+    Runs only when records and lines disagree (rows skipped, values spanning lines).
     """
     good, bad = [], []
     with path.open("r", encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f)
         next(reader, None)
+        start = 2
         for fields in reader:
             if len(fields) == width or not fields:
-                good.append(reader.line_num)
+                good.append(start)
             else:
-                bad.append((reader.line_num, len(fields), ",".join(fields)))
+                bad.append((start, len(fields), ",".join(fields)))
+            start = reader.line_num + 1
     return np.asarray(good, dtype=np.int64), bad
 
 
@@ -81,7 +85,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: s
         raise _reject(path, table, None, "empty_file", "the file is empty",
                       f"export {table.name} again with a header row: "
                       + ",".join(table.column_names))
-    _check_utf8(path, table)
+    lines = _check_utf8(path, table)
     header = match_header(str(path), table, _read_header(path, table))
     skipped: list[tuple[int, str]] = []
 
@@ -108,9 +112,10 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: s
         raise _reject(path, table, None, "no_rows", "the file has a header but no data rows",
                       "check the export; leave the file out if there is nothing to load",
                       rows=0)
-    if not skipped:
+    if not skipped and index + 1 == lines:
         return []
-    # Rows were skipped, so staged row numbers after them are off: renumber from the file.
+    # Records and lines disagree (rows skipped, or values spanning lines): renumber the staged
+    # rows from the file's own lines.
     good, bad = _scan_rows(path, len(header))
     con.register("_good_lines", pa.table({"i": np.arange(len(good)) + 2, "line": good}))
     con.execute(f"UPDATE {stage} SET _row = g.line FROM _good_lines g "

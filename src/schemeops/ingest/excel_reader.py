@@ -36,8 +36,9 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        text = format(Decimal(repr(value)).normalize(), "f")
-        return text
+        # Excel holds 15 significant digits; beyond them is binary noise (12.3*3 is stored
+        # as 36.900000000000006 and shown as 36.9), so read the number Excel shows.
+        return format(Decimal(f"{value:.15g}").normalize(), "f")
     return str(value)
 
 
@@ -71,7 +72,12 @@ def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage:
         raw_header = list(head[at])
         while raw_header and raw_header[-1] is None:
             raw_header.pop()
-        header = match_header(f"{path}[{ws.title}]", table, raw_header)
+        try:
+            header = match_header(f"{path}[{ws.title}]", table, raw_header, row=at + 1)
+        except FileRejected as e:  # count the rows it holds, so that none goes uncounted
+            below = [*head[at + 1:], *it]
+            e.rows = sum(1 for r in below if any(v is not None and str(v).strip() for v in r))
+            raise
         width = len(header)
         first_row = at + 2  # sheet rows are 1-based; data starts below the header
         pending = head[at + 1:]

@@ -19,17 +19,18 @@ def _suggest(name: str, choices: tuple[str, ...]) -> str:
     return f"did you mean `{close[0]}`? " if close else ""
 
 
-def match_header(file: str, table: Table, raw: list[object]) -> list[str]:
+def match_header(file: str, table: Table, raw: list[object], row: int = 1) -> list[str]:
     """The contract column for each header cell; raises FileRejected on a header that does not fit.
 
     Required columns must be present; optional ones may be left out (read as empty).
     A column the contract does not have, or the same column twice, rejects the file.
+    `row` is where the header is (below title rows, in a sheet).
     """
     names = [normalise(n) for n in raw]
     expected = table.column_names
 
     def reject(column: str, code: str, reason: str, fix: str) -> FileRejected:
-        return FileRejected(Problem(file, 1, table.name, column, None, code, reason, fix))
+        return FileRejected(Problem(file, row, table.name, column, None, code, reason, fix))
 
     seen: set[str] = set()
     for name in names:

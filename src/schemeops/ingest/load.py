@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from schemeops.ingest.csv_reader import stage_csv
 from schemeops.ingest.excel_reader import stage_excel
@@ -66,15 +68,27 @@ def _quote(text: str) -> str:
 def _count_rows(source: Source) -> int:
     """Rows in a file that is rejected as a whole, where cheap to tell (else 0)."""
     if source.fmt == "csv":
+        lines, last = 0, b"\n"
         with source.path.open("rb") as f:
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
-        return max(lines - 1, 0) if lines else 0
+            for chunk in iter(lambda: f.read(1 << 24), b""):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        lines += last != b"\n"  # a last line without a newline is a line too
+        return max(lines - 1, 0)
+    if source.fmt == "parquet":
+        try:
+            return pq.ParquetFile(source.path).metadata.num_rows
+        except (pa.ArrowInvalid, OSError):
+            return 0
     return 0
 
 
 def _stage_all(con: duckdb.DuckDBPyConnection, sources: list[Source],
-               progress: LoadProgress) -> tuple[list[Problem], dict[str, int]]:
+               progress: LoadProgress) -> tuple[list[Problem], list[Problem], dict[str, int]]:
+    """Stage every file; return its row problems, the problems of files rejected whole, and
+    the rows of those files per table."""
     problems: list[Problem] = []
+    rejected: list[Problem] = []
     unreadable: dict[str, int] = {}
     for t in {s.table.name: s.table for s in sources}.values():
         create_stage(con, t)
@@ -85,18 +99,18 @@ def _stage_all(con: duckdb.DuckDBPyConnection, sources: list[Source],
                                         progress.advance)
         except FileRejected as e:
             rows = e.rows or _count_rows(s)
-            problems.append(e.problem)
+            rejected.append(e.problem)
             unreadable[s.table.name] = unreadable.get(s.table.name, 0) + rows
-    return problems, unreadable
+    return problems, rejected, unreadable
 
 
 def _write_problems(ib: ibis.BaseBackend, names: list[str], extra: list[Problem],
                     path: Path) -> tuple[int, list[Problem]]:
     """Write every problem to `path` (CSV, sorted by file and row); return count and the first."""
-    mem = ibis.memtable({c: [getattr(p, c) for p in extra] for c in PROBLEM_COLUMNS},
-                        schema={"file": "string", "row": "int64", "table": "string",
-                                "column": "string", "value": "string", "code": "string",
-                                "reason": "string", "fix": "string"})
+    mem = ibis.memtable(pa.table(
+        {c: [getattr(p, c) for p in extra] for c in PROBLEM_COLUMNS},
+        schema=pa.schema([(c, pa.int64() if c == "row" else pa.string())
+                          for c in PROBLEM_COLUMNS])))
     parts = [mem] + [ib.table(n) for n in names]
     allp = ibis.union(*parts, distinct=False).order_by(["file", "row", "column", "code"])
     count = int(allp.count().execute())
@@ -137,11 +151,11 @@ def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
     try:
         for v in validators:
             ib.insert(v.t.name, v.accepted_table(), database=WAREHOUSE)
-        log = ibis.memtable([
+        log = ibis.memtable(pa.Table.from_pylist([
             {"load_id": load_id, "loaded_at": now, "table": c.table, "files": files[c.table],
              "read": c.read, "accepted": c.accepted, "rejected": c.rejected,
              "already_present": c.already_present, "conflicts": c.conflicts} for c in counts
-        ])
+        ]))
         ib.insert(LOADS_TABLE, log, database=WAREHOUSE)
         con.execute("COMMIT")
     except BaseException:
@@ -169,7 +183,7 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
         ib = ibis.duckdb.from_connection(con)
         ensure_tables(ib, database=WAREHOUSE)
         try:
-            row_problems, unreadable = _stage_all(con, sources, progress)
+            row_problems, rejected_files, unreadable = _stage_all(con, sources, progress)
             validators, counts, accepted = [], [], {}
             for t in dict.fromkeys(s.table for s in sources):
                 progress.stage(f"validating {t.name}")
@@ -181,13 +195,13 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
                                           c.rejected + extra, c.already_present, c.conflicts))
                 accepted[t.name] = v.accepted_table()
                 validators.append(v)
-            file_problems += row_problems
+            file_problems += rejected_files + row_problems
             progress.stage("writing the report")
             n, first = _write_problems(ib, [v.problems_name for v in validators],
                                        file_problems, rejects)
             loaded = False
             qpaths: list[Path] = []
-            if n == 0 or accept_valid:
+            if validators and (n == 0 or accept_valid):
                 progress.stage("writing to the warehouse")
                 files = {t.name: ";".join(str(s.path) for s in sources if s.table is t)
                          for t in (v.t for v in validators)}

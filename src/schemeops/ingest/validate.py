@@ -102,11 +102,13 @@ class TableValidator:
             + literal(")"),
             fix=literal("keep exactly one row per key"))
 
-    def _references(self, ok: ir.Table, accepted: dict[str, ir.Table]) -> list[ir.Table]:
+    def _references(self, ok: ir.Table, accepted: dict[str, ir.Table],
+                    own: bool) -> list[ir.Table]:
+        """Problems of references to other tables, or (`own`) to this table's own rows."""
         parts = []
         for col in self.t.columns:
             ref = col.references
-            if ref is None:
+            if ref is None or (ref.table == self.t.name) != own:
                 continue
             here = ok if ref.table == self.t.name else accepted.get(ref.table)
             sources = [self.warehouse(ref.table)] + ([here] if here is not None else [])
@@ -172,13 +174,23 @@ class TableValidator:
             self.problems_name,
             ibis.union(_problem_rows(typed, self.t, checks), self._duplicates(typed),
                        distinct=False).cast(_PROBLEM_SCHEMA), overwrite=True)
-        ok = clean_rows.anti_join(first, [clean_rows._file == first.file,
-                                          clean_rows._row == first.row])
-        refs = self._references(ok, accepted)
-        if refs:
-            self.ib.insert(self.problems_name, ibis.union(*refs, distinct=False).cast(
-                _PROBLEM_SCHEMA))
-        problems = self.ib.table(self.problems_name)
+        problems = first
+        # References to other tables first; then to this table's own rows, against the rows
+        # still good, repeated until stable: a return of a rejected invoice, or the child of a
+        # rejected parent (and its children), is rejected too, never loaded dangling.
+        for own in (False, True):
+            while True:
+                ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
+                                                     clean_rows._row == problems.row])
+                refs = self._references(ok, accepted, own)
+                if not refs:
+                    break
+                before = int(problems.count().execute())
+                self.ib.insert(self.problems_name, ibis.union(*refs, distinct=False).cast(
+                    _PROBLEM_SCHEMA))
+                problems = self.ib.table(self.problems_name)
+                if not own or int(problems.count().execute()) == before:
+                    break
         ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
                                              clean_rows._row == problems.row])
         status = self.ib.create_table(f"status_{self.t.name}", self._status(ok), overwrite=True)
