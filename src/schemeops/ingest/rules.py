@@ -57,7 +57,7 @@ def parse_column(raw: ir.StringValue, col: Column) -> tuple[ir.Value, list[Check
         return text, checks
     if kind is Kind.DATE:
         value = text.try_cast("date")
-        ok = text.re_search(_ISO_DATE) & value.notnull()
+        ok = _unless_canonical(value, text, text.re_search(_ISO_DATE) & value.notnull())
         checks.append(Check(col.name, "bad_date", present & ~ok.fill_null(False),
                             f"`{col.name}` is not a valid date",
                             "write dates as YYYY-MM-DD, e.g. 2026-10-31"))
@@ -65,7 +65,8 @@ def parse_column(raw: ir.StringValue, col: Column) -> tuple[ir.Value, list[Check
     if kind is Kind.INTEGER:
         digits = text.replace(",", "")
         value = digits.try_cast("int64")
-        ok = text.re_search(_NUMBER) & digits.re_search(_INTEGER) & value.notnull()
+        ok = _unless_canonical(value, text, text.re_search(_NUMBER)
+                               & digits.re_search(_INTEGER) & value.notnull())
         checks.append(Check(col.name, "bad_integer", present & ~ok.fill_null(False),
                             f"`{col.name}` is not a whole number", "write a whole number, e.g. 3"))
         return value, checks
@@ -76,9 +77,10 @@ def parse_column(raw: ir.StringValue, col: Column) -> tuple[ir.Value, list[Check
         return value, checks
     # Kind.DECIMAL
     digits = text.replace(",", "")
-    shape = text.re_search(_NUMBER).fill_null(False)
-    scale_ok = digits.re_search(_scale_pattern(col.dtype.scale)).fill_null(False)
     value = digits.try_cast(f"decimal({col.dtype.precision},{col.dtype.scale})")
+    shape = _unless_canonical(value, text, text.re_search(_NUMBER)).fill_null(False)
+    scale_ok = _unless_canonical(
+        value, text, digits.re_search(_scale_pattern(col.dtype.scale))).fill_null(False)
     checks += [
         Check(col.name, "bad_number", present & ~shape, f"`{col.name}` is not a number",
               "write a plain number with . for decimals, e.g. 1234.50 (no currency sign)"),
@@ -89,6 +91,13 @@ def parse_column(raw: ir.StringValue, col: Column) -> tuple[ir.Value, list[Check
               f"`{col.name}` is too large", "check the value; it exceeds 16 digits"),
     ]
     return value, checks
+
+
+def _unless_canonical(value: ir.Value, text: ir.StringValue,
+                      slow: ir.BooleanValue) -> ir.BooleanValue:
+    """True where `text` is exactly how the parsed value prints (the common case, no regex);
+    elsewhere the `slow` pattern check decides."""
+    return ibis.cases((value.cast("string") == text, True), else_=slow)
 
 
 # Rules across columns of one row, on typed values: (table, column, code, failed, reason, fix).

@@ -42,16 +42,28 @@ def _allowed(column: str, target: ir.Table) -> ir.BooleanValue:
     return ibis.literal(True)
 
 
-def _problem_rows(typed: ir.Table, t: Table, check_cols: list[tuple[str, Check]]) -> ir.Table:
-    bad = typed.filter(typed._bad)
-    parts = [
-        bad.filter(bad[name]).select(
+def _parse(rel: ir.Table, t: Table) -> tuple[dict[str, ir.Value], list[Check]]:
+    """Typed values and checks of `t`'s text columns in `rel`."""
+    values, checks = {}, []
+    for col in t.columns:
+        value, col_checks = parse_column(rel[col.name], col)
+        values[col.name] = value
+        checks += col_checks
+    return values, checks + row_rules(t, values.__getitem__)
+
+
+def _row_problems(stage: ir.Table, typed: ir.Table, t: Table) -> ir.Table:
+    """One problem per failed check, computed again on the (few) rows that failed any."""
+    failed = typed.filter(typed._bad)
+    bad = stage.semi_join(failed, [stage._file == failed._file, stage._row == failed._row])
+    _values, checks = _parse(bad, t)
+    return ibis.union(*[
+        bad.filter(c.failed).select(
             file=bad._file, row=bad._row, table=literal(t.name), column=literal(c.column),
-            value=bad[f"raw__{c.column}"], code=literal(c.code), reason=literal(c.reason),
+            value=bad[c.column], code=literal(c.code), reason=literal(c.reason),
             fix=literal(c.fix))
-        for name, c in check_cols
-    ]
-    return ibis.union(*parts)
+        for c in checks
+    ], distinct=False)
 
 
 def _key_text(rel: ir.Table, key: tuple[str, ...]) -> ir.StringValue:
@@ -67,26 +79,19 @@ class TableValidator:
         self.stage = f"stage_{t.name}"
         self.typed_name = f"typed_{t.name}"
         self.problems_name = f"problems_{t.name}"
-        self.accepted_name = f"accepted_{t.name}"
+        self._accepted: ir.Table | None = None
 
     def warehouse(self, name: str | None = None) -> ir.Table:
         """The warehouse table `name` (default: this one)."""
         return self.ib.table(name or self.t.name, database=WAREHOUSE)
 
-    def _typed(self) -> tuple[ir.Table, list[tuple[str, Check]]]:
+    def _typed(self) -> ir.Table:
+        """Materialise the typed values of every staged row and whether any check failed."""
         s = self.ib.table(self.stage)
-        values, checks = {}, []
-        for col in self.t.columns:
-            value, col_checks = parse_column(s[col.name], col)
-            values[col.name] = value
-            checks += col_checks
-        checks += row_rules(self.t, values.__getitem__)
-        flags = {f"k{i}": c.failed for i, c in enumerate(checks)}
-        raws = {f"raw__{n}": s[n] for n in self.t.column_names}
-        expr = s.select(_file=s._file, _row=s._row, **raws, **values, **flags,
-                        _bad=ibis.or_(*flags.values()))
-        typed = self.ib.create_table(self.typed_name, expr, overwrite=True)
-        return typed, [(f"k{i}", c) for i, c in enumerate(checks)]
+        values, checks = _parse(s, self.t)
+        expr = s.select(_file=s._file, _row=s._row, **values,
+                        _bad=ibis.or_(*[c.failed for c in checks]))
+        return self.ib.create_table(self.typed_name, expr, overwrite=True)
 
     def _duplicates(self, typed: ir.Table) -> ir.Table:
         key = list(self.t.key)
@@ -116,6 +121,9 @@ class TableValidator:
                 src.select(_ref=src[ref.column], _ok=_allowed(col.name, src)) for src in sources
             ], distinct=False)
             rows = ok.filter(ok[col.name].notnull())
+            # Look only at the ids referenced here (the target may be millions of rows).
+            wanted = rows.select(_want=rows[col.name]).distinct()
+            known = known.semi_join(wanted, known._ref == wanted._want)
             k1, k2, k3 = known.view(), known.view(), known.view()
             unknown = rows.anti_join(k1, rows[col.name] == k1._ref)
             fine = k3.filter(k3._ok)
@@ -134,7 +142,7 @@ class TableValidator:
                     continue
                 parts.append(rel.select(
                     file=rel._file, row=rel._row, table=literal(self.t.name),
-                    column=literal(col.name), value=rel[f"raw__{col.name}"],
+                    column=literal(col.name), value=rel[col.name].cast("string"),
                     code=literal(code), reason=literal(reason), fix=literal(fix)))
         return parts
 
@@ -143,8 +151,6 @@ class TableValidator:
         wh = self.warehouse()
         key = list(self.t.key)
         others = [c for c in self.t.column_names if c not in key]
-        if int(wh.count().execute()) == 0:
-            return ok.mutate(_status=literal("new"), _differing=ibis.null("string"))
         wh = wh.select(_present=ibis.literal(True), **{k: wh[k] for k in key},
                        **{f"wh__{c}": wh[c] for c in others})
         joined = ok.left_join(wh, key)
@@ -167,14 +173,14 @@ class TableValidator:
                         "(e.g. a return) or fix the source"))
 
     def run(self, accepted: dict[str, ir.Table]) -> TableCounts:
-        """Validate; leave `problems_<t>` and `accepted_<t>` tables behind; return the counts."""
-        typed, checks = self._typed()
+        """Validate; leave `problems_<t>` behind and the accepted rows ready; return counts."""
+        typed = self._typed()
         clean_rows = typed.filter(~typed._bad)
-        first = self.ib.create_table(
+        problems = self.ib.create_table(
             self.problems_name,
-            ibis.union(_problem_rows(typed, self.t, checks), self._duplicates(typed),
-                       distinct=False).cast(_PROBLEM_SCHEMA), overwrite=True)
-        problems = first
+            ibis.union(_row_problems(self.ib.table(self.stage), typed, self.t),
+                       self._duplicates(typed), distinct=False).cast(_PROBLEM_SCHEMA),
+            overwrite=True)
         # References to other tables first; then to this table's own rows, against the rows
         # still good, repeated until stable: a return of a rejected invoice, or the child of a
         # rejected parent (and its children), is rejected too, never loaded dangling.
@@ -193,13 +199,16 @@ class TableValidator:
                     break
         ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
                                              clean_rows._row == problems.row])
-        status = self.ib.create_table(f"status_{self.t.name}", self._status(ok), overwrite=True)
-        self.ib.insert(self.problems_name, self._conflicts(status).cast(_PROBLEM_SCHEMA))
-        self.ib.create_table(
-            self.accepted_name,
-            status.filter(status._status == "new").select(*self.t.column_names), overwrite=True)
-        rows = status.group_by("_status").aggregate(n=status.count()).to_pyarrow().to_pylist()
-        by_status = {r["_status"]: r["n"] for r in rows}
+        if int(self.warehouse().count().execute()) == 0:
+            self._accepted = ok.select(*self.t.column_names)
+            by_status = {"new": int(ok.count().execute())}
+        else:
+            status = self.ib.create_table(f"status_{self.t.name}", self._status(ok),
+                                          overwrite=True)
+            self.ib.insert(self.problems_name, self._conflicts(status).cast(_PROBLEM_SCHEMA))
+            self._accepted = status.filter(status._status == "new").select(*self.t.column_names)
+            rows = status.group_by("_status").aggregate(n=status.count()).to_pyarrow()
+            by_status = {r["_status"]: r["n"] for r in rows.to_pylist()}
         read = int(self.ib.table(self.stage).count().execute())
         rejected = int(problems.filter(problems.code != "conflict")
                        .select("file", "row").distinct().count().execute())
@@ -213,5 +222,5 @@ class TableValidator:
         return counts
 
     def accepted_table(self) -> ir.Table:
-        """This load's accepted rows, typed as the contract says."""
-        return self.ib.table(self.accepted_name)
+        """This load's accepted rows, typed as the contract says (after `run`)."""
+        return self._accepted
