@@ -175,7 +175,7 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".schemeops-stage-", dir=warehouse.parent) as tmp:
         con = duckdb.connect(os.path.join(tmp, "stage.duckdb"))
-        limit = os.environ.get("SCHEMEOPS_MEMORY_LIMIT", "2GB")
+        limit = os.environ.get("SCHEMEOPS_MEMORY_LIMIT", "1GB")
         con.execute(f"SET memory_limit = {_quote(limit)}")
         con.execute(f"SET temp_directory = {_quote(os.path.join(tmp, 'spill'))}")
         con.execute("SET preserve_insertion_order = false")
