@@ -27,17 +27,6 @@ class DType:
     scale: int = 0
 
     @property
-    def sql(self) -> str:
-        """The DuckDB type name."""
-        return {
-            Kind.STRING: "VARCHAR",
-            Kind.DATE: "DATE",
-            Kind.INTEGER: "BIGINT",
-            Kind.DOUBLE: "DOUBLE",
-            Kind.DECIMAL: f"DECIMAL({self.precision},{self.scale})",
-        }[self.kind]
-
-    @property
     def arrow(self) -> pa.DataType:
         """The Arrow type used in Parquet files."""
         if self.kind is Kind.DECIMAL:
