@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from schemeops.cli import demo_cmd, generate_cmd, load_cmd, schema_cmd
+from schemeops.cli import calc_cmd, check_cmd, demo_cmd, generate_cmd, load_cmd, schema_cmd
 from schemeops.cli.bench_cmd import bench_app
+from schemeops.cli.programs_cmd import programs_app
 
 app = typer.Typer(
     name="schemeops",
@@ -18,7 +19,10 @@ app.command("schema")(schema_cmd.schema)
 app.command("generate")(generate_cmd.generate_command)
 app.command("load")(load_cmd.load_command)
 app.command("demo")(demo_cmd.demo_command)
+app.command("check")(check_cmd.check_command)
+app.command("calc")(calc_cmd.calc_command)
 app.add_typer(bench_app, name="bench")
+app.add_typer(programs_app, name="programs")
 
 
 @app.callback()

@@ -1,0 +1,113 @@
+"""`calc`: the whole calculation as one visible pipeline, from program files to output files.
+
+load programs → parse and check → bind the warehouse → compile → execute → write → manifest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+
+from schemeops import __version__
+from schemeops.engine.backends import connect_warehouse
+from schemeops.engine.data import TABLE_NAMES, Data
+from schemeops.engine.output import result_tables, write_outputs
+from schemeops.engine.runner import ProgramResult, calculate_program
+from schemeops.errors import Diagnostic, SchemeopsError
+from schemeops.program.check import load_and_check
+from schemeops.program.model import Program
+from schemeops.program.parse import program_version
+
+
+class ProgramErrors(SchemeopsError):
+    """Raised when a program file does not check; carries every diagnostic."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} error(s) in the programs")
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class Manifest:
+    """What produced an output folder: program versions, data fingerprint, as-of, timings."""
+
+    programs: dict[str, str]
+    data_fingerprint: str
+    as_of: str | None
+    backend: str
+    rows: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    schemeops_version: str = __version__
+
+    def to_json(self) -> str:
+        """The manifest as stable JSON (timings last)."""
+        return json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
+
+
+def data_fingerprint(con: ibis.BaseBackend, data: Data) -> str:
+    """A digest of the warehouse content: per table its row count and an order-free sum of
+    row hashes, so the same rows (in any order) give the same fingerprint."""
+    parts = []
+    for name in TABLE_NAMES:
+        t = getattr(data, name)
+        row = ibis.literal("|").join([t[c].cast("string").fill_null("∅") for c in t.columns])
+        agg = t.aggregate(n=t.count(), h=row.hash().cast("decimal(38,0)").sum())
+        n, h = con.to_pyarrow(agg).to_pylist()[0].values()
+        parts.append(f"{name}:{n}:{h}")
+    return hashlib.sha256(";".join(parts).encode()).hexdigest()[:16]
+
+
+def load_programs(paths: list[Path]) -> list[Program]:
+    """Parse and check program files; raise ProgramErrors with every problem found."""
+    programs, diagnostics = load_and_check(paths)
+    if diagnostics:
+        raise ProgramErrors(diagnostics)
+    return programs
+
+
+def calculate(programs: list[Program], con: ibis.BaseBackend, *, as_of: dt.date | None
+              ) -> tuple[list[ProgramResult], Data]:
+    """Compile every program against the warehouse behind `con` (nothing executed yet)."""
+    data = Data.from_backend(con)
+    return [calculate_program(p, data, as_of=as_of) for p in programs], data
+
+
+def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
+             as_of: dt.date | None = None, backend: str = "duckdb",
+             progress: Callable[[str], None] = lambda _step: None) -> Manifest:
+    """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal start
+        now = time.perf_counter()
+        timings[step] = round(now - start, 3)
+        start = now
+
+    progress("checking programs")
+    programs = load_programs(program_paths)
+    lap("check")
+    progress(f"connecting to the warehouse ({backend})")
+    con = connect_warehouse(warehouse, backend)
+    results, data = calculate(programs, con, as_of=as_of)
+    lap("compile")
+    progress("calculating")
+    rows = write_outputs(con, result_tables(results), out)
+    lap("execute")
+    progress("fingerprinting the data")
+    manifest = Manifest(
+        programs={p.id: program_version(p) for p in programs},
+        data_fingerprint=data_fingerprint(con, data),
+        as_of=as_of.isoformat() if as_of else None, backend=backend, rows=rows,
+        timings=timings)
+    lap("fingerprint")
+    (out / "manifest.json").write_text(manifest.to_json())
+    return manifest

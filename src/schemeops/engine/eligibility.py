@@ -1,0 +1,32 @@
+"""Who takes part in a program, per period."""
+
+from __future__ import annotations
+
+import ibis.expr.types as ir
+
+from schemeops.program.expr import compile_filter
+from schemeops.program.model import Eligibility
+
+
+def eligible(rule: Eligibility, participants: ir.Table, periods: ir.Table) -> ir.Table:
+    """Eligible participants × periods, with their attributes and the period's dates.
+
+    Roles, `where`, and joined_before (an unknown join date counts as long-standing) decide;
+    `include` adds regardless, `exclude` removes regardless; a participant who left before a
+    period starts is not eligible for it.
+    """
+    p = participants
+    cond = p.role.isin(rule.roles)
+    if rule.where:
+        cond &= compile_filter(rule.where, p).fill_null(False)
+    if rule.joined_before:
+        cond &= (p.joined_on < rule.joined_before).fill_null(True)
+    if rule.include:
+        cond |= p.participant_id.isin(rule.include)
+    if rule.exclude:
+        cond &= ~p.participant_id.isin(rule.exclude)
+    chosen = p.filter(cond)
+    both = chosen.cross_join(periods)
+    return both.filter(both.left_on.isnull() | (both.left_on >= both.start)).select(
+        "participant_id", "role", "region", "area", "tier", "channel", "period_no",
+        period_start=both.start, period_end=both.end)

@@ -1,0 +1,95 @@
+"""Exact decimal arithmetic on Ibis values: products, quotients and rounding without floats.
+
+Two traps this module exists for. Ibis types decimal × decimal with the wider operand's scale
+(0.05 × 0.05 comes back as 0.00), so every product goes through `mul`, which casts to the
+true scale. DuckDB divides decimals in DOUBLE, so quotients go through `div_half_up` /
+`div_floor`: the double division proposes a candidate, exact multiplication confirms it or
+moves it by one unit.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import ibis
+import ibis.expr.types as ir
+
+MAX_SCALE = 18
+
+
+def scale_of(value: ir.NumericValue) -> int:
+    """The decimal scale of a numeric value (0 for integers)."""
+    t = value.type()
+    return t.scale if t.is_decimal() else 0
+
+
+def as_dec(value: ir.NumericValue, scale: int | None = None) -> ir.DecimalValue:
+    """`value` as decimal(38, scale) (its own scale by default)."""
+    return value.cast(f"decimal(38,{scale_of(value) if scale is None else scale})")
+
+
+def dec(value: Decimal | int | str, scale: int | None = None) -> ir.DecimalValue:
+    """An exact decimal literal (scale from the value unless given)."""
+    d = Decimal(str(value))
+    if scale is None:
+        exp = d.as_tuple().exponent
+        scale = -exp if isinstance(exp, int) and exp < 0 else 0
+    return ibis.literal(d, type=f"decimal(38,{scale})")
+
+
+def mul(*values: ir.NumericValue) -> ir.DecimalValue:
+    """The exact product (scale = the sum of the scales, at most MAX_SCALE)."""
+    out = as_dec(values[0])
+    for v in values[1:]:
+        s = min(scale_of(out) + scale_of(v), MAX_SCALE)
+        out = (out * as_dec(v)).cast(f"decimal(38,{s})")
+    return out
+
+
+def _nonzero(d: ir.DecimalValue) -> ir.FloatingValue:
+    """The divisor as a double, 1 where it is 0 (the caller returns NULL there)."""
+    return ibis.ifelse(d == 0, 1.0, d.cast("float64"))
+
+
+def _cmp(value: ir.NumericValue) -> ir.DecimalValue:
+    return value.cast(f"decimal(38,{MAX_SCALE})")
+
+
+def div_half_up(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.DecimalValue:
+    """num / den rounded half away from zero to `places`, exactly; NULL when den is 0.
+
+    With den > 0 and num ≥ 0, c is the answer iff (c − h)·den ≤ num < (c + h)·den,
+    h being half a unit in the last place; signs are handled by symmetry.
+    """
+    unit = Decimal(1).scaleb(-places)
+    negative = (num < 0) != (den < 0)
+    n, d = as_dec(num.abs()), as_dec(den.abs())
+    guess = (n.cast("float64") / _nonzero(d)).round(places).cast(f"decimal(38,{places})")
+    half, step = dec(unit / 2), dec(unit)
+    c = ibis.cases((_cmp(mul(guess - half, d)) > _cmp(n), guess - step),
+                   (_cmp(mul(guess + half, d)) <= _cmp(n), guess + step), else_=guess)
+    result = ibis.ifelse(negative, -c, c).cast(f"decimal(38,{places})")
+    return ibis.ifelse(d == 0, ibis.null(f"decimal(38,{places})"), result)
+
+
+def div_floor(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.DecimalValue:
+    """floor(num / den) to `places`, exactly, for num ≥ 0 and den > 0."""
+    step = dec(Decimal(1).scaleb(-places))
+    n, d = as_dec(num), as_dec(den)
+    q = n.cast("float64") / _nonzero(d)
+    guess = floor_to(q.cast(f"decimal(38,{places + 2})"), places)
+    c = ibis.cases((_cmp(mul(guess, d)) > _cmp(n), guess - step),
+                   (_cmp(mul(guess + step, d)) <= _cmp(n), guess + step),
+                   else_=guess).cast(f"decimal(38,{places})")
+    return ibis.ifelse(d == 0, ibis.null(f"decimal(38,{places})"), c)
+
+
+def round_half_up(value: ir.NumericValue, places: int) -> ir.DecimalValue:
+    """A decimal rounded half away from zero to `places` (DuckDB's ROUND on decimals)."""
+    return as_dec(value).round(places).cast(f"decimal(38,{places})")
+
+
+def floor_to(value: ir.NumericValue, places: int) -> ir.DecimalValue:
+    """A decimal rounded down (towards −∞) to `places`."""
+    scaled = mul(value, dec(10**places)).floor().cast("decimal(38,0)")
+    return mul(scaled, dec(Decimal(1).scaleb(-places))).cast(f"decimal(38,{places})")

@@ -1,0 +1,65 @@
+"""The KPI library: each KPI kind compiled to one Ibis expression over the warehouse.
+
+`compute_kpi` gives a KPI's actual per participant and period; rows only where there is
+something (the caller fills 0), at most one per (participant_id, period_no).
+"""
+
+from __future__ import annotations
+
+import ibis.expr.types as ir
+
+from schemeops.engine.data import Data
+from schemeops.engine.kpis._common import KpiError
+from schemeops.engine.kpis.billing import billed_channels, billed_outlets, volume, volume_scale
+from schemeops.engine.kpis.metric import metric, metric_scale
+from schemeops.engine.kpis.outlets import net_channel_addition, reactivated_outlets
+from schemeops.engine.kpis.payments import early_payment, outstanding
+from schemeops.engine.kpis.upsell import upsell, upsell_scale
+from schemeops.program.model import (
+    BilledChannels,
+    BilledOutlets,
+    EarlyPayment,
+    Kpi,
+    Metric,
+    NetChannelAddition,
+    Outstanding,
+    ReactivatedOutlets,
+    Upsell,
+    Volume,
+)
+
+__all__ = ["KpiError", "compute_kpi", "kpi_scale"]
+
+_COMPUTE = {
+    "volume": volume,
+    "billed_outlets": billed_outlets,
+    "billed_channels": billed_channels,
+    "outstanding": outstanding,
+    "net_channel_addition": net_channel_addition,
+    "upsell": upsell,
+    "early_payment": early_payment,
+    "reactivated_outlets": reactivated_outlets,
+    "metric": metric,
+}
+
+
+def compute_kpi(kpi: Kpi, data: Data, periods: ir.Table) -> ir.Table:
+    """Actual of `kpi` per participant and period: columns participant_id (string),
+    period_no (int64), actual (decimal(38, kpi_scale(kpi)))."""
+    return _COMPUTE[kpi.kind](kpi, data, periods)
+
+
+def kpi_scale(kpi: Kpi) -> int:
+    """Decimal places of `kpi`'s actual: 0 counts, 2 money, 3 quantity, 4 ratios."""
+    match kpi:
+        case Volume(measure=measure):
+            return volume_scale(measure)
+        case Outstanding() | EarlyPayment():
+            return 2
+        case Upsell():
+            return upsell_scale(kpi)
+        case Metric():
+            return metric_scale(kpi)
+        case BilledOutlets() | BilledChannels() | NetChannelAddition() | ReactivatedOutlets():
+            return 0
+    raise KpiError(f"unknown KPI kind {kpi.kind!r}")

@@ -1,0 +1,155 @@
+"""What every KPI shares: filtered lines, windows, billing, the management tree and roll-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+
+import ibis
+import ibis.expr.types as ir
+
+from schemeops.engine.data import Data
+from schemeops.engine.exact import dec
+from schemeops.errors import SchemeopsError
+from schemeops.program.model import KpiBase
+
+#: Roles whose KPIs are rolled up from the participants they manage.
+MANAGER_ROLES = ("sales_rep", "manager")
+#: The deepest management chain followed (the hierarchy is about 6 levels deep).
+MAX_DEPTH = 10
+
+ProductPredicate = Callable[[ir.Table], ir.BooleanValue]
+
+
+class KpiError(SchemeopsError):
+    """Raised when a KPI cannot be computed as asked (e.g. an outlet filter on primary sales)."""
+
+
+def _compile_filter(text: str, table: ir.Table) -> ir.BooleanValue:
+    from schemeops.program.expr import compile_filter  # lazily: the grammar is optional here
+
+    return compile_filter(text, table)
+
+
+def filtered_lines(data: Data, kpi: KpiBase, *, source: str,
+                   product_pred: ProductPredicate | None = None) -> ir.Table:
+    """Sales lines (`secondary`) or primary lines (`primary`) that pass the KPI's filters."""
+    t = data.sales if source == "secondary" else data.primary_sales
+    p = data.products
+    pred = None
+    if kpi.products:
+        pred = _compile_filter(kpi.products, p)
+    if product_pred is not None:
+        extra = product_pred(p)
+        pred = extra if pred is None else pred & extra
+    if pred is not None:
+        chosen = p.filter(pred)
+        t = t.semi_join(chosen, t.sku == chosen.sku)
+    if kpi.outlets:
+        if source != "secondary":
+            raise KpiError(f"KPI `{kpi.id}`: an outlet filter applies to secondary sales only")
+        o = data.outlets
+        chosen = o.filter(_compile_filter(kpi.outlets, o))
+        t = t.semi_join(chosen, t.outlet_id == chosen.outlet_id)
+    return t
+
+
+def refuse_filters(kpi: KpiBase, why: str) -> None:
+    """Raise KpiError when the KPI carries a product or outlet filter it cannot honour."""
+    if kpi.products or kpi.outlets:
+        raise KpiError(f"KPI `{kpi.id}`: product and outlet filters do not apply to {why}")
+
+
+def window_table(periods: ir.Table, *, before: int = 0) -> ir.Table:
+    """period_no, w_start, w_end: each period, or (before=N) the N days just before it."""
+    start, end = periods.start, periods["end"]
+    if before:
+        start, end = start - ibis.interval(days=before), start - ibis.interval(days=1)
+    return periods.select(period_no=periods.period_no, w_start=start, w_end=end)
+
+
+def in_windows(t: ir.Table, date_col: str, windows: ir.Table) -> ir.Table:
+    """Each row of `t` once per window (period_no, w_start, w_end) whose dates contain it."""
+    d = t[date_col]
+    return t.join(windows, [d >= windows.w_start, d <= windows.w_end])
+
+
+def positive_net(t: ir.Table, keys: Sequence[str], *, at_least: Decimal | None = None
+                 ) -> ir.Table:
+    """`keys` whose Σ net_amount (column `net`) is > 0, and ≥ `at_least` when given."""
+    g = t.group_by(list(keys)).agg(net=t.net_amount.sum())
+    cond = g.net > 0
+    if at_least is not None:
+        cond &= g.net >= dec(at_least)
+    return g.filter(cond)
+
+
+def managers(participants: ir.Table) -> ir.Table:
+    """mgr: the participants whose KPIs roll up (sales reps and managers)."""
+    p = participants
+    return p.filter(p.role.isin(MANAGER_ROLES)).select(mgr=p.participant_id)
+
+
+def managed_pairs(participants: ir.Table, rollup: str) -> ir.Table:
+    """anc, desc: who each participant manages.
+
+    subtree: every descendant. direct: the direct children, looking through children who are
+    themselves sales reps or managers (a manager's direct reports are reps, whose own KPI is
+    their distributors'); a fixed number of self-joins (MAX_DEPTH), never a loop over rows.
+    """
+    p = participants
+    edges = p.filter(p.parent_id.notnull() & (p.parent_id != "")).select(
+        e_anc=p.parent_id, e_desc=p.participant_id, e_role=p.role)
+    level = edges.select(anc=edges.e_anc, desc=edges.e_desc, role=edges.e_role)
+    levels = [level]
+    for _ in range(MAX_DEPTH - 1):  # one join per level of the hierarchy, not per row
+        frontier = level if rollup == "subtree" else level.filter(
+            level.role.isin(MANAGER_ROLES))
+        e = edges.view()
+        j = frontier.join(e, frontier.desc == e.e_anc)
+        level = j.select(anc=j.anc, desc=j.e_desc, role=j.e_role)
+        levels.append(level)
+    return ibis.union(*levels, distinct=True).select("anc", "desc")
+
+
+def manager_pairs(participants: ir.Table, rollup: str) -> ir.Table:
+    """anc, desc: managed_pairs restricted to ancestors that are sales reps or managers."""
+    pairs = managed_pairs(participants, rollup)
+    m = managers(participants)
+    return pairs.semi_join(m, pairs.anc == m.mgr)
+
+
+def rollup_sum(own: ir.Table, participants: ir.Table, rollup: str,
+               values: Sequence[str] = ("actual",)) -> ir.Table:
+    """Sellers keep their own rows; reps and managers get Σ `values` over who they manage.
+
+    `own` has participant_id, period_no and `values`; so has the result (one row per key).
+    """
+    cols = ["participant_id", "period_no", *values]
+    m = managers(participants)
+    sellers = own.anti_join(m, own.participant_id == m.mgr).select(cols)
+    pairs = manager_pairs(participants, rollup)
+    j = pairs.join(own, pairs.desc == own.participant_id)
+    up = j.group_by(participant_id=j.anc, period_no=j.period_no).agg(
+        **{v: j[v].sum().cast(own[v].type()) for v in values})
+    return sellers.union(up.select(cols))
+
+
+def attribute_rows(rows: ir.Table, participants: ir.Table, rollup: str) -> ir.Table:
+    """Rows keyed by distributor_id, credited (column participant_id) to their seller when it
+    is not a rep or manager, and once to every rep or manager who manages it."""
+    m = managers(participants)
+    own = rows.anti_join(m, rows.distributor_id == m.mgr)
+    own = own.mutate(participant_id=own.distributor_id)
+    pairs = manager_pairs(participants, rollup)
+    j = pairs.join(rows, pairs.desc == rows.distributor_id)
+    up = j.mutate(participant_id=j.anc).select(own.columns)
+    return own.union(up)
+
+
+def finish(t: ir.Table, scale: int) -> ir.Table:
+    """The KPI result contract: participant_id (string), period_no (int64), actual
+    (decimal(38, scale))."""
+    return t.select(participant_id=t.participant_id.cast("string"),
+                    period_no=t.period_no.cast("int64"),
+                    actual=t.actual.cast(f"decimal(38,{scale})"))

@@ -1,0 +1,90 @@
+"""Outlet life-cycle KPIs: net channel addition and reactivated outlets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+
+from schemeops.engine.data import Data
+from schemeops.engine.kpis._common import (
+    filtered_lines,
+    finish,
+    in_windows,
+    manager_pairs,
+    managers,
+    positive_net,
+    rollup_sum,
+    window_table,
+)
+from schemeops.program.model import NetChannelAddition, ReactivatedOutlets
+
+
+def _billed_days(lines: ir.Table, keys: Sequence[str]) -> ir.Table:
+    """`keys` + day: the days with a positive net billed value."""
+    billed = positive_net(lines, [*keys, "invoice_date"])
+    return billed.select(*keys, day=billed.invoice_date)
+
+
+def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
+             kpi: NetChannelAddition) -> ir.Table:
+    """`keys` + period_no + change: +1 per new key, −1 per lost key (per `kpi.count`).
+
+    New: the first day ever with a positive net bill is in the period. Lost: net billed > 0
+    in the lookback_days before the period, and not net billed > 0 in the period.
+    """
+    parts = []
+    if kpi.count in ("net", "new"):
+        days = _billed_days(lines, keys)
+        first = days.group_by(list(keys)).agg(day=days.day.first())
+        new = in_windows(first, "day", window_table(periods))
+        parts.append(new.select(*keys, "period_no", change=ibis.literal(1, type="int64")))
+    if kpi.count in ("net", "lost"):
+        during = positive_net(in_windows(lines, "invoice_date", window_table(periods)),
+                              [*keys, "period_no"])
+        before = positive_net(
+            in_windows(lines, "invoice_date", window_table(periods, before=kpi.lookback_days)),
+            [*keys, "period_no"])
+        lost = before.anti_join(during, [before[k] == during[k] for k in (*keys, "period_no")])
+        sign = -1 if kpi.count == "net" else 1
+        parts.append(lost.select(*keys, "period_no", change=ibis.literal(sign, type="int64")))
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
+def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table) -> ir.Table:
+    """Sellers: new outlets − lost outlets. Reps and managers: the same on their channels,
+    by primary billing (new: first positive primary bill in the period)."""
+    outlets = _changes(filtered_lines(data, kpi, source="secondary"),
+                       ["distributor_id", "outlet_id"], periods, kpi)
+    sellers = outlets.group_by(participant_id=outlets.distributor_id,
+                               period_no=outlets.period_no).agg(actual=outlets.change.sum())
+    m = managers(data.participants)
+    sellers = sellers.anti_join(m, sellers.participant_id == m.mgr)
+
+    primary = filtered_lines(data, kpi.model_copy(update={"outlets": None}), source="primary")
+    channels = _changes(primary, ["distributor_id"], periods, kpi)
+    pairs = manager_pairs(data.participants, kpi.rollup)
+    j = pairs.join(channels, pairs.desc == channels.distributor_id)
+    heads = j.group_by(participant_id=j.anc, period_no=j.period_no).agg(actual=j.change.sum())
+    return finish(sellers.union(heads), 0)
+
+
+def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) -> ir.Table:
+    """Outlets net billed > 0 in the period whose last positive bill before it is before
+    start − inactive_min_days and, if set, on or after start − inactive_max_days."""
+    lines = filtered_lines(data, kpi, source="secondary")
+    keys = ["distributor_id", "outlet_id"]
+    wins = window_table(periods)
+    during = positive_net(in_windows(lines, "invoice_date", wins), [*keys, "period_no"])
+    days = _billed_days(lines, keys)
+    past = days.join(wins, days.day < wins.w_start)
+    last = past.group_by([*keys, "period_no", "w_start"]).agg(last=past.day.max())
+    cond = last.last < last.w_start - ibis.interval(days=kpi.inactive_min_days)
+    if kpi.inactive_max_days is not None:
+        cond &= last.last >= last.w_start - ibis.interval(days=kpi.inactive_max_days)
+    back = last.filter(cond)
+    back = back.semi_join(during, [back[k] == during[k] for k in (*keys, "period_no")])
+    own = back.group_by(participant_id=back.distributor_id, period_no=back.period_no).agg(
+        actual=back.count())
+    return finish(rollup_sum(own, data.participants, kpi.rollup), 0)

@@ -1,0 +1,113 @@
+"""Payment KPIs on primary invoices: outstanding (ROD) and early-payment discounts."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from schemeops.engine.data import Data
+from schemeops.engine.exact import dec, mul, round_half_up
+from schemeops.engine.kpis._common import (
+    finish,
+    in_windows,
+    refuse_filters,
+    rollup_sum,
+    window_table,
+)
+from schemeops.program.model import EarlyPayment, EarlyTier, Outstanding
+
+
+def invoices(data: Data) -> ir.Table:
+    """One row per primary invoice: invoice_id, distributor_id, invoice_date, due_date, total."""
+    ps = data.primary_sales
+    return ps.group_by("invoice_id").agg(
+        distributor_id=ps.distributor_id.min(), invoice_date=ps.invoice_date.min(),
+        due_date=ps.due_date.min(), total=ps.net_amount.sum().cast("decimal(38,2)"))
+
+
+def invoice_payments(data: Data) -> ir.Table:
+    """Payments against a primary invoice (on-account payments left out), its id as pay_inv."""
+    pay = data.payments
+    paid = pay.filter(pay.invoice_id.notnull() & (pay.invoice_id != ""))
+    return paid.select(pay_id=paid.payment_id, pay_inv=paid.invoice_id, paid_on=paid.paid_on,
+                       amount=paid.amount)
+
+
+def outstanding(kpi: Outstanding, data: Data, periods: ir.Table) -> ir.Table:
+    """Unpaid primary invoice value at period end (level), or its fall over the period
+    (outstanding the day before the period starts minus outstanding at its end)."""
+    refuse_filters(kpi, "outstanding (payments settle whole invoices)")
+    ends = periods.select(period_no=periods.period_no, at=periods["end"],
+                          sign=ibis.literal(-1 if kpi.mode == "reduction" else 1))
+    if kpi.mode == "reduction":
+        starts = periods.select(period_no=periods.period_no,
+                                at=periods.start - ibis.interval(days=1),
+                                sign=ibis.literal(1))
+        ends = ends.union(starts)
+    inv = invoices(data)
+    cond = [inv.invoice_date <= ends.at]
+    if kpi.overdue_only:
+        cond.append(inv.due_date < ends.at)
+    if kpi.older_than_days:
+        cond.append(inv.invoice_date < ends.at - ibis.interval(days=kpi.older_than_days))
+    x = inv.join(ends, cond)
+    pay = invoice_payments(data)
+    y = x.left_join(pay, [x.invoice_id == pay.pay_inv, pay.paid_on <= x.at])
+    per = y.group_by(["invoice_id", "distributor_id", "period_no", "sign", "total"]).agg(
+        paid=y.amount.sum().cast("decimal(38,2)"))
+    left = (per.total - per.paid.fill_null(dec(0, 2))).cast("decimal(38,2)")
+    left = ibis.ifelse(left > 0, left, dec(0, 2))
+    per = per.mutate(value=ibis.ifelse(per.sign > 0, left, -left).cast("decimal(38,2)"))
+    own = per.group_by(participant_id=per.distributor_id, period_no=per.period_no).agg(
+        actual=per.value.sum().cast("decimal(38,2)"))
+    return finish(rollup_sum(own, data.participants, kpi.rollup), 2)
+
+
+def _tier_rate(tiers: tuple[EarlyTier, ...], paid_on: ir.DateValue,
+               invoice_date: ir.DateValue) -> ir.DecimalValue:
+    """The best (highest) rate among tiers with paid_on − invoice_date ≤ days; NULL if none."""
+    scale = max(_places(t.rate) for t in tiers)
+    best_first = sorted(tiers, key=lambda t: (-t.rate, t.days))
+    return ibis.cases(
+        *((paid_on <= invoice_date + ibis.interval(days=t.days), dec(t.rate, scale))
+          for t in best_first),
+        else_=ibis.null(f"decimal(38,{scale})"))
+
+
+def _places(value) -> int:
+    exp = value.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
+    """Discount earned on primary invoices paid early, in the period the money lands.
+
+    Whole invoice: the payment completing it (cumulative by paid_on, payment_id) decides the
+    tier; rate × total, half-up to 2 places per invoice. pro_rata: each payment earns its own
+    tier's rate on the part of it that does not exceed the invoice total, per payment.
+    """
+    refuse_filters(kpi, "early payment (payments settle whole invoices)")
+    inv = invoices(data)
+    inv = inv.filter(inv.total > 0)
+    pay = invoice_payments(data)
+    j = pay.join(inv, pay.pay_inv == inv.invoice_id)
+    w = ibis.window(group_by=j.invoice_id, order_by=[j.paid_on, j.pay_id], rows=(None, 0))
+    j = j.mutate(cum=j.amount.sum().over(w).cast("decimal(38,2)"))
+    if kpi.pro_rata:
+        before = (j.cum - j.amount).cast("decimal(38,2)")
+        room = (j.total - before).cast("decimal(38,2)")
+        part = ibis.ifelse(j.amount < room, j.amount, room).cast("decimal(38,2)")
+        part = ibis.ifelse(part > 0, part, dec(0, 2))
+        rate = _tier_rate(kpi.tiers, j.paid_on, j.invoice_date)
+        earned = j.mutate(day=j.paid_on, earn=round_half_up(mul(part, rate), 2))
+    else:
+        done = j.filter(j.cum >= j.total)
+        done = done.group_by(["invoice_id", "distributor_id", "invoice_date", "total"]).agg(
+            day=done.paid_on.min())
+        rate = _tier_rate(kpi.tiers, done.day, done.invoice_date)
+        earned = done.mutate(earn=round_half_up(mul(done.total, rate), 2))
+    earned = earned.filter(earned.earn.notnull() & (earned.earn != 0))
+    t = in_windows(earned, "day", window_table(periods))
+    own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
+        actual=t.earn.sum().cast("decimal(38,2)"))
+    return finish(rollup_sum(own, data.participants, kpi.rollup), 2)

@@ -1,0 +1,95 @@
+"""Upsell and cross-sell: segment volume, range outlets, complete bundles, segment mix share."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from schemeops.engine.data import Data
+from schemeops.engine.exact import dec, div_half_up
+from schemeops.engine.kpis._common import (
+    filtered_lines,
+    finish,
+    in_windows,
+    positive_net,
+    rollup_sum,
+    window_table,
+)
+from schemeops.engine.kpis.billing import volume_scale
+from schemeops.program.model import Upsell
+
+MIX_SHARE_PLACES = 4
+
+
+def upsell(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
+    """The upsell KPI in its mode."""
+    return {"segment_volume": _segment_volume, "range_outlets": _range_outlets,
+            "bundle": _bundle, "mix_share": _mix_share}[kpi.mode](kpi, data, periods)
+
+
+def upsell_scale(kpi: Upsell) -> int:
+    """Scale of an upsell actual: the measure's for segment volume, 4 for mix share, else 0."""
+    if kpi.mode == "segment_volume":
+        return volume_scale(kpi.measure)
+    return MIX_SHARE_PLACES if kpi.mode == "mix_share" else 0
+
+
+def _segment_volume(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
+    lines = filtered_lines(data, kpi, source="secondary",
+                           product_pred=lambda p: p.segment == kpi.segment)
+    t = in_windows(lines, "invoice_date", window_table(periods))
+    own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
+        actual=t[kpi.measure].sum())
+    return finish(rollup_sum(own, data.participants, kpi.rollup), upsell_scale(kpi))
+
+
+def _range_outlets(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
+    """Outlets buying (net > 0) at least min_distinct categories (or SKUs) in the period."""
+    lines = filtered_lines(data, kpi, source="secondary")
+    if kpi.distinct_of == "category":
+        p = data.products.select("sku", "category")
+        lines = lines.join(p, "sku")
+        lines = lines.mutate(item=lines.category)
+    else:
+        lines = lines.mutate(item=lines.sku)
+    t = in_windows(lines, "invoice_date", window_table(periods))
+    items = positive_net(t, ["distributor_id", "outlet_id", "period_no", "item"])
+    per_outlet = items.group_by(["distributor_id", "outlet_id", "period_no"]).agg(
+        n=items.item.nunique())
+    wide = per_outlet.filter(per_outlet.n >= kpi.min_distinct)
+    own = wide.group_by(participant_id=wide.distributor_id, period_no=wide.period_no).agg(
+        actual=wide.count())
+    return finish(rollup_sum(own, data.participants, kpi.rollup), 0)
+
+
+def _bundle(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
+    """Invoices (not returns) dated in the period that contain every SKU of the bundle."""
+    skus = sorted(set(kpi.bundle))
+    lines = filtered_lines(data, kpi, source="secondary")
+    lines = lines.filter((lines.doc_type == "invoice") & lines.sku.isin(skus))
+    t = in_windows(lines, "invoice_date", window_table(periods))
+    inv = t.group_by(["distributor_id", "invoice_id", "period_no"]).agg(n=t.sku.nunique())
+    full = inv.filter(inv.n == len(skus))
+    own = full.group_by(participant_id=full.distributor_id, period_no=full.period_no).agg(
+        actual=full.count())
+    return finish(rollup_sum(own, data.participants, kpi.rollup), 0)
+
+
+def _mix_share(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
+    """Segment net value ÷ total net value, half-up to 4 places; 0 when the total is ≤ 0.
+
+    Managers get Σ segment ÷ Σ total over who they manage (not a sum of shares).
+    """
+    lines = filtered_lines(data, kpi, source="secondary")
+    p = data.products.select("sku", "segment")
+    lines = lines.join(p, "sku")
+    t = in_windows(lines, "invoice_date", window_table(periods))
+    zero = dec(0, 2)
+    own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
+        num=ibis.ifelse(t.segment == kpi.segment, t.net_amount, zero).sum()
+        .cast("decimal(38,2)"),
+        den=t.net_amount.sum().cast("decimal(38,2)"))
+    up = rollup_sum(own, data.participants, kpi.rollup, values=("num", "den"))
+    share = ibis.ifelse(up.den > 0, div_half_up(up.num, up.den, MIX_SHARE_PLACES),
+                        dec(0, MIX_SHARE_PLACES))
+    return finish(up.mutate(actual=share), MIX_SHARE_PLACES)

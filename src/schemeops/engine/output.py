@@ -1,0 +1,72 @@
+"""Write a calculation's results per the output contract: payouts.csv, kpis.csv, components.csv.
+
+Rows are sorted by program_id, participant_id (then period, then KPI or component order);
+money has exactly 2 places; an empty field is an unknown (e.g. no target).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from schemeops.engine.caps import KEYS
+from schemeops.engine.runner import ProgramResult
+
+PAYOUT_COLUMNS = ("program_id", "participant_id", "period_start", "period_end", "payout")
+KPI_COLUMNS = ("program_id", "participant_id", "kpi", "actual", "target", "attainment",
+               "period_start", "period_end")
+COMPONENT_COLUMNS = ("program_id", "participant_id", "component", "base", "rate", "amount",
+                     "note", "period_start", "period_end")
+
+
+def _dated(r: ProgramResult, t: ir.Table) -> ir.Table:
+    dates = r.wide.select(*KEYS, "period_start", "period_end")
+    return t.join(dates, KEYS).mutate(program_id=ibis.literal(r.program.id))
+
+
+def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
+    """The three output tables over all programs, typed as text, sorted."""
+    pay, kpi, comp = [], [], []
+    for r in results:
+        p = _dated(r, r.payouts)
+        pay.append(p.select(*PAYOUT_COLUMNS[:4], payout=p.payout.cast("decimal(38,2)")
+                            .cast("string"), _order=ibis.literal(0)))
+        k = _dated(r, r.kpis)
+        kpi.append(k.select(*KPI_COLUMNS, "_order"))
+        c = _dated(r, r.components)
+        comp.append(c.select(*COMPONENT_COLUMNS[:3], base=c.base,
+                             rate=c.rate, amount=c.amount.cast("decimal(38,2)").cast("string"),
+                             note=c.note, period_start=c.period_start,
+                             period_end=c.period_end, _order=c._order))
+    out = {}
+    for name, parts, cols in (("payouts", pay, PAYOUT_COLUMNS), ("kpis", kpi, KPI_COLUMNS),
+                              ("components", comp, COMPONENT_COLUMNS)):
+        u = ibis.union(*parts, distinct=False)
+        out[name] = u.order_by(["program_id", "participant_id", "period_start",
+                                "_order"]).select(*cols)
+    return out
+
+
+def write_outputs(con: ibis.BaseBackend, tables: dict[str, ir.Table], out: Path) -> dict[str, int]:
+    """Write each table to `out/<name>.csv`; return rows written."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = {}
+    for name, t in tables.items():
+        table = con.to_pyarrow(t)
+        _write_csv(table, out / f"{name}.csv")
+        rows[name] = table.num_rows
+    return rows
+
+
+def _write_csv(table: pa.Table, path: Path) -> None:
+    """RFC 4180 CSV, quoting only where a value needs it, rows in the table's order."""
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    con.register("result", table)
+    target = str(path).replace("'", "''")
+    con.execute(f"COPY result TO '{target}' (HEADER, DELIMITER ',')")
+    con.close()

@@ -1,0 +1,239 @@
+"""Payout components as Ibis expressions over the per-participant-period table of KPI results.
+
+The table has, per KPI k: `a__k` (actual), `t__k` (target, NULL if none) and `att__k`
+(attainment, exact to 6 places). A component maps them to money: slabs (step or marginal),
+a curve, or a fixed amount; then its gate, multipliers, rounding (half-up, 2 places) and cap.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+
+import ibis
+import ibis.expr.types as ir
+
+from schemeops.engine.exact import as_dec, dec, div_half_up, floor_to, mul, round_half_up
+from schemeops.program.expr import compile_expr, parse_expr
+from schemeops.program.model import Component, Program, Slab
+
+MONEY = "decimal(38,2)"
+ZERO = dec("0.00")
+
+
+@dataclass(frozen=True)
+class ComponentResult:
+    """The columns one component adds to components.csv."""
+
+    base: ir.DecimalValue
+    rate: ir.StringValue
+    amount: ir.DecimalValue
+    note: ir.StringValue
+
+
+def _text(value: ir.Value) -> ir.StringValue:
+    return value.cast("string")
+
+
+def _money_text(value: ir.DecimalValue) -> ir.StringValue:
+    return as_dec(value, 2).cast("string")
+
+
+def kpi_call(w: ir.Table, program: Program):
+    """The `call` that gate expressions use: actual(k), target(k), attainment(k)."""
+    def call(name: str, kpi_id: str) -> ir.Value:
+        prefix = {"actual": "a", "target": "t", "attainment": "att"}[name]
+        return w[f"{prefix}__{kpi_id}"]
+    return call
+
+
+class ComponentCompiler:
+    """Builds one component's columns on the wide table `w`."""
+
+    def __init__(self, program: Program, component: Component, w: ir.Table,
+                 unit_prices: dict[str, ir.DecimalValue]) -> None:
+        self.p, self.c, self.w = program, component, w
+        self.unit_prices = unit_prices
+
+    # ---------------------------------------------------------------- the measure
+    def _actual(self, kpi_id: str) -> ir.DecimalValue:
+        return self.w[f"a__{kpi_id}"]
+
+    def _target(self, kpi_id: str) -> ir.DecimalValue:
+        return self.w[f"t__{kpi_id}"]
+
+    def _lower_is_better(self, kpi_id: str) -> bool:
+        rule = self.p.targets.get(kpi_id)
+        return bool(rule and rule.lower_is_better)
+
+    def _has_target(self) -> ir.BooleanValue:
+        if self.c.scorecard:
+            return ibis.and_(*[self._target(i.kpi).notnull() & (self._target(i.kpi) > 0)
+                               for i in self.c.scorecard])
+        t = self._target(self.c.kpi)
+        return t.notnull() & (t > 0)
+
+    def _score(self) -> ir.DecimalValue:
+        parts = []
+        for item in self.c.scorecard:
+            att = self.w[f"att__{item.kpi}"].fill_null(dec(0, 6))
+            if item.cap is not None:
+                att = ibis.least(att, as_dec(dec(item.cap), 6))
+            parts.append(mul(att, dec(item.weight)))
+        total = parts[0]
+        for p in parts[1:]:
+            total = total + p
+        return total
+
+    def reaches(self, x: Decimal) -> ir.BooleanValue:
+        """Whether the measure is at or above `x` (a break exactly met takes the higher slab)."""
+        c = self.c
+        if c.scorecard:
+            return self._score() >= dec(x)
+        a = self._actual(c.kpi)
+        if c.on == "actual":
+            return a >= dec(x)
+        t = self._target(c.kpi)
+        if self._lower_is_better(c.kpi):
+            return (t >= mul(dec(x), a)).fill_null(False)
+        return (a >= mul(dec(x), t)).fill_null(False) & (t > 0)
+
+    def measure_text(self) -> ir.StringValue:
+        """How far the participant got, for notes."""
+        if self.c.scorecard:
+            return ibis.literal("score ") + _text(self._score())
+        if self.c.on == "actual":
+            return ibis.literal("actual ") + _text(self._actual(self.c.kpi))
+        return ibis.literal("attainment ") + _text(
+            self.w[f"att__{self.c.kpi}"].fill_null(dec(0, 6)))
+
+    def base(self) -> ir.DecimalValue:
+        """What rates apply to: the `base` KPI's actual, else the component's own KPI."""
+        kpi_id = self.c.base or self.c.kpi
+        if kpi_id is None:
+            return ZERO
+        return self._actual(kpi_id)
+
+    # ---------------------------------------------------------------- payout shapes
+    def _slab_pay(self, s: Slab, base: ir.DecimalValue) -> ir.DecimalValue:
+        if s.rate is not None:
+            return mul(base, dec(s.rate))
+        if s.per_unit is not None:
+            return mul(base, dec(s.per_unit))
+        if s.amount is not None:
+            return dec(s.amount)
+        units = mul(base, dec(s.free_units))
+        units = {"down": floor_to(units, 0), "nearest": round_half_up(units, 0),
+                 "up": -floor_to(-units, 0)}[self.c.free.rounding]
+        return mul(units, self.unit_prices[self.c.free.sku])
+
+    @staticmethod
+    def _slab_rate(s: Slab) -> str:
+        for v in (s.rate, s.per_unit, s.amount, s.free_units):
+            if v is not None:
+                return str(v)
+        return ""
+
+    def _step(self, base: ir.DecimalValue) -> tuple[ir.Value, ir.Value, ir.Value]:
+        slabs = list(enumerate(self.c.slabs, 1))
+        n = len(slabs)
+        cases = [(self.reaches(s.from_), (self._slab_pay(s, base), i, s)) for i, s in
+                 reversed(slabs)]
+        amount = ibis.cases(*[(cond, pay) for cond, (pay, _i, _s) in cases], else_=ZERO)
+        rate = ibis.cases(*[(cond, ibis.literal(self._slab_rate(s))) for cond, (_p, _i, s)
+                            in cases], else_=ibis.null("string"))
+        note = ibis.cases(*[(cond, ibis.literal(f"slab {i} of {n} (from {s.from_})"))
+                            for cond, (_p, i, s) in cases],
+                          else_=ibis.literal(f"below the first slab (from {slabs[0][1].from_})"))
+        return amount, rate, note
+
+    def _marginal(self) -> tuple[ir.Value, ir.Value, ir.Value]:
+        a = self._actual(self.c.kpi)
+        slabs = self.c.slabs
+        total = ZERO
+        for i, s in enumerate(slabs):
+            lo = dec(s.from_)
+            top = ibis.least(a, dec(slabs[i + 1].from_)) if i + 1 < len(slabs) else a
+            band = ibis.greatest(top - lo, dec(0))
+            pay = self._slab_pay(s, band) if s.amount is None else ibis.ifelse(
+                a >= lo, dec(s.amount), ZERO)
+            total = total + pay
+        rates = ", ".join(f"{self._slab_rate(s)} from {s.from_}" for s in slabs)
+        return total, ibis.literal(rates), ibis.literal("marginal: each band at its own rate")
+
+    def _curve(self, base: ir.DecimalValue) -> tuple[ir.Value, ir.Value, ir.Value]:
+        pts = self.c.curve
+        a = self._actual(self.c.kpi) if not self.c.scorecard else self._score()
+        t = dec(1) if (self.c.on == "actual" or self.c.scorecard) else self._target(self.c.kpi)
+        cases = [(self.reaches(pts[-1].x), mul(base, dec(pts[-1].rate)))]
+        for p0, p1 in reversed(list(itertools.pairwise(pts))):
+            dx, dr = p1.x - p0.x, p1.rate - p0.rate
+            # base × (r0 + dr·(a/t − x0)/dx) = base·(r0·dx·t + dr·(a − x0·t)) / (dx·t)
+            num = mul(base, mul(dec(p0.rate * dx), t) + mul(dec(dr), a - mul(dec(p0.x), t)))
+            cases.append((self.reaches(p0.x), div_half_up(num, mul(dec(dx), t), 2)))
+        amount = ibis.cases(*cases, else_=ZERO)
+        note = ibis.cases(
+            (self.reaches(pts[-1].x),
+             ibis.literal(f"at or past the curve's last point: rate {pts[-1].rate} (")
+             + self.measure_text() + ibis.literal(")")),
+            (self.reaches(pts[0].x), ibis.literal("curve, interpolated at ")
+             + self.measure_text()),
+            else_=ibis.literal(f"below the curve's start ({pts[0].x})"))
+        return amount, ibis.literal("curve"), note
+
+    def _fixed(self) -> tuple[ir.Value, ir.Value, ir.Value]:
+        if self.c.kpi and self.c.kpi not in self.p.targets and not self.c.scorecard:
+            return dec(self.c.fixed), ibis.null("string"), ibis.literal("fixed amount")
+        met = self.reaches(Decimal(1))
+        return (ibis.ifelse(met, dec(self.c.fixed), ZERO), ibis.null("string"),
+                ibis.ifelse(met, ibis.literal("target met: fixed amount"),
+                            ibis.literal("target not met")))
+
+    # ---------------------------------------------------------------- the whole component
+    def compile(self) -> ComponentResult:
+        """Amount (rounded half-up to 2 places), base, rate and the note explaining it."""
+        c = self.c
+        base = self.base()
+        if c.slabs and c.mode == "marginal":
+            raw, rate, note = self._marginal()
+        elif c.slabs:
+            raw, rate, note = self._step(base)
+        elif c.curve:
+            raw, rate, note = self._curve(base)
+        else:
+            raw, rate, note = self._fixed()
+        for m in c.multipliers:
+            hit = compile_expr(parse_expr(m.when), self.w.__getitem__,
+                               kpi_call(self.w, self.p)).fill_null(False)
+            raw = mul(raw, ibis.ifelse(hit, dec(m.factor), dec(1)))
+            note = note + ibis.ifelse(hit, ibis.literal(f"; ×{m.factor} ({m.when})"),
+                                      ibis.literal(""))
+        amount = round_half_up(raw, 2)
+        needs_target = c.on == "attainment" or bool(c.scorecard)
+        if needs_target:
+            amount = ibis.ifelse(self._has_target(), amount, ZERO)
+            note = ibis.ifelse(self._has_target(), note, ibis.literal("no target"))
+        if c.gate:
+            ok = compile_expr(parse_expr(c.gate), self.w.__getitem__,
+                              kpi_call(self.w, self.p)).fill_null(False)
+            amount = ibis.ifelse(ok, amount, ZERO)
+            note = ibis.ifelse(ok, note, ibis.literal(f"gate not met: {c.gate}"))
+        if c.cap is not None:
+            limits = []
+            if c.cap.amount is not None:
+                limits.append(dec(c.cap.amount))
+            if c.cap.rate is not None:
+                limits.append(round_half_up(mul(self._actual(c.cap.of), dec(c.cap.rate)), 2))
+            limit = as_dec(limits[0] if len(limits) == 1 else ibis.least(*limits), 2)
+            capped = amount > limit
+            note = ibis.ifelse(capped, note + ibis.literal("; capped at ") + _money_text(limit),
+                               note)
+            amount = ibis.ifelse(capped, limit, amount)
+        return ComponentResult(base=as_dec(base, _scale(base)), rate=rate,
+                               amount=as_dec(amount, 2), note=note)
+
+
+def _scale(value: ir.Value) -> int:
+    t = value.type()
+    return t.scale if t.is_decimal() else 0

@@ -1,0 +1,86 @@
+"""The periods a program runs over: the first period, its recurrences, clipped at the as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from schemeops.program.model import History, Period
+
+
+@dataclass(frozen=True)
+class Window:
+    """One period: its number (1-based), first and last day (inclusive)."""
+
+    no: int
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        """Length in days."""
+        return (self.end - self.start).days + 1
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months (clamped to the month's last day)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return min(day.replace(year=year, month=month, day=1) + dt.timedelta(days=day.day - 1),
+               nxt - dt.timedelta(days=1))
+
+
+def program_windows(period: Period, as_of: dt.date | None = None) -> tuple[Window, ...]:
+    """Every period of the program, those starting after `as_of` left out, the last clipped."""
+    rec = period.recurrence
+    count = rec.count if rec else 1
+    out = []
+    for k in range(count):  # one iteration per recurrence (≤ 60), not per row
+        if rec is None:
+            start, end = period.start, period.end
+        elif rec.every_days:
+            start = period.start + dt.timedelta(days=k * rec.every_days)
+            end = start + (period.end - period.start)
+        else:
+            start = add_months(period.start, k * rec.every_months)
+            end = add_months(period.start, (k + 1) * rec.every_months) - dt.timedelta(days=1)
+        if as_of is not None:
+            if start > as_of:
+                break
+            end = min(end, as_of)
+        out.append(Window(k + 1, start, end))
+    return tuple(out)
+
+
+def history_windows(windows: tuple[Window, ...], history: History) -> list[tuple[int, Window]]:
+    """For each period: the past windows its history-based target reads, as (period_no, window).
+
+    previous_period: the window of equal length just before; same_period_last_year: the same
+    dates a year earlier; average: the `periods` windows of equal length before it.
+    """
+    out = []
+    for w in windows:
+        if history.basis == "same_period_last_year":
+            out.append((w.no, Window(w.no, add_months(w.start, -12), add_months(w.end, -12))))
+            continue
+        n = 1 if history.basis == "previous_period" else history.periods
+        for j in range(1, n + 1):
+            shift = dt.timedelta(days=j * w.days)
+            out.append((w.no, Window(w.no, w.start - shift, w.end - shift)))
+    return out
+
+
+def windows_table(windows: list[Window] | tuple[Window, ...], *, numbers: list[int] | None
+                  = None) -> ir.Table:
+    """The windows as a table: period_no, start, end (period_no from `numbers` if given)."""
+    nos = numbers if numbers is not None else [w.no for w in windows]
+    return ibis.memtable(pa.table({
+        "period_no": pa.array(nos, pa.int64()),
+        "start": pa.array([w.start for w in windows], pa.date32()),
+        "end": pa.array([w.end for w in windows], pa.date32()),
+    }))

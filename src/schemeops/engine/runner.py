@@ -1,0 +1,114 @@
+"""The calculation: programs × warehouse → KPI, component and payout tables (Ibis expressions).
+
+One function per stage, visible in `calculate_program`: periods → eligible participants →
+KPI actuals → targets → attainment → components → limits → tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+
+from schemeops.engine.caps import KEYS, limit_totals
+from schemeops.engine.catchup import catch_up_rows
+from schemeops.engine.data import Data
+from schemeops.engine.eligibility import eligible
+from schemeops.engine.exact import as_dec, dec, div_half_up
+from schemeops.engine.kpis import compute_kpi, kpi_scale
+from schemeops.engine.payouts import ComponentCompiler
+from schemeops.engine.periods import Window, program_windows, windows_table
+from schemeops.engine.targets import TARGET_SCALE, compute_target
+from schemeops.program.model import Program
+
+ATTAINMENT_PLACES = 6
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    """One program's results as Ibis tables (not yet executed)."""
+
+    program: Program
+    windows: tuple[Window, ...]
+    wide: ir.Table
+    kpis: ir.Table
+    components: ir.Table
+    payouts: ir.Table
+
+
+def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table:
+    """Eligible participant × period with a__k, t__k and att__k for every KPI k."""
+    periods = windows_table(windows)
+    w = eligible(program.participants, data.participants, periods)
+    for kpi in program.kpis:
+        a = compute_kpi(kpi, data, periods)
+        scale = kpi_scale(kpi)
+        w = w.left_join(a, KEYS).select(
+            w, **{f"a__{kpi.id}": as_dec(a.actual.fill_null(dec(0, scale)), scale)})
+    for kpi in program.kpis:
+        rule = program.targets.get(kpi.id)
+        if rule is None:
+            w = w.mutate(**{f"t__{kpi.id}": ibis.null(f"decimal(38,{TARGET_SCALE})"),
+                            f"att__{kpi.id}": ibis.null(f"decimal(38,{ATTAINMENT_PLACES})")})
+            continue
+        t = compute_target(kpi, rule, program_id=program.id, data=data, base=w,
+                           windows=windows)
+        w = w.left_join(t, KEYS).select(w, **{f"t__{kpi.id}": t.target})
+        a, tt = w[f"a__{kpi.id}"], w[f"t__{kpi.id}"]
+        num, den = (tt, a) if rule.lower_is_better else (a, tt)
+        att = ibis.ifelse(tt.isnull() | (tt <= 0), ibis.null(f"decimal(38,{ATTAINMENT_PLACES})"),
+                          div_half_up(num, den, ATTAINMENT_PLACES))
+        w = w.mutate(**{f"att__{kpi.id}": att})
+    return w
+
+
+def _kpi_rows(program: Program, w: ir.Table) -> ir.Table:
+    parts = []
+    for i, kpi in enumerate(program.kpis):
+        att = w[f"att__{kpi.id}"]
+        parts.append(w.select(
+            *KEYS, kpi=ibis.literal(kpi.id), _order=ibis.literal(i),
+            actual=w[f"a__{kpi.id}"].cast("string"),
+            target=w[f"t__{kpi.id}"].cast("string"),
+            attainment=div_half_up(att, dec(1), 4).cast("string")))
+    return ibis.union(*parts, distinct=False)
+
+
+def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
+    skus = sorted({c.free.sku for c in program.components if c.free})
+    prices = {}
+    if skus:
+        p = data.products.filter(data.products.sku.isin(skus))
+        for sku in skus:  # one scalar subquery per free-unit SKU of the program
+            prices[sku] = p.filter(p.sku == sku).unit_price.max().as_scalar()
+    parts = []
+    for i, comp in enumerate(program.components):
+        r = ComponentCompiler(program, comp, w, prices).compile()
+        note = r.note
+        if comp.catch_up:
+            k = comp.kpi
+            lower = program.targets[k].lower_is_better
+            a, t = w[f"a__{k}"], w[f"t__{k}"]
+            missed = t.notnull() & ~((a <= t) if lower else (a >= t)).fill_null(False)
+            note = ibis.ifelse(missed, note + ibis.literal(
+                f"; can be caught up within {comp.catch_up.within} period(s)"), note)
+            parts.append(catch_up_rows(program, comp, w, prices, i))
+        parts.append(w.select(*KEYS, component=ibis.literal(comp.id), base=r.base.cast("string"),
+                              rate=r.rate, amount=r.amount, note=note,
+                              _order=ibis.literal(i)))
+    return ibis.union(*parts, distinct=False)
+
+
+def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = None
+                      ) -> ProgramResult:
+    """The pipeline of one program, as Ibis expressions over `data`."""
+    windows = program_windows(program.period, as_of)
+    w = _wide(program, data, windows).cache()
+    comps = _component_rows(program, w, data)
+    totals = comps.group_by(KEYS).aggregate(total=comps.amount.sum())
+    limits = limit_totals(program, w, totals, first_order=len(program.components))
+    all_comps = ibis.union(comps, *limits, distinct=False)
+    payouts = all_comps.group_by(KEYS).aggregate(payout=all_comps.amount.sum())
+    return ProgramResult(program, windows, w, _kpi_rows(program, w), all_comps, payouts)

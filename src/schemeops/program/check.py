@@ -1,0 +1,172 @@
+"""Semantic checks after the model validates: names resolve, targets exist, expressions are sound.
+
+Each check is a plain function `(program, spans) -> diagnostics`; `CHECKS` lists them in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path as FsPath
+
+from schemeops.errors import Diagnostic, did_you_mean
+from schemeops.program.check_exprs import check_expressions
+from schemeops.program.model import Program
+from schemeops.program.parse import load_located_program
+from schemeops.program.source import Path, Spans
+
+Check = Callable[[Program, Spans], list[Diagnostic]]
+
+
+def check_unique_ids(program: Program, spans: Spans) -> list[Diagnostic]:
+    """KPI ids are unique, and component ids are unique."""
+    out: list[Diagnostic] = []
+    for section, ids, code in (("kpis", [k.id for k in program.kpis], "duplicate_kpi"),
+                               ("components", [c.id for c in program.components],
+                                "duplicate_component")):
+        first: dict[str, int] = {}
+        for i, ident in enumerate(ids):
+            if ident in first:
+                line = spans.at((section, first[ident], "id")).line
+                out.append(Diagnostic(spans.at((section, i, "id")), code,
+                                      f"`{ident}` is defined twice in `{section}`",
+                                      f"first at line {line}; rename one"))
+            else:
+                first[ident] = i
+    return out
+
+
+def _kpi_refs(program: Program) -> Iterator[tuple[Path, str]]:
+    """Every place a KPI is named by id, with that id."""
+    for j, comp in enumerate(program.components):
+        if comp.kpi is not None:
+            yield ("components", j, "kpi"), comp.kpi
+        if comp.base is not None:
+            yield ("components", j, "base"), comp.base
+        if comp.cap is not None and comp.cap.of is not None:
+            yield ("components", j, "cap", "of"), comp.cap.of
+        for k, item in enumerate(comp.scorecard):
+            yield ("components", j, "scorecard", k, "kpi"), item.kpi
+    if program.caps.sales_kpi is not None:
+        yield ("caps", "sales_kpi"), program.caps.sales_kpi
+
+
+def check_kpi_references(program: Program, spans: Spans) -> list[Diagnostic]:
+    """Every `kpi`, `base`, `cap.of`, `scorecard[].kpi` and `caps.sales_kpi` names a KPI."""
+    ids = [k.id for k in program.kpis]
+    return [Diagnostic(spans.at(path), "unknown_kpi", f"`{name}` names no KPI of this program",
+                       did_you_mean(name, ids))
+            for path, name in _kpi_refs(program) if name not in ids]
+
+
+def check_target_keys(program: Program, spans: Spans) -> list[Diagnostic]:
+    """Every key of `targets` names a KPI."""
+    ids = [k.id for k in program.kpis]
+    return [Diagnostic(spans.at(("targets", name), key=True), "unknown_target_kpi",
+                       f"target for `{name}`, which is not a KPI of this program",
+                       did_you_mean(name, ids))
+            for name in program.targets if name not in ids]
+
+
+def check_targets_present(program: Program, spans: Spans) -> list[Diagnostic]:
+    """A component paying on attainment, and every scorecard item, has a target for its KPI."""
+    ids = {k.id for k in program.kpis}
+    out: list[Diagnostic] = []
+    for j, comp in enumerate(program.components):
+        if comp.kpi is not None and comp.on == "attainment" and comp.kpi in ids \
+                and comp.kpi not in program.targets:
+            out.append(Diagnostic(
+                spans.at(("components", j, "kpi")), "missing_target",
+                f"component `{comp.id}` pays on attainment of `{comp.kpi}`, which has no target",
+                f"add `targets: {{{comp.kpi}: {{fixed: …}}}}`, or pay on `on: actual`"))
+        for k, item in enumerate(comp.scorecard):
+            if item.kpi in ids and item.kpi not in program.targets:
+                out.append(Diagnostic(
+                    spans.at(("components", j, "scorecard", k, "kpi")), "missing_target",
+                    f"scorecard of `{comp.id}` weighs attainment of `{item.kpi}`, which has no "
+                    "target", f"add `targets: {{{item.kpi}: {{fixed: …}}}}`"))
+    return out
+
+
+def check_catch_up(program: Program, spans: Spans) -> list[Diagnostic]:
+    """Catch-up needs recurrences to catch up over, and a target to accumulate."""
+    out: list[Diagnostic] = []
+    for j, comp in enumerate(program.components):
+        if comp.catch_up is None:
+            continue
+        path = ("components", j, "catch_up")
+        if program.period.recurrence is None:
+            out.append(Diagnostic(spans.at(path, key=True), "catch_up_needs_recurrence",
+                                  f"component `{comp.id}` catches up, but the period does "
+                                  "not recur", "add `period.recurrence`, e.g. "
+                                  "`{every_days: 7, count: 4}`, or drop `catch_up`"))
+        if comp.kpi is not None and comp.on == "actual" and comp.kpi not in program.targets:
+            out.append(Diagnostic(spans.at(path, key=True), "catch_up_needs_target",
+                                  f"component `{comp.id}` catches up on `{comp.kpi}`, which "
+                                  "has no target", f"add `targets: {{{comp.kpi}: {{fixed: …}}}}`"))
+    return out
+
+
+def check_eligibility_lists(program: Program, spans: Spans) -> list[Diagnostic]:
+    """No participant is both included and excluded."""
+    include = set(program.participants.include)
+    return [Diagnostic(spans.at(("participants", "exclude", i)), "include_exclude_overlap",
+                       f"`{pid}` is both included and excluded",
+                       "remove it from one of the two lists")
+            for i, pid in enumerate(program.participants.exclude) if pid in include]
+
+
+def check_uplift(program: Program, spans: Spans) -> list[Diagnostic]:
+    """Uplift values by attribute need `by` to say which attribute."""
+    return [Diagnostic(spans.at(("targets", name, "uplift", "values"), key=True),
+                       "uplift_values_without_by",
+                       f"uplift values for `{name}` without `by`",
+                       "add `by: tier` (or region, channel, area)")
+            for name, target in program.targets.items()
+            if target.uplift.values and target.uplift.by is None]
+
+
+CHECKS: tuple[Check, ...] = (
+    check_unique_ids,
+    check_kpi_references,
+    check_target_keys,
+    check_targets_present,
+    check_catch_up,
+    check_eligibility_lists,
+    check_uplift,
+    check_expressions,
+)
+
+
+def _order(d: Diagnostic) -> tuple[str, int, int, str]:
+    return d.span.file, d.span.line, d.span.col, d.code
+
+
+def check_program(program: Program, spans: Spans) -> list[Diagnostic]:
+    """Run every check; diagnostics sorted by place."""
+    return sorted((d for check in CHECKS for d in check(program, spans)), key=_order)
+
+
+def load_and_check(paths: Iterable[str | FsPath]) -> tuple[list[Program], list[Diagnostic]]:
+    """Load, validate and check every file; return the sound programs and every error."""
+    programs: list[Program] = []
+    diagnostics: list[Diagnostic] = []
+    first_file: dict[str, str] = {}
+    for path in paths:
+        program, spans, found = load_located_program(path)
+        if program is not None:
+            found = found + check_program(program, spans)
+            if program.id in first_file:
+                found.append(Diagnostic(spans.at(("id",)), "duplicate_program",
+                                        f"program id `{program.id}` is used twice",
+                                        f"also in {first_file[program.id]}; rename one"))
+            else:
+                first_file[program.id] = spans.file
+        if program is not None and not found:
+            programs.append(program)
+        diagnostics.extend(sorted(found, key=_order))
+    return programs, diagnostics
+
+
+def diagnostic_files(diagnostics: Iterable[Diagnostic]) -> set[str]:
+    """The files the diagnostics are in."""
+    return {d.span.file for d in diagnostics}

@@ -1,0 +1,180 @@
+"""Located YAML: plain Python data built from the node tree, with the place of every value.
+
+Numbers become `int` or `Decimal` from their source text (never float), `YYYY-MM-DD` becomes a
+`datetime.date`, only `true`/`false` are booleans (`on`, `yes`, `no` stay text), quoted scalars
+stay text, and duplicate keys are errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import yaml
+
+from schemeops.errors import Diagnostic, SourceSpan
+
+Path = tuple[str | int, ...]
+Pos = tuple[int, int]
+
+_INT = re.compile(r"[-+]?[0-9][0-9_]*")
+_DECIMAL = re.compile(
+    r"[-+]?([0-9][0-9_]*\.[0-9_]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """Where a scalar's text starts, its YAML style (None plain, quote, `|` or `>`), its text,
+    and for block scalars the indentation of their content."""
+
+    line: int
+    col: int
+    style: str | None
+    text: str
+    indent: int = 0
+
+
+@dataclass(frozen=True)
+class Spans:
+    """Where each data path is in the file: its value, its key, and scalars' styles."""
+
+    file: str
+    values: dict[Path, Pos] = field(default_factory=dict)
+    keys: dict[Path, Pos] = field(default_factory=dict)
+    scalars: dict[Path, Scalar] = field(default_factory=dict)
+
+    def at(self, path: Path, *, key: bool = False) -> SourceSpan:
+        """The place of `path` (its key if asked and known), else of its nearest ancestor."""
+        for n in range(len(path), -1, -1):
+            sub = path[:n]
+            if key and sub in self.keys:
+                return SourceSpan(self.file, *self.keys[sub])
+            if sub in self.values:
+                return SourceSpan(self.file, *self.values[sub])
+        return SourceSpan(self.file, 1, 1)
+
+    def point(self, path: Path, offset: int) -> SourceSpan:
+        """The place of character `offset` inside the scalar at `path` (approximate when the
+        scalar is folded over several lines)."""
+        scalar = self.scalars.get(path)
+        if scalar is None:
+            return self.at(path)
+        if scalar.style in ("|", ">"):
+            before = scalar.text[:offset]
+            line = scalar.line + 1 + before.count("\n")
+            return SourceSpan(self.file, line, scalar.indent + len(before) - before.rfind("\n"))
+        quote = 1 if scalar.style in ("'", '"') else 0
+        return SourceSpan(self.file, scalar.line, scalar.col + quote + offset)
+
+
+class _Builder:
+    """Turns a composed node tree into data, recording places and duplicate keys."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.lines = text.splitlines()
+        self.spans = Spans(file)
+        self.problems: list[Diagnostic] = []
+
+    def build(self, node: yaml.Node, path: Path) -> object:
+        self.spans.values[path] = _pos(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        line, col = _pos(node)
+        indent = 0
+        if node.style in ("|", ">") and line < len(self.lines):
+            content = self.lines[line]
+            indent = len(content) - len(content.lstrip(" "))
+        self.spans.scalars[path] = Scalar(line, col, node.style, node.value, indent)
+        return scalar_value(node.value, node.style)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem(key_node, "bad_key", "a key must be a plain name",
+                              "write `name: value`; lists and mappings cannot be keys")
+                continue
+            key = key_node.value
+            if key in out:
+                first = self.spans.keys[(*path, key)]
+                self._problem(key_node, "duplicate_key", f"key `{key}` appears twice here",
+                              f"first at line {first[0]}; keep one")
+                continue
+            self.spans.keys[(*path, key)] = _pos(key_node)
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+    def _problem(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
+        self.problems.append(Diagnostic(SourceSpan(self.spans.file, *_pos(node)), code,
+                                        message, hint))
+
+
+def _pos(node: yaml.Node) -> Pos:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def scalar_value(text: str, style: str | None) -> object:
+    """The value of a scalar: quoted and block scalars are text; plain ones are resolved."""
+    if style is not None:
+        return text
+    if text in _NULLS:
+        return None
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if _INT.fullmatch(text):
+        return int(text.replace("_", ""))
+    if _DECIMAL.fullmatch(text):
+        try:
+            return Decimal(text.replace("_", ""))
+        except InvalidOperation:
+            return text
+    if _DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+    return text
+
+
+def load_located(text: str, file: str) -> tuple[object, Spans, list[Diagnostic]]:
+    """Compose `text` and build its data and spans; YAML errors come back as diagnostics."""
+    builder = _Builder(file, text)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        return None, builder.spans, [_yaml_diagnostic(e, file)]
+    except yaml.YAMLError as e:
+        return None, builder.spans, [Diagnostic(SourceSpan(file, 1, 1), "yaml_syntax", str(e),
+                                                "check the file is valid YAML")]
+    if root is None:
+        return None, builder.spans, [Diagnostic(
+            SourceSpan(file, 1, 1), "empty_program", "the file holds no program",
+            "start with `id:`, `name:`, `period:`, `kpis:` and `components:`")]
+    data = builder.build(root, ())
+    if not isinstance(data, dict):
+        builder.problems.append(Diagnostic(
+            builder.spans.at(()), "not_a_mapping", "a program is a mapping of keys to values",
+            "start with `id: my_program` on the first line"))
+    return data, builder.spans, builder.problems
+
+
+def _yaml_diagnostic(e: yaml.MarkedYAMLError, file: str) -> Diagnostic:
+    mark = e.problem_mark or e.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = e.problem or "invalid YAML"
+    if e.context:
+        problem = f"{problem} ({e.context})"
+    if "\\t" in problem or "\t" in problem:
+        hint = "indent with spaces, not tabs"
+    elif "mapping values are not allowed" in problem:
+        hint = "quote a value that contains `: `, or fix the indentation above"
+    else:
+        hint = "check the indentation and quoting on this line and the one above"
+    return Diagnostic(SourceSpan(file, line, col), "yaml_syntax", problem, hint)
