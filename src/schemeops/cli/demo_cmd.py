@@ -12,8 +12,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from schemeops.cli.calc_cmd import program_files
 from schemeops.cli.generate_cmd import run_generate
 from schemeops.cli.load_cmd import RichLoadProgress, print_report
+from schemeops.engine.backends import connect_warehouse
+from schemeops.engine.calc import calculate, load_programs, run_calc
+from schemeops.engine.summary import ProgramSummary, summarize
 from schemeops.ingest import load
 from schemeops.ingest.summary import Holdings, holdings
 from schemeops.ingest.warehouse import connect
@@ -38,14 +42,38 @@ def print_holdings(console: Console, h: Holdings) -> None:
     console.print(rt)
 
 
+def calc_and_summarize(files: list[Path], warehouse: Path, out: Path) -> list[ProgramSummary]:
+    """Calculate the programs, write their output files, and summarise each."""
+    run_calc(files, warehouse=warehouse, out=out)
+    con = connect_warehouse(warehouse)
+    results, data = calculate(load_programs(files), con, as_of=None)
+    return [summarize(r, data, con) for r in results]
+
+
+def print_summaries(console: Console, summaries: list[ProgramSummary]) -> None:
+    """One row per program: participants, eligible, earning, payout, payout as % of sales."""
+    rt = RichTable(title="programs", title_justify="left")
+    for head in ("program", "participants", "eligible", "earning", "total payout",
+                 "% of sales"):
+        rt.add_column(head, justify="left" if head == "program" else "right",
+                      no_wrap=head == "program")
+    for s in summaries:
+        pct = s.payout_pct_of_sales
+        rt.add_row(s.program_id, f"{s.participants:,}", f"{s.eligible:,}", f"{s.earning:,}",
+                   f"{s.payout:,.2f}", "—" if pct is None else f"{pct}%")
+    console.print(rt)
+
+
 def demo_command(
     folder: Annotated[Path, typer.Option("--dir", help="Where the demo keeps its files.")]
     = Path("demo"),
     lines: Annotated[int, typer.Option(min=1000, help="Secondary lines to generate.")]
     = 1_000_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    programs: Annotated[Path, typer.Option(help="Folder of programs to calculate.")]
+    = Path("examples/programs"),
 ) -> None:
-    """Generate a network (≈1M lines), load it into a warehouse, and summarise it."""
+    """Generate a network (≈1M lines), load it, calculate the example programs, summarise."""
     console, err = Console(), Console(stderr=True)
     data, warehouse = folder / "data", folder / "schemeops.duckdb"
     marker = data / ".generated"
@@ -65,3 +93,9 @@ def demo_command(
     if not report.ok:
         raise typer.Exit(1)
     print_holdings(console, holdings(connect(warehouse, read_only=True)))
+    out = folder / "out"
+    console.print(f"calculating the programs in {programs}")
+    with err.status("calculating"):
+        summaries = calc_and_summarize(program_files([programs]), warehouse, out)
+    print_summaries(console, summaries)
+    console.print(f"output files: {out}/payouts.csv, kpis.csv, components.csv, manifest.json")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from schemeops.cli import calc_cmd, check_cmd, demo_cmd, generate_cmd, load_cmd, schema_cmd
+from schemeops.cli import (
+    calc_cmd,
+    check_cmd,
+    demo_cmd,
+    explain_cmd,
+    generate_cmd,
+    load_cmd,
+    schema_cmd,
+)
 from schemeops.cli.bench_cmd import bench_app
 from schemeops.cli.programs_cmd import programs_app
 
@@ -21,6 +29,7 @@ app.command("load")(load_cmd.load_command)
 app.command("demo")(demo_cmd.demo_command)
 app.command("check")(check_cmd.check_command)
 app.command("calc")(calc_cmd.calc_command)
+app.command("explain")(explain_cmd.explain_command)
 app.add_typer(bench_app, name="bench")
 app.add_typer(programs_app, name="programs")
 

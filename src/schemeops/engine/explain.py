@@ -1,0 +1,162 @@
+"""Explain one participant's payout in words and numbers: each KPI's actual and how its target
+was set, each component's slab, gate, multipliers and cap, and what the next slab takes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+import ibis
+
+from schemeops.engine.data import Data
+from schemeops.engine.runner import ProgramResult, calculate_program
+from schemeops.program.model import Component, Kpi, Program, Target
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One KPI of the participant in one period."""
+
+    kpi: str
+    actual: Decimal
+    target: Decimal | None
+    attainment: Decimal | None
+    target_rule: str
+
+
+@dataclass(frozen=True)
+class ComponentLine:
+    """One component's outcome, and what it takes to reach its next slab."""
+
+    component: str
+    amount: Decimal
+    note: str
+    next_step: str | None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A participant's story in one program and period."""
+
+    program: Program
+    participant_id: str
+    period_start: dt.date
+    period_end: dt.date
+    kpis: tuple[KpiLine, ...]
+    components: tuple[ComponentLine, ...]
+    payout: Decimal
+
+    def render(self) -> str:
+        """The story as plain text."""
+        p = self.program
+        out = [f"{p.name} ({p.id}) — {self.participant_id}, "
+               f"{self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"]
+        for k in self.kpis:
+            line = f"  {k.kpi}: actual {k.actual}"
+            if k.target is not None:
+                line += f", target {k.target} ({k.target_rule})"
+            if k.attainment is not None:
+                line += f", attainment {k.attainment:.1%}"
+            out.append(line)
+        for c in self.components:
+            out.append(f"  {c.component}: {c.amount:,.2f} — {c.note}")
+            if c.next_step:
+                out.append(f"    next: {c.next_step}")
+        out.append(f"  payout: {self.payout:,.2f}")
+        return "\n".join(out)
+
+
+def describe_target(rule: Target) -> str:
+    """How a target is set, in words."""
+    if rule.fixed is not None:
+        text = f"fixed {rule.fixed}"
+    elif rule.from_table:
+        text = "from the targets table"
+    else:
+        h = rule.history
+        basis = {"previous_period": "previous period's actual",
+                 "same_period_last_year": "same period last year",
+                 "average": f"average of the {h.periods} periods before"}[h.basis]
+        up = rule.uplift
+        text = f"{basis} × (1 + {up.default})"
+        if up.by and up.values:
+            text += f", uplift by {up.by}: " + ", ".join(f"{k} {v}" for k, v in
+                                                         sorted(up.values.items()))
+    if rule.floor is not None:
+        text += f", at least {rule.floor}"
+    if rule.round is not None:
+        text += f", rounded {rule.round.mode} to {rule.round.to}"
+    if rule.lower_is_better:
+        text += ", lower is better"
+    return text
+
+
+_UNITS = {"billed_outlets": "outlets billed", "billed_channels": "channels billed",
+          "net_channel_addition": "net new outlets", "reactivated_outlets": "reactivated outlets",
+          "outstanding": "of outstanding", "early_payment": "of early-payment discount"}
+
+
+def _kpi_units(kpi: Kpi) -> str:
+    if kpi.kind in ("volume", "upsell") and getattr(kpi, "measure", "") == "quantity":
+        return "units"
+    if kpi.kind == "upsell" and kpi.mode in ("range_outlets", "bundle"):
+        return "outlets buying the range" if kpi.mode == "range_outlets" else "bundle invoices"
+    if kpi.kind in ("volume", "upsell", "metric"):
+        return "of sales value"
+    return _UNITS[kpi.kind]
+
+
+def next_step(program: Program, c: Component, actual: Decimal,
+              target: Decimal | None) -> str | None:
+    """What it takes to reach the component's next slab (or curve point), if anything."""
+    if c.scorecard or c.kpi is None:
+        return None
+    kpi = program.kpi(c.kpi)
+    rule = program.targets.get(c.kpi)
+    breaks = [s.from_ for s in c.slabs] or [p.x for p in c.curve] or (
+        [Decimal(1)] if c.fixed is not None and rule else [])
+    if rule and rule.lower_is_better:
+        return None
+    for b in breaks:
+        if c.on == "attainment" or (c.fixed is not None and rule):
+            if target is None or target <= 0:
+                return None
+            needed = b * target
+        else:
+            needed = b
+        if actual < needed:
+            gap = needed - actual
+            whole = kpi.kind not in ("volume", "upsell", "metric", "outstanding",
+                                     "early_payment") or getattr(kpi, "measure", "") == "quantity"
+            gap = gap.to_integral_value(ROUND_CEILING) if whole else gap.quantize(Decimal("0.01"))
+            return f"{gap:,} more {_kpi_units(kpi)} to reach {b}" + (
+                " attainment" if c.on == "attainment" else "")
+    return "top slab reached"
+
+
+def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id: str, *,
+            as_of: dt.date | None = None) -> list[Explanation]:
+    """The participant's explanation for each period of the program (empty if not eligible)."""
+    r: ProgramResult = calculate_program(program, data, as_of=as_of)
+    w = con.to_pyarrow(r.wide.filter(r.wide.participant_id == participant_id)).to_pylist()
+    comps = con.to_pyarrow(r.components.filter(r.components.participant_id == participant_id)
+                           .order_by(["period_no", "_order"])).to_pylist()
+    out = []
+    for row in sorted(w, key=lambda x: x["period_no"]):  # one per period of one participant
+        kpis = tuple(
+            KpiLine(k.id, row[f"a__{k.id}"], row[f"t__{k.id}"], row[f"att__{k.id}"],
+                    describe_target(program.targets[k.id]) if k.id in program.targets else "")
+            for k in program.kpis)
+        by_id = {c.id: c for c in program.components}
+        lines = []
+        for c in (x for x in comps if x["period_no"] == row["period_no"]):
+            spec = by_id.get(c["component"])
+            step = None
+            if spec is not None:
+                step = next_step(program, spec, row[f"a__{spec.kpi}"] if spec.kpi else
+                                 Decimal(0), row[f"t__{spec.kpi}"] if spec.kpi else None)
+            lines.append(ComponentLine(c["component"], c["amount"], c["note"], step))
+        out.append(Explanation(program, participant_id, row["period_start"], row["period_end"],
+                               kpis, tuple(lines), sum((c.amount for c in lines), Decimal(0))))
+    return out
