@@ -8,7 +8,7 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
-from schemeops.engine.exact import as_dec, dec, div_floor, mul, round_half_up
+from schemeops.engine.exact import as_dec, dec, div_floor, either, mul, round_half_up
 from schemeops.engine.payouts import kpi_call
 from schemeops.program.expr import compile_expr, parse_expr
 from schemeops.program.model import Program
@@ -39,13 +39,13 @@ def limit_totals(program: Program, w: ir.Table, totals: ir.Table,
     if program.gate:
         ok = compile_expr(parse_expr(program.gate), w.__getitem__,
                           kpi_call(w, program)).fill_null(False)
-        rows.append(_adjustment(t, "program_gate", ibis.ifelse(ok, dec("0.00"), -running),
+        rows.append(_adjustment(t, "program_gate", either(ok, dec("0.00"), -running),
                                 ibis.literal(f"program gate not met: {program.gate}"), order))
-        running = ibis.ifelse(ok, running, dec("0.00"))
+        running = either(ok, running, dec("0.00"))
         order += 1
     caps = program.caps
     if caps.participant is not None:
-        cap = dec(caps.participant)
+        cap = as_dec(dec(caps.participant), 2)
         rows.append(_adjustment(t, "participant_cap", ibis.least(cap - running, dec("0.00")),
                                 ibis.literal(f"participant cap {caps.participant}"), order))
         running = ibis.least(running, cap)
@@ -77,8 +77,8 @@ def _budget(t: ir.Table, budget: Decimal, order: int) -> ir.Table:
     rank = ibis.row_number().over(group_by="period_no", order_by=[ibis.desc(s._rem),
                                                                   s.participant_id])
     s = s.mutate(_left=left, _rank=rank)
-    final = s._scaled + ibis.ifelse(s._rank < s._left, dec("0.01"), dec("0.00"))
-    adj = ibis.ifelse(s._over, final - s._running, dec("0.00"))
+    final = s._scaled + either(s._rank < s._left, dec("0.01"), dec("0.00"))
+    adj = either(s._over, final - s._running, dec("0.00"))
     note = (ibis.literal(f"budget {budget}: period total ") + as_dec(s._total, 2).cast("string")
             + ibis.literal(" scaled pro-rata"))
     out = _adjustment(s, "budget", adj, note, order)

@@ -30,7 +30,7 @@ def catch_up_rows(program: Program, c: Component, w: ir.Table,
     owed = ComponentCompiler(program, c, at_target, prices).compile().amount
     a, t = at_target._a, at_target._t
     met = ((a <= t) if lower else (a >= t)).fill_null(False)
-    order_w = ibis.window(group_by="participant_id", order_by="period_no")
+    order_w = ibis.cumulative_window(group_by="participant_id", order_by="period_no")
     base = at_target.select("participant_id", "period_no", "_a", "_t", _owed=owed, _met=met,
                             _cum_a=a.sum().over(order_w),
                             _cum_t=t.fill_null(dec(0)).sum().over(order_w))

@@ -93,3 +93,18 @@ def floor_to(value: ir.NumericValue, places: int) -> ir.DecimalValue:
     """A decimal rounded down (towards −∞) to `places`."""
     scaled = mul(value, dec(10**places)).floor().cast("decimal(38,0)")
     return mul(scaled, dec(Decimal(1).scaleb(-places))).cast(f"decimal(38,{places})")
+
+
+def pick(*pairs: tuple[ir.BooleanValue, ir.NumericValue], else_: ir.NumericValue
+         ) -> ir.DecimalValue:
+    """CASE over decimal branches, all cast to the widest scale first (Ibis would otherwise
+    give every branch the first branch's scale: 1.5 would come back as 2)."""
+    values = [v for _c, v in pairs] + [else_]
+    s = max(scale_of(v) for v in values)
+    return ibis.cases(*[(c, as_dec(v, s)) for c, v in pairs], else_=as_dec(else_, s))
+
+
+def either(cond: ir.BooleanValue, yes: ir.NumericValue, no: ir.NumericValue
+           ) -> ir.DecimalValue:
+    """IF over two decimals at the wider scale (see `pick`)."""
+    return pick((cond, yes), else_=no)

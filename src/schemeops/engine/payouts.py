@@ -14,7 +14,16 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
-from schemeops.engine.exact import as_dec, dec, div_half_up, floor_to, mul, round_half_up
+from schemeops.engine.exact import (
+    as_dec,
+    dec,
+    div_half_up,
+    either,
+    floor_to,
+    mul,
+    pick,
+    round_half_up,
+)
 from schemeops.program.expr import compile_expr, parse_expr
 from schemeops.program.model import Component, Program, Slab
 
@@ -140,7 +149,7 @@ class ComponentCompiler:
         n = len(slabs)
         cases = [(self.reaches(s.from_), (self._slab_pay(s, base), i, s)) for i, s in
                  reversed(slabs)]
-        amount = ibis.cases(*[(cond, pay) for cond, (pay, _i, _s) in cases], else_=ZERO)
+        amount = pick(*[(cond, pay) for cond, (pay, _i, _s) in cases], else_=ZERO)
         rate = ibis.cases(*[(cond, ibis.literal(self._slab_rate(s))) for cond, (_p, _i, s)
                             in cases], else_=ibis.null("string"))
         note = ibis.cases(*[(cond, ibis.literal(f"slab {i} of {n} (from {s.from_})"))
@@ -156,7 +165,7 @@ class ComponentCompiler:
             lo = dec(s.from_)
             top = ibis.least(a, dec(slabs[i + 1].from_)) if i + 1 < len(slabs) else a
             band = ibis.greatest(top - lo, dec(0))
-            pay = self._slab_pay(s, band) if s.amount is None else ibis.ifelse(
+            pay = self._slab_pay(s, band) if s.amount is None else either(
                 a >= lo, dec(s.amount), ZERO)
             total = total + pay
         rates = ", ".join(f"{self._slab_rate(s)} from {s.from_}" for s in slabs)
@@ -172,7 +181,7 @@ class ComponentCompiler:
             # base × (r0 + dr·(a/t − x0)/dx) = base·(r0·dx·t + dr·(a − x0·t)) / (dx·t)
             num = mul(base, mul(dec(p0.rate * dx), t) + mul(dec(dr), a - mul(dec(p0.x), t)))
             cases.append((self.reaches(p0.x), div_half_up(num, mul(dec(dx), t), 2)))
-        amount = ibis.cases(*cases, else_=ZERO)
+        amount = pick(*cases, else_=ZERO)
         note = ibis.cases(
             (self.reaches(pts[-1].x),
              ibis.literal(f"at or past the curve's last point: rate {pts[-1].rate} (")
@@ -186,7 +195,7 @@ class ComponentCompiler:
         if self.c.kpi and self.c.kpi not in self.p.targets and not self.c.scorecard:
             return dec(self.c.fixed), ibis.null("string"), ibis.literal("fixed amount")
         met = self.reaches(Decimal(1))
-        return (ibis.ifelse(met, dec(self.c.fixed), ZERO), ibis.null("string"),
+        return (either(met, dec(self.c.fixed), ZERO), ibis.null("string"),
                 ibis.ifelse(met, ibis.literal("target met: fixed amount"),
                             ibis.literal("target not met")))
 
@@ -206,18 +215,18 @@ class ComponentCompiler:
         for m in c.multipliers:
             hit = compile_expr(parse_expr(m.when), self.w.__getitem__,
                                kpi_call(self.w, self.p)).fill_null(False)
-            raw = mul(raw, ibis.ifelse(hit, dec(m.factor), dec(1)))
+            raw = mul(raw, either(hit, dec(m.factor), dec(1)))
             note = note + ibis.ifelse(hit, ibis.literal(f"; ×{m.factor} ({m.when})"),
                                       ibis.literal(""))
         amount = round_half_up(raw, 2)
         needs_target = c.on == "attainment" or bool(c.scorecard)
         if needs_target:
-            amount = ibis.ifelse(self._has_target(), amount, ZERO)
+            amount = either(self._has_target(), amount, ZERO)
             note = ibis.ifelse(self._has_target(), note, ibis.literal("no target"))
         if c.gate:
             ok = compile_expr(parse_expr(c.gate), self.w.__getitem__,
                               kpi_call(self.w, self.p)).fill_null(False)
-            amount = ibis.ifelse(ok, amount, ZERO)
+            amount = either(ok, amount, ZERO)
             note = ibis.ifelse(ok, note, ibis.literal(f"gate not met: {c.gate}"))
         if c.cap is not None:
             limits = []
@@ -229,7 +238,7 @@ class ComponentCompiler:
             capped = amount > limit
             note = ibis.ifelse(capped, note + ibis.literal("; capped at ") + _money_text(limit),
                                note)
-            amount = ibis.ifelse(capped, limit, amount)
+            amount = either(capped, limit, amount)
         return ComponentResult(base=as_dec(base, _scale(base)), rate=rate,
                                amount=as_dec(amount, 2), note=note)
 

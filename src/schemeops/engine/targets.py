@@ -6,7 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
-from schemeops.engine.exact import as_dec, dec, div_floor, div_half_up, mul
+from schemeops.engine.exact import as_dec, dec, div_floor, div_half_up, either, mul, pick
 from schemeops.engine.periods import Window, history_windows, windows_table
 from schemeops.program.model import Kpi, Target
 
@@ -20,8 +20,8 @@ def _uplift(rule: Target, base: ir.Table) -> ir.DecimalValue:
     up = rule.uplift
     factor = dec(up.default)
     if up.by and up.values:
-        factor = ibis.cases(*[(base[up.by] == k, dec(v)) for k, v in sorted(up.values.items())],
-                            else_=dec(up.default))
+        factor = pick(*[(base[up.by] == k, dec(v)) for k, v in sorted(up.values.items())],
+                      else_=dec(up.default))
     return as_dec(dec(1) + factor, TARGET_SCALE)
 
 
@@ -34,7 +34,7 @@ def _round(value: ir.DecimalValue, rule: Target) -> ir.DecimalValue:
     else:
         q = div_floor(value, to, 0)
         if rule.round.mode == "up":
-            q = ibis.ifelse(mul(q, to) < value, q + 1, q)
+            q = either(mul(q, to) < value, q + 1, q)
     return mul(q, to)
 
 
