@@ -1,5 +1,6 @@
 """Invariants of payouts under random inputs (hypothesis)."""
 
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 from hypothesis import HealthCheck, given, settings
@@ -47,8 +48,8 @@ def test_total_payout_never_exceeds_the_budget(make_warehouse, values, budget):
               "kpis: [{id: v, kind: volume}]\ncomponents:\n  - id: c\n    kpi: v\n"
               f"    on: actual\n    slabs: [{{from: 0, rate: 0.1}}]\ncaps: {{budget: {budget}}}",
               wh)
-    claims = {p: (v * D("0.1")).quantize(D("0.01")) for p, v in zip(("D1", "D2", "D3"),
-                                                                     values, strict=True)}
+    claims = {p: (v * D("0.1")).quantize(D("0.01"), ROUND_HALF_UP)
+              for p, v in zip(("D1", "D2", "D3"), values, strict=True)}
     paid = {p: out.payout(p) for p in claims}
     assert sum(paid.values()) <= budget
     if sum(claims.values()) > budget:

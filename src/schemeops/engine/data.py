@@ -25,6 +25,10 @@ class Data:
     payments: ir.Table
     targets: ir.Table
 
+    def __post_init__(self) -> None:
+        for name in TABLE_NAMES:
+            object.__setattr__(self, name, conform(getattr(self, name), name))
+
     @classmethod
     def from_backend(cls, con: ibis.BaseBackend, database: str | tuple[str, str] | None = None
                      ) -> Data:
@@ -32,11 +36,21 @@ class Data:
         present = set(con.list_tables(database=database))
         tables = {}
         for name in TABLE_NAMES:
-            if name in present:
-                tables[name] = con.table(name, database=database)
-            elif contract_table(name).optional:
-                schema = ibis.schema({c.name: c.dtype.ibis for c in contract_table(name).columns})
-                tables[name] = ibis.memtable(schema.to_pyarrow().empty_table())
+            if name not in present and contract_table(name).optional:
+                tables[name] = ibis.memtable(contract_schema(name).to_pyarrow().empty_table())
             else:
-                tables[name] = con.table(name, database=database)  # raises: table not found
+                tables[name] = con.table(name, database=database)  # raises when absent
         return cls(**tables)
+
+
+def contract_schema(name: str) -> ibis.Schema:
+    """The Ibis schema of the contract table `name`."""
+    return ibis.schema({c.name: c.dtype.ibis for c in contract_table(name).columns})
+
+
+def conform(t: ir.Table, name: str) -> ir.Table:
+    """`t` with every contract column it has cast to the contract type where it differs
+    (tables built by hand may carry float money, string dates or all-null columns)."""
+    want = contract_schema(name)
+    casts = {c: t[c].cast(want[c]) for c in t.columns if c in want and t[c].type() != want[c]}
+    return t.mutate(**casts) if casts else t

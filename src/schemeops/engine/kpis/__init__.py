@@ -6,6 +6,7 @@ something (the caller fills 0), at most one per (participant_id, period_no).
 
 from __future__ import annotations
 
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
@@ -46,7 +47,14 @@ _COMPUTE = {
 def compute_kpi(kpi: Kpi, data: Data, periods: ir.Table) -> ir.Table:
     """Actual of `kpi` per participant and period: columns participant_id (string),
     period_no (int64), actual (decimal(38, kpi_scale(kpi)))."""
-    return _COMPUTE[kpi.kind](kpi, data, periods)
+    return _COMPUTE[kpi.kind](kpi, data, _conform_periods(periods))
+
+
+def _conform_periods(periods: ir.Table) -> ir.Table:
+    """period_no as int64, start and end as dates (casts only where the type differs)."""
+    want = {"period_no": "int64", "start": "date", "end": "date"}
+    casts = {c: periods[c].cast(t) for c, t in want.items() if periods[c].type() != dt.dtype(t)}
+    return periods.mutate(**casts) if casts else periods
 
 
 def kpi_scale(kpi: Kpi) -> int:

@@ -37,7 +37,7 @@ def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
     parts = []
     if kpi.count in ("net", "new"):
         days = _billed_days(lines, keys)
-        first = days.group_by(list(keys)).agg(day=days.day.first())
+        first = days.group_by(list(keys)).agg(day=days.day.min())
         new = in_windows(first, "day", window_table(periods))
         parts.append(new.select(*keys, "period_no", change=ibis.literal(1, type="int64")))
     if kpi.count in ("net", "lost"):
