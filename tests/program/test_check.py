@@ -57,7 +57,7 @@ def test_scorecard_item_needs_a_target():
     text = GOOD.replace("  - id: sales\n", "  - id: qty\n    kind: volume\n    measure: quantity\n"
                         "  - id: sales\n").replace(
         "    kpi: sales\n", "    scorecard:\n      - {kpi: sales, weight: 0.5}\n"
-        "      - {kpi: qty, weight: 0.5}\n")
+        "      - {kpi: qty, weight: 0.5}\n    base: sales\n")
     d = only(text)
     assert (d.code, d.span.line, d.span.col) == ("missing_target", 22, 15)
 

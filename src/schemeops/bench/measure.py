@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,11 @@ class Measurement:
         return self.peak_bytes / 2**30
 
 
-def measure(label: str, argv: list[str]) -> Measurement:
-    """Run `argv` to completion; raise CalledProcessError if it fails."""
+def measure(label: str, argv: list[str], *, cwd: Path | None = None) -> Measurement:
+    """Run `argv` (in `cwd`, default here) to completion; raise CalledProcessError if it
+    fails."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)

@@ -9,10 +9,13 @@ from typing import Annotated
 
 import typer
 
+from schemeops.bench import calc
 from schemeops.bench.runs import HEADER, BenchResult, bench_generate, bench_load
 
-bench_app = typer.Typer(help="Benchmarks: wall time, rate and peak memory, with baselines.",
-                        no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks: wall time, rate and peak memory, with baselines. `schemeops bench "
+    "--lines N` times the calculation of every example program (engine, pandas, SQL).",
+    invoke_without_command=True)
 
 _Lines = Annotated[int, typer.Option(min=1000, help="Secondary sales lines.")]
 _Work = Annotated[Path | None, typer.Option(
@@ -44,3 +47,48 @@ def bench_load_command(
         _report(bench_load(lines, data=folder, work=Path(tmp)))
         if data is None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@bench_app.callback()
+def bench_calc_command(
+    ctx: typer.Context,
+    lines: Annotated[int | None, typer.Option(
+        min=1000, help="Secondary sales lines: time the calculation of every example program "
+        "on an N-line dataset (engine, pandas baseline, SQL baseline).")] = None,
+    data: Annotated[Path | None, typer.Option(
+        help="Dataset folder: its schemeops.duckdb warehouse is reused, else made there "
+        "(generated and loaded). Default: a scratch folder, removed afterwards.")] = None,
+    skip_pandas: Annotated[bool, typer.Option(
+        "--skip-pandas", help="Leave the pandas baseline out (e.g. at 100M lines).")] = False,
+    work: _Work = None,
+) -> None:
+    """Time the calculation of examples/programs three ways and check the outputs agree."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if lines is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+    with tempfile.TemporaryDirectory(prefix=".bench-", dir=work or Path.cwd()) as tmp:
+        folder = data or Path(tmp) / "data"
+        measurements = calc.bench_calc(lines, data=folder, work=Path(tmp),
+                                       skip_pandas=skip_pandas)
+        labels = [m.label for m in measurements]
+        differences = calc.compare_outputs(Path(tmp), labels)
+        stages = calc.engine_timings(Path(tmp))
+    typer.echo(calc.HEADER)
+    for row in calc.table_rows(lines, measurements):
+        typer.echo(row)
+    by = {m.label: m for m in measurements}
+    engine = by[calc.ENGINE]
+    for label in (calc.PANDAS, calc.SQL):
+        if label in by:
+            typer.echo(f"engine ÷ {label}: {engine.seconds / by[label].seconds:.2f}× the time, "
+                       f"{engine.peak_bytes / by[label].peak_bytes:.2f}× the peak memory")
+    if stages:
+        typer.echo("engine stages (its manifest): "
+                   + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+    typer.echo(f"outputs agree: {'no' if differences else 'yes'} ({', '.join(labels)})")
+    for d in differences:
+        typer.echo(d.describe())
+    if differences:
+        raise typer.Exit(1)

@@ -8,7 +8,16 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
-from schemeops.engine.exact import as_dec, dec, div_floor, either, mul, round_half_up
+from schemeops.engine.exact import (
+    as_dec,
+    dec,
+    div_floor,
+    either,
+    largest,
+    mul,
+    round_half_up,
+    smallest,
+)
 from schemeops.engine.payouts import kpi_call
 from schemeops.program.expr import compile_expr, parse_expr
 from schemeops.program.model import Program
@@ -46,18 +55,18 @@ def limit_totals(program: Program, w: ir.Table, totals: ir.Table,
     caps = program.caps
     if caps.participant is not None:
         cap = as_dec(dec(caps.participant), 2)
-        rows.append(_adjustment(t, "participant_cap", ibis.least(cap - running, dec("0.00")),
+        rows.append(_adjustment(t, "participant_cap", smallest(cap - running, dec("0.00")),
                                 ibis.literal(f"participant cap {caps.participant}"), order))
-        running = ibis.least(running, cap)
+        running = smallest(running, cap)
         order += 1
     if caps.sales_rate is not None:
         limit = round_half_up(mul(t[f"a__{caps.sales_kpi}"], dec(caps.sales_rate)), 2)
-        limit = ibis.greatest(limit, dec("0.00"))
+        limit = largest(limit, dec("0.00"))
         rows.append(_adjustment(
-            t, "sales_cap", ibis.least(limit - running, dec("0.00")),
+            t, "sales_cap", smallest(limit - running, dec("0.00")),
             ibis.literal(f"at most {caps.sales_rate} of {caps.sales_kpi}: ")
             + as_dec(limit, 2).cast("string"), order))
-        running = ibis.least(running, limit)
+        running = smallest(running, limit)
         order += 1
     rows = [r.filter(r.amount != 0) for r in rows]
     if caps.budget is not None:

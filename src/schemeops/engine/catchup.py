@@ -6,7 +6,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from schemeops.engine.exact import as_dec, dec
+from schemeops.engine.exact import as_dec, dec, largest
 from schemeops.engine.payouts import ComponentCompiler
 from schemeops.program.model import Component, Program
 
@@ -16,18 +16,20 @@ def catch_up_rows(program: Program, c: Component, w: ir.Table,
     """Release rows: participant_id, period_no, component, base, rate, amount, note, _order.
 
     A period p misses when its KPI's target exists and is not met; what it missed is the
-    component's amount as if the actual had equalled the target. It is released in the first
-    later period q ≤ p + within where the cumulative actual of p..q reaches the cumulative
-    target (for a lower-is-better KPI, a level: where q's actual is within q's target),
-    each missed amount at most once.
+    component's amount as if the actual had equalled the target, less what it did pay. It is
+    released in the first later period q ≤ p + within where the cumulative actual of p..q
+    reaches the cumulative target (for a lower-is-better KPI, a level: where q's actual is
+    within q's target), each missed amount at most once.
     """
     k = c.kpi
     lower = program.targets[k].lower_is_better
     scale = w[f"a__{k}"].type().scale
     real = w.mutate(_a=w[f"a__{k}"], _t=w[f"t__{k}"])
+    real = real.mutate(_paid=ComponentCompiler(program, c, real, prices).compile().amount)
     at_target = real.mutate(**{f"a__{k}": as_dec(real._t.fill_null(dec(0)), scale),
                                f"att__{k}": dec("1.000000")})
-    owed = ComponentCompiler(program, c, at_target, prices).compile().amount
+    full = ComponentCompiler(program, c, at_target, prices).compile().amount
+    owed = largest(full - at_target._paid, dec("0.00"))
     a, t = at_target._a, at_target._t
     met = ((a <= t) if lower else (a >= t)).fill_null(False)
     order_w = ibis.cumulative_window(group_by="participant_id", order_by="period_no")

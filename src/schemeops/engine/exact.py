@@ -108,3 +108,19 @@ def either(cond: ir.BooleanValue, yes: ir.NumericValue, no: ir.NumericValue
            ) -> ir.DecimalValue:
     """IF over two decimals at the wider scale (see `pick`)."""
     return pick((cond, yes), else_=no)
+
+
+def smallest(*values: ir.NumericValue) -> ir.DecimalValue:
+    """LEAST at the widest scale (DuckDB would narrow it to the smallest scale)."""
+    out = values[0]
+    for v in values[1:]:
+        out = either(out <= v, out, v)
+    return out
+
+
+def largest(*values: ir.NumericValue) -> ir.DecimalValue:
+    """GREATEST at the widest scale (see `smallest`)."""
+    out = values[0]
+    for v in values[1:]:
+        out = either(out >= v, out, v)
+    return out

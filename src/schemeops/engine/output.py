@@ -43,11 +43,12 @@ def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
                              note=c.note, period_start=c.period_start,
                              period_end=c.period_end, _order=c._order))
     out = {}
-    for name, parts, cols in (("payouts", pay, PAYOUT_COLUMNS), ("kpis", kpi, KPI_COLUMNS),
-                              ("components", comp, COMPONENT_COLUMNS)):
+    for name, parts, cols, last in (("payouts", pay, PAYOUT_COLUMNS, "payout"),
+                                    ("kpis", kpi, KPI_COLUMNS, "kpi"),
+                                    ("components", comp, COMPONENT_COLUMNS, "component")):
         u = ibis.union(*parts, distinct=False)
         out[name] = u.order_by(["program_id", "participant_id", "period_start",
-                                "_order"]).select(*cols)
+                                "_order", last]).select(*cols)
     return out
 
 

@@ -20,9 +20,11 @@ from schemeops.engine.exact import (
     div_half_up,
     either,
     floor_to,
+    largest,
     mul,
     pick,
     round_half_up,
+    smallest,
 )
 from schemeops.program.expr import compile_expr, parse_expr
 from schemeops.program.model import Component, Program, Slab
@@ -88,7 +90,7 @@ class ComponentCompiler:
         for item in self.c.scorecard:
             att = self.w[f"att__{item.kpi}"].fill_null(dec(0, 6))
             if item.cap is not None:
-                att = ibis.least(att, as_dec(dec(item.cap), 6))
+                att = smallest(att, as_dec(dec(item.cap), 6))
             parts.append(mul(att, dec(item.weight)))
         total = parts[0]
         for p in parts[1:]:
@@ -107,6 +109,14 @@ class ComponentCompiler:
         if self._lower_is_better(c.kpi):
             return (t >= mul(dec(x), a)).fill_null(False)
         return (a >= mul(dec(x), t)).fill_null(False) & (t > 0)
+
+    def _target_met(self) -> ir.BooleanValue:
+        """Attainment ≥ 1, whatever the component's `on` (scorecards: score ≥ 1)."""
+        if self.c.scorecard:
+            return self._score() >= dec(1)
+        a, t = self._actual(self.c.kpi), self._target(self.c.kpi)
+        met = (t >= a) if self._lower_is_better(self.c.kpi) else (a >= t)
+        return met.fill_null(False) & (t > 0)
 
     def measure_text(self) -> ir.StringValue:
         """How far the participant got, for notes."""
@@ -163,8 +173,8 @@ class ComponentCompiler:
         total = ZERO
         for i, s in enumerate(slabs):
             lo = dec(s.from_)
-            top = ibis.least(a, dec(slabs[i + 1].from_)) if i + 1 < len(slabs) else a
-            band = ibis.greatest(top - lo, dec(0))
+            top = smallest(a, dec(slabs[i + 1].from_)) if i + 1 < len(slabs) else a
+            band = largest(top - lo, dec(0))
             pay = self._slab_pay(s, band) if s.amount is None else either(
                 a >= lo, dec(s.amount), ZERO)
             total = total + pay
@@ -175,6 +185,10 @@ class ComponentCompiler:
         pts = self.c.curve
         a = self._actual(self.c.kpi) if not self.c.scorecard else self._score()
         t = dec(1) if (self.c.on == "actual" or self.c.scorecard) else self._target(self.c.kpi)
+        if self.c.on == "attainment" and not self.c.scorecard and self._lower_is_better(
+                self.c.kpi):
+            a, t = t, a  # attainment is target ÷ actual
+
         cases = [(self.reaches(pts[-1].x), mul(base, dec(pts[-1].rate)))]
         for p0, p1 in reversed(list(itertools.pairwise(pts))):
             dx, dr = p1.x - p0.x, p1.rate - p0.rate
@@ -194,7 +208,7 @@ class ComponentCompiler:
     def _fixed(self) -> tuple[ir.Value, ir.Value, ir.Value]:
         if self.c.kpi and self.c.kpi not in self.p.targets and not self.c.scorecard:
             return dec(self.c.fixed), ibis.null("string"), ibis.literal("fixed amount")
-        met = self.reaches(Decimal(1))
+        met = self._target_met()
         return (either(met, dec(self.c.fixed), ZERO), ibis.null("string"),
                 ibis.ifelse(met, ibis.literal("target met: fixed amount"),
                             ibis.literal("target not met")))
@@ -233,8 +247,9 @@ class ComponentCompiler:
             if c.cap.amount is not None:
                 limits.append(dec(c.cap.amount))
             if c.cap.rate is not None:
-                limits.append(round_half_up(mul(self._actual(c.cap.of), dec(c.cap.rate)), 2))
-            limit = as_dec(limits[0] if len(limits) == 1 else ibis.least(*limits), 2)
+                limits.append(largest(round_half_up(mul(self._actual(c.cap.of),
+                                                        dec(c.cap.rate)), 2), ZERO))
+            limit = as_dec(limits[0] if len(limits) == 1 else smallest(*limits), 2)
             capped = amount > limit
             note = ibis.ifelse(capped, note + ibis.literal("; capped at ") + _money_text(limit),
                                note)

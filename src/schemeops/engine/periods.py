@@ -60,8 +60,10 @@ def program_windows(period: Period, as_of: dt.date | None = None) -> tuple[Windo
 def history_windows(windows: tuple[Window, ...], history: History) -> list[tuple[int, Window]]:
     """For each period: the past windows its history-based target reads, as (period_no, window).
 
-    previous_period: the window of equal length just before; same_period_last_year: the same
-    dates a year earlier; average: the `periods` windows of equal length before it.
+    previous_period: the window of equal length just before (for a period of whole calendar
+    months, the same number of whole months before: October's is September);
+    same_period_last_year: the same dates a year earlier; average: the `periods` such windows
+    before it.
     """
     out = []
     for w in windows:
@@ -69,10 +71,24 @@ def history_windows(windows: tuple[Window, ...], history: History) -> list[tuple
             out.append((w.no, Window(w.no, add_months(w.start, -12), add_months(w.end, -12))))
             continue
         n = 1 if history.basis == "previous_period" else history.periods
+        months = whole_months(w)
         for j in range(1, n + 1):
-            shift = dt.timedelta(days=j * w.days)
-            out.append((w.no, Window(w.no, w.start - shift, w.end - shift)))
+            if months:
+                start = add_months(w.start, -j * months)
+                out.append((w.no, Window(w.no, start, add_months(start, months)
+                                         - dt.timedelta(days=1))))
+            else:
+                shift = dt.timedelta(days=j * w.days)
+                out.append((w.no, Window(w.no, w.start - shift, w.end - shift)))
     return out
+
+
+def whole_months(w: Window) -> int:
+    """How many calendar months `w` spans if it is whole months (1st to a month's end), else 0."""
+    after = w.end + dt.timedelta(days=1)
+    if w.start.day != 1 or after.day != 1:
+        return 0
+    return (after.year - w.start.year) * 12 + after.month - w.start.month
 
 
 def windows_table(windows: list[Window] | tuple[Window, ...], *, numbers: list[int] | None

@@ -101,11 +101,19 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
     return ibis.union(*parts, distinct=False)
 
 
+def _materialize(w: ir.Table) -> ir.Table:
+    """Compute the wide table once where the backend caches cheaply (DuckDB: a temp table).
+
+    Ibis's Spark cache does not register the in-memory period tables, so on Spark the plan
+    stays lazy and Spark plans the whole query."""
+    return w.cache() if w._find_backend().name == "duckdb" else w
+
+
 def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = None
                       ) -> ProgramResult:
     """The pipeline of one program, as Ibis expressions over `data`."""
     windows = program_windows(program.period, as_of)
-    w = _wide(program, data, windows).cache()
+    w = _materialize(_wide(program, data, windows))
     comps = _component_rows(program, w, data)
     totals = comps.group_by(KEYS).aggregate(total=comps.amount.sum())
     limits = limit_totals(program, w, totals, first_order=len(program.components))

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
-from schemeops.engine.exact import as_dec, dec, div_floor, div_half_up, either, mul, pick
+from schemeops.engine.exact import (
+    as_dec,
+    dec,
+    div_floor,
+    div_half_up,
+    either,
+    largest,
+    mul,
+    pick,
+)
 from schemeops.engine.periods import Window, history_windows, windows_table
 from schemeops.program.model import Kpi, Target
 
@@ -68,6 +76,6 @@ def compute_target(kpi: Kpi, rule: Target, *, program_id: str, data: Data,
             target=mul(hist.target.fill_null(dec(0, TARGET_SCALE)), _uplift(rule, base)))
     value = as_dec(raw.target, TARGET_SCALE)
     if rule.floor is not None:
-        value = ibis.greatest(value, as_dec(dec(rule.floor), TARGET_SCALE))
+        value = largest(value, as_dec(dec(rule.floor), TARGET_SCALE))
     value = as_dec(_round(value, rule), TARGET_SCALE)
     return raw.select("participant_id", "period_no", target=value)

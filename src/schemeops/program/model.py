@@ -329,6 +329,12 @@ class Component(Spec):
                                         or self.scorecard):
             raise ValueError("marginal slabs pay each band of the KPI's own actual: use "
                              "on: actual and no base")
+        if self.catch_up is not None and self.kpi is None:
+            raise ValueError("catch_up needs a component on one KPI (not a scorecard)")
+        if self.scorecard and self.base is None and any(
+                s.rate is not None or s.per_unit is not None for s in self.slabs):
+            raise ValueError("a scorecard paying a rate or per unit needs `base`: the KPI "
+                             "whose actual the rate applies to")
         if any(s.free_units is not None for s in self.slabs) and self.free is None:
             raise ValueError("free_units slabs need `free: {sku: …}`")
         return self

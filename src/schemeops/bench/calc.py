@@ -1,0 +1,158 @@
+"""The calculation benchmark: the engine beside a pandas and a hand-written SQL baseline.
+
+All example programs (examples/programs/) are calculated three ways, each in its own child
+process measured for wall time and peak RSS: the engine (`schemeops calc`), the pandas
+baseline (`python -m benchmarks.pandas_baseline`) and the SQL baseline (`python -m
+benchmarks.sql_baseline`). The three output folders must hold byte-identical payouts.csv,
+kpis.csv and components.csv. The child processes run in the source checkout (the baselines
+live in its `benchmarks/` folder, beside `src/`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+import duckdb
+
+from schemeops.bench.measure import Measurement, measure, python_argv, schemeops_argv
+from schemeops.errors import UsageError
+
+#: The source checkout: the baselines and example programs are read from here.
+ROOT = Path(__file__).resolve().parents[3]
+PROGRAMS = Path("examples/programs")
+OUTPUT_FILES = ("payouts.csv", "kpis.csv", "components.csv")
+WAREHOUSE_NAME = "schemeops.duckdb"
+
+ENGINE, PANDAS, SQL = "engine", "pandas baseline", "SQL baseline"
+_FOLDERS = {ENGINE: "engine", PANDAS: "pandas", SQL: "sql"}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """The first line where two runs' copies of one output file differ."""
+
+    left: str
+    right: str
+    file: str
+    line: int
+    left_text: str | None
+    right_text: str | None
+    lines_differing: int
+
+    def describe(self) -> str:
+        """Two or three lines for the report."""
+        return (f"{self.left} vs {self.right}: {self.file} differs on {self.lines_differing:,} "
+                f"line(s), first at line {self.line}\n"
+                f"    {self.left}: {self.left_text if self.left_text is not None else '(end)'}\n"
+                f"    {self.right}: {self.right_text if self.right_text is not None else '(end)'}")
+
+
+def output_folder(work: Path, label: str) -> Path:
+    """Where the run called `label` writes its files."""
+    return work / _FOLDERS[label]
+
+
+def _checkout() -> Path:
+    if not (ROOT / "benchmarks" / "sql_baseline.py").exists() or not (ROOT / PROGRAMS).is_dir():
+        raise UsageError(f"the calc benchmark runs from a source checkout; {ROOT} has no "
+                         "benchmarks/ and examples/programs/")
+    return ROOT
+
+
+def _sales_lines(warehouse: Path) -> int:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM sales").fetchone()[0]
+    finally:
+        con.close()
+
+
+def prepare_warehouse(lines: int, data: Path) -> Path:
+    """DATA/schemeops.duckdb: reused if there, else loaded from DATA (generated first if
+    DATA holds no dataset). Raises UsageError when it holds another number of lines."""
+    warehouse = data / WAREHOUSE_NAME
+    if not warehouse.exists():
+        if not (data / "sales.parquet").exists() and not (data / "sales.csv").exists():
+            measure("generate", schemeops_argv("generate", "--out", str(data),
+                                               "--lines", str(lines)))
+        measure("load", schemeops_argv("load", str(data), "--warehouse", str(warehouse)))
+    found = _sales_lines(warehouse)
+    if found != lines:
+        raise UsageError(f"{warehouse} holds {found:,} sales lines, not {lines:,}; "
+                         "give another --data folder")
+    return warehouse
+
+
+def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False
+               ) -> list[Measurement]:
+    """Calculate every example program with the engine and the baselines on an N-line
+    warehouse (DATA/schemeops.duckdb, made if missing); outputs go to WORK/engine, WORK/pandas
+    and WORK/sql. Measurements in that order (pandas left out when skipped)."""
+    root = _checkout()
+    warehouse = prepare_warehouse(lines, data).resolve()
+    work = work.resolve()
+    runs = [(ENGINE, schemeops_argv("calc", "-p", str(PROGRAMS), "-w", str(warehouse),
+                                    "-o", str(output_folder(work, ENGINE))))]
+    if not skip_pandas:
+        runs.append((PANDAS, python_argv("benchmarks.pandas_baseline", str(warehouse),
+                                         str(output_folder(work, PANDAS)))))
+    runs.append((SQL, python_argv("benchmarks.sql_baseline", str(warehouse),
+                                  str(output_folder(work, SQL)))))
+    return [measure(label, argv, cwd=root) for label, argv in runs]
+
+
+def compare_file(left: Path, right: Path) -> tuple[int, int, str | None, str | None] | None:
+    """None when the files are byte-identical, else (differing lines, first such line
+    (1-based), its text in each; None past a file's end)."""
+    a, b = left.read_bytes(), right.read_bytes()
+    if a == b:
+        return None
+    la, lb = a.decode().split("\n"), b.decode().split("\n")
+    first, count = None, abs(len(la) - len(lb))
+    for i, (x, y) in enumerate(zip(la, lb, strict=False)):
+        if x != y:
+            count += 1
+            if first is None:
+                first = i
+    if first is None:
+        first = min(len(la), len(lb))
+    return (count, first + 1, la[first] if first < len(la) else None,
+            lb[first] if first < len(lb) else None)
+
+
+def compare_outputs(work: Path, labels: list[str]) -> list[Difference]:
+    """Every pair of runs' output files that differ, with the first differing line."""
+    out = []
+    for left, right in combinations(labels, 2):
+        for name in OUTPUT_FILES:
+            a, b = output_folder(work, left) / name, output_folder(work, right) / name
+            if not a.exists() or not b.exists():
+                out.append(Difference(left, right, name, 0, "present" if a.exists() else None,
+                                      "present" if b.exists() else None, 0))
+                continue
+            diff = compare_file(a, b)
+            if diff is not None:
+                count, line, x, y = diff
+                out.append(Difference(left, right, name, line, x, y, count))
+    return out
+
+
+def engine_timings(work: Path) -> dict[str, float]:
+    """The engine's own stage timings (its manifest.json), seconds."""
+    path = output_folder(work, ENGINE) / "manifest.json"
+    return json.loads(path.read_text())["timings"] if path.exists() else {}
+
+
+HEADER = ("| calculation | lines | wall | peak RSS | engine ÷ this (time) | "
+          "engine ÷ this (peak RSS) |\n|---|---|---|---|---|---|")
+
+
+def table_rows(lines: int, measurements: list[Measurement]) -> list[str]:
+    """One markdown row per run, with the engine's time and memory over the run's."""
+    engine = measurements[0]
+    return [f"| {m.label} | {lines:,} | {m.seconds:.1f} s | {m.peak_gib:.2f} GiB | "
+            f"{engine.seconds / m.seconds:.2f}× | {engine.peak_bytes / m.peak_bytes:.2f}× |"
+            for m in measurements]
