@@ -102,11 +102,14 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
 
 
 def _materialize(w: ir.Table) -> ir.Table:
-    """Compute the wide table once where the backend caches cheaply (DuckDB: a temp table).
+    """Compute the wide table once (DuckDB: a temp table; Spark: a cached DataFrame).
 
-    Ibis's Spark cache does not register the in-memory period tables, so on Spark the plan
-    stays lazy and Spark plans the whole query."""
-    return w.cache() if w._find_backend().name == "duckdb" else w
+    Ibis 12's Spark cache compiles without registering the in-memory period tables first,
+    so we run the backend's pre-execute hook (which registers them) ourselves."""
+    backend = w._find_backend()
+    if backend.name == "pyspark":
+        backend._run_pre_execute_hooks(w)
+    return w.cache()
 
 
 def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = None
