@@ -139,7 +139,7 @@ class Warehouse:
         scale = kpi_scale(k)
         assert dict(expr.schema().items()) == {
             "participant_id": ibis.dtype("string"), "period_no": ibis.dtype("int64"),
-            "actual": ibis.dtype(f"decimal(38,{scale})")}
+            "actual": ibis.dtype(f"decimal(28,{scale})")}
         rows = expr.to_pyarrow().to_pylist()
         out = {(r["participant_id"], r["period_no"]): r["actual"] for r in rows}
         assert len(out) == len(rows), "more than one row per participant and period"

@@ -110,7 +110,7 @@ def compare_file(left: Path, right: Path) -> tuple[int, int, str | None, str | N
     a, b = left.read_bytes(), right.read_bytes()
     if a == b:
         return None
-    la, lb = a.decode().split("\n"), b.decode().split("\n")
+    la, lb = a.decode().splitlines(), b.decode().splitlines()
     first, count = None, abs(len(la) - len(lb))
     for i, (x, y) in enumerate(zip(la, lb, strict=False)):
         if x != y:

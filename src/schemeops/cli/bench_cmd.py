@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ import typer
 
 from schemeops.bench import calc
 from schemeops.bench.runs import HEADER, BenchResult, bench_generate, bench_load
+from schemeops.errors import SchemeopsError
 
 bench_app = typer.Typer(
     help="Benchmarks: wall time, rate and peak memory, with baselines. `schemeops bench "
@@ -70,8 +72,12 @@ def bench_calc_command(
         raise typer.Exit()
     with tempfile.TemporaryDirectory(prefix=".bench-", dir=work or Path.cwd()) as tmp:
         folder = data or Path(tmp) / "data"
-        measurements = calc.bench_calc(lines, data=folder, work=Path(tmp),
-                                       skip_pandas=skip_pandas)
+        try:
+            measurements = calc.bench_calc(lines, data=folder, work=Path(tmp),
+                                           skip_pandas=skip_pandas)
+        except (SchemeopsError, subprocess.CalledProcessError) as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2) from None
         labels = [m.label for m in measurements]
         differences = calc.compare_outputs(Path(tmp), labels)
         stages = calc.engine_timings(Path(tmp))

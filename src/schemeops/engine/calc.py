@@ -58,7 +58,7 @@ def data_fingerprint(con: ibis.BaseBackend, data: Data) -> str:
     for name in TABLE_NAMES:
         t = getattr(data, name)
         row = ibis.literal("|").join([t[c].cast("string").fill_null("∅") for c in t.columns])
-        agg = t.aggregate(n=t.count(), h=row.hash().cast("decimal(38,0)").sum())
+        agg = t.aggregate(n=t.count(), h=row.hash().cast("decimal(28,0)").sum())
         n, h = con.to_pyarrow(agg).to_pylist()[0].values()
         parts.append(f"{name}:{n}:{h}")
     return hashlib.sha256(";".join(parts).encode()).hexdigest()[:16]

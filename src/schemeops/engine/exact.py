@@ -14,7 +14,11 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
-MAX_SCALE = 18
+MAX_SCALE = 12
+#: Precision of every engine decimal. 28 digits leave Spark room to widen two decimals of
+#: different scales without dropping the scale (at precision 38 it compares 499.80 ≥ 500 as
+#: true, both rounded to whole numbers).
+PRECISION = 28
 
 
 def scale_of(value: ir.NumericValue) -> int:
@@ -24,8 +28,8 @@ def scale_of(value: ir.NumericValue) -> int:
 
 
 def as_dec(value: ir.NumericValue, scale: int | None = None) -> ir.DecimalValue:
-    """`value` as decimal(38, scale) (its own scale by default)."""
-    return value.cast(f"decimal(38,{scale_of(value) if scale is None else scale})")
+    """`value` as decimal(PRECISION, scale) (its own scale by default)."""
+    return value.cast(f"decimal(28,{scale_of(value) if scale is None else scale})")
 
 
 def dec(value: Decimal | int | str, scale: int | None = None) -> ir.DecimalValue:
@@ -34,7 +38,7 @@ def dec(value: Decimal | int | str, scale: int | None = None) -> ir.DecimalValue
     if scale is None:
         exp = d.as_tuple().exponent
         scale = -exp if isinstance(exp, int) and exp < 0 else 0
-    return ibis.literal(d, type=f"decimal(38,{scale})")
+    return ibis.literal(d, type=f"decimal(28,{scale})")
 
 
 def mul(*values: ir.NumericValue) -> ir.DecimalValue:
@@ -42,7 +46,7 @@ def mul(*values: ir.NumericValue) -> ir.DecimalValue:
     out = as_dec(values[0])
     for v in values[1:]:
         s = min(scale_of(out) + scale_of(v), MAX_SCALE)
-        out = (out * as_dec(v)).cast(f"decimal(38,{s})")
+        out = (out * as_dec(v)).cast(f"decimal(28,{s})")
     return out
 
 
@@ -52,7 +56,7 @@ def _nonzero(d: ir.DecimalValue) -> ir.FloatingValue:
 
 
 def _cmp(value: ir.NumericValue) -> ir.DecimalValue:
-    return value.cast(f"decimal(38,{MAX_SCALE})")
+    return value.cast(f"decimal(28,{MAX_SCALE})")
 
 
 def div_half_up(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.DecimalValue:
@@ -64,12 +68,12 @@ def div_half_up(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.D
     unit = Decimal(1).scaleb(-places)
     negative = (num < 0) != (den < 0)
     n, d = as_dec(num.abs()), as_dec(den.abs())
-    guess = (n.cast("float64") / _nonzero(d)).round(places).cast(f"decimal(38,{places})")
+    guess = (n.cast("float64") / _nonzero(d)).round(places).cast(f"decimal(28,{places})")
     half, step = dec(unit / 2), dec(unit)
     c = ibis.cases((_cmp(mul(guess - half, d)) > _cmp(n), guess - step),
                    (_cmp(mul(guess + half, d)) <= _cmp(n), guess + step), else_=guess)
-    result = ibis.ifelse(negative, -c, c).cast(f"decimal(38,{places})")
-    return ibis.ifelse(d == 0, ibis.null(f"decimal(38,{places})"), result)
+    result = ibis.ifelse(negative, -c, c).cast(f"decimal(28,{places})")
+    return ibis.ifelse(d == 0, ibis.null(f"decimal(28,{places})"), result)
 
 
 def div_floor(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.DecimalValue:
@@ -77,22 +81,22 @@ def div_floor(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.Dec
     step = dec(Decimal(1).scaleb(-places))
     n, d = as_dec(num), as_dec(den)
     q = n.cast("float64") / _nonzero(d)
-    guess = floor_to(q.cast(f"decimal(38,{places + 2})"), places)
+    guess = floor_to(q.cast(f"decimal(28,{places + 2})"), places)
     c = ibis.cases((_cmp(mul(guess, d)) > _cmp(n), guess - step),
                    (_cmp(mul(guess + step, d)) <= _cmp(n), guess + step),
-                   else_=guess).cast(f"decimal(38,{places})")
-    return ibis.ifelse(d == 0, ibis.null(f"decimal(38,{places})"), c)
+                   else_=guess).cast(f"decimal(28,{places})")
+    return ibis.ifelse(d == 0, ibis.null(f"decimal(28,{places})"), c)
 
 
 def round_half_up(value: ir.NumericValue, places: int) -> ir.DecimalValue:
     """A decimal rounded half away from zero to `places` (DuckDB's ROUND on decimals)."""
-    return as_dec(value).round(places).cast(f"decimal(38,{places})")
+    return as_dec(value).round(places).cast(f"decimal(28,{places})")
 
 
 def floor_to(value: ir.NumericValue, places: int) -> ir.DecimalValue:
     """A decimal rounded down (towards −∞) to `places`."""
-    scaled = mul(value, dec(10**places)).floor().cast("decimal(38,0)")
-    return mul(scaled, dec(Decimal(1).scaleb(-places))).cast(f"decimal(38,{places})")
+    scaled = mul(value, dec(10**places)).floor().cast("decimal(28,0)")
+    return mul(scaled, dec(Decimal(1).scaleb(-places))).cast(f"decimal(28,{places})")
 
 
 def pick(*pairs: tuple[ir.BooleanValue, ir.NumericValue], else_: ir.NumericValue

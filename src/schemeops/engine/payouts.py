@@ -29,7 +29,7 @@ from schemeops.engine.exact import (
 from schemeops.program.expr import compile_expr, parse_expr
 from schemeops.program.model import Component, Program, Slab
 
-MONEY = "decimal(38,2)"
+MONEY = "decimal(28,2)"
 ZERO = dec("0.00")
 
 

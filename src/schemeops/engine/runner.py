@@ -50,15 +50,15 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
     for kpi in program.kpis:
         rule = program.targets.get(kpi.id)
         if rule is None:
-            w = w.mutate(**{f"t__{kpi.id}": ibis.null(f"decimal(38,{TARGET_SCALE})"),
-                            f"att__{kpi.id}": ibis.null(f"decimal(38,{ATTAINMENT_PLACES})")})
+            w = w.mutate(**{f"t__{kpi.id}": ibis.null(f"decimal(28,{TARGET_SCALE})"),
+                            f"att__{kpi.id}": ibis.null(f"decimal(28,{ATTAINMENT_PLACES})")})
             continue
         t = compute_target(kpi, rule, program_id=program.id, data=data, base=w,
                            windows=windows)
         w = w.left_join(t, KEYS).select(w, **{f"t__{kpi.id}": t.target})
         a, tt = w[f"a__{kpi.id}"], w[f"t__{kpi.id}"]
         num, den = (tt, a) if rule.lower_is_better else (a, tt)
-        att = ibis.ifelse(tt.isnull() | (tt <= 0), ibis.null(f"decimal(38,{ATTAINMENT_PLACES})"),
+        att = ibis.ifelse(tt.isnull() | (tt <= 0), ibis.null(f"decimal(28,{ATTAINMENT_PLACES})"),
                           div_half_up(num, den, ATTAINMENT_PLACES))
         w = w.mutate(**{f"att__{kpi.id}": att})
     return w

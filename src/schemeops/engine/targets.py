@@ -61,7 +61,7 @@ def _history(kpi: Kpi, rule: Target, data: Data, windows: tuple[Window, ...]) ->
 
 def compute_target(kpi: Kpi, rule: Target, *, program_id: str, data: Data,
                    base: ir.Table, windows: tuple[Window, ...]) -> ir.Table:
-    """participant_id, period_no, target (decimal(38,4); NULL where none is known)."""
+    """participant_id, period_no, target (decimal(28,4); NULL where none is known)."""
     if rule.fixed is not None:
         raw = base.select("participant_id", "period_no", target=dec(rule.fixed))
     elif rule.from_table:

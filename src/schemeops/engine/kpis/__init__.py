@@ -46,7 +46,7 @@ _COMPUTE = {
 
 def compute_kpi(kpi: Kpi, data: Data, periods: ir.Table) -> ir.Table:
     """Actual of `kpi` per participant and period: columns participant_id (string),
-    period_no (int64), actual (decimal(38, kpi_scale(kpi)))."""
+    period_no (int64), actual (decimal(28, kpi_scale(kpi)))."""
     return _COMPUTE[kpi.kind](kpi, data, _conform_periods(periods))
 
 

@@ -149,7 +149,7 @@ def attribute_rows(rows: ir.Table, participants: ir.Table, rollup: str) -> ir.Ta
 
 def finish(t: ir.Table, scale: int) -> ir.Table:
     """The KPI result contract: participant_id (string), period_no (int64), actual
-    (decimal(38, scale))."""
+    (decimal(28, scale))."""
     return t.select(participant_id=t.participant_id.cast("string"),
                     period_no=t.period_no.cast("int64"),
-                    actual=t.actual.cast(f"decimal(38,{scale})"))
+                    actual=t.actual.cast(f"decimal(28,{scale})"))

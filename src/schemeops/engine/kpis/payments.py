@@ -22,7 +22,7 @@ def invoices(data: Data) -> ir.Table:
     ps = data.primary_sales
     return ps.group_by("invoice_id").agg(
         distributor_id=ps.distributor_id.min(), invoice_date=ps.invoice_date.min(),
-        due_date=ps.due_date.min(), total=ps.net_amount.sum().cast("decimal(38,2)"))
+        due_date=ps.due_date.min(), total=ps.net_amount.sum().cast("decimal(28,2)"))
 
 
 def invoice_payments(data: Data) -> ir.Table:
@@ -54,12 +54,12 @@ def outstanding(kpi: Outstanding, data: Data, periods: ir.Table) -> ir.Table:
     pay = invoice_payments(data)
     y = x.left_join(pay, [x.invoice_id == pay.pay_inv, pay.paid_on <= x.at])
     per = y.group_by(["invoice_id", "distributor_id", "period_no", "sign", "total"]).agg(
-        paid=y.amount.sum().cast("decimal(38,2)"))
-    left = (per.total - per.paid.fill_null(dec(0, 2))).cast("decimal(38,2)")
+        paid=y.amount.sum().cast("decimal(28,2)"))
+    left = (per.total - per.paid.fill_null(dec(0, 2))).cast("decimal(28,2)")
     left = ibis.ifelse(left > 0, left, dec(0, 2))
-    per = per.mutate(value=ibis.ifelse(per.sign > 0, left, -left).cast("decimal(38,2)"))
+    per = per.mutate(value=ibis.ifelse(per.sign > 0, left, -left).cast("decimal(28,2)"))
     own = per.group_by(participant_id=per.distributor_id, period_no=per.period_no).agg(
-        actual=per.value.sum().cast("decimal(38,2)"))
+        actual=per.value.sum().cast("decimal(28,2)"))
     return finish(rollup_sum(own, data.participants, kpi.rollup), 2)
 
 
@@ -71,7 +71,7 @@ def _tier_rate(tiers: tuple[EarlyTier, ...], paid_on: ir.DateValue,
     return ibis.cases(
         *((paid_on <= invoice_date + ibis.interval(days=t.days), dec(t.rate, scale))
           for t in best_first),
-        else_=ibis.null(f"decimal(38,{scale})"))
+        else_=ibis.null(f"decimal(28,{scale})"))
 
 
 def _places(value) -> int:
@@ -92,11 +92,11 @@ def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
     pay = invoice_payments(data)
     j = pay.join(inv, pay.pay_inv == inv.invoice_id)
     w = ibis.window(group_by=j.invoice_id, order_by=[j.paid_on, j.pay_id], rows=(None, 0))
-    j = j.mutate(cum=j.amount.sum().over(w).cast("decimal(38,2)"))
+    j = j.mutate(cum=j.amount.sum().over(w).cast("decimal(28,2)"))
     if kpi.pro_rata:
-        before = (j.cum - j.amount).cast("decimal(38,2)")
-        room = (j.total - before).cast("decimal(38,2)")
-        part = ibis.ifelse(j.amount < room, j.amount, room).cast("decimal(38,2)")
+        before = (j.cum - j.amount).cast("decimal(28,2)")
+        room = (j.total - before).cast("decimal(28,2)")
+        part = ibis.ifelse(j.amount < room, j.amount, room).cast("decimal(28,2)")
         part = ibis.ifelse(part > 0, part, dec(0, 2))
         rate = _tier_rate(kpi.tiers, j.paid_on, j.invoice_date)
         earned = j.mutate(day=j.paid_on, earn=round_half_up(mul(part, rate), 2))
@@ -109,5 +109,5 @@ def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
     earned = earned.filter(earned.earn.notnull() & (earned.earn != 0))
     t = in_windows(earned, "day", window_table(periods))
     own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
-        actual=t.earn.sum().cast("decimal(38,2)"))
+        actual=t.earn.sum().cast("decimal(28,2)"))
     return finish(rollup_sum(own, data.participants, kpi.rollup), 2)

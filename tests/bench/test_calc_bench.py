@@ -1,0 +1,70 @@
+"""`schemeops bench --lines N`: the calc benchmark's harness, and its two baselines agreeing."""
+
+import subprocess
+import sys
+
+import pytest
+
+from schemeops.bench.calc import ROOT, compare_file
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
+                          cwd=ROOT, check=False)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    """A small generated and loaded dataset, in the layout `bench --data` reuses."""
+    data = tmp_path_factory.mktemp("calc_bench") / "data"
+    g = run("schemeops", "generate", "--out", str(data), "--lines", "20000", "--seed", "5")
+    assert g.returncode == 0, g.stderr
+    ld = run("schemeops", "load", str(data), "--warehouse", str(data / "schemeops.duckdb"))
+    assert ld.returncode == 0, ld.stdout + ld.stderr
+    return data
+
+
+def test_compare_file_locates_the_first_difference(tmp_path):
+    a, b, c = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv"
+    a.write_text("h\n1\n2\n3\n")
+    b.write_text("h\n1\nX\n3\n")
+    c.write_text("h\n1\n")
+    assert compare_file(a, a) is None
+    assert compare_file(a, b) == (1, 3, "2", "X")
+    assert compare_file(a, c) == (2, 3, "2", None)
+
+
+def test_the_two_baselines_write_the_same_bytes(dataset, tmp_path):
+    """pandas and SQL, written independently, agree on every byte of the three files."""
+    wh = dataset / "schemeops.duckdb"
+    for name in ("pandas", "sql"):
+        r = run(f"benchmarks.{name}_baseline", str(wh), str(tmp_path / name))
+        assert r.returncode == 0, r.stderr
+    for f in ("payouts.csv", "kpis.csv", "components.csv"):
+        assert (tmp_path / "pandas" / f).read_bytes() == (tmp_path / "sql" / f).read_bytes()
+    kpis = (tmp_path / "sql" / "kpis.csv").read_text().splitlines()
+    assert kpis[0] == ("program_id,participant_id,kpi,actual,target,attainment,period_start,"
+                       "period_end")
+    assert {line.split(",")[0] for line in kpis[1:]} >= {"rod_q3", "volume_growth_oct"}
+
+
+def test_bench_lines_times_three_runs_and_reports_agreement(dataset, tmp_path):
+    """The table has the engine and both baselines; the verdict line is there; the baselines
+    never disagree with each other (the engine may, and then the first line is shown)."""
+    r = run("schemeops", "bench", "--lines", "20000", "--data", str(dataset),
+            "--work", str(tmp_path))
+    assert r.returncode in (0, 1), r.stdout + r.stderr
+    out = r.stdout
+    for label in ("| engine | 20,000 |", "| pandas baseline | 20,000 |",
+                  "| SQL baseline | 20,000 |"):
+        assert label in out
+    assert ("outputs agree: yes" in out) == (r.returncode == 0)
+    assert "pandas baseline vs SQL baseline" not in out
+    assert not list(tmp_path.iterdir())  # the scratch folder is removed
+
+
+def test_bench_refuses_a_dataset_of_another_size(dataset, tmp_path):
+    r = run("schemeops", "bench", "--lines", "30000", "--data", str(dataset),
+            "--work", str(tmp_path))
+    assert r.returncode != 0
+    assert "holds 20,000 sales lines, not 30,000" in r.stdout + r.stderr
