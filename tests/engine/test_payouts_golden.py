@@ -318,3 +318,21 @@ def test_as_of_gives_attainment_so_far(wh):
               as_of=dt.date(2026, 10, 15))
     assert out.kpi("D1", "value")["attainment"] == "0.4000"
     assert out.payouts[0]["period_end"] == dt.date(2026, 10, 15)
+
+
+def test_uplift_keeps_its_decimals_and_attainment_is_rounded_once(wh):
+    """September 100,000 × (1 + 0.125) = 112,500 (not 113,000: the uplift is not rounded).
+    October 104,510.50 / 112,500 = 0.928982… → attainment 0.9290; and a fixed target of
+    378,000 against 351,142.99 = 0.9289497… → 0.9289 (rounding 0.928950 again would give
+    0.9290)."""
+    wh.sale("I1", "2026-09-10", "D1", "O1", "A1", "1", "100000.00")
+    wh.sale("I2", "2026-10-10", "D1", "O1", "A1", "1", "104510.50")
+    wh.sale("I3", "2026-10-10", "D2", "O5", "A1", "1", "351142.99")
+    kpis = "kpis: [{id: value, kind: volume}, {id: v2, kind: volume}]"
+    out = run(program("targets:\n  value: {history: {basis: previous_period}, "
+                      "uplift: {default: 0.125}}\n  v2: {fixed: 378000}\ncomponents:\n"
+                      "  - id: c\n    kpi: value\n    slabs: [{from: 1, amount: 1}]",
+                      kpis=kpis), wh)
+    assert out.kpi("D1", "value")["target"] == "112500.00"
+    assert out.kpi("D1", "value")["attainment"] == "0.9290"
+    assert out.kpi("D2", "v2")["attainment"] == "0.9289"

@@ -62,6 +62,9 @@ def bench_calc_command(
         "(generated and loaded). Default: a scratch folder, removed afterwards.")] = None,
     skip_pandas: Annotated[bool, typer.Option(
         "--skip-pandas", help="Leave the pandas baseline out (e.g. at 100M lines).")] = False,
+    repeat: Annotated[int, typer.Option(
+        min=1, help="Run each calculation this many times, in turns; report the shortest "
+        "wall time and the highest peak RSS of each.")] = 1,
     work: _Work = None,
 ) -> None:
     """Time the calculation of examples/programs three ways and check the outputs agree."""
@@ -74,7 +77,7 @@ def bench_calc_command(
         folder = data or Path(tmp) / "data"
         try:
             measurements = calc.bench_calc(lines, data=folder, work=Path(tmp),
-                                           skip_pandas=skip_pandas)
+                                           skip_pandas=skip_pandas, repeat=repeat)
         except (SchemeopsError, subprocess.CalledProcessError) as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2) from None
@@ -91,7 +94,7 @@ def bench_calc_command(
             typer.echo(f"engine ÷ {label}: {engine.seconds / by[label].seconds:.2f}× the time, "
                        f"{engine.peak_bytes / by[label].peak_bytes:.2f}× the peak memory")
     if stages:
-        typer.echo("engine stages (its manifest): "
+        typer.echo("engine stages (its manifest, last run): "
                    + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
     typer.echo(f"outputs agree: {'no' if differences else 'yes'} ({', '.join(labels)})")
     for d in differences:

@@ -47,8 +47,10 @@ def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
                                     ("kpis", kpi, KPI_COLUMNS, "kpi"),
                                     ("components", comp, COMPONENT_COLUMNS, "component")):
         u = ibis.union(*parts, distinct=False)
-        out[name] = u.order_by(["program_id", "participant_id", "period_start",
-                                "_order", last]).select(*cols)
+        keys = ["program_id", "participant_id", "period_start", "_order", last]
+        if name == "components":
+            keys.append("note")  # two catch-ups released in one period differ by their note
+        out[name] = u.order_by(keys).select(*cols)
     return out
 
 

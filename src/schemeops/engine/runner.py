@@ -67,12 +67,15 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
 def _kpi_rows(program: Program, w: ir.Table) -> ir.Table:
     parts = []
     for i, kpi in enumerate(program.kpis):
-        att = w[f"att__{kpi.id}"]
+        a, t = w[f"a__{kpi.id}"], w[f"t__{kpi.id}"]
+        rule = program.targets.get(kpi.id)
+        num, den = (t, a) if rule is not None and rule.lower_is_better else (a, t)
+        shown = div_half_up(num, den, 4)  # rounded once, from the exact quotient
         parts.append(w.select(
             *KEYS, kpi=ibis.literal(kpi.id), _order=ibis.literal(i),
-            actual=w[f"a__{kpi.id}"].cast("string"),
-            target=w[f"t__{kpi.id}"].cast("string"),
-            attainment=div_half_up(att, dec(1), 4).cast("string")))
+            actual=a.cast("string"), target=t.cast("string"),
+            attainment=ibis.ifelse(w[f"att__{kpi.id}"].isnull(), ibis.null("string"),
+                                   shown.cast("string"))))
     return ibis.union(*parts, distinct=False)
 
 

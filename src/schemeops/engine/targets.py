@@ -30,7 +30,7 @@ def _uplift(rule: Target, base: ir.Table) -> ir.DecimalValue:
     if up.by and up.values:
         factor = pick(*[(base[up.by] == k, dec(v)) for k, v in sorted(up.values.items())],
                       else_=dec(up.default))
-    return as_dec(dec(1) + factor, TARGET_SCALE)
+    return as_dec(dec(1) + factor)
 
 
 def _round(value: ir.DecimalValue, rule: Target) -> ir.DecimalValue:
