@@ -22,12 +22,12 @@ down here; where the engine differed when the baselines were written, the report
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from schemeops.engine.periods import Window, history_windows, program_windows
 from schemeops.program.check import load_and_check
-from schemeops.program.model import Component, Program, Slab
+from schemeops.program.model import Component, History, Program, Slab
 
 PROGRAMS = Path("examples/programs")
 
@@ -60,42 +60,10 @@ def load_programs(folder: Path = PROGRAMS) -> dict[str, Program]:
     return by_id
 
 
-@dataclass(frozen=True)
-class Window:
-    """Inclusive dates; `no` is the period number (1-based)."""
-
-    no: int
-    start: dt.date
-    end: dt.date
-
-    @property
-    def days(self) -> int:
-        """Length in days."""
-        return (self.end - self.start).days + 1
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    first = dt.date(day.year + y, m + 1, 1)
-    following = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return min(first + dt.timedelta(days=day.day - 1), following - dt.timedelta(days=1))
-
-
 def periods(p: Program) -> list[Window]:
-    """The program's periods: the first, then its recurrences."""
-    rec = p.period.recurrence
-    if rec is None:
-        return [Window(1, p.period.start, p.period.end)]
-    out = []
-    for k in range(rec.count):
-        if rec.every_days:
-            start = p.period.start + dt.timedelta(days=k * rec.every_days)
-            end = start + (p.period.end - p.period.start)
-        else:
-            start = _add_months(p.period.start, k * rec.every_months)
-            end = _add_months(p.period.start, (k + 1) * rec.every_months) - dt.timedelta(days=1)
-        out.append(Window(k + 1, start, end))
-    return out
+    """The program's periods: the first, then its recurrences (the calendar is shared with
+    the engine; the baselines reimplement the calculation, not the calendar)."""
+    return list(program_windows(p.period))
 
 
 def only_period(p: Program) -> Window:
@@ -104,24 +72,12 @@ def only_period(p: Program) -> Window:
     return w
 
 
-def whole_months(w: Window) -> int:
-    """How many calendar months w spans when it runs from a 1st to a month's end, else 0."""
-    after = w.end + dt.timedelta(days=1)
-    if w.start.day != 1 or after.day != 1:
-        return 0
-    return (after.year - w.start.year) * 12 + after.month - w.start.month
-
-
 def history(w: Window, n: int) -> list[tuple[dt.date, dt.date]]:
     """The n windows like w just before it, nearest first: the same number of whole months
     when w is whole months (October's previous period is September), else the same number
     of days."""
-    months = whole_months(w)
-    if months:
-        starts = [_add_months(w.start, -j * months) for j in range(1, n + 1)]
-        return [(s, _add_months(s, months) - dt.timedelta(days=1)) for s in starts]
-    return [(w.start - dt.timedelta(days=j * w.days), w.end - dt.timedelta(days=j * w.days))
-            for j in range(1, n + 1)]
+    basis = History(basis="average", periods=n)
+    return [(h.start, h.end) for _no, h in history_windows((w,), basis)]
 
 
 def before(w: Window, days: int) -> tuple[dt.date, dt.date]:

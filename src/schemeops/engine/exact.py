@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 MAX_SCALE = 12
@@ -28,8 +30,12 @@ def scale_of(value: ir.NumericValue) -> int:
 
 
 def as_dec(value: ir.NumericValue, scale: int | None = None) -> ir.DecimalValue:
-    """`value` as decimal(PRECISION, scale) (its own scale by default)."""
-    return value.cast(f"decimal(28,{scale_of(value) if scale is None else scale})")
+    """`value` as decimal(PRECISION, scale) (its own scale by default).
+
+    The CAST is always written, even where Ibis thinks the type already fits: Spark types
+    decimal × decimal and SUM at precision 38, which it would then compare at scale 0."""
+    s = scale_of(value) if scale is None else scale
+    return ops.Cast(value, to=dt.Decimal(PRECISION, s)).to_expr()
 
 
 def dec(value: Decimal | int | str, scale: int | None = None) -> ir.DecimalValue:
@@ -46,7 +52,7 @@ def mul(*values: ir.NumericValue) -> ir.DecimalValue:
     out = as_dec(values[0])
     for v in values[1:]:
         s = min(scale_of(out) + scale_of(v), MAX_SCALE)
-        out = (out * as_dec(v)).cast(f"decimal(28,{s})")
+        out = as_dec(out * as_dec(v), s)
     return out
 
 
@@ -56,7 +62,7 @@ def _nonzero(d: ir.DecimalValue) -> ir.FloatingValue:
 
 
 def _cmp(value: ir.NumericValue) -> ir.DecimalValue:
-    return value.cast(f"decimal(28,{MAX_SCALE})")
+    return value.pipe(as_dec, MAX_SCALE)
 
 
 def div_half_up(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.DecimalValue:
@@ -68,11 +74,11 @@ def div_half_up(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.D
     unit = Decimal(1).scaleb(-places)
     negative = (num < 0) != (den < 0)
     n, d = as_dec(num.abs()), as_dec(den.abs())
-    guess = (n.cast("float64") / _nonzero(d)).round(places).cast(f"decimal(28,{places})")
+    guess = (n.cast("float64") / _nonzero(d)).round(places).pipe(as_dec, places)
     half, step = dec(unit / 2), dec(unit)
     c = ibis.cases((_cmp(mul(guess - half, d)) > _cmp(n), guess - step),
                    (_cmp(mul(guess + half, d)) <= _cmp(n), guess + step), else_=guess)
-    result = ibis.ifelse(negative, -c, c).cast(f"decimal(28,{places})")
+    result = ibis.ifelse(negative, -c, c).pipe(as_dec, places)
     return ibis.ifelse(d == 0, ibis.null(f"decimal(28,{places})"), result)
 
 
@@ -81,22 +87,22 @@ def div_floor(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.Dec
     step = dec(Decimal(1).scaleb(-places))
     n, d = as_dec(num), as_dec(den)
     q = n.cast("float64") / _nonzero(d)
-    guess = floor_to(q.cast(f"decimal(28,{places + 2})"), places)
+    guess = floor_to(q.pipe(as_dec, places + 2), places)
     c = ibis.cases((_cmp(mul(guess, d)) > _cmp(n), guess - step),
                    (_cmp(mul(guess + step, d)) <= _cmp(n), guess + step),
-                   else_=guess).cast(f"decimal(28,{places})")
+                   else_=guess).pipe(as_dec, places)
     return ibis.ifelse(d == 0, ibis.null(f"decimal(28,{places})"), c)
 
 
 def round_half_up(value: ir.NumericValue, places: int) -> ir.DecimalValue:
     """A decimal rounded half away from zero to `places` (DuckDB's ROUND on decimals)."""
-    return as_dec(value).round(places).cast(f"decimal(28,{places})")
+    return as_dec(value).round(places).pipe(as_dec, places)
 
 
 def floor_to(value: ir.NumericValue, places: int) -> ir.DecimalValue:
     """A decimal rounded down (towards −∞) to `places`."""
-    scaled = mul(value, dec(10**places)).floor().cast("decimal(28,0)")
-    return mul(scaled, dec(Decimal(1).scaleb(-places))).cast(f"decimal(28,{places})")
+    scaled = mul(value, dec(10**places)).floor().pipe(as_dec, 0)
+    return mul(scaled, dec(Decimal(1).scaleb(-places))).pipe(as_dec, places)
 
 
 def pick(*pairs: tuple[ir.BooleanValue, ir.NumericValue], else_: ir.NumericValue

@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from schemeops.engine.caps import KEYS
+from schemeops.engine.exact import as_dec
 from schemeops.engine.runner import ProgramResult
 
 PAYOUT_COLUMNS = ("program_id", "participant_id", "period_start", "period_end", "payout")
@@ -33,13 +34,13 @@ def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
     pay, kpi, comp = [], [], []
     for r in results:
         p = _dated(r, r.payouts)
-        pay.append(p.select(*PAYOUT_COLUMNS[:4], payout=p.payout.cast("decimal(28,2)")
+        pay.append(p.select(*PAYOUT_COLUMNS[:4], payout=p.payout.pipe(as_dec, 2)
                             .cast("string"), _order=ibis.literal(0)))
         k = _dated(r, r.kpis)
         kpi.append(k.select(*KPI_COLUMNS, "_order"))
         c = _dated(r, r.components)
         comp.append(c.select(*COMPONENT_COLUMNS[:3], base=c.base,
-                             rate=c.rate, amount=c.amount.cast("decimal(28,2)").cast("string"),
+                             rate=c.rate, amount=c.amount.pipe(as_dec, 2).cast("string"),
                              note=c.note, period_start=c.period_start,
                              period_end=c.period_end, _order=c._order))
     out = {}

@@ -27,6 +27,14 @@ class DType:
     scale: int = 0
 
     @property
+    def sql(self) -> str:
+        """The DuckDB type name (e.g. for read_csv's `columns`)."""
+        if self.kind is Kind.DECIMAL:
+            return f"DECIMAL({self.precision},{self.scale})"
+        return {Kind.STRING: "VARCHAR", Kind.DATE: "DATE", Kind.INTEGER: "BIGINT",
+                Kind.DOUBLE: "DOUBLE"}[self.kind]
+
+    @property
     def arrow(self) -> pa.DataType:
         """The Arrow type used in Parquet files."""
         if self.kind is Kind.DECIMAL:

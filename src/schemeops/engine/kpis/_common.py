@@ -9,7 +9,7 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
-from schemeops.engine.exact import dec
+from schemeops.engine.exact import as_dec, dec
 from schemeops.errors import SchemeopsError
 from schemeops.program.model import KpiBase
 
@@ -152,4 +152,4 @@ def finish(t: ir.Table, scale: int) -> ir.Table:
     (decimal(28, scale))."""
     return t.select(participant_id=t.participant_id.cast("string"),
                     period_no=t.period_no.cast("int64"),
-                    actual=t.actual.cast(f"decimal(28,{scale})"))
+                    actual=t.actual.pipe(as_dec, scale))

@@ -6,7 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
-from schemeops.engine.exact import dec, mul, round_half_up
+from schemeops.engine.exact import as_dec, dec, mul, round_half_up
 from schemeops.engine.kpis._common import (
     finish,
     in_windows,
@@ -22,7 +22,7 @@ def invoices(data: Data) -> ir.Table:
     ps = data.primary_sales
     return ps.group_by("invoice_id").agg(
         distributor_id=ps.distributor_id.min(), invoice_date=ps.invoice_date.min(),
-        due_date=ps.due_date.min(), total=ps.net_amount.sum().cast("decimal(28,2)"))
+        due_date=ps.due_date.min(), total=ps.net_amount.sum().pipe(as_dec, 2))
 
 
 def invoice_payments(data: Data) -> ir.Table:
@@ -54,12 +54,12 @@ def outstanding(kpi: Outstanding, data: Data, periods: ir.Table) -> ir.Table:
     pay = invoice_payments(data)
     y = x.left_join(pay, [x.invoice_id == pay.pay_inv, pay.paid_on <= x.at])
     per = y.group_by(["invoice_id", "distributor_id", "period_no", "sign", "total"]).agg(
-        paid=y.amount.sum().cast("decimal(28,2)"))
-    left = (per.total - per.paid.fill_null(dec(0, 2))).cast("decimal(28,2)")
+        paid=y.amount.sum().pipe(as_dec, 2))
+    left = (per.total - per.paid.fill_null(dec(0, 2))).pipe(as_dec, 2)
     left = ibis.ifelse(left > 0, left, dec(0, 2))
-    per = per.mutate(value=ibis.ifelse(per.sign > 0, left, -left).cast("decimal(28,2)"))
+    per = per.mutate(value=ibis.ifelse(per.sign > 0, left, -left).pipe(as_dec, 2))
     own = per.group_by(participant_id=per.distributor_id, period_no=per.period_no).agg(
-        actual=per.value.sum().cast("decimal(28,2)"))
+        actual=per.value.sum().pipe(as_dec, 2))
     return finish(rollup_sum(own, data.participants, kpi.rollup), 2)
 
 
@@ -92,11 +92,11 @@ def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
     pay = invoice_payments(data)
     j = pay.join(inv, pay.pay_inv == inv.invoice_id)
     w = ibis.window(group_by=j.invoice_id, order_by=[j.paid_on, j.pay_id], rows=(None, 0))
-    j = j.mutate(cum=j.amount.sum().over(w).cast("decimal(28,2)"))
+    j = j.mutate(cum=j.amount.sum().over(w).pipe(as_dec, 2))
     if kpi.pro_rata:
-        before = (j.cum - j.amount).cast("decimal(28,2)")
-        room = (j.total - before).cast("decimal(28,2)")
-        part = ibis.ifelse(j.amount < room, j.amount, room).cast("decimal(28,2)")
+        before = (j.cum - j.amount).pipe(as_dec, 2)
+        room = (j.total - before).pipe(as_dec, 2)
+        part = ibis.ifelse(j.amount < room, j.amount, room).pipe(as_dec, 2)
         part = ibis.ifelse(part > 0, part, dec(0, 2))
         rate = _tier_rate(kpi.tiers, j.paid_on, j.invoice_date)
         earned = j.mutate(day=j.paid_on, earn=round_half_up(mul(part, rate), 2))
@@ -109,5 +109,5 @@ def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
     earned = earned.filter(earned.earn.notnull() & (earned.earn != 0))
     t = in_windows(earned, "day", window_table(periods))
     own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
-        actual=t.earn.sum().cast("decimal(28,2)"))
+        actual=t.earn.sum().pipe(as_dec, 2))
     return finish(rollup_sum(own, data.participants, kpi.rollup), 2)

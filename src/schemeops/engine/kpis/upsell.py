@@ -6,7 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
-from schemeops.engine.exact import dec, div_half_up
+from schemeops.engine.exact import as_dec, dec, div_half_up
 from schemeops.engine.kpis._common import (
     filtered_lines,
     finish,
@@ -87,8 +87,8 @@ def _mix_share(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
     zero = dec(0, 2)
     own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
         num=ibis.ifelse(t.segment == kpi.segment, t.net_amount, zero).sum()
-        .cast("decimal(28,2)"),
-        den=t.net_amount.sum().cast("decimal(28,2)"))
+        .pipe(as_dec, 2),
+        den=t.net_amount.sum().pipe(as_dec, 2))
     up = rollup_sum(own, data.participants, kpi.rollup, values=("num", "den"))
     share = ibis.ifelse(up.den > 0, div_half_up(up.num, up.den, MIX_SHARE_PLACES),
                         dec(0, MIX_SHARE_PLACES))
