@@ -56,7 +56,7 @@ def print_summaries(console: Console, summaries: list[ProgramSummary]) -> None:
     for head in ("program", "participants", "eligible", "earning", "total payout",
                  "% of sales"):
         rt.add_column(head, justify="left" if head == "program" else "right",
-                      no_wrap=head == "program")
+                      no_wrap=head != "program", overflow="fold")
     for s in summaries:
         pct = s.payout_pct_of_sales
         rt.add_row(s.program_id, f"{s.participants:,}", f"{s.eligible:,}", f"{s.earning:,}",
