@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from benchmarks._programs import (
     slab_factor,
     slab_note,
 )
+from schemeops.laps import Laps
 from schemeops.program.model import Component, Program
 
 # ---------------------------------------------------------------- SQL text helpers
@@ -592,14 +592,8 @@ PROGRAMS = {
 
 def run(warehouse: Path, out: Path) -> dict[str, float]:
     """Compute the three files; return seconds per step."""
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-
-    def lap(step_name: str) -> None:
-        nonlocal t0
-        now = time.perf_counter()
-        timings[step_name] = round(now - t0, 3)
-        t0 = now
+    laps = Laps()
+    lap, timings = laps.lap, laps.timings
 
     programs = load_programs()
     con = duckdb.connect(str(warehouse), read_only=True)

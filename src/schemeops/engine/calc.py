@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from schemeops.engine.data import TABLE_NAMES, Data
 from schemeops.engine.output import result_tables, write_outputs
 from schemeops.engine.runner import ProgramResult, calculate_program
 from schemeops.errors import Diagnostic, SchemeopsError
+from schemeops.laps import Laps
 from schemeops.program.check import load_and_check
 from schemeops.program.model import Program
 from schemeops.program.parse import program_version
@@ -84,14 +84,8 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              as_of: dt.date | None = None, backend: str = "duckdb",
              progress: Callable[[str], None] = lambda _step: None) -> Manifest:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json."""
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-
-    def lap(step: str) -> None:
-        nonlocal start
-        now = time.perf_counter()
-        timings[step] = round(now - start, 3)
-        start = now
+    laps = Laps()
+    lap, timings = laps.lap, laps.timings
 
     progress("checking programs")
     programs = load_programs(program_paths)
