@@ -208,3 +208,13 @@ def test_load_and_check_reports_every_file_and_duplicate_program_ids(tmp_path):
     assert [(d.span.file, d.code) for d in found] == [(str(b), "unknown_kpi"),
                                                       (str(c), "duplicate_program")]
     assert str(a) in found[1].hint
+
+
+def test_a_filter_that_cannot_apply_is_refused():
+    """Outstanding is per primary invoice (no sku, no outlet): a products filter on it is
+    refused at the filter's key, with a hint."""
+    text = GOOD.replace("  - id: sales\n", "  - id: rod\n    kind: outstanding\n"
+                        "    products: \"segment = 'premium'\"\n  - id: sales\n")
+    d = only(text)
+    assert d.code == "filter_not_applicable"
+    assert "`products` cannot filter it" in d.message and d.hint

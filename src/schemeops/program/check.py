@@ -125,6 +125,27 @@ def check_uplift(program: Program, spans: Spans) -> list[Diagnostic]:
             if target.uplift.values and target.uplift.by is None]
 
 
+def _inapplicable_filters(kpi) -> list[str]:
+    """The filters a KPI has but cannot apply (its lines have no product or outlet)."""
+    primary = getattr(kpi, "source", "secondary") == "primary"
+    if kpi.kind in ("outstanding", "early_payment") or (
+            kpi.kind == "metric" and kpi.table == "payments"):
+        return [f for f in ("products", "outlets") if getattr(kpi, f)]
+    if primary or (kpi.kind == "metric" and kpi.table == "primary_sales"):
+        return ["outlets"] if kpi.outlets else []
+    return []
+
+
+def check_filters_apply(program: Program, spans: Spans) -> list[Diagnostic]:
+    """Product filters need lines with a sku, outlet filters lines with an outlet."""
+    return [Diagnostic(spans.at(("kpis", i, name), key=True), "filter_not_applicable",
+                       f"KPI `{kpi.id}` ({kpi.kind}) has no {name[:-1]} on its lines, so "
+                       f"`{name}` cannot filter it",
+                       "remove the filter, or measure secondary sales (source: secondary)"
+                       if name == "outlets" else "remove the filter")
+            for i, kpi in enumerate(program.kpis) for name in _inapplicable_filters(kpi)]
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_kpi_references,
@@ -133,6 +154,7 @@ CHECKS: tuple[Check, ...] = (
     check_catch_up,
     check_eligibility_lists,
     check_uplift,
+    check_filters_apply,
     check_expressions,
 )
 
