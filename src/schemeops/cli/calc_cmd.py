@@ -57,7 +57,7 @@ def calc_command(
             if not files:
                 raise typer.BadParameter("give at least one program", param_hint="--program")
             manifest = run_calc(files, warehouse=warehouse, out=out, as_of=parse_day(as_of),
-                                backend=backend, progress=lambda s: status.update(s))
+                                backend=backend, progress=lambda s: status.update(s)).manifest
         except ProgramErrors as e:
             print_diagnostics(err, e)
             raise typer.Exit(2) from None

@@ -15,8 +15,7 @@ from rich.table import Table as RichTable
 from schemeops.cli.calc_cmd import program_files
 from schemeops.cli.generate_cmd import run_generate
 from schemeops.cli.load_cmd import RichLoadProgress, print_report
-from schemeops.engine.backends import connect_warehouse
-from schemeops.engine.calc import calculate, load_programs, run_calc
+from schemeops.engine.calc import run_calc
 from schemeops.engine.summary import ProgramSummary, summarize
 from schemeops.ingest import load
 from schemeops.ingest.summary import Holdings, holdings
@@ -44,10 +43,8 @@ def print_holdings(console: Console, h: Holdings) -> None:
 
 def calc_and_summarize(files: list[Path], warehouse: Path, out: Path) -> list[ProgramSummary]:
     """Calculate the programs, write their output files, and summarise each."""
-    run_calc(files, warehouse=warehouse, out=out)
-    con = connect_warehouse(warehouse)
-    results, data = calculate(load_programs(files), con, as_of=None)
-    return [summarize(r, data, con) for r in results]
+    run = run_calc(files, warehouse=warehouse, out=out)
+    return [summarize(r, run.data, run.con) for r in run.results]
 
 
 def print_summaries(console: Console, summaries: list[ProgramSummary]) -> None:

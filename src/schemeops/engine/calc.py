@@ -80,9 +80,20 @@ def calculate(programs: list[Program], con: ibis.BaseBackend, *, as_of: dt.date 
     return [calculate_program(p, data, as_of=as_of) for p in programs], data
 
 
+@dataclass(frozen=True)
+class CalcRun:
+    """A finished calculation: its manifest, and its results still bound to the connection
+    (so a caller can summarise them without computing them again)."""
+
+    manifest: Manifest
+    results: list[ProgramResult]
+    data: Data
+    con: ibis.BaseBackend
+
+
 def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              as_of: dt.date | None = None, backend: str = "duckdb",
-             progress: Callable[[str], None] = lambda _step: None) -> Manifest:
+             progress: Callable[[str], None] = lambda _step: None) -> CalcRun:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json."""
     laps = Laps()
     lap, timings = laps.lap, laps.timings
@@ -105,4 +116,4 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
         timings=timings)
     lap("fingerprint")
     (out / "manifest.json").write_text(manifest.to_json())
-    return manifest
+    return CalcRun(manifest, results, data, con)
