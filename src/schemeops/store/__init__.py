@@ -1,0 +1,1 @@
+"""The control plane: SQLAlchemy models, Alembic migrations and the audit chain."""

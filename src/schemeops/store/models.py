@@ -1,0 +1,289 @@
+"""The control plane's tables: users, programs and versions, runs and their results, periods,
+decisions, exports, and the hash-chained audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from schemeops.store.types import Money, UtcDateTime, utcnow
+
+ROLES = ("admin", "designer", "approver", "regional_head", "distributor", "rep")
+VERSION_STATES = ("draft", "submitted", "approved", "rejected", "live", "closed")
+RUN_KINDS = ("simulation", "calculation")
+RUN_STATES = ("queued", "running", "succeeded", "failed")
+PAYOUT_STATES = ("pending", "approved", "rejected")
+PERIOD_STATES = ("open", "closed")
+DECISIONS = ("approved", "rejected")
+
+# Stable constraint names, so Alembic migrations read the same on SQLite and PostgreSQL.
+_NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _choice(name: str, values: tuple[str, ...]) -> Enum:
+    return Enum(*values, name=name, native_enum=False, create_constraint=True, length=20)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention."""
+
+    metadata = MetaData(naming_convention=_NAMING)
+
+
+class User(Base):
+    """Someone who signs in; `region` scopes a regional head, `participant_id` a distributor
+    or rep."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(_choice("role", ROLES))
+    region: Mapped[str | None] = mapped_column(String(80))
+    participant_id: Mapped[str | None] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token for integrations; only its sha256 is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    user: Mapped[User] = relationship()
+
+
+class Participant(Base):
+    """A copy of the warehouse's participants, for scoping and display."""
+
+    __tablename__ = "participants"
+    participant_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[str | None] = mapped_column(String(80))
+    region: Mapped[str | None] = mapped_column(String(80), index=True)
+    tier: Mapped[str | None] = mapped_column(String(40))
+
+
+class Program(Base):
+    """A program, identified by the `id` of its YAML; its text lives in its versions."""
+
+    __tablename__ = "programs"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    versions: Mapped[list[ProgramVersion]] = relationship(
+        back_populates="program", order_by="ProgramVersion.number")
+
+
+class ProgramVersion(Base):
+    """One text of a program; editable while a draft, immutable once submitted."""
+
+    __tablename__ = "program_versions"
+    __table_args__ = (UniqueConstraint("program_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    yaml: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(_choice("version_status", VERSION_STATES),
+                                        default="draft")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    program: Mapped[Program] = relationship(back_populates="versions")
+    author: Mapped[User] = relationship()
+
+
+class Decision(Base):
+    """An approval or rejection, with its comment, of a program version or a run's payouts."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(_choice("decision", DECISIONS))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    user: Mapped[User] = relationship()
+
+
+class Run(Base):
+    """A calculation (of live versions) or a simulation (of any version) and its totals."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(_choice("run_kind", RUN_KINDS))
+    status: Mapped[str] = mapped_column(_choice("run_status", RUN_STATES), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    step: Mapped[str] = mapped_column(String(200), default="")
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    backend: Mapped[str] = mapped_column(String(20), default="duckdb")
+    data_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    started_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    timings: Mapped[dict | None] = mapped_column(JSON)
+    participants: Mapped[int | None] = mapped_column(Integer)
+    earning: Mapped[int | None] = mapped_column(Integer)
+    total_payout: Mapped[Decimal | None] = mapped_column(Money)
+    sales: Mapped[Decimal | None] = mapped_column(Money)
+    error: Mapped[str | None] = mapped_column(Text)
+    payout_status: Mapped[str] = mapped_column(_choice("payout_status", PAYOUT_STATES),
+                                               default="pending")
+    versions: Mapped[list[ProgramVersion]] = relationship(secondary="run_versions")
+    starter: Mapped[User] = relationship()
+
+
+class RunVersion(Base):
+    """Which program versions a run calculated."""
+
+    __tablename__ = "run_versions"
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("program_versions.id"), primary_key=True)
+
+
+class Period(Base):
+    """A program's period; once closed, the payouts of `run_id` for it are sealed."""
+
+    __tablename__ = "periods"
+    __table_args__ = (UniqueConstraint("program_id", "start", "end"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(_choice("period_status", PERIOD_STATES),
+                                        default="open")
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id"))
+    seal: Mapped[str | None] = mapped_column(String(64))
+
+
+class Payout(Base):
+    """What a run computed for one participant, program and period, with its stable reference;
+    a correction to a closed period is a row with `corrects_id` and a reason."""
+
+    __tablename__ = "payouts"
+    __table_args__ = (
+        UniqueConstraint("run_id", "program_id", "participant_id", "period_start"),
+        Index(None, "program_id", "period_start", "participant_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("program_versions.id"))
+    program_id: Mapped[str] = mapped_column(String(80))
+    participant_id: Mapped[str] = mapped_column(String(80), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    reference: Mapped[str] = mapped_column(String(200), unique=True)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class KpiResult(Base):
+    """One KPI line of a run, as the engine wrote it (numbers kept as exact text)."""
+
+    __tablename__ = "kpi_results"
+    __table_args__ = (Index(None, "run_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    program_id: Mapped[str] = mapped_column(String(80))
+    participant_id: Mapped[str] = mapped_column(String(80))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    kpi: Mapped[str] = mapped_column(String(80))
+    actual: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(40), default="")
+    attainment: Mapped[str] = mapped_column(String(40), default="")
+
+
+class ComponentResult(Base):
+    """One component line of a run, with the engine's note."""
+
+    __tablename__ = "component_results"
+    __table_args__ = (Index(None, "run_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    program_id: Mapped[str] = mapped_column(String(80))
+    participant_id: Mapped[str] = mapped_column(String(80))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    component: Mapped[str] = mapped_column(String(80))
+    base: Mapped[str] = mapped_column(String(40), default="")
+    rate: Mapped[str] = mapped_column(String(40), default="")
+    amount: Mapped[Decimal] = mapped_column(Money)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Export(Base):
+    """One export of a run's approved payouts as credit notes."""
+
+    __tablename__ = "exports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    rows: Mapped[int] = mapped_column(Integer)
+    new_credit_notes: Mapped[int] = mapped_column(Integer)
+    total: Mapped[Decimal] = mapped_column(Money)
+
+
+class CreditNote(Base):
+    """A payment instruction; one per payout reference, whatever the number of exports."""
+
+    __tablename__ = "credit_notes"
+    reference: Mapped[str] = mapped_column(String(200), primary_key=True)
+    payout_id: Mapped[int] = mapped_column(ForeignKey("payouts.id"), unique=True)
+    participant_id: Mapped[str] = mapped_column(String(80))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    first_export_id: Mapped[int] = mapped_column(ForeignKey("exports.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """One state change; `hash` covers this entry's fields and the previous entry's hash."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[str] = mapped_column(String(80))
+    details: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
