@@ -11,7 +11,7 @@ from pathlib import Path as FsPath
 from schemeops.errors import Diagnostic, did_you_mean
 from schemeops.program.check_exprs import check_expressions
 from schemeops.program.model import Program
-from schemeops.program.parse import load_located_program
+from schemeops.program.parse import load_located_program, parse_located
 from schemeops.program.source import Path, Spans
 
 Check = Callable[[Program, Spans], list[Diagnostic]]
@@ -187,6 +187,15 @@ def load_and_check(paths: Iterable[str | FsPath]) -> tuple[list[Program], list[D
             programs.append(program)
         diagnostics.extend(sorted(found, key=_order))
     return programs, diagnostics
+
+
+def check_text(text: str, file: str) -> tuple[Program | None, list[Diagnostic]]:
+    """Parse, validate and check one program's text (e.g. from the web editor)."""
+    program, spans, found = parse_located(text, file)
+    if program is not None:
+        found = found + check_program(program, spans)
+    found = sorted(found, key=_order)
+    return (None if found else program), found
 
 
 def diagnostic_files(diagnostics: Iterable[Diagnostic]) -> set[str]:

@@ -163,16 +163,24 @@ class Run(Base):
     error: Mapped[str | None] = mapped_column(Text)
     payout_status: Mapped[str] = mapped_column(_choice("payout_status", PAYOUT_STATES),
                                                default="pending")
-    versions: Mapped[list[ProgramVersion]] = relationship(secondary="run_versions")
+    versions: Mapped[list[ProgramVersion]] = relationship(secondary="run_versions",
+                                                          viewonly=True)
+    programs: Mapped[list[RunVersion]] = relationship(order_by="RunVersion.program_id")
     starter: Mapped[User] = relationship()
 
 
 class RunVersion(Base):
-    """Which program versions a run calculated."""
+    """A program version a run calculated, with that program's headline numbers."""
 
     __tablename__ = "run_versions"
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("program_versions.id"), primary_key=True)
+    program_id: Mapped[str] = mapped_column(String(80))
+    participants: Mapped[int | None] = mapped_column(Integer)
+    eligible: Mapped[int | None] = mapped_column(Integer)
+    earning: Mapped[int | None] = mapped_column(Integer)
+    payout: Mapped[Decimal | None] = mapped_column(Money)
+    sales: Mapped[Decimal | None] = mapped_column(Money)
 
 
 class Period(Base):

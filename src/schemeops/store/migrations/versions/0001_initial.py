@@ -366,6 +366,12 @@ def upgrade() -> None:
         "run_versions",
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("version_id", sa.Integer(), nullable=False),
+        sa.Column("program_id", sa.String(length=80), nullable=False),
+        sa.Column("participants", sa.Integer(), nullable=True),
+        sa.Column("eligible", sa.Integer(), nullable=True),
+        sa.Column("earning", sa.Integer(), nullable=True),
+        sa.Column("payout", schemeops.store.types.Money(), nullable=True),
+        sa.Column("sales", schemeops.store.types.Money(), nullable=True),
         sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name=op.f("fk_run_versions_run_id_runs")),
         sa.ForeignKeyConstraint(
             ["version_id"],
