@@ -1,0 +1,90 @@
+"""Export a run's approved payouts as credit notes (CSV and Excel); each payout's reference
+becomes one credit note, once, however often the run is exported."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl import Workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schemeops.service.context import Actor
+from schemeops.service.errors import Conflict
+from schemeops.service.policy import require
+from schemeops.service.runs import get_run
+from schemeops.store.audit import record
+from schemeops.store.models import CreditNote, Export, Participant, Payout
+
+COLUMNS = ("reference", "participant_id", "participant_name", "program_id", "period_start",
+           "period_end", "amount", "corrects", "reason", "first_exported_in")
+
+
+@dataclass(frozen=True)
+class CreditNotes:
+    """One export: its record and its lines."""
+
+    export: Export
+    lines: list[dict]
+
+    def csv(self) -> bytes:
+        """The lines as CSV (UTF-8)."""
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(self.lines)
+        return buf.getvalue().encode("utf-8")
+
+    def xlsx(self) -> bytes:
+        """The lines as an Excel workbook, amounts as numbers with 2 places."""
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "credit notes"
+        ws.append(list(COLUMNS))
+        for line in self.lines:
+            ws.append([line[c] for c in COLUMNS])
+            ws.cell(ws.max_row, COLUMNS.index("amount") + 1).number_format = "0.00"
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+
+def export(s: Session, actor: Actor, run_id: int) -> CreditNotes:
+    """Credit notes for every non-zero payout of an approved run; new references are
+    recorded, known ones come back unchanged and are never paid again."""
+    require(actor, "exports.create")
+    run = get_run(s, run_id)
+    if run.kind != "calculation" or run.payout_status != "approved":
+        raise Conflict("only an approved calculation's payouts can be exported")
+    rows = s.execute(
+        select(Payout, Participant.name, CreditNote.first_export_id)
+        .outerjoin(Participant, Participant.participant_id == Payout.participant_id)
+        .outerjoin(CreditNote, CreditNote.payout_id == Payout.id)
+        .where(Payout.run_id == run.id, Payout.amount != 0)
+        .order_by(Payout.program_id, Payout.participant_id, Payout.period_start)).all()
+    ex = Export(run_id=run.id, created_by=actor.user_id, rows=len(rows), new_credit_notes=0,
+                total=sum((p.amount for p, _, _ in rows), Decimal("0.00")))
+    s.add(ex)
+    s.flush()
+    lines, new = [], []
+    for p, name, first in rows:
+        if first is None:
+            new.append({"reference": p.reference, "payout_id": p.id,
+                        "participant_id": p.participant_id, "amount": p.amount,
+                        "first_export_id": ex.id})
+        lines.append({"reference": p.reference, "participant_id": p.participant_id,
+                      "participant_name": name or "", "program_id": p.program_id,
+                      "period_start": p.period_start.isoformat(),
+                      "period_end": p.period_end.isoformat(), "amount": f"{p.amount:.2f}",
+                      "corrects": p.corrects_id or "", "reason": p.reason,
+                      "first_exported_in": first or ex.id})
+    for n in new:
+        s.add(CreditNote(**n))
+    ex.new_credit_notes = len(new)
+    record(s, actor=actor.username, action="payouts.exported", subject_type="run",
+           subject_id=run.id, details={"export": ex.id, "rows": len(rows), "new": len(new),
+                                       "total": ex.total})
+    return CreditNotes(ex, lines)

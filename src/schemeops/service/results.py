@@ -1,0 +1,105 @@
+"""Bring a calculation's output files into the store: payouts (with stable references, and
+corrections where a period is closed), KPI and component lines, and periods."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from schemeops.store.models import ComponentResult, KpiResult, Payout, Period, Run
+
+_SCALE = Decimal("0.01")
+
+
+def _rows(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        yield from csv.DictReader(f)
+
+
+def _period(row: dict[str, str]) -> tuple[dt.date, dt.date]:
+    return dt.date.fromisoformat(row["period_start"]), dt.date.fromisoformat(row["period_end"])
+
+
+def reference(run: Run, program_id: str, participant_id: str, start: dt.date) -> str:
+    """The payout's stable reference: run, program, participant and period start."""
+    prefix = "SO" if run.kind == "calculation" else "SIM"
+    return f"{prefix}-{run.id}-{program_id}-{participant_id}-{start:%Y%m%d}"
+
+
+def _closed_periods(s: Session, program_ids: set[str]) -> dict[tuple, Period]:
+    q = select(Period).where(Period.status == "closed", Period.program_id.in_(program_ids))
+    return {(p.program_id, p.start, p.end): p for p in s.scalars(q)}
+
+
+def _paid_so_far(s: Session, period: Period) -> dict[str, tuple[int, Decimal]]:
+    """Per participant: the sealed payout's id and the amount paid with later corrections."""
+    sealed = s.execute(select(Payout.id, Payout.participant_id, Payout.amount).where(
+        Payout.run_id == period.run_id, Payout.program_id == period.program_id,
+        Payout.period_start == period.start, Payout.corrects_id.is_(None))).all()
+    out = {r.participant_id: (r.id, r.amount) for r in sealed}
+    fixes = s.execute(select(Payout.participant_id, func.sum(Payout.amount)).where(
+        Payout.corrects_id.in_([i for i, _ in out.values()])).group_by(Payout.participant_id))
+    for pid, total in fixes:
+        oid, amount = out[pid]
+        out[pid] = (oid, amount + total)
+    return out
+
+
+def store_payouts(s: Session, run: Run, out: Path, versions: dict[str, int]) -> None:
+    """Insert the run's payouts; in a closed period only the differences, as corrections."""
+    closed = _closed_periods(s, set(versions)) if run.kind == "calculation" else {}
+    paid: dict[tuple, dict[str, tuple[int, Decimal]]] = {}
+    rows, opened = [], set()
+    for r in _rows(out / "payouts.csv"):
+        start, end = _period(r)
+        key = (r["program_id"], start, end)
+        amount = Decimal(r["payout"]).quantize(_SCALE)
+        row = {"run_id": run.id, "version_id": versions[r["program_id"]],
+               "program_id": r["program_id"], "participant_id": r["participant_id"],
+               "period_start": start, "period_end": end, "amount": amount,
+               "reference": reference(run, r["program_id"], r["participant_id"], start)}
+        if key in closed:
+            if key not in paid:
+                paid[key] = _paid_so_far(s, closed[key])
+            original, before = paid[key].get(r["participant_id"], (None, Decimal("0.00")))
+            if amount == before:
+                continue
+            row |= {"amount": amount - before, "corrects_id": original,
+                    "reason": run.reason or f"recalculated by run {run.id}"}
+        elif run.kind == "calculation":
+            opened.add(key)
+        rows.append(row)
+    if rows:
+        s.execute(insert(Payout), rows)
+    _open_periods(s, opened)
+
+
+def _open_periods(s: Session, keys: set[tuple]) -> None:
+    known = {(p.program_id, p.start, p.end) for p in s.scalars(
+        select(Period).where(Period.program_id.in_({k[0] for k in keys})))}
+    for program_id, start, end in sorted(keys - known):
+        s.add(Period(program_id=program_id, start=start, end=end))
+
+
+def store_lines(s: Session, run: Run, out: Path) -> None:
+    """Insert the run's KPI and component lines as the engine wrote them."""
+    kpis = [{"run_id": run.id, "program_id": r["program_id"],
+             "participant_id": r["participant_id"], "period_start": _period(r)[0],
+             "period_end": _period(r)[1], "kpi": r["kpi"], "actual": r["actual"],
+             "target": r["target"], "attainment": r["attainment"]}
+            for r in _rows(out / "kpis.csv")]
+    comps = [{"run_id": run.id, "program_id": r["program_id"],
+              "participant_id": r["participant_id"], "period_start": _period(r)[0],
+              "period_end": _period(r)[1], "component": r["component"], "base": r["base"],
+              "rate": r["rate"], "amount": Decimal(r["amount"]), "note": r["note"]}
+             for r in _rows(out / "components.csv")]
+    if kpis:
+        s.execute(insert(KpiResult), kpis)
+    if comps:
+        s.execute(insert(ComponentResult), comps)

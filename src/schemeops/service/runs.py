@@ -1,0 +1,203 @@
+"""Runs: queue a calculation of live versions (or a simulation of any version), execute it in
+the background with visible progress, store its results, approve its payouts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session, aliased
+
+from schemeops.engine.calc import run_calc
+from schemeops.engine.summary import summarize
+from schemeops.service.context import Actor, App
+from schemeops.service.errors import Conflict, NotFound
+from schemeops.service.policy import require
+from schemeops.service.programs import check, get_version
+from schemeops.service.results import store_lines, store_payouts
+from schemeops.store.audit import record
+from schemeops.store.models import Decision, Participant, Payout, Run, RunVersion
+from schemeops.store.types import utcnow
+
+# Share of the bar reached when the engine reports each step.
+_STEPS = {"checking": 5, "connecting": 10, "calculating": 20, "fingerprinting": 70}
+
+
+def get_run(s: Session, run_id: int) -> Run:
+    """A run by id, or NotFound."""
+    run = s.get(Run, run_id)
+    if run is None:
+        raise NotFound(f"no run {run_id}")
+    return run
+
+
+def list_runs(s: Session, actor: Actor, *, kind: str | None = None) -> list[Run]:
+    """Runs, newest first."""
+    require(actor, "runs.read")
+    q = select(Run).order_by(Run.id.desc())
+    if kind:
+        q = q.where(Run.kind == kind)
+    return list(s.scalars(q))
+
+
+def start(s: Session, actor: Actor, version_ids: list[int], *, kind: str = "calculation",
+          as_of: dt.date | None = None, reason: str = "") -> Run:
+    """Queue a run: a calculation takes live versions only, a simulation any version."""
+    require(actor, "runs.start" if kind == "calculation" else "runs.simulate")
+    if not version_ids:
+        raise Conflict("choose at least one program version")
+    versions = [get_version(s, i) for i in version_ids]
+    if len({v.program_id for v in versions}) != len(versions):
+        raise Conflict("one version per program")
+    if kind == "calculation" and (bad := [v for v in versions if v.status != "live"]):
+        raise Conflict(f"only live versions are calculated; {bad[0].program_id} version "
+                       f"{bad[0].number} is {bad[0].status} (simulate it instead)")
+    run = Run(kind=kind, as_of=as_of, reason=reason, started_by=actor.user_id)
+    s.add(run)
+    s.flush()
+    s.execute(insert(RunVersion), [{"run_id": run.id, "version_id": v.id,
+                                    "program_id": v.program_id} for v in versions])
+    record(s, actor=actor.username, action="run.queued", subject_type="run", subject_id=run.id,
+           details={"kind": kind, "as_of": as_of, "reason": reason,
+                    "versions": {v.program_id: v.content_hash for v in versions}})
+    return run
+
+
+def _progress(app: App, run_id: int, step: str) -> None:
+    pct = next((p for word, p in _STEPS.items() if step.startswith(word)), None)
+    with app.sessions.begin() as s:
+        run = s.get(Run, run_id)
+        run.step = step
+        if pct is not None:
+            run.progress = pct
+
+
+def _write_programs(s: Session, run: Run, folder: Path) -> tuple[list[Path], dict[str, int]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, ids = [], {}
+    for rv in run.programs:
+        v = get_version(s, rv.version_id)
+        path = folder / f"{v.program_id}.yaml"
+        path.write_text(v.yaml, encoding="utf-8")
+        paths.append(path)
+        ids[v.program_id] = v.id
+    return paths, ids
+
+
+def sync_participants(s: Session, warehouse: Path) -> None:
+    """Replace the store's copy of the participants with the warehouse's."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute("SELECT participant_id, name, role, parent_id, region, tier "
+                           "FROM participants").fetchall()
+    finally:
+        con.close()
+    s.execute(delete(Participant))
+    keys = ("participant_id", "name", "role", "parent_id", "region", "tier")
+    s.execute(insert(Participant), [dict(zip(keys, r, strict=True)) for r in rows])
+
+
+def execute(app: App, run_id: int) -> None:
+    """Calculate a queued run and store its results; a failure is recorded, not raised."""
+    with app.sessions.begin() as s:
+        run = get_run(s, run_id)
+        run.status, run.started_at, run.step = "running", utcnow(), "starting"
+        folder = app.runs_dir / f"run-{run_id}"
+        shutil.rmtree(folder, ignore_errors=True)
+        paths, versions = _write_programs(s, run, folder / "programs")
+    try:
+        calc = run_calc(paths, warehouse=app.warehouse, out=folder / "out", as_of=run.as_of,
+                        backend=app.backend, progress=lambda step: _progress(app, run_id, step))
+        _progress(app, run_id, "summarising")
+        summaries = {r.program.id: summarize(r, calc.data, calc.con) for r in calc.results}
+        _progress(app, run_id, "storing the results")
+        with app.sessions.begin() as s:
+            run = get_run(s, run_id)
+            sync_participants(s, app.warehouse)
+            store_payouts(s, run, folder / "out", versions)
+            store_lines(s, run, folder / "out")
+            for rv in run.programs:
+                sm = summaries[rv.program_id]
+                rv.participants, rv.eligible, rv.earning = sm.participants, sm.eligible, sm.earning
+                rv.payout, rv.sales = sm.payout, sm.sales
+            run.participants = sum(x.eligible for x in summaries.values())
+            run.earning = sum(x.earning for x in summaries.values())
+            run.total_payout = sum((x.payout for x in summaries.values()), Decimal("0.00"))
+            run.sales = sum((x.sales for x in summaries.values()), Decimal("0.00"))
+            run.data_fingerprint = calc.manifest.data_fingerprint
+            run.timings = calc.manifest.timings
+            run.status, run.progress, run.step = "succeeded", 100, "done"
+            run.finished_at = utcnow()
+            record(s, actor="engine", action="run.succeeded", subject_type="run",
+                   subject_id=run_id, details={"fingerprint": run.data_fingerprint,
+                                               "programs": calc.manifest.programs,
+                                               "total_payout": run.total_payout})
+    except Exception as e:  # any failure of a run is shown on the run, not raised
+        with app.sessions.begin() as s:
+            run = get_run(s, run_id)
+            run.status, run.step, run.finished_at = "failed", "failed", utcnow()
+            run.error = f"{type(e).__name__}: {e}"
+            record(s, actor="engine", action="run.failed", subject_type="run",
+                   subject_id=run_id, details={"error": run.error})
+
+
+def budget_use(s: Session, run: Run) -> list[dict]:
+    """Per program and period of a run: the payout against the program's budget, if any."""
+    out = []
+    for rv in run.programs:
+        spec, _ = check(get_version(s, rv.version_id).yaml)
+        budget = spec.caps.budget if spec is not None and spec.caps else None
+        q = (select(Payout.period_start, Payout.period_end, func.sum(Payout.amount))
+             .where(Payout.run_id == run.id, Payout.program_id == rv.program_id)
+             .group_by(Payout.period_start, Payout.period_end).order_by(Payout.period_start))
+        for start_, end, total in s.execute(q):
+            out.append({"program_id": rv.program_id, "period_start": start_,
+                        "period_end": end, "payout": total, "budget": budget,
+                        "within": budget is None or total <= budget})
+    return out
+
+
+def _paid_elsewhere(s: Session, run: Run) -> tuple | None:
+    """A (program, period start, run) whose open period another approved run already pays."""
+    mine = select(Payout.program_id, Payout.period_start).where(
+        Payout.run_id == run.id, Payout.corrects_id.is_(None)).subquery()
+    other = aliased(Payout)
+    return s.execute(
+        select(other.program_id, other.period_start, other.run_id)
+        .join(mine, (mine.c.program_id == other.program_id)
+              & (mine.c.period_start == other.period_start))
+        .join(Run, Run.id == other.run_id)
+        .where(Run.payout_status == "approved", Run.id != run.id,
+               other.corrects_id.is_(None)).limit(1)).first()
+
+
+def decide_payouts(s: Session, actor: Actor, run_id: int, *, approve: bool,
+                   comment: str = "") -> Run:
+    """Approve (within budget) or reject a calculation's payouts; never one's own run."""
+    require(actor, "runs.approve")
+    run = get_run(s, run_id)
+    if run.kind != "calculation" or run.status != "succeeded":
+        raise Conflict("only a finished calculation's payouts can be approved")
+    if run.payout_status != "pending":
+        raise Conflict(f"this run's payouts are already {run.payout_status}")
+    if run.started_by == actor.user_id:
+        raise Conflict("you started this run; another approver must decide on its payouts")
+    if not approve and not comment.strip():
+        raise Conflict("say why you reject it: a comment is required")
+    if approve and (over := [b for b in budget_use(s, run) if not b["within"]]):
+        b = over[0]
+        raise Conflict(f"{b['program_id']} pays {b['payout']} in the period from "
+                       f"{b['period_start']}, over its budget of {b['budget']}")
+    if approve and (twice := _paid_elsewhere(s, run)):
+        raise Conflict(f"{twice[0]} from {twice[1]} is already paid by approved run {twice[2]}; "
+                       "close that period, then a new run pays only the difference")
+    run.payout_status = "approved" if approve else "rejected"
+    s.add(Decision(subject_type="run", subject_id=run.id, decision=run.payout_status,
+                   user_id=actor.user_id, comment=comment))
+    record(s, actor=actor.username, action=f"payouts.{run.payout_status}", subject_type="run",
+           subject_id=run.id, details={"total": run.total_payout, "comment": comment})
+    return run

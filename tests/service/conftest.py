@@ -1,0 +1,65 @@
+"""Service bench: a small generated and loaded warehouse (shared), a fresh migrated store per
+test, and one user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from schemeops.generate import generate
+from schemeops.ingest import load
+from schemeops.service.context import Actor, App
+from schemeops.service.users import create_user
+from schemeops.store.db import make_engine, sessions, sqlite_url
+from schemeops.store.migrate import upgrade
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "programs"
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 30k-line network, loaded."""
+    root = tmp_path_factory.mktemp("svc-wh")
+    generate(root / "data", lines=30_000, seed=5)
+    wh = root / "wh.duckdb"
+    load([root / "data"], warehouse=wh)
+    return wh
+
+
+@pytest.fixture
+def app(tmp_path: Path, warehouse: Path) -> App:
+    """A fresh SQLite store, migrated, on the shared warehouse."""
+    url = sqlite_url(tmp_path / "store.db")
+    upgrade(url)
+    return App(sessions(make_engine(url)), warehouse, tmp_path / "runs")
+
+
+@dataclass(frozen=True)
+class Team:
+    """One actor per role (two approvers, so one can decide on the other's work)."""
+
+    admin: Actor
+    designer: Actor
+    approver: Actor
+    approver2: Actor
+    regional: Actor
+    distributor: Actor
+    rep: Actor
+
+
+@pytest.fixture
+def team(app: App) -> Team:
+    """Users for every role, created in the store."""
+    specs = {
+        "admin": {"role": "admin"}, "designer": {"role": "designer"},
+        "approver": {"role": "approver"}, "approver2": {"role": "approver"},
+        "regional": {"role": "regional_head", "region": "North"},
+        "distributor": {"role": "distributor", "participant_id": "D00001"},
+        "rep": {"role": "rep", "participant_id": "R0001"},
+    }
+    with app.sessions.begin() as s:
+        actors = {name: Actor.of(create_user(s, username=name, password=f"{name}-pw", **spec))
+                  for name, spec in specs.items()}
+    return Team(**actors)
