@@ -15,8 +15,6 @@ from schemeops.service.users import create_user
 from schemeops.store.db import make_engine, sessions, sqlite_url
 from schemeops.store.migrate import upgrade
 
-EXAMPLES = Path(__file__).parents[2] / "examples" / "programs"
-
 
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -63,3 +61,4 @@ def team(app: App) -> Team:
         actors = {name: Actor.of(create_user(s, username=name, password=f"{name}-pw", **spec))
                   for name, spec in specs.items()}
     return Team(**actors)
+

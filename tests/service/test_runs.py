@@ -1,0 +1,119 @@
+"""Runs: only live versions are calculated, the store holds exactly the engine's output,
+payouts are approved by someone else and never twice for one period, a closed period changes
+only through linked corrections with a reason, and exports never pay twice."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+import pytest
+from service_support import calculated_run, example, live_version
+from sqlalchemy import select
+
+from schemeops.service import exports, periods, programs, runs
+from schemeops.service.errors import Conflict
+from schemeops.store.audit import verify
+from schemeops.store.models import Payout, Period
+
+
+def _engine_payouts(app, run_id: int) -> dict[tuple[str, str], Decimal]:
+    path = app.runs_dir / f"run-{run_id}" / "out" / "payouts.csv"
+    with path.open() as f:
+        return {(r["participant_id"], r["period_start"]): Decimal(r["payout"])
+                for r in csv.DictReader(f)}
+
+
+def _stored(app, run_id: int) -> dict[tuple[str, str], Decimal]:
+    with app.sessions.begin() as s:
+        return {(p.participant_id, p.period_start.isoformat()): p.amount
+                for p in s.scalars(select(Payout).where(Payout.run_id == run_id))}
+
+
+def test_a_calculation_takes_live_versions_only(app, team):
+    with app.sessions.begin() as s:
+        v = programs.create_draft(s, team.designer, example("volume_growth"))
+        with pytest.raises(Conflict, match="simulate it instead"):
+            runs.start(s, team.approver, [v.id])
+        assert runs.start(s, team.designer, [v.id], kind="simulation").status == "queued"
+
+
+def test_the_store_holds_exactly_the_engine_output_and_totals(app, team):
+    run_id = calculated_run(app, team, live_version(app, team, example("volume_growth")))
+    engine = _engine_payouts(app, run_id)
+    assert engine and _stored(app, run_id) == engine
+    with app.sessions.begin() as s:
+        run = runs.get_run(s, run_id)
+        assert (run.status, run.progress, run.error) == ("succeeded", 100, None)
+        assert run.total_payout == sum(engine.values())
+        assert run.data_fingerprint and run.timings
+        [pv] = run.programs
+        assert pv.payout == run.total_payout and pv.sales > 0
+
+
+def test_a_failed_run_is_recorded_with_its_error(app, team, tmp_path):
+    vid = live_version(app, team, example("volume_growth"))
+    broken = type(app)(app.sessions, tmp_path / "missing.duckdb", app.runs_dir)
+    run_id = calculated_run(broken, team, vid)
+    with app.sessions.begin() as s:
+        run = runs.get_run(s, run_id)
+        assert run.status == "failed" and "no warehouse" in run.error
+
+
+def test_payouts_are_approved_by_another_and_a_period_is_never_paid_twice(app, team):
+    vid = live_version(app, team, example("volume_growth"))
+    first = calculated_run(app, team, vid)
+    with app.sessions.begin() as s, pytest.raises(Conflict, match="you started this run"):
+        runs.decide_payouts(s, team.approver, first, approve=True)
+    with app.sessions.begin() as s:
+        runs.decide_payouts(s, team.approver2, first, approve=True)
+    second = calculated_run(app, team, vid)
+    with app.sessions.begin() as s, pytest.raises(Conflict, match="already paid by approved run"):
+        runs.decide_payouts(s, team.approver2, second, approve=True)
+
+
+def test_a_closed_period_changes_only_by_linked_corrections(app, team):
+    text = example("volume_growth")
+    v1 = live_version(app, team, text)
+    first = calculated_run(app, team, v1)
+    with app.sessions.begin() as s:
+        runs.decide_payouts(s, team.approver2, first, approve=True)
+        [period] = periods.list_periods(s, team.approver)
+        periods.close(s, team.approver, period.id)
+    # The same program with every rate doubled (0.5% → 1%, 1% → 2%, 1.5% → 3%): each earning
+    # participant's payout doubles unless the 3% cap binds, so the correction is new − old.
+    doubled = text.replace("rate: 0.015}", "rate: 0.03}").replace("rate: 0.01}", "rate: 0.02}") \
+        .replace("rate: 0.005}", "rate: 0.01}")
+    v2 = live_version(app, team, doubled)
+    second = calculated_run(app, team, v2, reason="rates were keyed in at half")
+    old, new = _engine_payouts(app, first), _engine_payouts(app, second)
+    with app.sessions.begin() as s:
+        fixes = s.scalars(select(Payout).where(Payout.run_id == second)).all()
+        originals = {p.id: p for p in s.scalars(select(Payout).where(Payout.run_id == first))}
+        assert fixes, "doubling the rates must change some payout"
+        assert {(f.participant_id, f.period_start.isoformat()): f.amount for f in fixes} == {
+            k: new[k] - old[k] for k in new if new[k] != old[k]}
+        for f in fixes:
+            assert originals[f.corrects_id].participant_id == f.participant_id
+            assert f.reason == "rates were keyed in at half"
+        assert s.get(Period, period.id).status == "closed"
+        assert verify(s) == []
+        runs.decide_payouts(s, team.approver2, second, approve=True)
+
+
+def test_exporting_twice_gives_the_same_references_and_no_second_payment(app, team):
+    run_id = calculated_run(app, team, live_version(app, team, example("volume_growth")))
+    with app.sessions.begin() as s, pytest.raises(Conflict, match="approved calculation"):
+        exports.export(s, team.approver, run_id)
+    with app.sessions.begin() as s:
+        runs.decide_payouts(s, team.approver2, run_id, approve=True)
+        one = exports.export(s, team.approver, run_id)
+    with app.sessions.begin() as s:
+        two = exports.export(s, team.approver, run_id)
+    refs = [line["reference"] for line in one.lines]
+    assert refs == [line["reference"] for line in two.lines] and len(set(refs)) == len(refs)
+    paying = {k: v for k, v in _engine_payouts(app, run_id).items() if v != 0}
+    assert one.export.new_credit_notes == len(paying) and two.export.new_credit_notes == 0
+    assert {line["first_exported_in"] for line in two.lines} == {one.export.id}
+    assert sum(Decimal(line["amount"]) for line in one.lines) == sum(paying.values())
+    assert one.xlsx()[:2] == b"PK"
