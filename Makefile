@@ -5,12 +5,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
+# psycopg (extra `postgres`) is optional for users, never for the tests.
+EXTRAS := dev,spark,postgres
+# Playwright drives Debian's /usr/bin/chromium; it must never try to download browsers.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install system-deps clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,spark]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,5 +29,20 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
+# Debian packages the browser and load tests need (CI runs this as root through .ci/run).
+# Installs only what is missing; waits for another apt/dpkg run instead of failing on its lock.
+APT := DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=900
+system-deps:
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "missing Debian packages:$$missing (run: sudo make system-deps)" >&2; exit 1; \
+	  fi; \
+	  echo "apt-get install$$missing"; \
+	  $(APT) update && $(APT) install -y $$missing >/dev/null; \
+	fi
+
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info test-artifacts
