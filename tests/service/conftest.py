@@ -1,8 +1,9 @@
 """Service bench: a small generated and loaded warehouse (shared), a fresh migrated store per
-test, and one user per role."""
+test on SQLite and on PostgreSQL, and one user per role."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from schemeops.generate import generate
 from schemeops.ingest import load
 from schemeops.service.context import Actor, App
 from schemeops.service.users import create_user
-from schemeops.store.db import make_engine, sessions, sqlite_url
+from schemeops.store.db import make_engine, sessions
 from schemeops.store.migrate import upgrade
 
 
@@ -27,11 +28,12 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app(tmp_path: Path, warehouse: Path) -> App:
-    """A fresh SQLite store, migrated, on the shared warehouse."""
-    url = sqlite_url(tmp_path / "store.db")
-    upgrade(url)
-    return App(sessions(make_engine(url)), warehouse, tmp_path / "runs")
+def app(tmp_path: Path, warehouse: Path, db_url: str) -> Iterator[App]:
+    """A fresh store (SQLite, then PostgreSQL), migrated, on the shared warehouse."""
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    yield App(sessions(engine), warehouse, tmp_path / "runs")
+    engine.dispose()
 
 
 @dataclass(frozen=True)
