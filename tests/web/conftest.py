@@ -3,12 +3,12 @@ per role, and a test client that signs in like a browser (cookie + CSRF) or with
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from webkit import USERS, Browser, World
 
 from schemeops.generate import generate
 from schemeops.ingest import load
@@ -18,15 +18,6 @@ from schemeops.store.db import make_engine, sessions, sqlite_url
 from schemeops.store.migrate import upgrade
 from schemeops.web.app import create_app
 from schemeops.web.worker import Worker
-
-EXAMPLES = Path(__file__).parents[2] / "examples" / "programs"
-USERS = {
-    "admin": {"role": "admin"}, "designer": {"role": "designer"},
-    "approver": {"role": "approver"}, "approver2": {"role": "approver"},
-    "regional": {"role": "regional_head", "region": "North"},
-    "distributor": {"role": "distributor", "participant_id": "D00001"},
-    "rep": {"role": "rep", "participant_id": "R0001"},
-}
 
 
 @pytest.fixture(scope="session")
@@ -71,36 +62,6 @@ def web(app: App, tokens: dict[str, str]) -> FastAPI:
                       worker=Worker(app, inline=True))
 
 
-class Browser:
-    """A test client that keeps its cookie and sends the page's CSRF token with forms."""
-
-    def __init__(self, web: FastAPI) -> None:
-        self.client = TestClient(web, follow_redirects=False)
-        self.csrf = ""
-
-    def get(self, url: str, **kw: object):  # type: ignore[no-untyped-def]
-        """GET, remembering the CSRF token the page carries."""
-        r = self.client.get(url, **kw)
-        if m := re.search(r'name="csrf-token" content="([^"]+)"', r.text):
-            self.csrf = m.group(1)
-        return r
-
-    def post(self, url: str, data: dict | None = None, *, csrf: bool = True):  # type: ignore[no-untyped-def]
-        """POST a form, with the CSRF token unless told not to."""
-        form = dict(data or {})
-        if csrf:
-            form["csrf_token"] = self.csrf
-        return self.client.post(url, data=form)
-
-    def sign_in(self, username: str, password: str | None = None):  # type: ignore[no-untyped-def]
-        """Sign in through the form."""
-        self.get("/signin")
-        r = self.post("/signin", {"username": username,
-                                  "password": password or f"{username}-pw"})
-        self.get("/signin")
-        return r
-
-
 @pytest.fixture
 def browser(web: FastAPI) -> Browser:
     """A signed-out browser."""
@@ -127,6 +88,7 @@ def api(web: FastAPI, tokens: dict[str, str]):  # type: ignore[no-untyped-def]
     return make
 
 
-def example(name: str) -> str:
-    """The text of an example program."""
-    return (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8")
+@pytest.fixture
+def world(app: App, tokens: dict[str, str]) -> World:
+    """The store filled with one of everything."""
+    return World(app)
