@@ -3,6 +3,8 @@ per role, and a test client that signs in like a browser (cookie + CSRF) or with
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,29 +32,62 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return wh
 
 
+def _copy(src: Path, dst: Path) -> None:
+    """Copy a SQLite database, including what its write-ahead log still holds."""
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    a.close()
+    b.close()
+
+
+@dataclass(frozen=True)
+class Template:
+    """Stores made once per session and copied for each test: one with the users only, one
+    with the World in it too."""
+
+    blank: Path
+    filled: Path
+    tokens: dict[str, str]
+    world: World
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory, warehouse: Path) -> Template:
+    """Every user of USERS (password `<name>-pw`, one API token each); then the World."""
+    root = tmp_path_factory.mktemp("web-store")
+    blank, filled = root / "blank.db", root / "filled.db"
+    upgrade(sqlite_url(blank))
+    engine = make_engine(sqlite_url(blank))
+    with sessions(engine).begin() as s:
+        tokens = {name: issue_token(s, create_user(s, username=name, password=f"{name}-pw",
+                                                   **spec), "tests")
+                  for name, spec in USERS.items()}
+    engine.dispose()
+    _copy(blank, filled)
+    engine = make_engine(sqlite_url(filled))
+    world = World(App(sessions(engine), warehouse, root / "runs"))
+    engine.dispose()
+    return Template(blank, filled, tokens, world)
+
+
 @pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    """A fresh SQLite store, migrated."""
-    url = sqlite_url(tmp_path / "store.db")
-    upgrade(url)
-    return url
+def store_url(tmp_path: Path, template: Template, request: pytest.FixtureRequest) -> str:
+    """A fresh copy of the template store (the filled one when the test asks for `world`)."""
+    path = tmp_path / "store.db"
+    _copy(template.filled if "world" in request.fixturenames else template.blank, path)
+    return sqlite_url(path)
 
 
 @pytest.fixture
 def app(store_url: str, tmp_path: Path, warehouse: Path) -> App:
-    """The use cases' settings on the fresh store and the shared warehouse."""
+    """The use cases' settings on the test's store and the shared warehouse."""
     return App(sessions(make_engine(store_url)), warehouse, tmp_path / "runs")
 
 
 @pytest.fixture
-def tokens(app: App) -> dict[str, str]:
-    """Every user of USERS created (password `<name>-pw`), with an API token each."""
-    out = {}
-    with app.sessions.begin() as s:
-        for name, spec in USERS.items():
-            out[name] = issue_token(s, create_user(s, username=name, password=f"{name}-pw",
-                                                   **spec), "tests")
-    return out
+def tokens(template: Template) -> dict[str, str]:
+    """Each user's API token."""
+    return template.tokens
 
 
 @pytest.fixture
@@ -89,6 +124,6 @@ def api(web: FastAPI, tokens: dict[str, str]):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def world(app: App, tokens: dict[str, str]) -> World:
-    """The store filled with one of everything."""
-    return World(app)
+def world(template: Template, app: App) -> World:
+    """The ids of the store filled with one of everything (this test's copy)."""
+    return template.world
