@@ -20,6 +20,10 @@ def _money(value: object) -> str:
     return "" if value is None else f"{Decimal(str(value)):,.2f}"
 
 
+def _num(value: object) -> str:
+    return "" if value in (None, "") else f"{Decimal(str(value)):,}"
+
+
 def _pct(value: object, places: int = 1) -> str:
     return "" if value in (None, "") else f"{Decimal(str(value)) * 100:.{places}f}%"
 
@@ -32,6 +36,7 @@ def _settings(model: BaseModel) -> str:
 TEMPLATES.env.filters["money"] = _money
 TEMPLATES.env.filters["settings"] = _settings
 TEMPLATES.env.filters["pct"] = _pct
+TEMPLATES.env.filters["num"] = _num
 
 
 def page(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
