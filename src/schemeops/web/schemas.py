@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemeops.errors import Diagnostic
+
+MAX_ID = 2**62
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 
 class Read(BaseModel):
@@ -112,7 +118,8 @@ class HistoryRead(BaseModel):
 class RunCreate(BaseModel):
     """A calculation of live versions, as of a date (default: the data's end)."""
 
-    version_ids: list[int] = Field(min_length=1, max_length=200)
+    version_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1,
+                                                                   max_length=200)
     as_of: dt.date | None = None
     reason: str = Field(default="", max_length=4000)
 

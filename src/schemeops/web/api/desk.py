@@ -14,8 +14,10 @@ from schemeops.web.schemas import (
     AuditEntryRead,
     DashboardRead,
     FindingRead,
+    PathId,
     PeriodRead,
     PortalRead,
+    QueryId,
     RunProgramRead,
     TokenCreate,
     TokenRead,
@@ -47,7 +49,7 @@ def list_periods(s: SessionDep, actor: RunReader, program: str | None = None
 
 
 @router.post("/periods/{period_id}/close", tags=["periods"])
-def close(s: SessionDep, actor: Closer, period_id: int) -> PeriodRead:
+def close(s: SessionDep, actor: Closer, period_id: PathId) -> PeriodRead:
     """Close a period on its approved payouts, sealing them."""
     return PeriodRead.model_validate(periods.close(s, actor, period_id))
 
@@ -66,7 +68,7 @@ def statement(s: SessionDep, actor: Participant) -> Response:
 
 
 @router.get("/dashboards", tags=["dashboards"])
-def dashboard(s: SessionDep, actor: Viewer, run_id: int | None = None) -> DashboardRead:
+def dashboard(s: SessionDep, actor: Viewer, run_id: QueryId = None) -> DashboardRead:
     """The dashboard numbers of a run (the newest calculation by default)."""
     d = dashboards.dashboard(s, actor, run_id)
     if d is None:

@@ -14,6 +14,7 @@ from schemeops.web.schemas import (
     DecisionRead,
     ErrorRead,
     HistoryRead,
+    PathId,
     ProgramRead,
     RunRead,
     SimulationCreate,
@@ -55,38 +56,38 @@ def history(s: SessionDep, actor: Reader, program_id: str) -> list[HistoryRead]:
 
 
 @router.get("/versions/{version_id}")
-def read(s: SessionDep, actor: Reader, version_id: int) -> VersionRead:
+def read(s: SessionDep, actor: Reader, version_id: PathId) -> VersionRead:
     """One version with its text."""
     return VersionRead.model_validate(programs.read_version(s, actor, version_id).version)
 
 
 @router.put("/versions/{version_id}", responses=_INVALID)
-def edit(s: SessionDep, actor: Writer, version_id: int, body: VersionCreate) -> VersionRead:
+def edit(s: SessionDep, actor: Writer, version_id: PathId, body: VersionCreate) -> VersionRead:
     """Replace a draft's text."""
     return VersionRead.model_validate(programs.edit_draft(s, actor, version_id, body.yaml))
 
 
 @router.post("/versions/{version_id}/submit")
-def submit(s: SessionDep, actor: Writer, version_id: int) -> VersionRead:
+def submit(s: SessionDep, actor: Writer, version_id: PathId) -> VersionRead:
     """Freeze a draft and ask for approval."""
     return VersionRead.model_validate(programs.submit(s, actor, version_id))
 
 
 @router.post("/versions/{version_id}/decision")
-def decide(s: SessionDep, actor: Decider, version_id: int, body: DecisionCreate) -> VersionRead:
+def decide(s: SessionDep, actor: Decider, version_id: PathId, body: DecisionCreate) -> VersionRead:
     """Approve or reject a submitted version (never one's own)."""
     return VersionRead.model_validate(
         programs.decide(s, actor, version_id, approve=body.approve, comment=body.comment))
 
 
 @router.post("/versions/{version_id}/live")
-def go_live(s: SessionDep, actor: Publisher, version_id: int) -> VersionRead:
+def go_live(s: SessionDep, actor: Publisher, version_id: PathId) -> VersionRead:
     """Make an approved version live (the one it replaces is closed)."""
     return VersionRead.model_validate(programs.go_live(s, actor, version_id))
 
 
 @router.post("/versions/{version_id}/simulate", status_code=202)
-def simulate(request: Request, s: SessionDep, actor: Simulator, version_id: int,
+def simulate(request: Request, s: SessionDep, actor: Simulator, version_id: PathId,
              body: SimulationCreate, background: BackgroundTasks) -> RunRead:
     """Queue a simulation of any version; poll the run for its numbers."""
     run = runs.start(s, actor, [version_id], kind="simulation", as_of=body.as_of)

@@ -14,6 +14,7 @@ from schemeops.web.schemas import (
     DecisionCreate,
     ExplanationRead,
     KpiLineRead,
+    PathId,
     PayoutPageRead,
     RunCreate,
     RunRead,
@@ -43,13 +44,13 @@ def start(request: Request, s: SessionDep, actor: Starter, body: RunCreate,
 
 
 @router.get("/runs/{run_id}")
-def read(s: SessionDep, actor: Reader, run_id: int) -> RunRead:
+def read(s: SessionDep, actor: Reader, run_id: PathId) -> RunRead:
     """A run's state, progress and totals."""
     return RunRead.model_validate(reports.run_report(s, actor, run_id).run)
 
 
 @router.get("/runs/{run_id}/payouts")
-def payouts(s: SessionDep, actor: Reader, run_id: int, program: str | None = None,
+def payouts(s: SessionDep, actor: Reader, run_id: PathId, program: str | None = None,
             region: str | None = None, q: str | None = None,
             page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
             per_page: Annotated[int, Query(ge=1, le=1000)] = 100) -> PayoutPageRead:
@@ -60,7 +61,7 @@ def payouts(s: SessionDep, actor: Reader, run_id: int, program: str | None = Non
 
 
 @router.get("/runs/{run_id}/participants/{participant_id}")
-def explain(app: AppDep, s: SessionDep, actor: Reader, run_id: int,
+def explain(app: AppDep, s: SessionDep, actor: Reader, run_id: PathId,
             participant_id: str) -> list[ExplanationRead]:
     """The engine's explanation of one participant in each program of the run."""
     return [ExplanationRead(
@@ -72,7 +73,7 @@ def explain(app: AppDep, s: SessionDep, actor: Reader, run_id: int,
 
 
 @router.post("/runs/{run_id}/decision")
-def decide(s: SessionDep, actor: Approver, run_id: int, body: DecisionCreate) -> RunRead:
+def decide(s: SessionDep, actor: Approver, run_id: PathId, body: DecisionCreate) -> RunRead:
     """Approve (within budget) or reject a calculation's payouts; never one's own run."""
     return RunRead.model_validate(
         runs.decide_payouts(s, actor, run_id, approve=body.approve, comment=body.comment))
@@ -80,7 +81,7 @@ def decide(s: SessionDep, actor: Approver, run_id: int, body: DecisionCreate) ->
 
 @router.post("/runs/{run_id}/export", response_class=Response,
              responses={200: {"content": {"text/csv": {}}}})
-def export(s: SessionDep, actor: Exporter, run_id: int) -> Response:
+def export(s: SessionDep, actor: Exporter, run_id: PathId) -> Response:
     """The approved payouts as credit-note CSV; exporting again never pays twice."""
     notes = exports.export(s, actor, run_id)
     return Response(notes.csv(), media_type="text/csv; charset=utf-8",

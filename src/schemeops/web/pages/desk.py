@@ -11,6 +11,7 @@ from schemeops.service import audit, dashboards, periods, portal
 from schemeops.service.context import Actor
 from schemeops.web import charts
 from schemeops.web.render import page
+from schemeops.web.schemas import PathId, QueryId
 from schemeops.web.security import SessionDep, permission
 
 router = APIRouter()
@@ -29,7 +30,7 @@ def period_list(request: Request, s: SessionDep, actor: RunReader, program: str 
 
 
 @router.post("/periods/{period_id}/close")
-def close(s: SessionDep, actor: Closer, period_id: int) -> Response:
+def close(s: SessionDep, actor: Closer, period_id: PathId) -> Response:
     """Close a period: its approved payouts are sealed."""
     periods.close(s, actor, period_id)
     return RedirectResponse("/periods", status_code=303)
@@ -49,7 +50,7 @@ def statement(s: SessionDep, actor: Participant) -> Response:
 
 
 @router.get("/dashboards")
-def dashboard(request: Request, s: SessionDep, actor: Viewer, run: int | None = None
+def dashboard(request: Request, s: SessionDep, actor: Viewer, run: QueryId = None
               ) -> Response:
     """Target against actual, budget, cost against sales, best and worst performers."""
     d = dashboards.dashboard(s, actor, run)

@@ -14,6 +14,7 @@ from schemeops.service import programs, runs
 from schemeops.service.context import Actor
 from schemeops.store.models import VERSION_STATES
 from schemeops.web.render import page
+from schemeops.web.schemas import PathId, QueryId
 from schemeops.web.security import SessionDep, permission
 
 router = APIRouter()
@@ -51,7 +52,7 @@ def program_list(request: Request, s: SessionDep, actor: Reader, status: str = "
 
 
 @router.get("/programs/new")
-def new_form(request: Request, s: SessionDep, actor: Writer, start: int | None = None) -> Response:
+def new_form(request: Request, s: SessionDep, actor: Writer, start: QueryId = None) -> Response:
     """The editor, empty or starting from a version's text."""
     text = programs.read_version(s, actor, start).version.yaml if start else SKELETON
     return page(request, "program_form.html", text=text, action="/programs/new",
@@ -74,14 +75,14 @@ def history(request: Request, s: SessionDep, actor: Reader, program_id: str) -> 
 
 
 @router.get("/versions/{version_id}")
-def version(request: Request, s: SessionDep, actor: Reader, version_id: int) -> Response:
+def version(request: Request, s: SessionDep, actor: Reader, version_id: PathId) -> Response:
     """A version, readable, beside its YAML."""
     return page(request, "version.html", view=programs.read_version(s, actor, version_id),
                 describe_target=describe_target)
 
 
 @router.get("/versions/{version_id}/edit")
-def edit_form(request: Request, s: SessionDep, actor: Writer, version_id: int) -> Response:
+def edit_form(request: Request, s: SessionDep, actor: Writer, version_id: PathId) -> Response:
     """The editor on a draft."""
     v = programs.read_version(s, actor, version_id).version
     return page(request, "program_form.html", text=v.yaml, action=f"/versions/{v.id}/edit",
@@ -89,7 +90,7 @@ def edit_form(request: Request, s: SessionDep, actor: Writer, version_id: int) -
 
 
 @router.post("/versions/{version_id}/edit")
-def edit(request: Request, s: SessionDep, actor: Writer, version_id: int,
+def edit(request: Request, s: SessionDep, actor: Writer, version_id: PathId,
          yaml: Text) -> Response:
     """Save a draft's new text; errors come back at their lines."""
     request.state.program_form = {"text": yaml, "action": f"/versions/{version_id}/edit",
@@ -98,13 +99,13 @@ def edit(request: Request, s: SessionDep, actor: Writer, version_id: int,
 
 
 @router.post("/versions/{version_id}/submit")
-def submit(s: SessionDep, actor: Writer, version_id: int) -> Response:
+def submit(s: SessionDep, actor: Writer, version_id: PathId) -> Response:
     """Freeze the draft and ask for approval."""
     return _to(f"/versions/{programs.submit(s, actor, version_id).id}")
 
 
 @router.post("/versions/{version_id}/decide")
-def decide(s: SessionDep, actor: Decider, version_id: int,
+def decide(s: SessionDep, actor: Decider, version_id: PathId,
            decision: Annotated[str, Form(pattern="^(approve|reject)$")],
            comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
     """Approve or reject a submitted version (never one's own)."""
@@ -113,13 +114,13 @@ def decide(s: SessionDep, actor: Decider, version_id: int,
 
 
 @router.post("/versions/{version_id}/live")
-def go_live(s: SessionDep, actor: Publisher, version_id: int) -> Response:
+def go_live(s: SessionDep, actor: Publisher, version_id: PathId) -> Response:
     """Make an approved version live."""
     return _to(f"/versions/{programs.go_live(s, actor, version_id).id}")
 
 
 @router.post("/versions/{version_id}/simulate")
-def simulate(request: Request, s: SessionDep, actor: Simulator, version_id: int,
+def simulate(request: Request, s: SessionDep, actor: Simulator, version_id: PathId,
              background: BackgroundTasks,
              as_of: Annotated[dt.date | None, Form()] = None) -> Response:
     """Queue a simulation of the version and watch it."""

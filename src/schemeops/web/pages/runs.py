@@ -8,11 +8,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import Field
 
 from schemeops.service import exports, programs, reports, runs
 from schemeops.service.context import Actor
 from schemeops.web import charts
 from schemeops.web.render import page
+from schemeops.web.schemas import MAX_ID, PathId
 from schemeops.web.security import AppDep, SessionDep, permission
 
 router = APIRouter()
@@ -37,7 +39,8 @@ def new_form(request: Request, s: SessionDep, actor: Starter) -> Response:
 
 @router.post("/runs/new")
 def start(request: Request, s: SessionDep, actor: Starter, background: BackgroundTasks,
-          version_ids: Annotated[list[int] | None, Form()] = None,
+          version_ids: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None,
+                                 Form()] = None,
           as_of: Annotated[dt.date | None, Form()] = None,
           reason: Annotated[str, Form(max_length=4000)] = "") -> Response:
     """Queue a calculation and watch it."""
@@ -47,21 +50,21 @@ def start(request: Request, s: SessionDep, actor: Starter, background: Backgroun
 
 
 @router.get("/runs/{run_id}")
-def run_page(request: Request, s: SessionDep, actor: Reader, run_id: int) -> Response:
+def run_page(request: Request, s: SessionDep, actor: Reader, run_id: PathId) -> Response:
     """A run: progress while it works, then its numbers, budget and decisions."""
     report = reports.run_report(s, actor, run_id)
     return page(request, "run.html", r=report, histogram=charts.histogram(report.amounts))
 
 
 @router.get("/runs/{run_id}/progress")
-def progress(s: SessionDep, actor: Reader, run_id: int) -> dict:
+def progress(s: SessionDep, actor: Reader, run_id: PathId) -> dict:
     """The run's state, for the page's polling."""
     run = runs.get_run(s, run_id)
     return {"status": run.status, "progress": run.progress, "step": run.step}
 
 
 @router.get("/runs/{run_id}/payouts")
-def payouts(request: Request, s: SessionDep, actor: Reader, run_id: int, program: str = "",
+def payouts(request: Request, s: SessionDep, actor: Reader, run_id: PathId, program: str = "",
             region: str = "", q: str = "", page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
             ) -> Response:
     """The run's payouts under filters, with totals, a page at a time."""
@@ -72,7 +75,7 @@ def payouts(request: Request, s: SessionDep, actor: Reader, run_id: int, program
 
 
 @router.get("/runs/{run_id}/participants/{participant_id}")
-def drill_down(request: Request, app: AppDep, s: SessionDep, actor: Reader, run_id: int,
+def drill_down(request: Request, app: AppDep, s: SessionDep, actor: Reader, run_id: PathId,
                participant_id: str) -> Response:
     """The engine's explanation of one participant in the run."""
     stories = reports.explain_participant(s, app, actor, run_id, participant_id)
@@ -81,7 +84,7 @@ def drill_down(request: Request, app: AppDep, s: SessionDep, actor: Reader, run_
 
 
 @router.post("/runs/{run_id}/decide")
-def decide(s: SessionDep, actor: Approver, run_id: int,
+def decide(s: SessionDep, actor: Approver, run_id: PathId,
            decision: Annotated[str, Form(pattern="^(approve|reject)$")],
            comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
     """Approve (within budget) or reject the run's payouts."""
@@ -90,7 +93,7 @@ def decide(s: SessionDep, actor: Approver, run_id: int,
 
 
 @router.post("/runs/{run_id}/export.{fmt}")
-def export(s: SessionDep, actor: Exporter, run_id: int,
+def export(s: SessionDep, actor: Exporter, run_id: PathId,
            fmt: Annotated[str, Path(pattern="^(csv|xlsx)$")]) -> Response:
     """Download the approved payouts as credit notes (CSV or Excel); known ones stay known."""
     notes = exports.export(s, actor, run_id)
