@@ -41,3 +41,19 @@ def test_programs_a_participant_is_not_in_are_not_shown(app, team):
     with app.sessions.begin() as s:
         assert portal.portal(s, team.distributor).programs == []
         assert [p.program_id for p in portal.portal(s, team.rep).programs]
+
+
+def test_a_run_of_two_programs_shows_only_mine(app, team):
+    """One run calculates a distributors' program and a reps' program: the distributor's
+    portal shows the first only (it used to fail on the program it has no lines in)."""
+    ids = [live_version(app, team, example("volume_growth")),
+           live_version(app, team, example("billed_channels"))]
+    with app.sessions.begin() as s:
+        run_id = runs.start(s, team.approver, ids).id
+    runs.execute(app, run_id)
+    with app.sessions.begin() as s:
+        assert runs.get_run(s, run_id).status == "succeeded"
+        mine = portal.portal(s, team.distributor)
+        theirs = portal.portal(s, team.rep)
+    assert [p.program_id for p in mine.programs] == ["volume_growth_oct"]
+    assert "volume_growth_oct" not in [p.program_id for p in theirs.programs]

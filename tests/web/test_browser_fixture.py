@@ -10,8 +10,8 @@ HTML = "<!doctype html><title>smoke</title><h1 id='h'>schemeops</h1>"
 
 
 @pytest.mark.browser
-def test_browser_opens_a_page_and_screenshots_it(browser, page, screenshot) -> None:
-    assert browser.is_connected()
+def test_browser_opens_a_page_and_screenshots_it(chromium, page, screenshot) -> None:
+    assert chromium.is_connected()
     page.goto("data:text/html," + quote(HTML))
     assert page.title() == "smoke"
     assert page.inner_text("#h") == "schemeops"

@@ -12,9 +12,12 @@ from schemeops.cli import (
     generate_cmd,
     load_cmd,
     schema_cmd,
+    serve_cmd,
 )
+from schemeops.cli.audit_cmd import audit_app
 from schemeops.cli.bench_cmd import bench_app
 from schemeops.cli.programs_cmd import programs_app
+from schemeops.cli.users_cmd import users_app
 
 app = typer.Typer(
     name="schemeops",
@@ -32,6 +35,9 @@ app.command("calc")(calc_cmd.calc_command)
 app.command("explain")(explain_cmd.explain_command)
 app.add_typer(bench_app, name="bench")
 app.add_typer(programs_app, name="programs")
+app.command("serve")(serve_cmd.serve_command)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 
 
 @app.callback()

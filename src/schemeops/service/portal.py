@@ -89,11 +89,13 @@ def _participant_of(actor: Actor, participant_id: str | None) -> str:
     return pid
 
 
-def _latest_run(s: Session, version_id: int, pid: str) -> int | None:
+def _latest_run(s: Session, v: ProgramVersion, pid: str) -> int | None:
+    """The newest calculation of the version with KPI lines for this participant in it."""
     return s.scalar(
         select(func.max(Run.id)).join(RunVersion, RunVersion.run_id == Run.id)
-        .join(KpiResult, (KpiResult.run_id == Run.id) & (KpiResult.participant_id == pid))
-        .where(RunVersion.version_id == version_id, Run.kind == "calculation",
+        .join(KpiResult, (KpiResult.run_id == Run.id) & (KpiResult.participant_id == pid)
+              & (KpiResult.program_id == v.program_id))
+        .where(RunVersion.version_id == v.id, Run.kind == "calculation",
                Run.status == "succeeded", Run.payout_status != "rejected"))
 
 
@@ -131,7 +133,7 @@ def portal(s: Session, actor: Actor, participant_id: str | None = None) -> Porta
     programs = []
     for v in s.scalars(select(ProgramVersion).where(ProgramVersion.status == "live")
                        .order_by(ProgramVersion.program_id)):
-        run_id = _latest_run(s, v.id, pid)
+        run_id = _latest_run(s, v, pid)
         if run_id is not None:
             programs.append(_progress(s, v, run_id, pid))
     earned = s.execute(

@@ -183,6 +183,25 @@ def history(s: Session, actor: Actor, program_id: str) -> list[HistoryEntry]:
     return out[::-1]
 
 
+@dataclass(frozen=True)
+class VersionView:
+    """A version with its parsed program (None if its text no longer checks) and decisions."""
+
+    version: ProgramVersion
+    spec: ProgramSpec | None
+    decisions: list[Decision]
+
+
+def read_version(s: Session, actor: Actor, version_id: int) -> VersionView:
+    """A version as a reader sees it: text, parsed program, decisions on it."""
+    require(actor, "programs.read")
+    v = get_version(s, version_id)
+    decisions = list(s.scalars(select(Decision).where(
+        Decision.subject_type == "program_version", Decision.subject_id == v.id)
+        .order_by(Decision.id)))
+    return VersionView(v, check(v.yaml)[0], decisions)
+
+
 def live_versions(s: Session) -> list[ProgramVersion]:
     """The live version of every program, by program id."""
     return list(s.scalars(select(ProgramVersion).where(ProgramVersion.status == "live")

@@ -1,0 +1,94 @@
+"""Tokens, periods, the participant's portal, dashboards and the audit trail over the API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from schemeops.service import audit, dashboards, periods, portal, users
+from schemeops.service.context import Actor
+from schemeops.service.errors import Forbidden
+from schemeops.web.schemas import (
+    AuditEntryRead,
+    DashboardRead,
+    FindingRead,
+    PathId,
+    PeriodRead,
+    PortalRead,
+    QueryId,
+    RunProgramRead,
+    TokenCreate,
+    TokenRead,
+)
+from schemeops.web.security import SessionDep, permission
+
+router = APIRouter()
+RunReader = Annotated[Actor, permission("runs.read")]
+Closer = Annotated[Actor, permission("periods.close")]
+Participant = Annotated[Actor, permission("portal.read")]
+Viewer = Annotated[Actor, permission("dashboards.read")]
+Auditor = Annotated[Actor, permission("audit.read")]
+
+
+@router.post("/tokens", status_code=201, tags=["auth"])
+def token(s: SessionDep, body: TokenCreate) -> TokenRead:
+    """Exchange a user name and password for an API token (shown once)."""
+    user = users.authenticate(s, body.username, body.password)
+    if user is None:
+        raise Forbidden("wrong user name or password")
+    return TokenRead(token=users.issue_token(s, user, body.name))
+
+
+@router.get("/periods", tags=["periods"])
+def list_periods(s: SessionDep, actor: RunReader, program: str | None = None
+                 ) -> list[PeriodRead]:
+    """Periods by program, open or closed."""
+    return [PeriodRead.model_validate(p) for p in periods.list_periods(s, actor, program)]
+
+
+@router.post("/periods/{period_id}/close", tags=["periods"])
+def close(s: SessionDep, actor: Closer, period_id: PathId) -> PeriodRead:
+    """Close a period on its approved payouts, sealing them."""
+    return PeriodRead.model_validate(periods.close(s, actor, period_id))
+
+
+@router.get("/portal", tags=["portal"])
+def my_portal(s: SessionDep, actor: Participant) -> PortalRead:
+    """The token's participant: live programs, progress, earnings."""
+    return PortalRead.model_validate(portal.portal(s, actor))
+
+
+@router.get("/portal/statement", tags=["portal"], response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}})
+def statement(s: SessionDep, actor: Participant) -> Response:
+    """The token's participant's approved payouts as CSV."""
+    return Response(portal.statement(s, actor), media_type="text/csv; charset=utf-8")
+
+
+@router.get("/dashboards", tags=["dashboards"])
+def dashboard(s: SessionDep, actor: Viewer, run_id: QueryId = None) -> DashboardRead:
+    """The dashboard numbers of a run (the newest calculation by default)."""
+    d = dashboards.dashboard(s, actor, run_id)
+    if d is None:
+        return DashboardRead(run_id=None, region=None, attainment=[], budget=[], cost=[],
+                             best=[], worst=[])
+    return DashboardRead(run_id=d.run.id, region=d.region, attainment=d.attainment,
+                         budget=d.budget, best=d.best, worst=d.worst,
+                         cost=[RunProgramRead.model_validate(rv) for rv in d.cost])
+
+
+@router.get("/audit", tags=["audit"])
+def trail(s: SessionDep, actor: Auditor, action: str | None = None, who: str | None = None,
+          subject_type: str | None = None,
+          limit: Annotated[int, Query(ge=1, le=5000)] = 200) -> list[AuditEntryRead]:
+    """The newest audit entries, filtered by action prefix, actor or subject type."""
+    return [AuditEntryRead.model_validate(e) for e in audit.trail(
+        s, actor, action=action, who=who, subject_type=subject_type, limit=limit)]
+
+
+@router.get("/audit/verify", tags=["audit"])
+def verify(s: SessionDep, actor: Auditor) -> list[FindingRead]:
+    """Every tampering found in the chain and the sealed periods (empty when intact)."""
+    return [FindingRead.model_validate(f) for f in audit.verify(s)]

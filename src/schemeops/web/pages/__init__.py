@@ -1,0 +1,12 @@
+"""The server-rendered pages; every form POST among them is checked for its CSRF token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from schemeops.web.pages import account, desk, programs, runs
+from schemeops.web.security import check_csrf
+
+router = APIRouter(dependencies=[Depends(check_csrf)])
+for _module in (account, programs, runs, desk):
+    router.include_router(_module.router)

@@ -1,0 +1,129 @@
+"""Program pages: list, readable view beside the YAML, editor with located errors, history,
+and the lifecycle buttons (submit, approve/reject, go live, simulate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from schemeops.engine.explain import describe_target
+from schemeops.service import programs, runs
+from schemeops.service.context import Actor
+from schemeops.store.models import VERSION_STATES
+from schemeops.web.render import page
+from schemeops.web.schemas import PathId, QueryId
+from schemeops.web.security import SessionDep, permission
+
+router = APIRouter()
+Reader = Annotated[Actor, permission("programs.read")]
+Writer = Annotated[Actor, permission("programs.write")]
+Decider = Annotated[Actor, permission("programs.decide")]
+Publisher = Annotated[Actor, permission("programs.publish")]
+Simulator = Annotated[Actor, permission("runs.simulate")]
+Text = Annotated[str, Form(max_length=200_000)]
+SKELETON = """id: my_program
+name: My program
+period: {start: 2026-10-01, end: 2026-10-31}
+kpis:
+  - {id: value, kind: volume}
+targets:
+  value: {fixed: 100000}
+components:
+  - id: bonus
+    kpi: value
+    slabs:
+      - {from: 1.0, rate: 0.01}
+"""
+
+
+def _to(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+@router.get("/programs")
+def program_list(request: Request, s: SessionDep, actor: Reader, status: str = "",
+                 q: str = "") -> Response:
+    """Programs with their newest version, filtered by status and text."""
+    rows = programs.list_programs(s, actor, status=status or None, text=q or None)
+    return page(request, "programs.html", rows=rows, status=status, q=q, states=VERSION_STATES)
+
+
+@router.get("/programs/new")
+def new_form(request: Request, s: SessionDep, actor: Writer, start: QueryId = None) -> Response:
+    """The editor, empty or starting from a version's text."""
+    text = programs.read_version(s, actor, start).version.yaml if start else SKELETON
+    return page(request, "program_form.html", text=text, action="/programs/new",
+                title="New program or draft", diagnostics=[], bad=set())
+
+
+@router.post("/programs/new")
+def create(request: Request, s: SessionDep, actor: Writer, yaml: Text) -> Response:
+    """Save a new draft; errors come back at their lines."""
+    request.state.program_form = {"text": yaml, "action": "/programs/new",
+                                  "title": "New program or draft"}
+    return _to(f"/versions/{programs.create_draft(s, actor, yaml).id}")
+
+
+@router.get("/programs/{program_id}/history")
+def history(request: Request, s: SessionDep, actor: Reader, program_id: str) -> Response:
+    """Every version, newest first, with its diff and decisions."""
+    return page(request, "history.html", program_id=program_id,
+                entries=programs.history(s, actor, program_id))
+
+
+@router.get("/versions/{version_id}")
+def version(request: Request, s: SessionDep, actor: Reader, version_id: PathId) -> Response:
+    """A version, readable, beside its YAML."""
+    return page(request, "version.html", view=programs.read_version(s, actor, version_id),
+                describe_target=describe_target)
+
+
+@router.get("/versions/{version_id}/edit")
+def edit_form(request: Request, s: SessionDep, actor: Writer, version_id: PathId) -> Response:
+    """The editor on a draft."""
+    v = programs.read_version(s, actor, version_id).version
+    return page(request, "program_form.html", text=v.yaml, action=f"/versions/{v.id}/edit",
+                title=f"Edit {v.program_id} version {v.number}", diagnostics=[], bad=set())
+
+
+@router.post("/versions/{version_id}/edit")
+def edit(request: Request, s: SessionDep, actor: Writer, version_id: PathId,
+         yaml: Text) -> Response:
+    """Save a draft's new text; errors come back at their lines."""
+    request.state.program_form = {"text": yaml, "action": f"/versions/{version_id}/edit",
+                                  "title": "Edit draft"}
+    return _to(f"/versions/{programs.edit_draft(s, actor, version_id, yaml).id}")
+
+
+@router.post("/versions/{version_id}/submit")
+def submit(s: SessionDep, actor: Writer, version_id: PathId) -> Response:
+    """Freeze the draft and ask for approval."""
+    return _to(f"/versions/{programs.submit(s, actor, version_id).id}")
+
+
+@router.post("/versions/{version_id}/decide")
+def decide(s: SessionDep, actor: Decider, version_id: PathId,
+           decision: Annotated[str, Form(pattern="^(approve|reject)$")],
+           comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    """Approve or reject a submitted version (never one's own)."""
+    v = programs.decide(s, actor, version_id, approve=decision == "approve", comment=comment)
+    return _to(f"/versions/{v.id}")
+
+
+@router.post("/versions/{version_id}/live")
+def go_live(s: SessionDep, actor: Publisher, version_id: PathId) -> Response:
+    """Make an approved version live."""
+    return _to(f"/versions/{programs.go_live(s, actor, version_id).id}")
+
+
+@router.post("/versions/{version_id}/simulate")
+def simulate(request: Request, s: SessionDep, actor: Simulator, version_id: PathId,
+             background: BackgroundTasks,
+             as_of: Annotated[dt.date | None, Form()] = None) -> Response:
+    """Queue a simulation of the version and watch it."""
+    run = runs.start(s, actor, [version_id], kind="simulation", as_of=as_of)
+    background.add_task(request.app.state.worker.submit, run.id)
+    return _to(f"/runs/{run.id}")

@@ -1,0 +1,107 @@
+"""Run pages: list, start, watch progress, results with filters, a participant's drill-down,
+payout approval, credit-note export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import Field
+
+from schemeops.service import exports, programs, reports, runs
+from schemeops.service.context import Actor
+from schemeops.web import charts
+from schemeops.web.render import page
+from schemeops.web.schemas import MAX_ID, PathId
+from schemeops.web.security import AppDep, SessionDep, permission
+
+router = APIRouter()
+Reader = Annotated[Actor, permission("runs.read")]
+Starter = Annotated[Actor, permission("runs.start")]
+Approver = Annotated[Actor, permission("runs.approve")]
+Exporter = Annotated[Actor, permission("exports.create")]
+
+
+@router.get("/runs")
+def run_list(request: Request, s: SessionDep, actor: Reader, kind: str = "") -> Response:
+    """Runs, newest first."""
+    return page(request, "runs.html", runs=runs.list_runs(s, actor, kind=kind or None),
+                kind=kind)
+
+
+@router.get("/runs/new")
+def new_form(request: Request, s: SessionDep, actor: Starter) -> Response:
+    """Choose live versions, an as-of date and a reason."""
+    return page(request, "run_new.html", versions=programs.live_versions(s))
+
+
+@router.post("/runs/new")
+def start(request: Request, s: SessionDep, actor: Starter, background: BackgroundTasks,
+          version_ids: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None,
+                                 Form()] = None,
+          as_of: Annotated[dt.date | None, Form()] = None,
+          reason: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    """Queue a calculation and watch it."""
+    run = runs.start(s, actor, version_ids or [], as_of=as_of, reason=reason)
+    background.add_task(request.app.state.worker.submit, run.id)
+    return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+
+@router.get("/runs/{run_id}")
+def run_page(request: Request, s: SessionDep, actor: Reader, run_id: PathId) -> Response:
+    """A run: progress while it works, then its numbers, budget and decisions."""
+    report = reports.run_report(s, actor, run_id)
+    return page(request, "run.html", r=report, histogram=charts.histogram(report.amounts))
+
+
+@router.get("/runs/{run_id}/progress")
+def progress(s: SessionDep, actor: Reader, run_id: PathId) -> dict:
+    """The run's state, for the page's polling."""
+    run = runs.get_run(s, run_id)
+    return {"status": run.status, "progress": run.progress, "step": run.step}
+
+
+@router.get("/runs/{run_id}/payouts")
+def payouts(request: Request, s: SessionDep, actor: Reader, run_id: PathId, program: str = "",
+            region: str = "", q: str = "", page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+            ) -> Response:
+    """The run's payouts under filters, with totals, a page at a time."""
+    result = reports.payout_page(s, actor, run_id, program=program or None,
+                                 region=region or None, text=q or None, page=page_no)
+    return page(request, "payouts.html", run_id=run_id, p=result, program=program,
+                region=region, q=q)
+
+
+@router.get("/runs/{run_id}/participants/{participant_id}")
+def drill_down(request: Request, app: AppDep, s: SessionDep, actor: Reader, run_id: PathId,
+               participant_id: str) -> Response:
+    """The engine's explanation of one participant in the run."""
+    stories = reports.explain_participant(s, app, actor, run_id, participant_id)
+    return page(request, "explain.html", run_id=run_id, participant_id=participant_id,
+                stories=stories)
+
+
+@router.post("/runs/{run_id}/decide")
+def decide(s: SessionDep, actor: Approver, run_id: PathId,
+           decision: Annotated[str, Form(pattern="^(approve|reject)$")],
+           comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    """Approve (within budget) or reject the run's payouts."""
+    runs.decide_payouts(s, actor, run_id, approve=decision == "approve", comment=comment)
+    return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+
+@router.post("/runs/{run_id}/export.{fmt}")
+def export(s: SessionDep, actor: Exporter, run_id: PathId,
+           fmt: Annotated[str, Path(pattern="^(csv|xlsx)$")]) -> Response:
+    """Download the approved payouts as credit notes (CSV or Excel); known ones stay known."""
+    notes = exports.export(s, actor, run_id)
+    name = f"credit-notes-run-{run_id}-export-{notes.export.id}"
+    if fmt == "xlsx":
+        return Response(notes.xlsx(), headers={"Content-Disposition":
+                                               f'attachment; filename="{name}.xlsx"'},
+                        media_type="application/vnd.openxmlformats-officedocument."
+                                   "spreadsheetml.sheet")
+    return Response(notes.csv(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})

@@ -1,0 +1,209 @@
+"""Every route × every role, against an explicit table of who may call it; and a distributor
+or rep asking for anyone's data by id is refused everywhere."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from webkit import USERS, Browser, World, example
+
+from schemeops.service.context import App
+from schemeops.service.policy import PERMISSIONS
+from schemeops.web.app import create_app
+from schemeops.web.worker import Worker
+
+PUBLIC, SIGNED_IN = "public", "signed-in"
+# (method, path) → the permission it needs (roles from PERMISSIONS), or PUBLIC / SIGNED_IN.
+EXPECTED = {
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/api/docs"): PUBLIC,
+    ("GET", "/vendor/plotly.min.js"): PUBLIC,
+    ("POST", "/api/tokens"): PUBLIC,
+    ("GET", "/api/periods"): "runs.read",
+    ("POST", "/api/periods/{period_id}/close"): "periods.close",
+    ("GET", "/api/portal"): "portal.read",
+    ("GET", "/api/portal/statement"): "portal.read",
+    ("GET", "/api/dashboards"): "dashboards.read",
+    ("GET", "/api/audit"): "audit.read",
+    ("GET", "/api/audit/verify"): "audit.read",
+    ("GET", "/api/programs"): "programs.read",
+    ("POST", "/api/programs"): "programs.write",
+    ("GET", "/api/programs/{program_id}/history"): "programs.read",
+    ("GET", "/api/versions/{version_id}"): "programs.read",
+    ("PUT", "/api/versions/{version_id}"): "programs.write",
+    ("POST", "/api/versions/{version_id}/submit"): "programs.write",
+    ("POST", "/api/versions/{version_id}/decision"): "programs.decide",
+    ("POST", "/api/versions/{version_id}/live"): "programs.publish",
+    ("POST", "/api/versions/{version_id}/simulate"): "runs.simulate",
+    ("GET", "/api/runs"): "runs.read",
+    ("POST", "/api/runs"): "runs.start",
+    ("GET", "/api/runs/{run_id}"): "runs.read",
+    ("GET", "/api/runs/{run_id}/payouts"): "runs.read",
+    ("GET", "/api/runs/{run_id}/participants/{participant_id}"): "runs.read",
+    ("POST", "/api/runs/{run_id}/decision"): "runs.approve",
+    ("POST", "/api/runs/{run_id}/export"): "exports.create",
+    ("GET", "/"): SIGNED_IN,
+    ("GET", "/signin"): PUBLIC,
+    ("POST", "/signin"): PUBLIC,
+    ("POST", "/signout"): PUBLIC,
+    ("GET", "/programs"): "programs.read",
+    ("GET", "/programs/new"): "programs.write",
+    ("POST", "/programs/new"): "programs.write",
+    ("GET", "/programs/{program_id}/history"): "programs.read",
+    ("GET", "/versions/{version_id}"): "programs.read",
+    ("GET", "/versions/{version_id}/edit"): "programs.write",
+    ("POST", "/versions/{version_id}/edit"): "programs.write",
+    ("POST", "/versions/{version_id}/submit"): "programs.write",
+    ("POST", "/versions/{version_id}/decide"): "programs.decide",
+    ("POST", "/versions/{version_id}/live"): "programs.publish",
+    ("POST", "/versions/{version_id}/simulate"): "runs.simulate",
+    ("GET", "/runs"): "runs.read",
+    ("GET", "/runs/new"): "runs.start",
+    ("POST", "/runs/new"): "runs.start",
+    ("GET", "/runs/{run_id}"): "runs.read",
+    ("GET", "/runs/{run_id}/progress"): "runs.read",
+    ("GET", "/runs/{run_id}/payouts"): "runs.read",
+    ("GET", "/runs/{run_id}/participants/{participant_id}"): "runs.read",
+    ("POST", "/runs/{run_id}/decide"): "runs.approve",
+    ("POST", "/runs/{run_id}/export.{fmt}"): "exports.create",
+    ("GET", "/periods"): "runs.read",
+    ("POST", "/periods/{period_id}/close"): "periods.close",
+    ("GET", "/portal"): "portal.read",
+    ("GET", "/portal/statement.csv"): "portal.read",
+    ("GET", "/dashboards"): "dashboards.read",
+    ("GET", "/audit"): "audit.read",
+    ("GET", "/audit/verify"): "audit.read",
+}
+ROLE_OF = {"admin": "admin", "designer": "designer", "approver": "approver",
+           "regional": "regional_head", "distributor": "distributor", "rep": "rep"}
+
+
+class Idle(Worker):
+    """Queues runs and never executes them: this test is about who may, not what happens."""
+
+    def submit(self, run_id: int) -> None:
+        """Do nothing."""
+
+
+def _routes(web: FastAPI) -> list[tuple[str, str]]:
+    out = []
+    for ctx in iter_route_contexts(web.routes):
+        for method in sorted(getattr(ctx, "methods", None) or ()):
+            if method != "HEAD":
+                out.append((method, ctx.path))
+    return out
+
+
+def _fill(path: str, w: World, participant: str) -> str:
+    ids = {"version_id": w.version, "program_id": w.program, "run_id": w.run,
+           "period_id": w.period, "participant_id": participant, "fmt": "csv"}
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+
+
+def _body(path: str, w: World, user: str) -> dict:
+    """A plausible body for each write, so an allowed call reaches its use case."""
+    forms = {"/signin": {"username": user, "password": f"{user}-pw"},
+             "/programs/new": {"yaml": example("billed_channels")},
+             "/versions/{version_id}/edit": {"yaml": example("billed_outlets")},
+             "/versions/{version_id}/decide": {"decision": "approve"},
+             "/runs/new": {"version_ids": str(w.live_version)},
+             "/runs/{run_id}/decide": {"decision": "approve"}}
+    api = {"/api/tokens": {"username": user, "password": f"{user}-pw"},
+           "/api/programs": {"yaml": example("billed_channels")},
+           "/api/versions/{version_id}": {"yaml": example("billed_outlets")},
+           "/api/versions/{version_id}/decision": {"approve": True, "comment": "ok"},
+           "/api/versions/{version_id}/simulate": {},
+           "/api/runs": {"version_ids": [w.live_version]},
+           "/api/runs/{run_id}/decision": {"approve": True}}
+    return (api if path.startswith("/api") else forms).get(path, {})
+
+
+def _call(client: Browser | TestClient, method: str, path: str, w: World,  # type: ignore[no-untyped-def]
+          participant: str, user: str = "admin"):
+    url = _fill(path, w, participant)
+    body = _body(path, w, user)
+    if isinstance(client, Browser):
+        if method == "GET":
+            return client.client.get(url)
+        return client.post(url, body)
+    return client.request(method, url, json=body if method in ("POST", "PUT") else None)
+
+
+@pytest.fixture
+def idle_web(app: App, tokens: dict[str, str]) -> FastAPI:
+    """The application with a worker that never runs anything."""
+    return create_app(app, secret_key="test-secret", secure_cookies=False, worker=Idle(app))
+
+
+def test_every_route_is_in_the_table(idle_web: FastAPI):
+    """A new route must say who may call it here before this suite passes."""
+    routes = {r for r in _routes(idle_web) if not r[1].startswith("/static")}
+    assert routes == set(EXPECTED)
+
+
+def test_every_route_by_every_role(idle_web: FastAPI, world: World, tokens: dict[str, str]):
+    """Allowed roles get past the door (never 401/403, never 5xx); the others get 403;
+    nobody signed in gets 401 from the API and the sign-in page from the pages."""
+    routes = [r for r in _routes(idle_web) if r[1] != "/signout"
+              and not r[1].startswith("/static")]
+    clients: dict[str, tuple[Browser, TestClient]] = {}
+    for user in ROLE_OF:
+        b = Browser(idle_web)
+        assert b.sign_in(user).status_code == 303
+        clients[user] = (b, TestClient(idle_web, headers={
+            "Authorization": f"Bearer {tokens[user]}"}))
+    failures = []
+    for method, path in routes:
+        need = EXPECTED[(method, path)]
+        for user, role in ROLE_OF.items():
+            page, api = clients[user]
+            r = _call(api if path.startswith("/api") else page, method, path, world,
+                      world.north, user)
+            ok = need in (PUBLIC, SIGNED_IN) or role in PERMISSIONS[need]
+            if ok and (r.status_code in (401, 403) or r.status_code >= 500):
+                failures.append(f"{user} {method} {path}: {r.status_code} but allowed")
+            if not ok and r.status_code != 403:
+                failures.append(f"{user} {method} {path}: {r.status_code} but denied")
+        anon = Browser(idle_web)
+        anon.get("/signin")
+        r = _call(TestClient(idle_web) if path.startswith("/api") else anon, method, path,
+                  world, world.north)
+        if need not in (PUBLIC,):
+            expected = 401 if path.startswith("/api") else 303
+            if r.status_code != expected:
+                failures.append(f"anonymous {method} {path}: {r.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("user", ["distributor", "rep"])
+def test_participants_never_reach_data_by_id(idle_web: FastAPI, world: World,
+                                             tokens: dict[str, str], user: str):
+    """On every route taking an id, a distributor or rep asking about another participant
+    (or anything else by id) is refused."""
+    page = Browser(idle_web)
+    page.sign_in(user)
+    api = TestClient(idle_web, headers={"Authorization": f"Bearer {tokens[user]}"})
+    other = "D00002" if USERS[user]["participant_id"] != "D00002" else "D00003"
+    id_routes = [r for r in _routes(idle_web) if "{" in r[1]]
+    assert len(id_routes) >= 20
+    for method, path in id_routes:
+        r = _call(api if path.startswith("/api") else page, method, path, world, other, user)
+        assert r.status_code in (403, 404), f"{user} {method} {path}: {r.status_code}"
+        assert other not in r.text or "not" in r.text
+
+
+def test_regional_head_sees_only_their_region(idle_web: FastAPI, world: World,
+                                              tokens: dict[str, str]):
+    """A regional head's payout list and drill-down stay in their region."""
+    api = TestClient(idle_web, headers={"Authorization": f"Bearer {tokens['regional']}"})
+    page = api.get(f"/api/runs/{world.run}/payouts", params={"region": "East"}).json()
+    assert all(row["region"] == "North" for row in page["rows"])
+    r = api.get(f"/api/runs/{world.run}/participants/{world.south}")
+    assert r.status_code == 403
+    dash = api.get("/api/dashboards").json()
+    assert {a["group"] for a in dash["attainment"] if a["by"] == "region"} <= {"North"}
+    assert dash["budget"] == [] and dash["cost"] == []
