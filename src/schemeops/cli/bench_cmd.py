@@ -101,3 +101,34 @@ def bench_calc_command(
         typer.echo(d.describe())
     if differences:
         raise typer.Exit(1)
+
+
+@bench_app.command("portal")
+def bench_portal_command(
+    warehouse: Annotated[Path, typer.Option(
+        "--warehouse", "-w", help="A loaded warehouse (the issue asks for ≥ 10,000 "
+        "participants: about 75M generated lines).")],
+    work: Annotated[Path, typer.Option(
+        help="Folder for the store, runs and cookies (a store already there is reused).")],
+    clients: Annotated[int, typer.Option(min=1, help="Concurrent connections.")] = 50,
+    seconds: Annotated[int, typer.Option(min=1, help="Seconds per measured path.")] = 60,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 2,
+) -> None:
+    """Load the distributor portal (a different participant on every request) and, as the
+    baseline, a static file of the same server; print p50/p95/p99 and requests/s."""
+    from schemeops.bench.portal import bench_portal
+
+    try:
+        users, portal, static = bench_portal(warehouse, work, clients=clients,
+                                             seconds=seconds, workers=workers,
+                                             progress=typer.echo)
+    except (RuntimeError, SchemeopsError) as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1) from e
+    typer.echo("| path | portal users | clients | p50 | p95 | p99 | requests/s | non-2xx | "
+               "socket errors |\n|---|---|---|---|---|---|---|---|---|")
+    for r in (portal, static):
+        typer.echo(f"| {r.path} | {users:,} | {clients} | {r.p50_ms:.1f} ms | "
+                   f"{r.p95_ms:.1f} ms | {r.p99_ms:.1f} ms | {r.rate:,.0f} | {r.non2xx} | "
+                   f"{r.socket_errors} |")
+    typer.echo(f"portal p95 ÷ static p95: {portal.p95_ms / static.p95_ms:.1f}×")

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from schemeops.engine.calc import run_calc
@@ -102,10 +102,14 @@ def sync_participants(s: Session, warehouse: Path) -> None:
 
 
 def execute(app: App, run_id: int) -> None:
-    """Calculate a queued run and store its results; a failure is recorded, not raised."""
+    """Calculate a queued run and store its results; a failure is recorded, not raised.
+    The run is claimed first, so several server processes never calculate it twice."""
     with app.sessions.begin() as s:
+        claimed = s.execute(update(Run).where(Run.id == run_id, Run.status == "queued")
+                            .values(status="running", started_at=utcnow(), step="starting"))
+        if claimed.rowcount != 1:
+            return  # another worker process has it, or it is not queued any more
         run = get_run(s, run_id)
-        run.status, run.started_at, run.step = "running", utcnow(), "starting"
         folder = app.runs_dir / f"run-{run_id}"
         shutil.rmtree(folder, ignore_errors=True)
         paths, versions = _write_programs(s, run, folder / "programs")

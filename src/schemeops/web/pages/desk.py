@@ -12,7 +12,7 @@ from schemeops.service.context import Actor
 from schemeops.web import charts
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId, QueryId
-from schemeops.web.security import SessionDep, permission
+from schemeops.web.security import SessionDep, current_actor, get_app, permission
 
 router = APIRouter()
 RunReader = Annotated[Actor, permission("runs.read")]
@@ -37,9 +37,12 @@ def close(s: SessionDep, actor: Closer, period_id: PathId) -> Response:
 
 
 @router.get("/portal")
-def my_portal(request: Request, s: SessionDep, actor: Participant) -> Response:
-    """The signed-in participant's programs, progress and earnings."""
-    return page(request, "portal.html", p=portal.portal(s, actor))
+async def my_portal(request: Request) -> Response:
+    """The signed-in participant's programs, progress and earnings. The busiest page runs on
+    the event loop: its few indexed queries cost less than the hops to a worker thread that
+    sync dependencies take (docs/benchmarks.md, "Portal")."""
+    with get_app(request).sessions.begin() as s:
+        return page(request, "portal.html", p=portal.portal(s, current_actor(request, s)))
 
 
 @router.get("/portal/statement.csv")

@@ -1,0 +1,189 @@
+"""The portal load benchmark: a store holding a calculated, approved run of every example
+program on a large network, one portal user per participant, a live server, and wrk asking
+for a different participant's portal page on every request; a static file, served by the
+same server under the same load, is the baseline."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from itsdangerous import TimestampSigner
+from sqlalchemy import insert, select
+
+from schemeops.service import programs, runs
+from schemeops.service.context import Actor, App
+from schemeops.service.users import create_user
+from schemeops.store.db import make_engine, sessions, sqlite_url
+from schemeops.store.migrate import upgrade
+from schemeops.store.models import Participant, User
+
+EXAMPLES = Path(__file__).parents[3] / "examples" / "programs"
+LUA = Path(__file__).parent / "lua" / "portal.lua"
+_PORTAL_ROLE = {"sales_rep": "rep", "manager": None}
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    """What wrk measured for one path."""
+
+    path: str
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    requests: int
+    seconds: float
+    non2xx: int
+    socket_errors: int
+
+    @property
+    def rate(self) -> float:
+        """Requests per second."""
+        return self.requests / self.seconds
+
+
+def prepare_store(warehouse: Path, work: Path, *, progress=print) -> tuple[str, int]:
+    """A store with every example program live, calculated and approved, and a portal user
+    for every distributor, dealer, sub-distributor and rep; its URL and the portal users."""
+    url = sqlite_url(work / "store.db")
+    upgrade(url)
+    app = App(sessions(make_engine(url)), warehouse, work / "runs")
+    with app.sessions.begin() as s:
+        team = {name: Actor.of(create_user(s, username=name, password=secretless(), role=role))
+                for name, role in (("designer", "designer"), ("approver", "approver"),
+                                   ("checker", "approver"))}
+        ids = []
+        for path in sorted(EXAMPLES.glob("*.yaml")):
+            v = programs.create_draft(s, team["designer"], path.read_text(encoding="utf-8"))
+            programs.submit(s, team["designer"], v.id)
+            programs.decide(s, team["approver"], v.id, approve=True)
+            programs.go_live(s, team["approver"], v.id)
+            ids.append(v.id)
+        run_id = runs.start(s, team["approver"], ids).id
+    progress(f"calculating {len(ids)} programs on {warehouse} …")
+    started = time.perf_counter()
+    runs.execute(app, run_id)
+    with app.sessions.begin() as s:
+        run = runs.get_run(s, run_id)
+        if run.status != "succeeded":
+            raise RuntimeError(f"the run failed: {run.error}")
+        runs.decide_payouts(s, team["checker"], run_id, approve=True)
+        progress(f"run {run_id}: {run.participants:,} eligible, paid {run.total_payout:,} "
+                 f"({time.perf_counter() - started:.0f} s with storing)")
+        people = s.execute(select(Participant.participant_id, Participant.role)).all()
+        users = [{"username": f"u-{pid}", "display_name": pid,
+                  "role": _PORTAL_ROLE.get(role, "distributor"), "participant_id": pid,
+                  "password_hash": "!", "active": True}
+                 for pid, role in people if _PORTAL_ROLE.get(role, "distributor")]
+        s.execute(insert(User), users)
+    return url, len(users)
+
+
+def secretless() -> str:
+    """A throwaway password (the benchmark never signs in by password)."""
+    return base64.urlsafe_b64encode(os.urandom(18)).decode()
+
+
+def session_cookies(url: str, secret: str) -> list[str]:
+    """A signed session cookie per portal user, as Starlette's session middleware makes."""
+    engine = make_engine(url)
+    with sessions(engine)() as s:
+        ids = s.scalars(select(User.id).where(User.role.in_(("distributor", "rep")))
+                        .order_by(User.id)).all()
+    engine.dispose()
+    signer = TimestampSigner(secret)
+    return [signer.sign(base64.b64encode(json.dumps({"user_id": i, "csrf_token": "x"})
+                                         .encode())).decode() for i in ids]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server exited; see its log")
+        try:
+            urllib.request.urlopen(base + "/signin", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def _check_portal(base: str, cookies: list[str], samples: int = 20) -> None:
+    """A few cookies must each get their own portal (200, their participant id on it)."""
+    step = max(1, len(cookies) // samples)
+    for c in cookies[::step][:samples]:
+        req = urllib.request.Request(base + "/portal", headers={"Cookie": f"schemeops={c}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            body = r.read().decode()
+            if r.status != 200 or r.url.rstrip("/") != base + "/portal" or "<h1" not in body:
+                raise RuntimeError(f"the portal did not answer as expected ({r.status} {r.url})")
+
+
+def run_wrk(base: str, path: str, cookies: Path, *, clients: int, seconds: int) -> WrkResult:
+    """wrk on one path with the cookie script; its figures."""
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA),
+         base + path], env={**os.environ, "SCHEMEOPS_COOKIES": str(cookies)},
+        capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^RESULT (.*)$", out, re.M)
+    if m is None:
+        raise RuntimeError(f"wrk printed no result:\n{out}")
+    f = {k: int(v) for k, v in (kv.split("=") for kv in m.group(1).split())}
+    return WrkResult(path, f["p50_us"] / 1000, f["p95_us"] / 1000, f["p99_us"] / 1000,
+                     f["requests"], f["duration_us"] / 1e6, f["non2xx"], f["socket_errors"])
+
+
+def bench_portal(warehouse: Path, work: Path, *, clients: int = 50, seconds: int = 60,
+                 workers: int = 2, progress=print) -> tuple[int, WrkResult, WrkResult]:
+    """Prepare (or reuse) the store in `work`, serve it, and load the portal and a static
+    file; the number of portal users and both results."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed (Debian package wrk: `make system-deps`)")
+    work.mkdir(parents=True, exist_ok=True)
+    if (work / "store.db").exists():
+        url = sqlite_url(work / "store.db")
+    else:
+        url, _ = prepare_store(warehouse, work, progress=progress)
+    secret = secretless()
+    cookies = session_cookies(url, secret)
+    cookie_file = work / "cookies.txt"
+    cookie_file.write_text("\n".join(cookies) + "\n")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = (work / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "schemeops", "serve", "--store", url, "--warehouse",
+         str(warehouse), "--runs", str(work / "runs"), "--port", str(port),
+         "--no-access-log", "--workers", str(workers)],
+        env={**os.environ, "SCHEMEOPS_SECRET_KEY": secret},
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait(base, server)
+        _check_portal(base, cookies)
+        progress(f"{len(cookies):,} portal users; {workers} server processes; {clients} "
+                 f"clients for {seconds} s each")
+        portal = run_wrk(base, "/portal", cookie_file, clients=clients, seconds=seconds)
+        static = run_wrk(base, "/static/app.css", cookie_file, clients=clients,
+                         seconds=seconds)
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
+    return len(cookies), portal, static
