@@ -1,11 +1,16 @@
 """The CLI end to end on a small generated network: schema, generate, load, demo."""
 
+import re
 import subprocess
 import sys
 
 import duckdb
 
+from schemeops.cli.store_opts import open_app
 from schemeops.schema.render import render_markdown
+from schemeops.service import runs
+from schemeops.service.users import authenticate
+from schemeops.store.db import sqlite_url
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -38,11 +43,23 @@ def test_generate_then_load_twice_is_idempotent(tmp_path):
     assert loads == [(1, 20000, 0), (2, 0, 20000)]
 
 
-def test_demo_generates_loads_and_summarises(tmp_path):
-    """`schemeops demo` runs the whole path and prints the warehouse's holdings."""
-    r = run("demo", "--dir", str(tmp_path / "demo"), "--lines", "20000")
+def test_demo_generates_loads_calculates_and_creates_users(tmp_path):
+    """`schemeops demo` runs the whole path: holdings, a run of every example program through
+    the store, one user per role whose printed password signs in."""
+    r = run("demo", "--dir", str(tmp_path / "demo"), "--lines", "20000", "--no-serve")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "loaded" in r.stdout
     assert "secondary sales by month" in r.stdout
     assert "20,000" in r.stdout
     assert (tmp_path / "demo" / "schemeops.duckdb").exists()
+    assert (tmp_path / "demo" / "runs" / "run-1" / "out" / "payouts.csv").exists()
+    for program in ("mbc_reps_oct", "rod_q3", "nca_oct"):  # short: long names fold
+        assert program in r.stdout
+    users = dict(re.findall(r"│ (\w+)\s+│ \w+\s+│[^│]*│ (\S+)\s+│", r.stdout))
+    assert set(users) == {"admin", "designer", "approver", "checker", "regional",
+                          "distributor", "rep"}
+    app = open_app(sqlite_url(tmp_path / "demo" / "schemeops.db"),
+                   tmp_path / "demo" / "schemeops.duckdb", migrate=False)
+    with app.sessions.begin() as s:
+        assert all(authenticate(s, name, pw) for name, pw in users.items())
+        assert runs.get_run(s, 1).status == "succeeded"

@@ -1,4 +1,5 @@
-"""`schemeops demo`: generate a small network, load it, and show what the warehouse holds."""
+"""`schemeops demo`: generate a small network, load it, publish and calculate the example
+programs through the store (one user per role), summarise, then serve the web app."""
 
 from __future__ import annotations
 
@@ -15,11 +16,16 @@ from rich.table import Table as RichTable
 from schemeops.cli.calc_cmd import program_files
 from schemeops.cli.generate_cmd import run_generate
 from schemeops.cli.load_cmd import RichLoadProgress, print_report
-from schemeops.engine.calc import run_calc
-from schemeops.engine.summary import ProgramSummary, summarize
+from schemeops.cli.serve_cmd import serve_command
+from schemeops.cli.store_opts import open_app
+from schemeops.engine.summary import ProgramSummary
 from schemeops.ingest import load
 from schemeops.ingest.summary import Holdings, holdings
 from schemeops.ingest.warehouse import connect
+from schemeops.service.context import App
+from schemeops.service.demo import DemoUser, create_demo_users, publish_and_calculate
+from schemeops.service.runs import get_run
+from schemeops.store.db import sqlite_url
 
 CURRENT_MONTH = dt.date(2026, 10, 1)
 MONTHS = 7
@@ -41,10 +47,33 @@ def print_holdings(console: Console, h: Holdings) -> None:
     console.print(rt)
 
 
-def calc_and_summarize(files: list[Path], warehouse: Path, out: Path) -> list[ProgramSummary]:
-    """Calculate the programs, write their output files, and summarise each."""
-    run = run_calc(files, warehouse=warehouse, out=out)
-    return [summarize(r, run.data, run.con) for r in run.results]
+def run_summaries(app: App, run_id: int) -> list[ProgramSummary]:
+    """Each program's headline numbers as the run stored them."""
+    with app.sessions.begin() as s:
+        run = get_run(s, run_id)
+        if run.status != "succeeded":
+            typer.echo(f"error: the calculation failed: {run.error}", err=True)
+            raise typer.Exit(1)
+        return [ProgramSummary(p.program_id, p.participants, p.eligible, p.earning, p.payout,
+                               p.sales) for p in run.programs]
+
+
+def print_users(console: Console, users: list[DemoUser]) -> None:
+    """The demo users and their passwords (shown this once)."""
+    rt = RichTable(title="demo users (passwords shown once)", title_justify="left")
+    for head in ("user", "role", "scope", "password"):
+        rt.add_column(head, no_wrap=True)
+    for u in users:
+        rt.add_row(u.username, u.role, u.scope, u.password)
+    console.print(rt)
+
+
+def fresh_store(folder: Path, warehouse: Path) -> App:
+    """A new store and runs folder in the demo folder (the demo's data is new each time)."""
+    for name in ("schemeops.db", "schemeops.db-wal", "schemeops.db-shm"):
+        (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / "runs", ignore_errors=True)
+    return open_app(sqlite_url(folder / "schemeops.db"), warehouse, folder / "runs")
 
 
 def print_summaries(console: Console, summaries: list[ProgramSummary]) -> None:
@@ -69,8 +98,12 @@ def demo_command(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     programs: Annotated[Path, typer.Option(help="Folder of programs to calculate.")]
     = Path("examples/programs"),
+    serve: Annotated[bool, typer.Option(help="End by serving the web app.")] = True,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
 ) -> None:
-    """Generate a network (≈1M lines), load it, calculate the example programs, summarise."""
+    """Generate a network (≈1M lines), load it, publish and calculate the example programs,
+    summarise, create a user per role, and serve the web app on the results."""
     console, err = Console(), Console(stderr=True)
     data, warehouse = folder / "data", folder / "schemeops.duckdb"
     marker = data / ".generated"
@@ -90,9 +123,16 @@ def demo_command(
     if not report.ok:
         raise typer.Exit(1)
     print_holdings(console, holdings(connect(warehouse, read_only=True)))
-    out = folder / "out"
-    console.print(f"calculating the programs in {programs}")
+    app = fresh_store(folder, warehouse)
+    users = create_demo_users(app)
+    console.print(f"publishing and calculating the programs in {programs}")
     with err.status("calculating"):
-        summaries = calc_and_summarize(program_files([programs]), warehouse, out)
-    print_summaries(console, summaries)
+        run_id = publish_and_calculate(app, program_files([programs]))
+    print_summaries(console, run_summaries(app, run_id))
+    out = app.runs_dir / f"run-{run_id}" / "out"
     console.print(f"output files: {out}/payouts.csv, kpis.csv, components.csv, manifest.json")
+    print_users(console, users)
+    console.print(f"run {run_id} waits for its payouts to be approved: sign in as `checker`.")
+    if serve:
+        serve_command(host=host, port=port, store=sqlite_url(folder / "schemeops.db"),
+                      warehouse=warehouse, runs=folder / "runs")
