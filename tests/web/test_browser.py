@@ -34,8 +34,8 @@ def server(app: App, world: World):  # type: ignore[no-untyped-def]
 
 
 def test_journeys(server: str, world: World, chromium, screenshot):
-    """Draft with an error, fix, submit, fail to approve one's own, approve as another, go
-    live, simulate, run, drill down, approve, export; a distributor sees only their portal."""
+    """Draft with an error, fix, simulate, submit, fail to approve one's own, approve as
+    another, go live, run, drill down, approve, export; a distributor sees only their portal."""
     from playwright.sync_api import expect
 
     browser = chromium
@@ -57,6 +57,11 @@ def test_journeys(server: str, world: World, chromium, screenshot):
     screenshot(admin, "editor-errors")
     admin.fill("textarea", text)
     admin.click("text=Save draft")
+    draft_url = admin.url
+    admin.click("text=Simulate")  # a draft can be simulated before anyone approves it
+    expect(admin.locator(".tiles")).to_contain_text("Cost % of sales", timeout=60_000)
+    screenshot(admin, "simulation")
+    admin.goto(draft_url)
     admin.click("text=Submit for approval")
     version_url = admin.url
     admin.click("button[value=approve]")
@@ -68,9 +73,6 @@ def test_journeys(server: str, world: World, chromium, screenshot):
     expect(approver.locator(".bar .tag")).to_have_text("live")
     screenshot(approver, "version")
 
-    admin.goto(version_url)
-    admin.click("text=Simulate")
-    expect(admin.locator(".tiles")).to_contain_text("Cost % of sales", timeout=60_000)
     approver.goto(server + "/periods")
     approver.click("main button:has-text('Close')")
     expect(approver.locator("main .tag").first).to_have_text("closed")
