@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import ibis
@@ -17,8 +17,9 @@ import ibis
 from schemeops import __version__
 from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.data import TABLE_NAMES, Data
+from schemeops.engine.kpis import reads_daily
 from schemeops.engine.output import result_tables, write_outputs
-from schemeops.engine.runner import ProgramResult, calculate_program
+from schemeops.engine.runner import ProgramResult, calculate_program, materialize
 from schemeops.errors import Diagnostic, SchemeopsError
 from schemeops.laps import Laps
 from schemeops.program.check import load_and_check
@@ -75,8 +76,11 @@ def load_programs(paths: list[Path]) -> list[Program]:
 
 def calculate(programs: list[Program], con: ibis.BaseBackend, *, as_of: dt.date | None
               ) -> tuple[list[ProgramResult], Data]:
-    """Compile every program against the warehouse behind `con` (nothing executed yet)."""
+    """Compile every program against the warehouse behind `con`: the day totals of sales
+    are computed once when a KPI reads them, then each program's wide table."""
     data = Data.from_backend(con)
+    if any(reads_daily(k) for p in programs for k in p.kpis):
+        data = replace(data, daily=materialize(data.daily))
     return [calculate_program(p, data, as_of=as_of) for p in programs], data
 
 

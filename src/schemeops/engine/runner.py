@@ -104,8 +104,8 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
     return ibis.union(*parts, distinct=False)
 
 
-def _materialize(w: ir.Table) -> ir.Table:
-    """Compute the wide table once (DuckDB: a temp table; Spark: a cached DataFrame).
+def materialize(w: ir.Table) -> ir.Table:
+    """Compute a table once (DuckDB: a temp table; Spark: a cached DataFrame).
 
     Ibis 12's Spark cache compiles without registering the in-memory period tables first,
     so we run the backend's pre-execute hook (which registers them) ourselves."""
@@ -119,7 +119,7 @@ def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = N
                       ) -> ProgramResult:
     """The pipeline of one program, as Ibis expressions over `data`."""
     windows = program_windows(program.period, as_of)
-    w = _materialize(_wide(program, data, windows))
+    w = materialize(_wide(program, data, windows))
     comps = _component_rows(program, w, data)
     totals = comps.group_by(KEYS).aggregate(total=comps.amount.sum())
     limits = limit_totals(program, w, totals, first_order=len(program.components))

@@ -45,6 +45,20 @@ def filtered_lines(data: Data, kpi: KpiBase, *, source: str,
     if pred is not None:
         chosen = p.filter(pred)
         t = t.semi_join(chosen, t.sku == chosen.sku)
+    return _outlet_filtered(t, data, kpi, source)
+
+
+def net_lines(data: Data, kpi: KpiBase) -> ir.Table:
+    """Secondary lines for sums of net value: the day totals (`Data.daily`) unless a product
+    filter applies, then the filtered lines (distributor_id, outlet_id, invoice_date,
+    net_amount in both)."""
+    if kpi.products:
+        return filtered_lines(data, kpi, source="secondary")
+    return _outlet_filtered(data.daily, data, kpi, "secondary")
+
+
+def _outlet_filtered(t: ir.Table, data: Data, kpi: KpiBase, source: str) -> ir.Table:
+    """`t` restricted to the lines of outlets passing the KPI's outlet filter."""
     if kpi.outlets:
         if source != "secondary":
             raise KpiError(f"KPI `{kpi.id}`: an outlet filter applies to secondary sales only")

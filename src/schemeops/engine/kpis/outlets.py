@@ -14,6 +14,7 @@ from schemeops.engine.kpis._common import (
     in_windows,
     manager_pairs,
     managers,
+    net_lines,
     positive_net,
     rollup_sum,
     window_table,
@@ -55,7 +56,7 @@ def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
 def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table) -> ir.Table:
     """Sellers: new outlets − lost outlets. Reps and managers: the same on their channels,
     by primary billing (new: first positive primary bill in the period)."""
-    outlets = _changes(filtered_lines(data, kpi, source="secondary"),
+    outlets = _changes(net_lines(data, kpi),
                        ["distributor_id", "outlet_id"], periods, kpi)
     sellers = outlets.group_by(participant_id=outlets.distributor_id,
                                period_no=outlets.period_no).agg(actual=outlets.change.sum())
@@ -73,7 +74,7 @@ def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table)
 def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) -> ir.Table:
     """Outlets net billed > 0 in the period whose last positive bill before it is before
     start − inactive_min_days and, if set, on or after start − inactive_max_days."""
-    lines = filtered_lines(data, kpi, source="secondary")
+    lines = net_lines(data, kpi)
     keys = ["distributor_id", "outlet_id"]
     wins = window_table(periods)
     during = positive_net(in_windows(lines, "invoice_date", wins), [*keys, "period_no"])
