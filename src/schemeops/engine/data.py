@@ -26,6 +26,8 @@ class Data:
     targets: ir.Table
     #: Net value per distributor × outlet × day of `sales` (derived from it when not given).
     daily: ir.Table | None = None
+    #: False when no rep or manager takes part, so KPIs skip the roll-up to them.
+    heads: bool = True
 
     def __post_init__(self) -> None:
         for name in TABLE_NAMES:

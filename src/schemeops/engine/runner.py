@@ -7,7 +7,7 @@ KPI actuals → targets → attainment → components → limits → tables.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ibis
 import ibis.expr.types as ir
@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 from schemeops.engine.caps import KEYS, limit_totals
 from schemeops.engine.catchup import catch_up_rows
 from schemeops.engine.data import Data
-from schemeops.engine.eligibility import eligible
+from schemeops.engine.eligibility import eligible, heads_may_take_part
 from schemeops.engine.exact import as_dec, dec, div_half_up
 from schemeops.engine.kpis import compute_kpi, kpi_scale
 from schemeops.engine.payouts import ComponentCompiler
@@ -119,6 +119,7 @@ def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = N
                       ) -> ProgramResult:
     """The pipeline of one program, as Ibis expressions over `data`."""
     windows = program_windows(program.period, as_of)
+    data = replace(data, heads=heads_may_take_part(program.participants))
     w = materialize(_wide(program, data, windows))
     comps = _component_rows(program, w, data)
     totals = comps.group_by(KEYS).aggregate(total=comps.amount.sum())

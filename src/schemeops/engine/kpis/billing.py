@@ -27,7 +27,7 @@ def volume(kpi: Volume, data: Data, periods: ir.Table) -> ir.Table:
     t = in_windows(lines, "invoice_date", window_table(periods))
     own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
         actual=t[kpi.measure].sum())
-    return finish(rollup_sum(own, data.participants, kpi.rollup), volume_scale(kpi.measure))
+    return finish(rollup_sum(own, data, kpi.rollup), volume_scale(kpi.measure))
 
 
 def volume_scale(measure: str) -> int:
@@ -42,7 +42,7 @@ def billed_outlets(kpi: BilledOutlets, data: Data, periods: ir.Table) -> ir.Tabl
                           at_least=kpi.min_value)
     own = billed.group_by(participant_id=billed.distributor_id,
                           period_no=billed.period_no).agg(actual=billed.count())
-    return finish(rollup_sum(own, data.participants, kpi.rollup), 0)
+    return finish(rollup_sum(own, data, kpi.rollup), 0)
 
 
 def billed_channels(kpi: BilledChannels, data: Data, periods: ir.Table) -> ir.Table:

@@ -54,12 +54,14 @@ def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
 
 
 def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table) -> ir.Table:
-    """Sellers: new outlets − lost outlets. Reps and managers: the same on their channels,
-    by primary billing (new: first positive primary bill in the period)."""
+    """Sellers: new outlets − lost outlets. Reps and managers (when any takes part): the same
+    on their channels, by primary billing (new: first positive primary bill in the period)."""
     outlets = _changes(net_lines(data, kpi),
                        ["distributor_id", "outlet_id"], periods, kpi)
     sellers = outlets.group_by(participant_id=outlets.distributor_id,
                                period_no=outlets.period_no).agg(actual=outlets.change.sum())
+    if not data.heads:
+        return finish(sellers, 0)
     m = managers(data.participants)
     sellers = sellers.anti_join(m, sellers.participant_id == m.mgr)
 
@@ -88,4 +90,4 @@ def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) 
     back = back.semi_join(during, [back[k] == during[k] for k in (*keys, "period_no")])
     own = back.group_by(participant_id=back.distributor_id, period_no=back.period_no).agg(
         actual=back.count())
-    return finish(rollup_sum(own, data.participants, kpi.rollup), 0)
+    return finish(rollup_sum(own, data, kpi.rollup), 0)
