@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from schemeops.engine.caps import KEYS
 from schemeops.engine.exact import as_dec
-from schemeops.engine.runner import ProgramResult
+from schemeops.engine.runner import ProgramResult, materialize
 
 PAYOUT_COLUMNS = ("program_id", "participant_id", "period_start", "period_end", "payout")
 KPI_COLUMNS = ("program_id", "participant_id", "kpi", "actual", "target", "attainment",
@@ -30,24 +30,29 @@ def _dated(r: ProgramResult, t: ir.Table) -> ir.Table:
 
 
 def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
-    """The three output tables over all programs, typed as text, sorted."""
-    pay, kpi, comp = [], [], []
+    """The three output tables over all programs, typed as text, sorted.
+
+    The component rows of every program are computed once (materialised); payouts sum them.
+    """
+    kpi, comp = [], []
     for r in results:
-        p = _dated(r, r.payouts)
-        pay.append(p.select(*PAYOUT_COLUMNS[:4], payout=p.payout.pipe(as_dec, 2)
-                            .cast("string"), _order=ibis.literal(0)))
         k = _dated(r, r.kpis)
         kpi.append(k.select(*KPI_COLUMNS, "_order"))
         c = _dated(r, r.components)
-        comp.append(c.select(*COMPONENT_COLUMNS[:3], base=c.base,
-                             rate=c.rate, amount=c.amount.pipe(as_dec, 2).cast("string"),
-                             note=c.note, period_start=c.period_start,
+        comp.append(c.select(*COMPONENT_COLUMNS[:6], note=c.note, period_start=c.period_start,
                              period_end=c.period_end, _order=c._order))
+    c = materialize(ibis.union(*comp, distinct=False))
+    pay = c.group_by(*PAYOUT_COLUMNS[:4]).agg(payout=c.amount.sum())
+    tables = {
+        "payouts": pay.select(*PAYOUT_COLUMNS[:4], payout=pay.payout.pipe(as_dec, 2)
+                              .cast("string"), _order=ibis.literal(0)),
+        "kpis": ibis.union(*kpi, distinct=False),
+        "components": c.mutate(amount=c.amount.pipe(as_dec, 2).cast("string")),
+    }
     out = {}
-    for name, parts, cols, last in (("payouts", pay, PAYOUT_COLUMNS, "payout"),
-                                    ("kpis", kpi, KPI_COLUMNS, "kpi"),
-                                    ("components", comp, COMPONENT_COLUMNS, "component")):
-        u = ibis.union(*parts, distinct=False)
+    for (name, u), cols, last in zip(tables.items(),
+                                     (PAYOUT_COLUMNS, KPI_COLUMNS, COMPONENT_COLUMNS),
+                                     ("payout", "kpi", "component"), strict=True):
         keys = ["program_id", "participant_id", "period_start", "_order", last]
         if name == "components":
             keys.append("note")  # two catch-ups released in one period differ by their note
