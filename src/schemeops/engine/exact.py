@@ -35,7 +35,11 @@ def as_dec(value: ir.NumericValue, scale: int | None = None) -> ir.DecimalValue:
     The CAST is always written, even where Ibis thinks the type already fits: Spark types
     decimal × decimal and SUM at precision 38, which it would then compare at scale 0."""
     s = scale_of(value) if scale is None else scale
-    return ops.Cast(value, to=dt.Decimal(PRECISION, s)).to_expr()
+    to = dt.Decimal(PRECISION, s)
+    op = value.op()
+    if isinstance(op, ops.Cast | ops.Literal) and op.dtype == to:
+        return value  # already written as a CAST to `to` (a decimal literal is one too)
+    return ops.Cast(value, to=to).to_expr()
 
 
 def dec(value: Decimal | int | str, scale: int | None = None) -> ir.DecimalValue:

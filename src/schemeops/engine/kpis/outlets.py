@@ -22,14 +22,18 @@ from schemeops.engine.kpis._common import (
 from schemeops.program.model import NetChannelAddition, ReactivatedOutlets
 
 
-def _billed_days(lines: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """`keys` + day: the days with a positive net billed value."""
-    billed = positive_net(lines, [*keys, "invoice_date"])
+def _billed_days(lines: ir.Table, keys: Sequence[str], *, by_day: bool) -> ir.Table:
+    """`keys` + day: the days with a positive net billed value (`by_day`: `lines` hold
+    one row per `keys` and day already, the day totals of `net_lines`)."""
+    if by_day:
+        billed = lines.filter(lines.net_amount > 0)
+    else:
+        billed = positive_net(lines, [*keys, "invoice_date"])
     return billed.select(*keys, day=billed.invoice_date)
 
 
 def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
-             kpi: NetChannelAddition) -> ir.Table:
+             kpi: NetChannelAddition, *, by_day: bool = False) -> ir.Table:
     """`keys` + period_no + change: +1 per new key, −1 per lost key (per `kpi.count`).
 
     New: the first day ever with a positive net bill is in the period. Lost: net billed > 0
@@ -37,7 +41,7 @@ def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
     """
     parts = []
     if kpi.count in ("net", "new"):
-        days = _billed_days(lines, keys)
+        days = _billed_days(lines, keys, by_day=by_day)
         first = days.group_by(list(keys)).agg(day=days.day.min())
         new = in_windows(first, "day", window_table(periods))
         parts.append(new.select(*keys, "period_no", change=ibis.literal(1, type="int64")))
@@ -56,8 +60,8 @@ def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
 def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table) -> ir.Table:
     """Sellers: new outlets − lost outlets. Reps and managers (when any takes part): the same
     on their channels, by primary billing (new: first positive primary bill in the period)."""
-    outlets = _changes(net_lines(data, kpi),
-                       ["distributor_id", "outlet_id"], periods, kpi)
+    outlets = _changes(net_lines(data, kpi), ["distributor_id", "outlet_id"], periods, kpi,
+                       by_day=not kpi.products)
     sellers = outlets.group_by(participant_id=outlets.distributor_id,
                                period_no=outlets.period_no).agg(actual=outlets.change.sum())
     if not data.heads:
@@ -80,7 +84,7 @@ def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) 
     keys = ["distributor_id", "outlet_id"]
     wins = window_table(periods)
     during = positive_net(in_windows(lines, "invoice_date", wins), [*keys, "period_no"])
-    days = _billed_days(lines, keys)
+    days = _billed_days(lines, keys, by_day=not kpi.products)
     past = days.join(wins, days.day < wins.w_start)
     last = past.group_by([*keys, "period_no", "w_start"]).agg(last=past.day.max())
     cond = last.last < last.w_start - ibis.interval(days=kpi.inactive_min_days)
