@@ -6,6 +6,7 @@ money has exactly 2 places; an empty field is an unknown (e.g. no target).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -29,10 +30,11 @@ def _dated(r: ProgramResult, t: ir.Table) -> ir.Table:
     return t.join(dates, KEYS).mutate(program_id=ibis.literal(r.program.id))
 
 
-def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
+def result_tables(results: list[ProgramResult],
+                  keep: Callable[[ir.Table], ir.Table] = materialize) -> dict[str, ir.Table]:
     """The three output tables over all programs, typed as text, sorted.
 
-    The component rows of every program are computed once (materialised); payouts sum them.
+    The component rows of every program are computed once (by `keep`); payouts sum them.
     """
     kpi, comp = [], []
     for r in results:
@@ -41,7 +43,7 @@ def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
         c = _dated(r, r.components)
         comp.append(c.select(*COMPONENT_COLUMNS[:6], note=c.note, period_start=c.period_start,
                              period_end=c.period_end, _order=c._order))
-    c = materialize(ibis.union(*comp, distinct=False))
+    c = keep(ibis.union(*comp, distinct=False))
     pay = c.group_by(*PAYOUT_COLUMNS[:4]).agg(payout=c.amount.sum())
     tables = {
         "payouts": pay.select(*PAYOUT_COLUMNS[:4], payout=pay.payout.pipe(as_dec, 2)
@@ -60,12 +62,14 @@ def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
     return out
 
 
-def write_outputs(con: ibis.BaseBackend, tables: dict[str, ir.Table], out: Path) -> dict[str, int]:
-    """Write each table to `out/<name>.csv`; return rows written."""
+def write_outputs(tables: dict[str, ir.Table], out: Path,
+                  fetch: Callable[[ir.Table], Callable[[], pa.Table]]) -> dict[str, int]:
+    """Write each table to `out/<name>.csv` (its result from `fetch`); return rows written."""
     out.mkdir(parents=True, exist_ok=True)
+    pending = {name: fetch(t) for name, t in tables.items()}
     rows = {}
-    for name, t in tables.items():
-        table = con.to_pyarrow(t)
+    for name, result in pending.items():
+        table = result()
         _write_csv(table, out / f"{name}.csv")
         rows[name] = table.num_rows
     return rows

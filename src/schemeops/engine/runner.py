@@ -7,6 +7,7 @@ KPI actuals → targets → attainment → components → limits → tables.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import ibis
@@ -115,12 +116,13 @@ def materialize(w: ir.Table) -> ir.Table:
     return w.cache()
 
 
-def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = None
-                      ) -> ProgramResult:
-    """The pipeline of one program, as Ibis expressions over `data`."""
+def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = None,
+                      keep: Callable[[ir.Table], ir.Table] = materialize) -> ProgramResult:
+    """The pipeline of one program, as Ibis expressions over `data` (the wide table computed
+    once, by `keep`)."""
     windows = program_windows(program.period, as_of)
     data = replace(data, heads=heads_may_take_part(program.participants))
-    w = materialize(_wide(program, data, windows))
+    w = keep(_wide(program, data, windows))
     comps = _component_rows(program, w, data)
     totals = comps.group_by(KEYS).aggregate(total=comps.amount.sum())
     limits = limit_totals(program, w, totals, first_order=len(program.components))
