@@ -42,7 +42,8 @@ class ProgramResult:
 def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table:
     """Eligible participant × period with a__k, t__k and att__k for every KPI k."""
     periods = windows_table(windows)
-    w = eligible(program.participants, data.participants, periods)
+    base = eligible(program.participants, data.participants, periods)
+    w = base
     for kpi in program.kpis:
         a = compute_kpi(kpi, data, periods)
         scale = kpi_scale(kpi)
@@ -54,8 +55,8 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
             w = w.mutate(**{f"t__{kpi.id}": ibis.null(f"decimal(28,{TARGET_SCALE})"),
                             f"att__{kpi.id}": ibis.null(f"decimal(28,{ATTAINMENT_PLACES})")})
             continue
-        t = compute_target(kpi, rule, program_id=program.id, data=data, base=w,
-                           windows=windows)
+        t = compute_target(kpi, rule, program_id=program.id, data=data, base=base,
+                           windows=windows)  # the eligible rows, not `w`: KPIs computed once
         w = w.left_join(t, KEYS).select(w, **{f"t__{kpi.id}": t.target})
         a, tt = w[f"a__{kpi.id}"], w[f"t__{kpi.id}"]
         num, den = (tt, a) if rule.lower_is_better else (a, tt)
