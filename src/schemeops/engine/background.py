@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import ibis
 import ibis.expr.operations as ops
@@ -18,8 +19,7 @@ import pyarrow as pa
 import sqlglot as sg
 import sqlglot.expressions as sge
 
-#: Something that will give a query's result (a Future, or a finished one).
-Pending = Callable[[], pa.Table]
+from schemeops.engine.output import csv_copy
 
 
 class Background:
@@ -50,12 +50,17 @@ class Background:
         return ops.DatabaseTable(name, schema=schema, source=self._con, namespace=ops.Namespace(
             catalog=self._db, database="main")).to_expr()
 
-    def fetch(self, t: ir.Table) -> Pending:
-        """`t`'s result as Arrow (as Ibis's to_pyarrow gives it), once the worker gets to it."""
-        from ibis.backends.duckdb.converter import DuckDBPyArrowData
-
+    def fetch(self, t: ir.Table) -> Callable[[], pa.Table]:
+        """`t`'s result as Arrow (as DuckDB gives it), once the worker gets to it."""
         job = self._submit(t, [self._con.compile(t)], fetch=True)
-        return lambda: t.__pyarrow_result__(self._result(job), data_mapper=DuckDBPyArrowData)
+        return lambda: self._result(job)
+
+    def write_csv(self, t: ir.Table, path: Path) -> Callable[[], int]:
+        """Write `t`'s rows to `path` as CSV (see `output.csv_copy`) once the worker gets to
+        it; the returned function gives the number of rows."""
+        copy = csv_copy(sge.Subquery(this=self._con.compiler.to_sqlglot(t)), path)
+        job = self._submit(t, [copy.sql("duckdb")], fetch=True)
+        return lambda: self._result(job).column(0)[0].as_py()
 
     def close(self) -> None:
         """Stop the worker: the query running finishes, those not started are dropped."""

@@ -20,7 +20,7 @@ from schemeops.engine.background import Background
 from schemeops.engine.data import Data
 from schemeops.engine.fingerprint import data_fingerprint, fetch_now
 from schemeops.engine.kpis import reads_daily
-from schemeops.engine.output import result_tables, write_outputs
+from schemeops.engine.output import csv_writer, result_tables, write_outputs
 from schemeops.engine.runner import ProgramResult, calculate_program, materialize
 from schemeops.errors import Diagnostic, SchemeopsError
 from schemeops.laps import Laps
@@ -105,7 +105,8 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
         fingerprint = data_fingerprint(data, fetch)  # queued last: it runs as outputs are written
         lap("compile")
         progress("calculating")
-        rows = write_outputs(tables, out, fetch)
+        rows = write_outputs(tables, out, background.write_csv if background
+                             else csv_writer(con))
         lap("execute")
         progress("fingerprinting the data")
         manifest = Manifest(

@@ -6,6 +6,8 @@ import hashlib
 from collections.abc import Callable
 
 import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -27,13 +29,14 @@ def data_fingerprint(data: Data, fetch: Fetch) -> Callable[[], str]:
     """A digest of the warehouse content (every column of every contract table): per table its
     row count and an order-free sum of row hashes, so the same rows (in any order) give the
     same fingerprint. Hashes are the backend's own, so fingerprints compare within one
-    backend. The queries start now; the returned function waits for them and digests."""
+    backend. The sums are written with 2 places (as Ibis types them), so the fingerprint
+    reads as it always has. The queries start now; the returned function waits for them."""
     pending = []
     for name in TABLE_NAMES:
         t = getattr(data, name)
         row = ibis.struct({c: t[c] for c in t.columns})
-        pending.append((name, fetch(t.aggregate(n=t.count(),
-                                                h=row.hash().cast("decimal(28,0)").sum()))))
+        h = ops.Cast(row.hash().cast("decimal(28,0)").sum(), to=dt.Decimal(38, 2)).to_expr()
+        pending.append((name, fetch(t.aggregate(n=t.count(), h=h))))
 
     def digest() -> str:
         parts = []

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
+import sqlglot as sg
+import sqlglot.expressions as sge
 
 from schemeops.engine.caps import KEYS
 from schemeops.engine.exact import as_dec
@@ -23,6 +24,8 @@ KPI_COLUMNS = ("program_id", "participant_id", "kpi", "actual", "target", "attai
                "period_start", "period_end")
 COMPONENT_COLUMNS = ("program_id", "participant_id", "component", "base", "rate", "amount",
                      "note", "period_start", "period_end")
+#: Writes a table's rows to a CSV file; the returned function gives how many (once written).
+WriteCsv = Callable[[ir.Table, Path], Callable[[], int]]
 
 
 def _dated(r: ProgramResult, t: ir.Table) -> ir.Table:
@@ -62,24 +65,29 @@ def result_tables(results: list[ProgramResult],
     return out
 
 
-def write_outputs(tables: dict[str, ir.Table], out: Path,
-                  fetch: Callable[[ir.Table], Callable[[], pa.Table]]) -> dict[str, int]:
-    """Write each table to `out/<name>.csv` (its result from `fetch`); return rows written."""
+def write_outputs(tables: dict[str, ir.Table], out: Path, write: WriteCsv) -> dict[str, int]:
+    """Write each table to `out/<name>.csv` (by `write`); return rows written."""
     out.mkdir(parents=True, exist_ok=True)
-    pending = {name: fetch(t) for name, t in tables.items()}
-    rows = {}
-    for name, result in pending.items():
-        table = result()
-        _write_csv(table, out / f"{name}.csv")
-        rows[name] = table.num_rows
-    return rows
+    pending = {name: write(t, out / f"{name}.csv") for name, t in tables.items()}
+    return {name: rows() for name, rows in pending.items()}
 
 
-def _write_csv(table: pa.Table, path: Path) -> None:
-    """RFC 4180 CSV, quoting only where a value needs it, rows in the table's order."""
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = true")
-    con.register("result", table)
-    target = str(path).replace("'", "''")
-    con.execute(f"COPY result TO '{target}' (HEADER, DELIMITER ',')")
-    con.close()
+def csv_writer(con: ibis.BaseBackend) -> WriteCsv:
+    """A `WriteCsv` that runs the query on `con` and writes its rows straight away."""
+    def write(t: ir.Table, path: Path) -> Callable[[], int]:
+        table = con.to_pyarrow(t)
+        local = duckdb.connect()
+        local.execute("SET preserve_insertion_order = true")
+        local.register("result", table)
+        local.execute(csv_copy(sg.table("result"), path).sql("duckdb"))
+        local.close()
+        return lambda: table.num_rows
+    return write
+
+
+def csv_copy(rows: sge.Expression, path: Path) -> sge.Copy:
+    """DuckDB's COPY of `rows` to `path`: RFC 4180 CSV with a header, quoting only where a
+    value needs it, rows in the query's order."""
+    return sge.Copy(this=rows, kind=False, files=[sge.Literal.string(str(path))], params=[
+        sge.CopyParameter(this=sge.Var(this="HEADER")),
+        sge.CopyParameter(this=sge.Var(this="DELIMITER"), expression=sge.Literal.string(","))])
