@@ -87,7 +87,12 @@ class CalcRun:
 def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              as_of: dt.date | None = None, backend: str = "duckdb",
              progress: Callable[[str], None] = lambda _step: None) -> CalcRun:
-    """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json."""
+    """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
+
+    On DuckDB each query runs on a worker thread as soon as it is compiled (`Background`), so
+    the timings overlap: `compile` is until every query is compiled and queued, `execute` the
+    wait for the output files after that, `fingerprint` the wait for the fingerprint.
+    """
     laps = Laps()
     lap, timings = laps.lap, laps.timings
 
@@ -101,12 +106,12 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
         keep = background.materialize if background else materialize
         fetch = background.fetch if background else fetch_now(con)
         results, data = calculate(programs, con, as_of=as_of, keep=keep)
-        tables = result_tables(results, keep)
-        fingerprint = data_fingerprint(data, fetch)  # queued last: it runs as outputs are written
+        written = write_outputs(result_tables(results, keep), out,
+                                background.write_csv if background else csv_writer(con))
+        fingerprint = data_fingerprint(data, fetch)
         lap("compile")
         progress("calculating")
-        rows = write_outputs(tables, out, background.write_csv if background
-                             else csv_writer(con))
+        rows = written()
         lap("execute")
         progress("fingerprinting the data")
         manifest = Manifest(

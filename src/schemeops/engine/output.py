@@ -65,11 +65,13 @@ def result_tables(results: list[ProgramResult],
     return out
 
 
-def write_outputs(tables: dict[str, ir.Table], out: Path, write: WriteCsv) -> dict[str, int]:
-    """Write each table to `out/<name>.csv` (by `write`); return rows written."""
+def write_outputs(tables: dict[str, ir.Table], out: Path, write: WriteCsv
+                  ) -> Callable[[], dict[str, int]]:
+    """Start writing each table to `out/<name>.csv` (by `write`); the returned function
+    waits for the files and gives the rows written to each."""
     out.mkdir(parents=True, exist_ok=True)
     pending = {name: write(t, out / f"{name}.csv") for name, t in tables.items()}
-    return {name: rows() for name, rows in pending.items()}
+    return lambda: {name: rows() for name, rows in pending.items()}
 
 
 def csv_writer(con: ibis.BaseBackend) -> WriteCsv:
