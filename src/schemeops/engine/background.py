@@ -46,7 +46,8 @@ class Background:
         columns = [sg.to_identifier(c, quoted=True) for c in t.columns]
         insert = sge.Insert(this=sge.Schema(this=target, expressions=columns),
                             expression=self._con.compiler.to_sqlglot(t))
-        self._submit(t, [create.sql("duckdb"), insert.sql("duckdb")], fetch=False)
+        self._submit(t, [create.sql("duckdb", copy=False), insert.sql("duckdb", copy=False)],
+                     fetch=False)
         return ops.DatabaseTable(name, schema=schema, source=self._con, namespace=ops.Namespace(
             catalog=self._db, database="main")).to_expr()
 
@@ -59,7 +60,7 @@ class Background:
         """Write `t`'s rows to `path` as CSV (see `output.csv_copy`) once the worker gets to
         it; the returned function gives the number of rows."""
         copy = csv_copy(sge.Subquery(this=self._con.compiler.to_sqlglot(t)), path)
-        job = self._submit(t, [copy.sql("duckdb")], fetch=True)
+        job = self._submit(t, [copy.sql("duckdb", copy=False)], fetch=True)
         return lambda: self._result(job).column(0)[0].as_py()
 
     def close(self) -> None:
