@@ -1,9 +1,10 @@
-"""DuckDB: run the calculation's queries on a worker thread while the caller compiles the next.
+"""DuckDB: run the calculation's queries on worker threads while the caller compiles the next.
 
 Ibis compiles in Python (one core); DuckDB executes on its own threads. A `Background` takes
 each query as soon as it is compiled and runs it, in order, on a cursor of the same database,
-so that compiling one program overlaps executing the one before. Materialised tables live in
-an in-memory database attached for the run, which every cursor of the connection sees.
+so that compiling one program overlaps executing the one before; the fingerprint, which reads
+the warehouse alone, runs on a second cursor beside them and fills the gaps. Materialised
+tables live in an in-memory database attached for the run, which every cursor sees.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from schemeops.engine.output import csv_copy
 
 
 class Background:
-    """One worker thread running, in submission order, the queries of one calculation."""
+    """Worker threads running the queries of one calculation: a main lane, in submission
+    order, and a side lane for reads of the warehouse alone (the fingerprint)."""
 
     def __init__(self, con: ibis.BaseBackend) -> None:
         self._con = con
@@ -31,10 +33,7 @@ class Background:
         con.raw_sql(sge.Attach(this=sge.Alias(this=sge.Literal.string(":memory:"),
                                               alias=sg.to_identifier(self._db)),
                                expressions=[sge.AttachOption(this=sge.Var(this="READ_WRITE"))]))
-        self._cur = con.con.cursor()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemeops-duckdb")
-        self._registered: set[str] = set()
-        self._jobs: list[Future] = []
+        self._main, self._side = _Lane(con), _Lane(con)
 
     def materialize(self, t: ir.Table) -> ir.Table:
         """`t` computed once into a table of the run's database; returned before it is done."""
@@ -46,41 +45,58 @@ class Background:
         columns = [sg.to_identifier(c, quoted=True) for c in t.columns]
         insert = sge.Insert(this=sge.Schema(this=target, expressions=columns),
                             expression=self._con.compiler.to_sqlglot(t))
-        self._submit(t, [create.sql("duckdb", copy=False), insert.sql("duckdb", copy=False)],
-                     fetch=False)
+        self._main.submit(t, [create.sql("duckdb", copy=False),
+                              insert.sql("duckdb", copy=False)], fetch=False)
         return ops.DatabaseTable(name, schema=schema, source=self._con, namespace=ops.Namespace(
             catalog=self._db, database="main")).to_expr()
 
     def fetch(self, t: ir.Table) -> Callable[[], pa.Table]:
-        """`t`'s result as Arrow (as DuckDB gives it), once the worker gets to it."""
-        job = self._submit(t, [self._con.compile(t)], fetch=True)
-        return lambda: self._result(job)
+        """`t`'s result as Arrow (as DuckDB gives it), from the side lane: `t` must read the
+        warehouse's tables only, none that `materialize` makes."""
+        job = self._side.submit(t, [self._con.compile(t)], fetch=True)
+        return lambda: self._side.result(job)
 
     def write_csv(self, t: ir.Table, path: Path) -> Callable[[], int]:
-        """Write `t`'s rows to `path` as CSV (see `output.csv_copy`) once the worker gets to
-        it; the returned function gives the number of rows."""
+        """Write `t`'s rows to `path` as CSV (see `output.csv_copy`) once the main lane gets
+        to it; the returned function gives the number of rows."""
         copy = csv_copy(sge.Subquery(this=self._con.compiler.to_sqlglot(t)), path)
-        job = self._submit(t, [copy.sql("duckdb", copy=False)], fetch=True)
-        return lambda: self._result(job).column(0)[0].as_py()
+        job = self._main.submit(t, [copy.sql("duckdb", copy=False)], fetch=True)
+        return lambda: self._main.result(job).column(0)[0].as_py()
 
     def close(self) -> None:
-        """Stop the worker: the query running finishes, those not started are dropped."""
-        self._pool.shutdown(cancel_futures=True)
-        self._cur.close()
+        """Stop the workers: the queries running finish, those not started are dropped."""
+        self._main.close()
+        self._side.close()
 
-    def _result(self, job: Future) -> pa.Table:
-        """`job`'s result, raising the first failure of it or of any query before it."""
-        for earlier in self._jobs[:self._jobs.index(job)]:
-            earlier.result()
-        return job.result()
 
-    def _submit(self, t: ir.Table, statements: list[str], *, fetch: bool) -> Future:
+class _Lane:
+    """A cursor of the connection and one thread running its queries in submission order."""
+
+    def __init__(self, con: ibis.BaseBackend) -> None:
+        self._cur = con.con.cursor()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemeops-duckdb")
+        self._registered: set[str] = set()
+        self._jobs: list[Future] = []
+
+    def submit(self, t: ir.Table, statements: list[str], *, fetch: bool) -> Future:
+        """Queue `statements` (compiled from `t`, whose in-memory tables are registered)."""
         memtables = {op.name: op.data.to_pyarrow(op.schema)
                      for op in t.op().find(ops.InMemoryTable) if op.name not in self._registered}
         self._registered |= memtables.keys()
         job = self._pool.submit(self._run, memtables, statements, fetch)
         self._jobs.append(job)
         return job
+
+    def result(self, job: Future) -> pa.Table:
+        """`job`'s result, raising the first failure of it or of any query before it."""
+        for earlier in self._jobs[:self._jobs.index(job)]:
+            earlier.result()
+        return job.result()
+
+    def close(self) -> None:
+        """Stop the worker: the query running finishes, those not started are dropped."""
+        self._pool.shutdown(cancel_futures=True)
+        self._cur.close()
 
     def _run(self, memtables: dict[str, pa.Table], statements: list[str], fetch: bool
              ) -> pa.Table | None:

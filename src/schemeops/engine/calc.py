@@ -62,12 +62,11 @@ def load_programs(paths: list[Path]) -> list[Program]:
     return programs
 
 
-def calculate(programs: list[Program], con: ibis.BaseBackend, *, as_of: dt.date | None,
+def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
               keep: Callable[[ir.Table], ir.Table] = materialize
               ) -> tuple[list[ProgramResult], Data]:
-    """Compile every program against the warehouse behind `con`: the day totals of sales
+    """Compile every program against the warehouse tables `data`: the day totals of sales
     are computed once (by `keep`) when a KPI reads them, then each program's wide table."""
-    data = Data.from_backend(con)
     if any(reads_daily(k) for p in programs for k in p.kpis):
         data = replace(data, daily=keep(data.daily))
     return [calculate_program(p, data, as_of=as_of, keep=keep) for p in programs], data
@@ -105,10 +104,11 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     try:
         keep = background.materialize if background else materialize
         fetch = background.fetch if background else fetch_now(con)
-        results, data = calculate(programs, con, as_of=as_of, keep=keep)
+        data = Data.from_backend(con)
+        fingerprint = data_fingerprint(data, fetch)  # reads the warehouse alone: starts now
+        results, data = calculate(programs, data, as_of=as_of, keep=keep)
         written = write_outputs(result_tables(results, keep), out,
                                 background.write_csv if background else csv_writer(con))
-        fingerprint = data_fingerprint(data, fetch)
         lap("compile")
         progress("calculating")
         rows = written()
