@@ -50,7 +50,7 @@ class Background:
         return ops.DatabaseTable(name, schema=schema, source=self._con, namespace=ops.Namespace(
             catalog=self._db, database="main")).to_expr()
 
-    def fetch(self, t: ir.Table) -> Callable[[], pa.Table]:
+    def read_warehouse(self, t: ir.Table) -> Callable[[], pa.Table]:
         """`t`'s result as Arrow (as DuckDB gives it), from the side lane: `t` must read the
         warehouse's tables only, none that `materialize` makes."""
         job = self._side.submit(t, [self._con.compile(t)], fetch=True)

@@ -103,7 +103,7 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     background = Background(con) if backend == "duckdb" else None
     try:
         keep = background.materialize if background else materialize
-        fetch = background.fetch if background else fetch_now(con)
+        fetch = background.read_warehouse if background else fetch_now(con)
         data = Data.from_backend(con)
         fingerprint = data_fingerprint(data, fetch)  # reads the warehouse alone: starts now
         results, data = calculate(programs, data, as_of=as_of, keep=keep)
