@@ -88,9 +88,10 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              progress: Callable[[str], None] = lambda _step: None) -> CalcRun:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
 
-    On DuckDB each query runs on a worker thread as soon as it is compiled (`Background`), so
-    the timings overlap: `compile` is until every query is compiled and queued, `execute` the
-    wait for the output files after that, `fingerprint` the wait for the fingerprint.
+    The fingerprint is started first. On DuckDB each query runs on a worker thread as soon as
+    it is compiled (`Background`), so the timings overlap: `compile` is until every query is
+    compiled and queued, `execute` the wait for the output files after that, `fingerprint`
+    the wait for the fingerprint; on Spark the fingerprint's time falls in `compile`.
     """
     laps = Laps()
     lap, timings = laps.lap, laps.timings
