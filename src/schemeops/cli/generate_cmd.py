@@ -18,8 +18,6 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from schemeops.generate import generate
-
 
 def parse_month(text: str) -> dt.date:
     """'2026-10' as the first day of that month."""
@@ -32,6 +30,8 @@ def parse_month(text: str) -> dt.date:
 def run_generate(out: Path, *, lines: int, months: int, seed: int, fmt: str,
                  current_month: dt.date, console: Console) -> dict[str, int]:
     """Generate with a progress bar on `console`; return rows written per table."""
+    from schemeops.generate import generate  # lazily: other commands need not load it
+
     with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=console,
                   transient=True) as p:

@@ -6,19 +6,22 @@ load programs → parse and check → bind the warehouse → compile → execute
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import ibis
+import ibis.expr.types as ir
 
 from schemeops import __version__
 from schemeops.engine.backends import connect_warehouse
-from schemeops.engine.data import TABLE_NAMES, Data
-from schemeops.engine.output import result_tables, write_outputs
-from schemeops.engine.runner import ProgramResult, calculate_program
+from schemeops.engine.background import Background
+from schemeops.engine.data import Data
+from schemeops.engine.fingerprint import data_fingerprint, fetch_now
+from schemeops.engine.kpis import reads_daily
+from schemeops.engine.output import csv_writer, result_tables, write_outputs
+from schemeops.engine.runner import ProgramResult, calculate_program, materialize
 from schemeops.errors import Diagnostic, SchemeopsError
 from schemeops.laps import Laps
 from schemeops.program.check import load_and_check
@@ -51,20 +54,6 @@ class Manifest:
         return json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
 
 
-def data_fingerprint(con: ibis.BaseBackend, data: Data) -> str:
-    """A digest of the warehouse content: per table its row count and an order-free sum of
-    row hashes, so the same rows (in any order) give the same fingerprint. Hashes are the
-    backend's own, so fingerprints compare within one backend."""
-    parts = []
-    for name in TABLE_NAMES:
-        t = getattr(data, name)
-        row = ibis.struct({c: t[c] for c in t.columns})
-        agg = t.aggregate(n=t.count(), h=row.hash().cast("decimal(28,0)").sum())
-        n, h = con.to_pyarrow(agg).to_pylist()[0].values()
-        parts.append(f"{name}:{n}:{h}")
-    return hashlib.sha256(";".join(parts).encode()).hexdigest()[:16]
-
-
 def load_programs(paths: list[Path]) -> list[Program]:
     """Parse and check program files; raise ProgramErrors with every problem found."""
     programs, diagnostics = load_and_check(paths)
@@ -73,11 +62,14 @@ def load_programs(paths: list[Path]) -> list[Program]:
     return programs
 
 
-def calculate(programs: list[Program], con: ibis.BaseBackend, *, as_of: dt.date | None
+def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
+              keep: Callable[[ir.Table], ir.Table] = materialize
               ) -> tuple[list[ProgramResult], Data]:
-    """Compile every program against the warehouse behind `con` (nothing executed yet)."""
-    data = Data.from_backend(con)
-    return [calculate_program(p, data, as_of=as_of) for p in programs], data
+    """Compile every program against the warehouse tables `data`: the day totals of sales
+    are computed once (by `keep`) when a KPI reads them, then each program's wide table."""
+    if any(reads_daily(k) for p in programs for k in p.kpis):
+        data = replace(data, daily=keep(data.daily))
+    return [calculate_program(p, data, as_of=as_of, keep=keep) for p in programs], data
 
 
 @dataclass(frozen=True)
@@ -94,7 +86,13 @@ class CalcRun:
 def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              as_of: dt.date | None = None, backend: str = "duckdb",
              progress: Callable[[str], None] = lambda _step: None) -> CalcRun:
-    """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json."""
+    """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
+
+    The fingerprint is started first. On DuckDB each query runs on a worker thread as soon as
+    it is compiled (`Background`), so the timings overlap: `compile` is until every query is
+    compiled and queued, `execute` the wait for the output files after that, `fingerprint`
+    the wait for the fingerprint; on Spark the fingerprint's time falls in `compile`.
+    """
     laps = Laps()
     lap, timings = laps.lap, laps.timings
 
@@ -103,17 +101,27 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     lap("check")
     progress(f"connecting to the warehouse ({backend})")
     con = connect_warehouse(warehouse, backend)
-    results, data = calculate(programs, con, as_of=as_of)
-    lap("compile")
-    progress("calculating")
-    rows = write_outputs(con, result_tables(results), out)
-    lap("execute")
-    progress("fingerprinting the data")
-    manifest = Manifest(
-        programs={p.id: program_version(p) for p in programs},
-        data_fingerprint=data_fingerprint(con, data),
-        as_of=as_of.isoformat() if as_of else None, backend=backend, rows=rows,
-        timings=timings)
-    lap("fingerprint")
+    background = Background(con) if backend == "duckdb" else None
+    try:
+        keep = background.materialize if background else materialize
+        fetch = background.read_warehouse if background else fetch_now(con)
+        data = Data.from_backend(con)
+        fingerprint = data_fingerprint(data, fetch)  # reads the warehouse alone: starts now
+        results, data = calculate(programs, data, as_of=as_of, keep=keep)
+        written = write_outputs(result_tables(results, keep), out,
+                                background.write_csv if background else csv_writer(con))
+        lap("compile")
+        progress("calculating")
+        rows = written()
+        lap("execute")
+        progress("fingerprinting the data")
+        manifest = Manifest(
+            programs={p.id: program_version(p) for p in programs},
+            data_fingerprint=fingerprint(), as_of=as_of.isoformat() if as_of else None,
+            backend=backend, rows=rows, timings=timings)
+        lap("fingerprint")
+    finally:
+        if background:
+            background.close()
     (out / "manifest.json").write_text(manifest.to_json())
     return CalcRun(manifest, results, data, con)

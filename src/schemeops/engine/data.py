@@ -24,10 +24,16 @@ class Data:
     primary_sales: ir.Table
     payments: ir.Table
     targets: ir.Table
+    #: Net value per distributor × outlet × day of `sales` (derived from it when not given).
+    daily: ir.Table | None = None
+    #: False when no rep or manager takes part, so KPIs skip the roll-up to them.
+    heads: bool = True
 
     def __post_init__(self) -> None:
         for name in TABLE_NAMES:
             object.__setattr__(self, name, conform(getattr(self, name), name))
+        if self.daily is None:
+            object.__setattr__(self, "daily", daily_net(self.sales))
 
     @classmethod
     def from_backend(cls, con: ibis.BaseBackend, database: str | tuple[str, str] | None = None
@@ -41,6 +47,12 @@ class Data:
             else:
                 tables[name] = con.table(name, database=database)  # raises when absent
         return cls(**tables)
+
+
+def daily_net(sales: ir.Table) -> ir.Table:
+    """distributor_id, outlet_id, invoice_date, net_amount: Σ net_amount of `sales` per day."""
+    return sales.group_by(["distributor_id", "outlet_id", "invoice_date"]).agg(
+        net_amount=sales.net_amount.sum())
 
 
 def contract_schema(name: str) -> ibis.Schema:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
+from schemeops.engine.kpis._common import MANAGER_ROLES
 from schemeops.program.expr import compile_filter
 from schemeops.program.model import Eligibility
 
@@ -30,3 +31,8 @@ def eligible(rule: Eligibility, participants: ir.Table, periods: ir.Table) -> ir
     return both.filter(both.left_on.isnull() | (both.left_on >= both.start)).select(
         "participant_id", "role", "region", "area", "tier", "channel", "period_no",
         period_start=both.start, period_end=both.end)
+
+
+def heads_may_take_part(rule: Eligibility) -> bool:
+    """Whether a sales rep or manager can be eligible: by role, or by the include list."""
+    return bool(set(rule.roles) & set(MANAGER_ROLES)) or bool(rule.include)

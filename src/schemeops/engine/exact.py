@@ -35,7 +35,11 @@ def as_dec(value: ir.NumericValue, scale: int | None = None) -> ir.DecimalValue:
     The CAST is always written, even where Ibis thinks the type already fits: Spark types
     decimal × decimal and SUM at precision 38, which it would then compare at scale 0."""
     s = scale_of(value) if scale is None else scale
-    return ops.Cast(value, to=dt.Decimal(PRECISION, s)).to_expr()
+    to = dt.Decimal(PRECISION, s)
+    op = value.op()
+    if isinstance(op, ops.Cast | ops.Literal) and op.dtype == to:
+        return value  # already written as a CAST to `to` (a decimal literal is one too)
+    return ops.Cast(value, to=to).to_expr()
 
 
 def dec(value: Decimal | int | str, scale: int | None = None) -> ir.DecimalValue:
@@ -75,11 +79,18 @@ def div_half_up(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.D
     negative = (num < 0) != (den < 0)
     n, d = as_dec(num.abs()), as_dec(den.abs())
     guess = (n.cast("float64") / _nonzero(d)).round(places).pipe(as_dec, places)
-    half, step = dec(unit / 2), dec(unit)
-    c = ibis.cases((_cmp(mul(guess - half, d)) > _cmp(n), guess - step),
-                   (_cmp(mul(guess + half, d)) <= _cmp(n), guess + step), else_=guess)
-    result = ibis.ifelse(negative, -c, c).pipe(as_dec, places)
+    half = dec(unit / 2)
+    c = guess + _nudge(_cmp(mul(guess - half, d)) > _cmp(n),
+                       _cmp(mul(guess + half, d)) <= _cmp(n), places)
+    result = mul(c, ibis.ifelse(negative, dec(-1), dec(1))).pipe(as_dec, places)
     return ibis.ifelse(d == 0, ibis.null(f"decimal(28,{places})"), result)
+
+
+def _nudge(down: ir.BooleanValue, up: ir.BooleanValue, places: int) -> ir.DecimalValue:
+    """−1 unit in the last place where `down`, else +1 where `up`, else 0: the correction of
+    a guess, added to it so that the guess appears once in the SQL rather than thrice."""
+    unit = Decimal(1).scaleb(-places)
+    return ibis.cases((down, dec(-unit)), (up, dec(unit)), else_=dec(0, places))
 
 
 def div_floor(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.DecimalValue:
@@ -88,9 +99,8 @@ def div_floor(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.Dec
     n, d = as_dec(num), as_dec(den)
     q = n.cast("float64") / _nonzero(d)
     guess = floor_to(q.pipe(as_dec, places + 2), places)
-    c = ibis.cases((_cmp(mul(guess, d)) > _cmp(n), guess - step),
-                   (_cmp(mul(guess + step, d)) <= _cmp(n), guess + step),
-                   else_=guess).pipe(as_dec, places)
+    c = (guess + _nudge(_cmp(mul(guess, d)) > _cmp(n), _cmp(mul(guess + step, d)) <= _cmp(n),
+                        places)).pipe(as_dec, places)
     return ibis.ifelse(d == 0, ibis.null(f"decimal(28,{places})"), c)
 
 

@@ -6,22 +6,26 @@ money has exactly 2 places; an empty field is an unknown (e.g. no target).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
+import sqlglot as sg
+import sqlglot.expressions as sge
 
 from schemeops.engine.caps import KEYS
 from schemeops.engine.exact import as_dec
-from schemeops.engine.runner import ProgramResult
+from schemeops.engine.runner import ProgramResult, materialize
 
 PAYOUT_COLUMNS = ("program_id", "participant_id", "period_start", "period_end", "payout")
 KPI_COLUMNS = ("program_id", "participant_id", "kpi", "actual", "target", "attainment",
                "period_start", "period_end")
 COMPONENT_COLUMNS = ("program_id", "participant_id", "component", "base", "rate", "amount",
                      "note", "period_start", "period_end")
+#: Writes a table's rows to a CSV file; the returned function gives how many (once written).
+WriteCsv = Callable[[ir.Table, Path], Callable[[], int]]
 
 
 def _dated(r: ProgramResult, t: ir.Table) -> ir.Table:
@@ -29,25 +33,31 @@ def _dated(r: ProgramResult, t: ir.Table) -> ir.Table:
     return t.join(dates, KEYS).mutate(program_id=ibis.literal(r.program.id))
 
 
-def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
-    """The three output tables over all programs, typed as text, sorted."""
-    pay, kpi, comp = [], [], []
+def result_tables(results: list[ProgramResult],
+                  keep: Callable[[ir.Table], ir.Table] = materialize) -> dict[str, ir.Table]:
+    """The three output tables over all programs, typed as text, sorted.
+
+    The component rows of every program are computed once (by `keep`); payouts sum them.
+    """
+    kpi, comp = [], []
     for r in results:
-        p = _dated(r, r.payouts)
-        pay.append(p.select(*PAYOUT_COLUMNS[:4], payout=p.payout.pipe(as_dec, 2)
-                            .cast("string"), _order=ibis.literal(0)))
         k = _dated(r, r.kpis)
         kpi.append(k.select(*KPI_COLUMNS, "_order"))
         c = _dated(r, r.components)
-        comp.append(c.select(*COMPONENT_COLUMNS[:3], base=c.base,
-                             rate=c.rate, amount=c.amount.pipe(as_dec, 2).cast("string"),
-                             note=c.note, period_start=c.period_start,
+        comp.append(c.select(*COMPONENT_COLUMNS[:6], note=c.note, period_start=c.period_start,
                              period_end=c.period_end, _order=c._order))
+    c = keep(ibis.union(*comp, distinct=False))
+    pay = c.group_by(*PAYOUT_COLUMNS[:4]).agg(payout=c.amount.sum())
+    tables = {
+        "payouts": pay.select(*PAYOUT_COLUMNS[:4], payout=pay.payout.pipe(as_dec, 2)
+                              .cast("string"), _order=ibis.literal(0)),
+        "kpis": ibis.union(*kpi, distinct=False),
+        "components": c.mutate(amount=c.amount.pipe(as_dec, 2).cast("string")),
+    }
     out = {}
-    for name, parts, cols, last in (("payouts", pay, PAYOUT_COLUMNS, "payout"),
-                                    ("kpis", kpi, KPI_COLUMNS, "kpi"),
-                                    ("components", comp, COMPONENT_COLUMNS, "component")):
-        u = ibis.union(*parts, distinct=False)
+    for (name, u), cols, last in zip(tables.items(),
+                                     (PAYOUT_COLUMNS, KPI_COLUMNS, COMPONENT_COLUMNS),
+                                     ("payout", "kpi", "component"), strict=True):
         keys = ["program_id", "participant_id", "period_start", "_order", last]
         if name == "components":
             keys.append("note")  # two catch-ups released in one period differ by their note
@@ -55,22 +65,31 @@ def result_tables(results: list[ProgramResult]) -> dict[str, ir.Table]:
     return out
 
 
-def write_outputs(con: ibis.BaseBackend, tables: dict[str, ir.Table], out: Path) -> dict[str, int]:
-    """Write each table to `out/<name>.csv`; return rows written."""
+def write_outputs(tables: dict[str, ir.Table], out: Path, write: WriteCsv
+                  ) -> Callable[[], dict[str, int]]:
+    """Start writing each table to `out/<name>.csv` (by `write`); the returned function
+    waits for the files and gives the rows written to each."""
     out.mkdir(parents=True, exist_ok=True)
-    rows = {}
-    for name, t in tables.items():
+    pending = {name: write(t, out / f"{name}.csv") for name, t in tables.items()}
+    return lambda: {name: rows() for name, rows in pending.items()}
+
+
+def csv_writer(con: ibis.BaseBackend) -> WriteCsv:
+    """A `WriteCsv` that runs the query on `con` and writes its rows straight away."""
+    def write(t: ir.Table, path: Path) -> Callable[[], int]:
         table = con.to_pyarrow(t)
-        _write_csv(table, out / f"{name}.csv")
-        rows[name] = table.num_rows
-    return rows
+        local = duckdb.connect()
+        local.execute("SET preserve_insertion_order = true")
+        local.register("result", table)
+        local.execute(csv_copy(sg.table("result"), path).sql("duckdb"))
+        local.close()
+        return lambda: table.num_rows
+    return write
 
 
-def _write_csv(table: pa.Table, path: Path) -> None:
-    """RFC 4180 CSV, quoting only where a value needs it, rows in the table's order."""
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = true")
-    con.register("result", table)
-    target = str(path).replace("'", "''")
-    con.execute(f"COPY result TO '{target}' (HEADER, DELIMITER ',')")
-    con.close()
+def csv_copy(rows: sge.Expression, path: Path) -> sge.Copy:
+    """DuckDB's COPY of `rows` to `path`: RFC 4180 CSV with a header, quoting only where a
+    value needs it, rows in the query's order."""
+    return sge.Copy(this=rows, kind=False, files=[sge.Literal.string(str(path))], params=[
+        sge.CopyParameter(this=sge.Var(this="HEADER")),
+        sge.CopyParameter(this=sge.Var(this="DELIMITER"), expression=sge.Literal.string(","))])

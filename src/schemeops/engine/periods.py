@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import ibis
+import ibis.expr.datatypes as dt_
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
-import pyarrow as pa
 
 from schemeops.program.model import History, Period
 
@@ -93,10 +94,11 @@ def whole_months(w: Window) -> int:
 
 def windows_table(windows: list[Window] | tuple[Window, ...], *, numbers: list[int] | None
                   = None) -> ir.Table:
-    """The windows as a table: period_no, start, end (period_no from `numbers` if given)."""
+    """The windows as a table: period_no, start, end (period_no from `numbers` if given),
+    written as literal rows of the query (no in-memory table to register)."""
     nos = numbers if numbers is not None else [w.no for w in windows]
-    return ibis.memtable(pa.table({
-        "period_no": pa.array(nos, pa.int64()),
-        "start": pa.array([w.start for w in windows], pa.date32()),
-        "end": pa.array([w.end for w in windows], pa.date32()),
-    }))
+    rows = [ops.DummyTable({"period_no": ops.Cast(ops.Literal(no, dt_.int64), to=dt_.int64),
+                            "start": ops.Literal(w.start, dt_.date),
+                            "end": ops.Literal(w.end, dt_.date)}).to_expr()
+            for no, w in zip(nos, windows, strict=True)]
+    return ibis.union(*rows, distinct=False) if len(rows) > 1 else rows[0]

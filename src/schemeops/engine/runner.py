@@ -7,7 +7,8 @@ KPI actuals → targets → attainment → components → limits → tables.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import ibis
 import ibis.expr.types as ir
@@ -15,7 +16,7 @@ import ibis.expr.types as ir
 from schemeops.engine.caps import KEYS, limit_totals
 from schemeops.engine.catchup import catch_up_rows
 from schemeops.engine.data import Data
-from schemeops.engine.eligibility import eligible
+from schemeops.engine.eligibility import eligible, heads_may_take_part
 from schemeops.engine.exact import as_dec, dec, div_half_up
 from schemeops.engine.kpis import compute_kpi, kpi_scale
 from schemeops.engine.payouts import ComponentCompiler
@@ -41,7 +42,8 @@ class ProgramResult:
 def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table:
     """Eligible participant × period with a__k, t__k and att__k for every KPI k."""
     periods = windows_table(windows)
-    w = eligible(program.participants, data.participants, periods)
+    base = eligible(program.participants, data.participants, periods)
+    w = base
     for kpi in program.kpis:
         a = compute_kpi(kpi, data, periods)
         scale = kpi_scale(kpi)
@@ -53,8 +55,8 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
             w = w.mutate(**{f"t__{kpi.id}": ibis.null(f"decimal(28,{TARGET_SCALE})"),
                             f"att__{kpi.id}": ibis.null(f"decimal(28,{ATTAINMENT_PLACES})")})
             continue
-        t = compute_target(kpi, rule, program_id=program.id, data=data, base=w,
-                           windows=windows)
+        t = compute_target(kpi, rule, program_id=program.id, data=data, base=base,
+                           windows=windows)  # the eligible rows, not `w`: KPIs computed once
         w = w.left_join(t, KEYS).select(w, **{f"t__{kpi.id}": t.target})
         a, tt = w[f"a__{kpi.id}"], w[f"t__{kpi.id}"]
         num, den = (tt, a) if rule.lower_is_better else (a, tt)
@@ -104,8 +106,8 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
     return ibis.union(*parts, distinct=False)
 
 
-def _materialize(w: ir.Table) -> ir.Table:
-    """Compute the wide table once (DuckDB: a temp table; Spark: a cached DataFrame).
+def materialize(w: ir.Table) -> ir.Table:
+    """Compute a table once (DuckDB: a temp table; Spark: a cached DataFrame).
 
     Ibis 12's Spark cache compiles without registering the in-memory period tables first,
     so we run the backend's pre-execute hook (which registers them) ourselves."""
@@ -115,11 +117,13 @@ def _materialize(w: ir.Table) -> ir.Table:
     return w.cache()
 
 
-def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = None
-                      ) -> ProgramResult:
-    """The pipeline of one program, as Ibis expressions over `data`."""
+def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = None,
+                      keep: Callable[[ir.Table], ir.Table] = materialize) -> ProgramResult:
+    """The pipeline of one program, as Ibis expressions over `data` (the wide table computed
+    once, by `keep`)."""
     windows = program_windows(program.period, as_of)
-    w = _materialize(_wide(program, data, windows))
+    data = replace(data, heads=heads_may_take_part(program.participants))
+    w = keep(_wide(program, data, windows))
     comps = _component_rows(program, w, data)
     totals = comps.group_by(KEYS).aggregate(total=comps.amount.sum())
     limits = limit_totals(program, w, totals, first_order=len(program.components))

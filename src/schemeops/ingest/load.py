@@ -16,13 +16,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemeops.ingest.csv_reader import stage_csv
-from schemeops.ingest.excel_reader import stage_excel
 from schemeops.ingest.parquet_reader import stage_parquet
 from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
 from schemeops.ingest.sources import Source, resolve
 from schemeops.ingest.staging import create_stage
 from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
 from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables
+
+
+def stage_excel(*args, **kwargs) -> list[Problem]:
+    """The Excel reader, imported on first use (openpyxl is slow to import)."""
+    from schemeops.ingest.excel_reader import stage_excel as stage
+
+    return stage(*args, **kwargs)
+
 
 _READERS = {"csv": stage_csv, "parquet": stage_parquet, "excel": stage_excel}
 SHOW_FIRST = 20

@@ -29,7 +29,7 @@ from schemeops.program.model import (
     Volume,
 )
 
-__all__ = ["KpiError", "compute_kpi", "kpi_scale"]
+__all__ = ["KpiError", "compute_kpi", "kpi_scale", "reads_daily"]
 
 _COMPUTE = {
     "volume": volume,
@@ -71,3 +71,17 @@ def kpi_scale(kpi: Kpi) -> int:
         case BilledOutlets() | BilledChannels() | NetChannelAddition() | ReactivatedOutlets():
             return 0
     raise KpiError(f"unknown KPI kind {kpi.kind!r}")
+
+
+def reads_daily(kpi: Kpi) -> bool:
+    """Whether `kpi` reads the day totals of net value (`Data.daily`) rather than sales lines."""
+    if kpi.products:
+        return False
+    match kpi:
+        case Volume():
+            return kpi.source == "secondary" and kpi.measure == "net_amount"
+        case BilledChannels():
+            return kpi.source == "secondary"
+        case BilledOutlets() | NetChannelAddition() | ReactivatedOutlets():
+            return True
+    return False

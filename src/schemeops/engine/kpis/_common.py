@@ -45,6 +45,20 @@ def filtered_lines(data: Data, kpi: KpiBase, *, source: str,
     if pred is not None:
         chosen = p.filter(pred)
         t = t.semi_join(chosen, t.sku == chosen.sku)
+    return _outlet_filtered(t, data, kpi, source)
+
+
+def net_lines(data: Data, kpi: KpiBase) -> ir.Table:
+    """Secondary lines for sums of net value: the day totals (`Data.daily`) unless a product
+    filter applies, then the filtered lines (distributor_id, outlet_id, invoice_date,
+    net_amount in both)."""
+    if kpi.products:
+        return filtered_lines(data, kpi, source="secondary")
+    return _outlet_filtered(data.daily, data, kpi, "secondary")
+
+
+def _outlet_filtered(t: ir.Table, data: Data, kpi: KpiBase, source: str) -> ir.Table:
+    """`t` restricted to the lines of outlets passing the KPI's outlet filter."""
     if kpi.outlets:
         if source != "secondary":
             raise KpiError(f"KPI `{kpi.id}`: an outlet filter applies to secondary sales only")
@@ -119,13 +133,17 @@ def manager_pairs(participants: ir.Table, rollup: str) -> ir.Table:
     return pairs.semi_join(m, pairs.anc == m.mgr)
 
 
-def rollup_sum(own: ir.Table, participants: ir.Table, rollup: str,
+def rollup_sum(own: ir.Table, data: Data, rollup: str,
                values: Sequence[str] = ("actual",)) -> ir.Table:
-    """Sellers keep their own rows; reps and managers get Σ `values` over who they manage.
+    """Sellers keep their own rows; reps and managers get Σ `values` over who they manage
+    (`own` as it is when none of them takes part: `data.heads` false).
 
     `own` has participant_id, period_no and `values`; so has the result (one row per key).
     """
     cols = ["participant_id", "period_no", *values]
+    if not data.heads:
+        return own.select(cols)
+    participants = data.participants
     m = managers(participants)
     sellers = own.anti_join(m, own.participant_id == m.mgr).select(cols)
     pairs = manager_pairs(participants, rollup)
@@ -135,9 +153,13 @@ def rollup_sum(own: ir.Table, participants: ir.Table, rollup: str,
     return sellers.union(up.select(cols))
 
 
-def attribute_rows(rows: ir.Table, participants: ir.Table, rollup: str) -> ir.Table:
+def attribute_rows(rows: ir.Table, data: Data, rollup: str) -> ir.Table:
     """Rows keyed by distributor_id, credited (column participant_id) to their seller when it
-    is not a rep or manager, and once to every rep or manager who manages it."""
+    is not a rep or manager, and once to every rep or manager who manages it (unless none of
+    them takes part: `data.heads` false)."""
+    if not data.heads:
+        return rows.mutate(participant_id=rows.distributor_id)
+    participants = data.participants
     m = managers(participants)
     own = rows.anti_join(m, rows.distributor_id == m.mgr)
     own = own.mutate(participant_id=own.distributor_id)

@@ -10,6 +10,7 @@ from schemeops.engine.kpis._common import (
     finish,
     in_windows,
     managed_pairs,
+    net_lines,
     positive_net,
     rollup_sum,
     window_table,
@@ -19,11 +20,14 @@ from schemeops.program.model import BilledChannels, BilledOutlets, Volume
 
 def volume(kpi: Volume, data: Data, periods: ir.Table) -> ir.Table:
     """Σ quantity or net_amount of the matching lines in each period (returns net off)."""
-    lines = filtered_lines(data, kpi, source=kpi.source)
+    if kpi.source == "secondary" and kpi.measure == "net_amount":
+        lines = net_lines(data, kpi)
+    else:
+        lines = filtered_lines(data, kpi, source=kpi.source)
     t = in_windows(lines, "invoice_date", window_table(periods))
     own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
         actual=t[kpi.measure].sum())
-    return finish(rollup_sum(own, data.participants, kpi.rollup), volume_scale(kpi.measure))
+    return finish(rollup_sum(own, data, kpi.rollup), volume_scale(kpi.measure))
 
 
 def volume_scale(measure: str) -> int:
@@ -33,13 +37,12 @@ def volume_scale(measure: str) -> int:
 
 def billed_outlets(kpi: BilledOutlets, data: Data, periods: ir.Table) -> ir.Table:
     """Distinct outlets per seller whose net billed value in the period is ≥ min_value."""
-    lines = filtered_lines(data, kpi, source="secondary")
-    t = in_windows(lines, "invoice_date", window_table(periods))
+    t = in_windows(net_lines(data, kpi), "invoice_date", window_table(periods))
     billed = positive_net(t, ["distributor_id", "outlet_id", "period_no"],
                           at_least=kpi.min_value)
     own = billed.group_by(participant_id=billed.distributor_id,
                           period_no=billed.period_no).agg(actual=billed.count())
-    return finish(rollup_sum(own, data.participants, kpi.rollup), 0)
+    return finish(rollup_sum(own, data, kpi.rollup), 0)
 
 
 def billed_channels(kpi: BilledChannels, data: Data, periods: ir.Table) -> ir.Table:
@@ -48,7 +51,8 @@ def billed_channels(kpi: BilledChannels, data: Data, periods: ir.Table) -> ir.Ta
     A channel's billing is its primary purchases (or its secondary sales, `source:
     secondary`); the channels are those `managed_pairs` gives for the roll-up.
     """
-    lines = filtered_lines(data, kpi, source=kpi.source)
+    lines = (net_lines(data, kpi) if kpi.source == "secondary"
+             else filtered_lines(data, kpi, source="primary"))
     t = in_windows(lines, "invoice_date", window_table(periods))
     billed = positive_net(t, ["distributor_id", "period_no"], at_least=kpi.min_value)
     pairs = managed_pairs(data.participants, kpi.rollup)

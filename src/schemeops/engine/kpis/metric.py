@@ -69,7 +69,7 @@ def metric(kpi: Metric, data: Data, periods: ir.Table) -> ir.Table:
     rows = t.mutate(_v=_value(kpi.expr, t))
     rows = in_windows(rows, _DATE_COLUMN[kpi.table], window_table(periods))
     rows = rows.select("distributor_id", "period_no", "_v")
-    rows = attribute_rows(rows, data.participants, kpi.rollup)
+    rows = attribute_rows(rows, data, kpi.rollup)
     g = rows.group_by(["participant_id", "period_no"])
     v = rows._v
     if kpi.agg == "count":

@@ -14,6 +14,7 @@ from schemeops.engine.kpis._common import (
     in_windows,
     manager_pairs,
     managers,
+    net_lines,
     positive_net,
     rollup_sum,
     window_table,
@@ -21,14 +22,18 @@ from schemeops.engine.kpis._common import (
 from schemeops.program.model import NetChannelAddition, ReactivatedOutlets
 
 
-def _billed_days(lines: ir.Table, keys: Sequence[str]) -> ir.Table:
-    """`keys` + day: the days with a positive net billed value."""
-    billed = positive_net(lines, [*keys, "invoice_date"])
+def _billed_days(lines: ir.Table, keys: Sequence[str], *, by_day: bool) -> ir.Table:
+    """`keys` + day: the days with a positive net billed value (`by_day`: `lines` hold
+    one row per `keys` and day already, the day totals of `net_lines`)."""
+    if by_day:
+        billed = lines.filter(lines.net_amount > 0)
+    else:
+        billed = positive_net(lines, [*keys, "invoice_date"])
     return billed.select(*keys, day=billed.invoice_date)
 
 
 def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
-             kpi: NetChannelAddition) -> ir.Table:
+             kpi: NetChannelAddition, *, by_day: bool = False) -> ir.Table:
     """`keys` + period_no + change: +1 per new key, −1 per lost key (per `kpi.count`).
 
     New: the first day ever with a positive net bill is in the period. Lost: net billed > 0
@@ -36,7 +41,7 @@ def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
     """
     parts = []
     if kpi.count in ("net", "new"):
-        days = _billed_days(lines, keys)
+        days = _billed_days(lines, keys, by_day=by_day)
         first = days.group_by(list(keys)).agg(day=days.day.min())
         new = in_windows(first, "day", window_table(periods))
         parts.append(new.select(*keys, "period_no", change=ibis.literal(1, type="int64")))
@@ -53,12 +58,14 @@ def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
 
 
 def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table) -> ir.Table:
-    """Sellers: new outlets − lost outlets. Reps and managers: the same on their channels,
-    by primary billing (new: first positive primary bill in the period)."""
-    outlets = _changes(filtered_lines(data, kpi, source="secondary"),
-                       ["distributor_id", "outlet_id"], periods, kpi)
+    """Sellers: new outlets − lost outlets. Reps and managers (when any takes part): the same
+    on their channels, by primary billing (new: first positive primary bill in the period)."""
+    outlets = _changes(net_lines(data, kpi), ["distributor_id", "outlet_id"], periods, kpi,
+                       by_day=not kpi.products)
     sellers = outlets.group_by(participant_id=outlets.distributor_id,
                                period_no=outlets.period_no).agg(actual=outlets.change.sum())
+    if not data.heads:
+        return finish(sellers, 0)
     m = managers(data.participants)
     sellers = sellers.anti_join(m, sellers.participant_id == m.mgr)
 
@@ -73,11 +80,11 @@ def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table)
 def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) -> ir.Table:
     """Outlets net billed > 0 in the period whose last positive bill before it is before
     start − inactive_min_days and, if set, on or after start − inactive_max_days."""
-    lines = filtered_lines(data, kpi, source="secondary")
+    lines = net_lines(data, kpi)
     keys = ["distributor_id", "outlet_id"]
     wins = window_table(periods)
     during = positive_net(in_windows(lines, "invoice_date", wins), [*keys, "period_no"])
-    days = _billed_days(lines, keys)
+    days = _billed_days(lines, keys, by_day=not kpi.products)
     past = days.join(wins, days.day < wins.w_start)
     last = past.group_by([*keys, "period_no", "w_start"]).agg(last=past.day.max())
     cond = last.last < last.w_start - ibis.interval(days=kpi.inactive_min_days)
@@ -87,4 +94,4 @@ def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) 
     back = back.semi_join(during, [back[k] == during[k] for k in (*keys, "period_no")])
     own = back.group_by(participant_id=back.distributor_id, period_no=back.period_no).agg(
         actual=back.count())
-    return finish(rollup_sum(own, data.participants, kpi.rollup), 0)
+    return finish(rollup_sum(own, data, kpi.rollup), 0)

@@ -60,7 +60,7 @@ def outstanding(kpi: Outstanding, data: Data, periods: ir.Table) -> ir.Table:
     per = per.mutate(value=ibis.ifelse(per.sign > 0, left, -left).pipe(as_dec, 2))
     own = per.group_by(participant_id=per.distributor_id, period_no=per.period_no).agg(
         actual=per.value.sum().pipe(as_dec, 2))
-    return finish(rollup_sum(own, data.participants, kpi.rollup), 2)
+    return finish(rollup_sum(own, data, kpi.rollup), 2)
 
 
 def _tier_rate(tiers: tuple[EarlyTier, ...], paid_on: ir.DateValue,
@@ -110,4 +110,4 @@ def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
     t = in_windows(earned, "day", window_table(periods))
     own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
         actual=t.earn.sum().pipe(as_dec, 2))
-    return finish(rollup_sum(own, data.participants, kpi.rollup), 2)
+    return finish(rollup_sum(own, data, kpi.rollup), 2)

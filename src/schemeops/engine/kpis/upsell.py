@@ -40,7 +40,7 @@ def _segment_volume(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
     t = in_windows(lines, "invoice_date", window_table(periods))
     own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
         actual=t[kpi.measure].sum())
-    return finish(rollup_sum(own, data.participants, kpi.rollup), upsell_scale(kpi))
+    return finish(rollup_sum(own, data, kpi.rollup), upsell_scale(kpi))
 
 
 def _range_outlets(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
@@ -55,11 +55,11 @@ def _range_outlets(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
     t = in_windows(lines, "invoice_date", window_table(periods))
     items = positive_net(t, ["distributor_id", "outlet_id", "period_no", "item"])
     per_outlet = items.group_by(["distributor_id", "outlet_id", "period_no"]).agg(
-        n=items.item.nunique())
+        n=items.count())  # one row per item already: a plain count is the distinct count
     wide = per_outlet.filter(per_outlet.n >= kpi.min_distinct)
     own = wide.group_by(participant_id=wide.distributor_id, period_no=wide.period_no).agg(
         actual=wide.count())
-    return finish(rollup_sum(own, data.participants, kpi.rollup), 0)
+    return finish(rollup_sum(own, data, kpi.rollup), 0)
 
 
 def _bundle(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
@@ -72,7 +72,7 @@ def _bundle(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
     full = inv.filter(inv.n == len(skus))
     own = full.group_by(participant_id=full.distributor_id, period_no=full.period_no).agg(
         actual=full.count())
-    return finish(rollup_sum(own, data.participants, kpi.rollup), 0)
+    return finish(rollup_sum(own, data, kpi.rollup), 0)
 
 
 def _mix_share(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
@@ -89,7 +89,7 @@ def _mix_share(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
         num=ibis.ifelse(t.segment == kpi.segment, t.net_amount, zero).sum()
         .pipe(as_dec, 2),
         den=t.net_amount.sum().pipe(as_dec, 2))
-    up = rollup_sum(own, data.participants, kpi.rollup, values=("num", "den"))
+    up = rollup_sum(own, data, kpi.rollup, values=("num", "den"))
     share = ibis.ifelse(up.den > 0, div_half_up(up.num, up.den, MIX_SHARE_PLACES),
                         dec(0, MIX_SHARE_PLACES))
     return finish(up.mutate(actual=share), MIX_SHARE_PLACES)

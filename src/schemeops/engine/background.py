@@ -1,0 +1,107 @@
+"""DuckDB: run the calculation's queries on worker threads while the caller compiles the next.
+
+Ibis compiles in Python (one core); DuckDB executes on its own threads. A `Background` takes
+each query as soon as it is compiled and runs it, in order, on a cursor of the same database,
+so that compiling one program overlaps executing the one before; the fingerprint, which reads
+the warehouse alone, runs on a second cursor beside them and fills the gaps. Materialised
+tables live in an in-memory database attached for the run, which every cursor sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import ibis
+import ibis.expr.operations as ops
+import ibis.expr.types as ir
+import pyarrow as pa
+import sqlglot as sg
+import sqlglot.expressions as sge
+
+from schemeops.engine.output import csv_copy
+
+
+class Background:
+    """Worker threads running the queries of one calculation: a main lane, in submission
+    order, and a side lane for reads of the warehouse alone (the fingerprint)."""
+
+    def __init__(self, con: ibis.BaseBackend) -> None:
+        self._con = con
+        self._db = ibis.util.gen_name("scratch")
+        con.raw_sql(sge.Attach(this=sge.Alias(this=sge.Literal.string(":memory:"),
+                                              alias=sg.to_identifier(self._db)),
+                               expressions=[sge.AttachOption(this=sge.Var(this="READ_WRITE"))]))
+        self._main, self._side = _Lane(con), _Lane(con)
+
+    def materialize(self, t: ir.Table) -> ir.Table:
+        """`t` computed once into a table of the run's database; returned before it is done."""
+        name = ibis.util.gen_name("table")
+        target = sg.table(name, db="main", catalog=self._db, quoted=True)
+        schema = t.schema()
+        create = sge.Create(kind="TABLE", this=sge.Schema(
+            this=target, expressions=schema.to_sqlglot_column_defs("duckdb")))
+        columns = [sg.to_identifier(c, quoted=True) for c in t.columns]
+        insert = sge.Insert(this=sge.Schema(this=target, expressions=columns),
+                            expression=self._con.compiler.to_sqlglot(t))
+        self._main.submit(t, [create.sql("duckdb", copy=False),
+                              insert.sql("duckdb", copy=False)], fetch=False)
+        return ops.DatabaseTable(name, schema=schema, source=self._con, namespace=ops.Namespace(
+            catalog=self._db, database="main")).to_expr()
+
+    def read_warehouse(self, t: ir.Table) -> Callable[[], pa.Table]:
+        """`t`'s result as Arrow (as DuckDB gives it), from the side lane: `t` must read the
+        warehouse's tables only, none that `materialize` makes."""
+        job = self._side.submit(t, [self._con.compile(t)], fetch=True)
+        return lambda: self._side.result(job)
+
+    def write_csv(self, t: ir.Table, path: Path) -> Callable[[], int]:
+        """Write `t`'s rows to `path` as CSV (see `output.csv_copy`) once the main lane gets
+        to it; the returned function gives the number of rows."""
+        copy = csv_copy(sge.Subquery(this=self._con.compiler.to_sqlglot(t)), path)
+        job = self._main.submit(t, [copy.sql("duckdb", copy=False)], fetch=True)
+        return lambda: self._main.result(job).column(0)[0].as_py()
+
+    def close(self) -> None:
+        """Stop the workers: the queries running finish, those not started are dropped."""
+        self._main.close()
+        self._side.close()
+
+
+class _Lane:
+    """A cursor of the connection and one thread running its queries in submission order."""
+
+    def __init__(self, con: ibis.BaseBackend) -> None:
+        self._cur = con.con.cursor()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="schemeops-duckdb")
+        self._registered: set[str] = set()
+        self._jobs: list[Future] = []
+
+    def submit(self, t: ir.Table, statements: list[str], *, fetch: bool) -> Future:
+        """Queue `statements` (compiled from `t`, whose in-memory tables are registered)."""
+        memtables = {op.name: op.data.to_pyarrow(op.schema)
+                     for op in t.op().find(ops.InMemoryTable) if op.name not in self._registered}
+        self._registered |= memtables.keys()
+        job = self._pool.submit(self._run, memtables, statements, fetch)
+        self._jobs.append(job)
+        return job
+
+    def result(self, job: Future) -> pa.Table:
+        """`job`'s result, raising the first failure of it or of any query before it."""
+        for earlier in self._jobs[:self._jobs.index(job)]:
+            earlier.result()
+        return job.result()
+
+    def close(self) -> None:
+        """Stop the worker: the query running finishes, those not started are dropped."""
+        self._pool.shutdown(cancel_futures=True)
+        self._cur.close()
+
+    def _run(self, memtables: dict[str, pa.Table], statements: list[str], fetch: bool
+             ) -> pa.Table | None:
+        for name, data in memtables.items():
+            self._cur.register(name, data)
+        for sql in statements:
+            self._cur.execute(sql)
+        return self._cur.fetch_arrow_table() if fetch else None
