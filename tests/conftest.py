@@ -5,6 +5,8 @@
   its own cluster, lazily, the first time one of its tests asks for it.
 - `db_url` (per test, parametrized sqlite / postgresql): the URL of a fresh, empty database;
   the postgresql case creates `t_<uuid>` in the session cluster and drops it afterwards.
+- `warehouse` (session): a generated 30k-line network (seed 5), loaded: D00001…D00006,
+  R0001…R0005 in regions North, South, East, West, Central. The service and web tests use it.
 
 Where PostgreSQL cannot run, these tests are skipped with the reason, except when the
 environment says CI=true: then they fail, so CI never passes by skipping.
@@ -13,10 +15,13 @@ environment says CI=true: then they fail, so CI never passes by skipping.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from pgcluster import PgCluster, PgUnavailable, check_available
+from schemeops.generate import generate
+from schemeops.ingest import load
 from unavailable import unavailable
 
 
@@ -61,3 +66,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         yield cluster.url(name)
     finally:
         cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 30k-line network, loaded."""
+    root = tmp_path_factory.mktemp("wh")
+    generate(root / "data", lines=30_000, seed=5)
+    wh = root / "wh.duckdb"
+    load([root / "data"], warehouse=wh)
+    return wh

@@ -9,22 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from schemeops.generate import generate
-from schemeops.ingest import load
 from schemeops.service.context import Actor, App
 from schemeops.service.users import create_user
 from schemeops.store.db import make_engine, sessions
 from schemeops.store.migrate import upgrade
-
-
-@pytest.fixture(scope="session")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated 30k-line network, loaded."""
-    root = tmp_path_factory.mktemp("svc-wh")
-    generate(root / "data", lines=30_000, seed=5)
-    wh = root / "wh.duckdb"
-    load([root / "data"], warehouse=wh)
-    return wh
 
 
 @pytest.fixture

@@ -23,8 +23,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from webkit import USERS, Browser, World
 
-from schemeops.generate import generate
-from schemeops.ingest import load
 from schemeops.service.context import App
 from schemeops.service.users import create_user, issue_token
 from schemeops.store.db import make_engine, sessions, sqlite_url
@@ -32,16 +30,6 @@ from schemeops.store.migrate import upgrade
 from schemeops.web.app import create_app
 from schemeops.web.worker import Worker
 from unavailable import unavailable
-
-
-@pytest.fixture(scope="session")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated 30k-line network, loaded."""
-    root = tmp_path_factory.mktemp("web-wh")
-    generate(root / "data", lines=30_000, seed=5)
-    wh = root / "wh.duckdb"
-    load([root / "data"], warehouse=wh)
-    return wh
 
 
 def _copy(src: Path, dst: Path) -> None:

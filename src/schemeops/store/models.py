@@ -222,34 +222,33 @@ class Payout(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
 
-class KpiResult(Base):
-    """One KPI line of a run, as the engine wrote it (numbers kept as exact text)."""
+class _ResultLine:
+    """The columns every line of a run's results has."""
 
-    __tablename__ = "kpi_results"
-    __table_args__ = (Index(None, "run_id", "participant_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     program_id: Mapped[str] = mapped_column(String(80))
     participant_id: Mapped[str] = mapped_column(String(80))
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
+
+
+class KpiResult(_ResultLine, Base):
+    """One KPI line of a run, as the engine wrote it (numbers kept as exact text)."""
+
+    __tablename__ = "kpi_results"
+    __table_args__ = (Index(None, "run_id", "participant_id"),)
     kpi: Mapped[str] = mapped_column(String(80))
     actual: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(40), default="")
     attainment: Mapped[str] = mapped_column(String(40), default="")
 
 
-class ComponentResult(Base):
+class ComponentResult(_ResultLine, Base):
     """One component line of a run, with the engine's note."""
 
     __tablename__ = "component_results"
     __table_args__ = (Index(None, "run_id", "participant_id"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
-    program_id: Mapped[str] = mapped_column(String(80))
-    participant_id: Mapped[str] = mapped_column(String(80))
-    period_start: Mapped[dt.date] = mapped_column(Date)
-    period_end: Mapped[dt.date] = mapped_column(Date)
     component: Mapped[str] = mapped_column(String(80))
     base: Mapped[str] = mapped_column(String(40), default="")
     rate: Mapped[str] = mapped_column(String(40), default="")

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from schemeops.service import audit, dashboards, periods, portal, users
-from schemeops.service.context import Actor
 from schemeops.service.errors import Forbidden
+from schemeops.web.actors import Auditor, DashboardReader, PeriodCloser, PortalUser, RunReader
 from schemeops.web.schemas import (
     AuditEntryRead,
     DashboardRead,
@@ -22,14 +22,9 @@ from schemeops.web.schemas import (
     TokenCreate,
     TokenRead,
 )
-from schemeops.web.security import SessionDep, permission
+from schemeops.web.security import SessionDep
 
 router = APIRouter()
-RunReader = Annotated[Actor, permission("runs.read")]
-Closer = Annotated[Actor, permission("periods.close")]
-Participant = Annotated[Actor, permission("portal.read")]
-Viewer = Annotated[Actor, permission("dashboards.read")]
-Auditor = Annotated[Actor, permission("audit.read")]
 
 
 @router.post("/tokens", status_code=201, tags=["auth"])
@@ -49,26 +44,26 @@ def list_periods(s: SessionDep, actor: RunReader, program: str | None = None
 
 
 @router.post("/periods/{period_id}/close", tags=["periods"])
-def close(s: SessionDep, actor: Closer, period_id: PathId) -> PeriodRead:
+def close(s: SessionDep, actor: PeriodCloser, period_id: PathId) -> PeriodRead:
     """Close a period on its approved payouts, sealing them."""
     return PeriodRead.model_validate(periods.close(s, actor, period_id))
 
 
 @router.get("/portal", tags=["portal"])
-def my_portal(s: SessionDep, actor: Participant) -> PortalRead:
+def my_portal(s: SessionDep, actor: PortalUser) -> PortalRead:
     """The token's participant: live programs, progress, earnings."""
     return PortalRead.model_validate(portal.portal(s, actor))
 
 
 @router.get("/portal/statement", tags=["portal"], response_class=Response,
             responses={200: {"content": {"text/csv": {}}}})
-def statement(s: SessionDep, actor: Participant) -> Response:
+def statement(s: SessionDep, actor: PortalUser) -> Response:
     """The token's participant's approved payouts as CSV."""
     return Response(portal.statement(s, actor), media_type="text/csv; charset=utf-8")
 
 
 @router.get("/dashboards", tags=["dashboards"])
-def dashboard(s: SessionDep, actor: Viewer, run_id: QueryId = None) -> DashboardRead:
+def dashboard(s: SessionDep, actor: DashboardReader, run_id: QueryId = None) -> DashboardRead:
     """The dashboard numbers of a run (the newest calculation by default)."""
     d = dashboards.dashboard(s, actor, run_id)
     if d is None:

@@ -3,12 +3,10 @@ history, simulate."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, BackgroundTasks, Request
 
 from schemeops.service import programs, runs
-from schemeops.service.context import Actor
+from schemeops.web.actors import ProgramDecider, ProgramReader, ProgramWriter, Publisher, Simulator
 from schemeops.web.schemas import (
     DecisionCreate,
     DecisionRead,
@@ -21,19 +19,14 @@ from schemeops.web.schemas import (
     VersionCreate,
     VersionRead,
 )
-from schemeops.web.security import SessionDep, permission
+from schemeops.web.security import SessionDep
 
 router = APIRouter(tags=["programs"])
-Reader = Annotated[Actor, permission("programs.read")]
-Writer = Annotated[Actor, permission("programs.write")]
-Decider = Annotated[Actor, permission("programs.decide")]
-Publisher = Annotated[Actor, permission("programs.publish")]
-Simulator = Annotated[Actor, permission("runs.simulate")]
 _INVALID = {422: {"model": ErrorRead, "description": "the text does not check"}}
 
 
 @router.get("/programs")
-def list_programs(s: SessionDep, actor: Reader, status: str | None = None,
+def list_programs(s: SessionDep, actor: ProgramReader, status: str | None = None,
                   q: str | None = None) -> list[ProgramRead]:
     """Programs with their newest version's state."""
     return [ProgramRead(id=p.id, name=p.name, latest_version_id=v.id, latest_number=v.number,
@@ -42,13 +35,13 @@ def list_programs(s: SessionDep, actor: Reader, status: str | None = None,
 
 
 @router.post("/programs", status_code=201, responses=_INVALID)
-def create(s: SessionDep, actor: Writer, body: VersionCreate) -> VersionRead:
+def create(s: SessionDep, actor: ProgramWriter, body: VersionCreate) -> VersionRead:
     """A new program, or the next draft of an existing one, from a sound text."""
     return VersionRead.model_validate(programs.create_draft(s, actor, body.yaml))
 
 
 @router.get("/programs/{program_id}/history")
-def history(s: SessionDep, actor: Reader, program_id: str) -> list[HistoryRead]:
+def history(s: SessionDep, actor: ProgramReader, program_id: str) -> list[HistoryRead]:
     """Every version, newest first, with diffs and decisions."""
     return [HistoryRead(version=VersionRead.model_validate(h.version), diff=h.diff,
                         decisions=[DecisionRead.model_validate(d) for d in h.decisions])
@@ -56,25 +49,27 @@ def history(s: SessionDep, actor: Reader, program_id: str) -> list[HistoryRead]:
 
 
 @router.get("/versions/{version_id}")
-def read(s: SessionDep, actor: Reader, version_id: PathId) -> VersionRead:
+def read(s: SessionDep, actor: ProgramReader, version_id: PathId) -> VersionRead:
     """One version with its text."""
     return VersionRead.model_validate(programs.read_version(s, actor, version_id).version)
 
 
 @router.put("/versions/{version_id}", responses=_INVALID)
-def edit(s: SessionDep, actor: Writer, version_id: PathId, body: VersionCreate) -> VersionRead:
+def edit(s: SessionDep, actor: ProgramWriter, version_id: PathId,
+         body: VersionCreate) -> VersionRead:
     """Replace a draft's text."""
     return VersionRead.model_validate(programs.edit_draft(s, actor, version_id, body.yaml))
 
 
 @router.post("/versions/{version_id}/submit")
-def submit(s: SessionDep, actor: Writer, version_id: PathId) -> VersionRead:
+def submit(s: SessionDep, actor: ProgramWriter, version_id: PathId) -> VersionRead:
     """Freeze a draft and ask for approval."""
     return VersionRead.model_validate(programs.submit(s, actor, version_id))
 
 
 @router.post("/versions/{version_id}/decision")
-def decide(s: SessionDep, actor: Decider, version_id: PathId, body: DecisionCreate) -> VersionRead:
+def decide(s: SessionDep, actor: ProgramDecider, version_id: PathId,
+           body: DecisionCreate) -> VersionRead:
     """Approve or reject a submitted version (never one's own)."""
     return VersionRead.model_validate(
         programs.decide(s, actor, version_id, approve=body.approve, comment=body.comment))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import Response
 
 from schemeops.service import exports, reports, runs
-from schemeops.service.context import Actor
+from schemeops.web.actors import Exporter, PayoutApprover, RunReader, RunStarter
 from schemeops.web.schemas import (
     ComponentLineRead,
     DecisionCreate,
@@ -19,23 +19,19 @@ from schemeops.web.schemas import (
     RunCreate,
     RunRead,
 )
-from schemeops.web.security import AppDep, SessionDep, permission
+from schemeops.web.security import AppDep, SessionDep
 
 router = APIRouter(tags=["runs"])
-Reader = Annotated[Actor, permission("runs.read")]
-Starter = Annotated[Actor, permission("runs.start")]
-Approver = Annotated[Actor, permission("runs.approve")]
-Exporter = Annotated[Actor, permission("exports.create")]
 
 
 @router.get("/runs")
-def list_runs(s: SessionDep, actor: Reader, kind: str | None = None) -> list[RunRead]:
+def list_runs(s: SessionDep, actor: RunReader, kind: str | None = None) -> list[RunRead]:
     """Runs, newest first."""
     return [RunRead.model_validate(r) for r in runs.list_runs(s, actor, kind=kind)]
 
 
 @router.post("/runs", status_code=202)
-def start(request: Request, s: SessionDep, actor: Starter, body: RunCreate,
+def start(request: Request, s: SessionDep, actor: RunStarter, body: RunCreate,
           background: BackgroundTasks) -> RunRead:
     """Queue a calculation of live versions; poll the run for progress."""
     run = runs.start(s, actor, body.version_ids, as_of=body.as_of, reason=body.reason)
@@ -44,13 +40,13 @@ def start(request: Request, s: SessionDep, actor: Starter, body: RunCreate,
 
 
 @router.get("/runs/{run_id}")
-def read(s: SessionDep, actor: Reader, run_id: PathId) -> RunRead:
+def read(s: SessionDep, actor: RunReader, run_id: PathId) -> RunRead:
     """A run's state, progress and totals."""
     return RunRead.model_validate(reports.run_report(s, actor, run_id).run)
 
 
 @router.get("/runs/{run_id}/payouts")
-def payouts(s: SessionDep, actor: Reader, run_id: PathId, program: str | None = None,
+def payouts(s: SessionDep, actor: RunReader, run_id: PathId, program: str | None = None,
             region: str | None = None, q: str | None = None,
             page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
             per_page: Annotated[int, Query(ge=1, le=1000)] = 100) -> PayoutPageRead:
@@ -61,7 +57,7 @@ def payouts(s: SessionDep, actor: Reader, run_id: PathId, program: str | None = 
 
 
 @router.get("/runs/{run_id}/participants/{participant_id}")
-def explain(app: AppDep, s: SessionDep, actor: Reader, run_id: PathId,
+def explain(app: AppDep, s: SessionDep, actor: RunReader, run_id: PathId,
             participant_id: str) -> list[ExplanationRead]:
     """The engine's explanation of one participant in each program of the run."""
     return [ExplanationRead(
@@ -73,7 +69,7 @@ def explain(app: AppDep, s: SessionDep, actor: Reader, run_id: PathId,
 
 
 @router.post("/runs/{run_id}/decision")
-def decide(s: SessionDep, actor: Approver, run_id: PathId, body: DecisionCreate) -> RunRead:
+def decide(s: SessionDep, actor: PayoutApprover, run_id: PathId, body: DecisionCreate) -> RunRead:
     """Approve (within budget) or reject a calculation's payouts; never one's own run."""
     return RunRead.model_validate(
         runs.decide_payouts(s, actor, run_id, approve=body.approve, comment=body.comment))

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from schemeops.service import audit, dashboards, periods, portal
-from schemeops.service.context import Actor
 from schemeops.web import charts
+from schemeops.web.actors import Auditor, DashboardReader, PeriodCloser, PortalUser, RunReader
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId, QueryId
-from schemeops.web.security import SessionDep, current_actor, get_app, permission
+from schemeops.web.security import SessionDep, current_actor, get_app
 
 router = APIRouter()
-RunReader = Annotated[Actor, permission("runs.read")]
-Closer = Annotated[Actor, permission("periods.close")]
-Participant = Annotated[Actor, permission("portal.read")]
-Viewer = Annotated[Actor, permission("dashboards.read")]
-Auditor = Annotated[Actor, permission("audit.read")]
 
 
 @router.get("/periods")
@@ -30,7 +23,7 @@ def period_list(request: Request, s: SessionDep, actor: RunReader, program: str 
 
 
 @router.post("/periods/{period_id}/close")
-def close(s: SessionDep, actor: Closer, period_id: PathId) -> Response:
+def close(s: SessionDep, actor: PeriodCloser, period_id: PathId) -> Response:
     """Close a period: its approved payouts are sealed."""
     periods.close(s, actor, period_id)
     return RedirectResponse("/periods", status_code=303)
@@ -46,14 +39,14 @@ async def my_portal(request: Request) -> Response:
 
 
 @router.get("/portal/statement.csv")
-def statement(s: SessionDep, actor: Participant) -> Response:
+def statement(s: SessionDep, actor: PortalUser) -> Response:
     """The signed-in participant's approved payouts as CSV."""
     return Response(portal.statement(s, actor), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="statement.csv"'})
 
 
 @router.get("/dashboards")
-def dashboard(request: Request, s: SessionDep, actor: Viewer, run: QueryId = None
+def dashboard(request: Request, s: SessionDep, actor: DashboardReader, run: QueryId = None
               ) -> Response:
     """Target against actual, budget, cost against sales, best and worst performers."""
     d = dashboards.dashboard(s, actor, run)

@@ -11,18 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from schemeops.engine.explain import describe_target
 from schemeops.service import programs, runs
-from schemeops.service.context import Actor
 from schemeops.store.models import VERSION_STATES
+from schemeops.web.actors import ProgramDecider, ProgramReader, ProgramWriter, Publisher, Simulator
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId, QueryId
-from schemeops.web.security import SessionDep, permission
+from schemeops.web.security import SessionDep
 
 router = APIRouter()
-Reader = Annotated[Actor, permission("programs.read")]
-Writer = Annotated[Actor, permission("programs.write")]
-Decider = Annotated[Actor, permission("programs.decide")]
-Publisher = Annotated[Actor, permission("programs.publish")]
-Simulator = Annotated[Actor, permission("runs.simulate")]
 Text = Annotated[str, Form(max_length=200_000)]
 SKELETON = """id: my_program
 name: My program
@@ -44,7 +39,7 @@ def _to(path: str) -> RedirectResponse:
 
 
 @router.get("/programs")
-def program_list(request: Request, s: SessionDep, actor: Reader, status: str = "",
+def program_list(request: Request, s: SessionDep, actor: ProgramReader, status: str = "",
                  q: str = "") -> Response:
     """Programs with their newest version, filtered by status and text."""
     rows = programs.list_programs(s, actor, status=status or None, text=q or None)
@@ -52,7 +47,8 @@ def program_list(request: Request, s: SessionDep, actor: Reader, status: str = "
 
 
 @router.get("/programs/new")
-def new_form(request: Request, s: SessionDep, actor: Writer, start: QueryId = None) -> Response:
+def new_form(request: Request, s: SessionDep, actor: ProgramWriter,
+             start: QueryId = None) -> Response:
     """The editor, empty or starting from a version's text."""
     text = programs.read_version(s, actor, start).version.yaml if start else SKELETON
     return page(request, "program_form.html", text=text, action="/programs/new",
@@ -60,7 +56,7 @@ def new_form(request: Request, s: SessionDep, actor: Writer, start: QueryId = No
 
 
 @router.post("/programs/new")
-def create(request: Request, s: SessionDep, actor: Writer, yaml: Text) -> Response:
+def create(request: Request, s: SessionDep, actor: ProgramWriter, yaml: Text) -> Response:
     """Save a new draft; errors come back at their lines."""
     request.state.program_form = {"text": yaml, "action": "/programs/new",
                                   "title": "New program or draft"}
@@ -68,21 +64,22 @@ def create(request: Request, s: SessionDep, actor: Writer, yaml: Text) -> Respon
 
 
 @router.get("/programs/{program_id}/history")
-def history(request: Request, s: SessionDep, actor: Reader, program_id: str) -> Response:
+def history(request: Request, s: SessionDep, actor: ProgramReader, program_id: str) -> Response:
     """Every version, newest first, with its diff and decisions."""
     return page(request, "history.html", program_id=program_id,
                 entries=programs.history(s, actor, program_id))
 
 
 @router.get("/versions/{version_id}")
-def version(request: Request, s: SessionDep, actor: Reader, version_id: PathId) -> Response:
+def version(request: Request, s: SessionDep, actor: ProgramReader, version_id: PathId) -> Response:
     """A version, readable, beside its YAML."""
     return page(request, "version.html", view=programs.read_version(s, actor, version_id),
                 describe_target=describe_target)
 
 
 @router.get("/versions/{version_id}/edit")
-def edit_form(request: Request, s: SessionDep, actor: Writer, version_id: PathId) -> Response:
+def edit_form(request: Request, s: SessionDep, actor: ProgramWriter,
+              version_id: PathId) -> Response:
     """The editor on a draft."""
     v = programs.read_version(s, actor, version_id).version
     return page(request, "program_form.html", text=v.yaml, action=f"/versions/{v.id}/edit",
@@ -90,7 +87,7 @@ def edit_form(request: Request, s: SessionDep, actor: Writer, version_id: PathId
 
 
 @router.post("/versions/{version_id}/edit")
-def edit(request: Request, s: SessionDep, actor: Writer, version_id: PathId,
+def edit(request: Request, s: SessionDep, actor: ProgramWriter, version_id: PathId,
          yaml: Text) -> Response:
     """Save a draft's new text; errors come back at their lines."""
     request.state.program_form = {"text": yaml, "action": f"/versions/{version_id}/edit",
@@ -99,13 +96,13 @@ def edit(request: Request, s: SessionDep, actor: Writer, version_id: PathId,
 
 
 @router.post("/versions/{version_id}/submit")
-def submit(s: SessionDep, actor: Writer, version_id: PathId) -> Response:
+def submit(s: SessionDep, actor: ProgramWriter, version_id: PathId) -> Response:
     """Freeze the draft and ask for approval."""
     return _to(f"/versions/{programs.submit(s, actor, version_id).id}")
 
 
 @router.post("/versions/{version_id}/decide")
-def decide(s: SessionDep, actor: Decider, version_id: PathId,
+def decide(s: SessionDep, actor: ProgramDecider, version_id: PathId,
            decision: Annotated[str, Form(pattern="^(approve|reject)$")],
            comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
     """Approve or reject a submitted version (never one's own)."""

@@ -11,34 +11,30 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 
 from schemeops.service import exports, programs, reports, runs
-from schemeops.service.context import Actor
 from schemeops.web import charts
+from schemeops.web.actors import Exporter, PayoutApprover, RunReader, RunStarter
 from schemeops.web.render import page
 from schemeops.web.schemas import MAX_ID, PathId
-from schemeops.web.security import AppDep, SessionDep, permission
+from schemeops.web.security import AppDep, SessionDep
 
 router = APIRouter()
-Reader = Annotated[Actor, permission("runs.read")]
-Starter = Annotated[Actor, permission("runs.start")]
-Approver = Annotated[Actor, permission("runs.approve")]
-Exporter = Annotated[Actor, permission("exports.create")]
 
 
 @router.get("/runs")
-def run_list(request: Request, s: SessionDep, actor: Reader, kind: str = "") -> Response:
+def run_list(request: Request, s: SessionDep, actor: RunReader, kind: str = "") -> Response:
     """Runs, newest first."""
     return page(request, "runs.html", runs=runs.list_runs(s, actor, kind=kind or None),
                 kind=kind)
 
 
 @router.get("/runs/new")
-def new_form(request: Request, s: SessionDep, actor: Starter) -> Response:
+def new_form(request: Request, s: SessionDep, actor: RunStarter) -> Response:
     """Choose live versions, an as-of date and a reason."""
     return page(request, "run_new.html", versions=programs.live_versions(s))
 
 
 @router.post("/runs/new")
-def start(request: Request, s: SessionDep, actor: Starter, background: BackgroundTasks,
+def start(request: Request, s: SessionDep, actor: RunStarter, background: BackgroundTasks,
           version_ids: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None,
                                  Form()] = None,
           as_of: Annotated[dt.date | None, Form()] = None,
@@ -50,21 +46,21 @@ def start(request: Request, s: SessionDep, actor: Starter, background: Backgroun
 
 
 @router.get("/runs/{run_id}")
-def run_page(request: Request, s: SessionDep, actor: Reader, run_id: PathId) -> Response:
+def run_page(request: Request, s: SessionDep, actor: RunReader, run_id: PathId) -> Response:
     """A run: progress while it works, then its numbers, budget and decisions."""
     report = reports.run_report(s, actor, run_id)
     return page(request, "run.html", r=report, histogram=charts.histogram(report.amounts))
 
 
 @router.get("/runs/{run_id}/progress")
-def progress(s: SessionDep, actor: Reader, run_id: PathId) -> dict:
+def progress(s: SessionDep, actor: RunReader, run_id: PathId) -> dict:
     """The run's state, for the page's polling."""
     run = runs.get_run(s, run_id)
     return {"status": run.status, "progress": run.progress, "step": run.step}
 
 
 @router.get("/runs/{run_id}/payouts")
-def payouts(request: Request, s: SessionDep, actor: Reader, run_id: PathId, program: str = "",
+def payouts(request: Request, s: SessionDep, actor: RunReader, run_id: PathId, program: str = "",
             region: str = "", q: str = "", page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
             ) -> Response:
     """The run's payouts under filters, with totals, a page at a time."""
@@ -75,7 +71,7 @@ def payouts(request: Request, s: SessionDep, actor: Reader, run_id: PathId, prog
 
 
 @router.get("/runs/{run_id}/participants/{participant_id}")
-def drill_down(request: Request, app: AppDep, s: SessionDep, actor: Reader, run_id: PathId,
+def drill_down(request: Request, app: AppDep, s: SessionDep, actor: RunReader, run_id: PathId,
                participant_id: str) -> Response:
     """The engine's explanation of one participant in the run."""
     stories = reports.explain_participant(s, app, actor, run_id, participant_id)
@@ -84,7 +80,7 @@ def drill_down(request: Request, app: AppDep, s: SessionDep, actor: Reader, run_
 
 
 @router.post("/runs/{run_id}/decide")
-def decide(s: SessionDep, actor: Approver, run_id: PathId,
+def decide(s: SessionDep, actor: PayoutApprover, run_id: PathId,
            decision: Annotated[str, Form(pattern="^(approve|reject)$")],
            comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
     """Approve (within budget) or reject the run's payouts."""
