@@ -64,7 +64,7 @@ class Background:
             this=target, expressions=schema.to_sqlglot_column_defs("duckdb")))
         columns = [sg.to_identifier(c, quoted=True) for c in t.columns]
         insert = sge.Insert(this=sge.Schema(this=target, expressions=columns),
-                            expression=self._con.compiler.to_sqlglot(t))
+                            expression=self._sqlglot(t))
         self._main.submit(t, [create.sql(_DuckDB, copy=False),
                               insert.sql(_DuckDB, copy=False)], fetch=False)
         return ops.DatabaseTable(name, schema=schema, source=self._con, namespace=ops.Namespace(
@@ -79,9 +79,19 @@ class Background:
     def write_csv(self, t: ir.Table, path: Path) -> Callable[[], int]:
         """Write `t`'s rows to `path` as CSV (see `output.csv_copy`) once the main lane gets
         to it; the returned function gives the number of rows."""
-        copy = csv_copy(sge.Subquery(this=self._con.compiler.to_sqlglot(t)), path)
+        copy = csv_copy(sge.Subquery(this=self._sqlglot(t)), path)
         job = self._main.submit(t, [copy.sql(_DuckDB, copy=False)], fetch=True)
         return lambda: self._main.result(job).column(0)[0].as_py()
+
+    def _sqlglot(self, t: ir.Table) -> sge.Expression:
+        """`t` compiled, without Ibis's pass fusing nested selects: DuckDB's optimizer does
+        the same, and the pass costs Ibis more time than it saves DuckDB."""
+        fuse = ibis.options.sql.fuse_selects
+        ibis.options.sql.fuse_selects = False
+        try:
+            return self._con.compiler.to_sqlglot(t)
+        finally:
+            ibis.options.sql.fuse_selects = fuse
 
     def close(self) -> None:
         """Stop the workers: the queries running finish, those not started are dropped."""
