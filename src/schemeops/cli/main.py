@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from importlib import import_module
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 #: Each command's module and function (or Typer, for a group), in the order help lists them.
 _COMMANDS = {
@@ -26,14 +25,14 @@ _COMMANDS = {
 }
 
 
-class _LazyCommands(Mapping[str, click.Command]):
+class _LazyCommands(Mapping[str, TyperCommand | TyperGroup]):
     """The commands by name, each module imported only when its command is looked up (so
     that `calc` starts without the web app's or the loader's imports)."""
 
     def __init__(self) -> None:
-        self._built: dict[str, click.Command] = {}
+        self._built: dict[str, TyperCommand | TyperGroup] = {}
 
-    def __getitem__(self, name: str) -> click.Command:
+    def __getitem__(self, name: str) -> TyperCommand | TyperGroup:
         if name not in self._built:
             module, attr = _COMMANDS[name]
             target = getattr(import_module(f"schemeops.cli.{module}"), attr)
