@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from schemeops.cli.load_cmd import DEFAULT_WAREHOUSE
+from schemeops.cli import DEFAULT_WAREHOUSE
 from schemeops.engine.calc import ProgramErrors, run_calc
 
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from schemeops.cli import DEFAULT_WAREHOUSE
 from schemeops.cli.calc_cmd import parse_day, print_diagnostics
-from schemeops.cli.load_cmd import DEFAULT_WAREHOUSE
 from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.calc import ProgramErrors, load_programs
 from schemeops.engine.data import Data

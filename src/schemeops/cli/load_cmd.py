@@ -10,10 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from schemeops.cli import DEFAULT_WAREHOUSE
 from schemeops.ingest import LoadProgress, LoadReport, load
 from schemeops.ingest.sources import Source
-
-DEFAULT_WAREHOUSE = Path("schemeops.duckdb")
 
 
 class RichLoadProgress(LoadProgress):

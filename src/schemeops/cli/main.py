@@ -2,42 +2,72 @@
 
 from __future__ import annotations
 
-import typer
+from collections.abc import Iterator, Mapping
+from importlib import import_module
 
-from schemeops.cli import (
-    calc_cmd,
-    check_cmd,
-    demo_cmd,
-    explain_cmd,
-    generate_cmd,
-    load_cmd,
-    schema_cmd,
-    serve_cmd,
-)
-from schemeops.cli.audit_cmd import audit_app
-from schemeops.cli.bench_cmd import bench_app
-from schemeops.cli.programs_cmd import programs_app
-from schemeops.cli.users_cmd import users_app
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+#: Each command's module and function (or Typer, for a group), in the order help lists them.
+_COMMANDS = {
+    "schema": ("schema_cmd", "schema"),
+    "generate": ("generate_cmd", "generate_command"),
+    "load": ("load_cmd", "load_command"),
+    "demo": ("demo_cmd", "demo_command"),
+    "check": ("check_cmd", "check_command"),
+    "calc": ("calc_cmd", "calc_command"),
+    "explain": ("explain_cmd", "explain_command"),
+    "serve": ("serve_cmd", "serve_command"),
+    "bench": ("bench_cmd", "bench_app"),
+    "programs": ("programs_cmd", "programs_app"),
+    "users": ("users_cmd", "users_app"),
+    "audit": ("audit_cmd", "audit_app"),
+}
+
+
+class _LazyCommands(Mapping[str, TyperCommand | TyperGroup]):
+    """The commands by name, each module imported only when its command is looked up (so
+    that `calc` starts without the web app's or the loader's imports)."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, TyperCommand | TyperGroup] = {}
+
+    def __getitem__(self, name: str) -> TyperCommand | TyperGroup:
+        if name not in self._built:
+            module, attr = _COMMANDS[name]
+            target = getattr(import_module(f"schemeops.cli.{module}"), attr)
+            holder = typer.Typer(add_completion=False)  # a group, as `app` is, to build it in
+            holder.callback()(_main)
+            if isinstance(target, typer.Typer):
+                holder.add_typer(target, name=name)
+            else:
+                holder.command(name)(target)
+            self._built[name] = typer.main.get_command(holder).commands[name]
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_COMMANDS)
+
+    def __len__(self) -> int:
+        return len(_COMMANDS)
+
+
+class _LazyGroup(TyperGroup):
+    """The top-level group over `_LazyCommands`."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.commands = _LazyCommands()
+
 
 app = typer.Typer(
     name="schemeops",
+    cls=_LazyGroup,
     help="Design, simulate, run, pay and audit incentive programs for a distribution network.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("schema")(schema_cmd.schema)
-app.command("generate")(generate_cmd.generate_command)
-app.command("load")(load_cmd.load_command)
-app.command("demo")(demo_cmd.demo_command)
-app.command("check")(check_cmd.check_command)
-app.command("calc")(calc_cmd.calc_command)
-app.command("explain")(explain_cmd.explain_command)
-app.add_typer(bench_app, name="bench")
-app.add_typer(programs_app, name="programs")
-app.command("serve")(serve_cmd.serve_command)
-app.add_typer(users_app, name="users")
-app.add_typer(audit_app, name="audit")
 
 
 @app.callback()

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.engine import make_url
 
-from schemeops.cli.load_cmd import DEFAULT_WAREHOUSE
+from schemeops.cli import DEFAULT_WAREHOUSE
 from schemeops.service.context import App
 from schemeops.store.db import make_engine, sessions, sqlite_url
 from schemeops.store.migrate import upgrade

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import ibis
 import ibis.expr.types as ir
@@ -55,6 +56,7 @@ def daily_net(sales: ir.Table) -> ir.Table:
         net_amount=sales.net_amount.sum())
 
 
+@cache
 def contract_schema(name: str) -> ibis.Schema:
     """The Ibis schema of the contract table `name`."""
     return ibis.schema({c.name: c.dtype.ibis for c in contract_table(name).columns})
@@ -63,6 +65,6 @@ def contract_schema(name: str) -> ibis.Schema:
 def conform(t: ir.Table, name: str) -> ir.Table:
     """`t` with every contract column it has cast to the contract type where it differs
     (tables built by hand may carry float money, string dates or all-null columns)."""
-    want = contract_schema(name)
-    casts = {c: t[c].cast(want[c]) for c in t.columns if c in want and t[c].type() != want[c]}
+    want, have = contract_schema(name), t.schema()
+    casts = {c: t[c].cast(want[c]) for c, ty in have.items() if c in want and ty != want[c]}
     return t.mutate(**casts) if casts else t

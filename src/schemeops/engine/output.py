@@ -28,9 +28,13 @@ COMPONENT_COLUMNS = ("program_id", "participant_id", "component", "base", "rate"
 WriteCsv = Callable[[ir.Table, Path], Callable[[], int]]
 
 
-def _dated(r: ProgramResult, t: ir.Table) -> ir.Table:
+def _dated(r: ProgramResult, t: ir.Table, columns: tuple[str, ...]) -> ir.Table:
+    """`columns` and _order of `t`, program_id being the program's id and period_start and
+    period_end its period's days (one projection of the join)."""
     dates = r.wide.select(*KEYS, "period_start", "period_end")
-    return t.join(dates, KEYS).mutate(program_id=ibis.literal(r.program.id))
+    j = t.join(dates, KEYS)
+    return j.select(*[ibis.literal(r.program.id).name(c) if c == "program_id" else c
+                      for c in columns], "_order")
 
 
 def result_tables(results: list[ProgramResult],
@@ -41,11 +45,8 @@ def result_tables(results: list[ProgramResult],
     """
     kpi, comp = [], []
     for r in results:
-        k = _dated(r, r.kpis)
-        kpi.append(k.select(*KPI_COLUMNS, "_order"))
-        c = _dated(r, r.components)
-        comp.append(c.select(*COMPONENT_COLUMNS[:6], note=c.note, period_start=c.period_start,
-                             period_end=c.period_end, _order=c._order))
+        kpi.append(_dated(r, r.kpis, KPI_COLUMNS))
+        comp.append(_dated(r, r.components, COMPONENT_COLUMNS))
     c = keep(ibis.union(*comp, distinct=False))
     pay = c.group_by(*PAYOUT_COLUMNS[:4]).agg(payout=c.amount.sum())
     tables = {

@@ -40,30 +40,37 @@ class ProgramResult:
 
 
 def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table:
-    """Eligible participant × period with a__k, t__k and att__k for every KPI k."""
+    """Eligible participant × period with a__k, t__k and att__k for every KPI k: the actuals
+    and targets joined in one chain, then one projection."""
     periods = windows_table(windows)
     base = eligible(program.participants, data.participants, periods)
-    w = base
+    w, actuals, targets = base, {}, {}
     for kpi in program.kpis:
         a = compute_kpi(kpi, data, periods)
+        w = w.left_join(a, KEYS)
         scale = kpi_scale(kpi)
-        w = w.left_join(a, KEYS).select(
-            w, **{f"a__{kpi.id}": as_dec(a.actual.fill_null(dec(0, scale)), scale)})
+        actuals[kpi.id] = as_dec(a.actual.fill_null(dec(0, scale)), scale)
+    for kpi in program.kpis:
+        rule = program.targets.get(kpi.id)
+        if rule is not None:
+            t = compute_target(kpi, rule, program_id=program.id, data=data, base=base,
+                               windows=windows)  # the eligible rows, not `w`: KPIs computed once
+            w = w.left_join(t, KEYS)
+            targets[kpi.id] = t.target
+    cols = {f"a__{k}": a for k, a in actuals.items()}
     for kpi in program.kpis:
         rule = program.targets.get(kpi.id)
         if rule is None:
-            w = w.mutate(**{f"t__{kpi.id}": ibis.null(f"decimal(28,{TARGET_SCALE})"),
-                            f"att__{kpi.id}": ibis.null(f"decimal(28,{ATTAINMENT_PLACES})")})
+            cols[f"t__{kpi.id}"] = ibis.null(f"decimal(28,{TARGET_SCALE})")
+            cols[f"att__{kpi.id}"] = ibis.null(f"decimal(28,{ATTAINMENT_PLACES})")
             continue
-        t = compute_target(kpi, rule, program_id=program.id, data=data, base=base,
-                           windows=windows)  # the eligible rows, not `w`: KPIs computed once
-        w = w.left_join(t, KEYS).select(w, **{f"t__{kpi.id}": t.target})
-        a, tt = w[f"a__{kpi.id}"], w[f"t__{kpi.id}"]
+        a, tt = actuals[kpi.id], targets[kpi.id]
         num, den = (tt, a) if rule.lower_is_better else (a, tt)
-        att = ibis.ifelse(tt.isnull() | (tt <= 0), ibis.null(f"decimal(28,{ATTAINMENT_PLACES})"),
-                          div_half_up(num, den, ATTAINMENT_PLACES))
-        w = w.mutate(**{f"att__{kpi.id}": att})
-    return w
+        cols[f"t__{kpi.id}"] = tt
+        cols[f"att__{kpi.id}"] = ibis.ifelse(
+            tt.isnull() | (tt <= 0), ibis.null(f"decimal(28,{ATTAINMENT_PLACES})"),
+            div_half_up(num, den, ATTAINMENT_PLACES))
+    return w.select(base, **cols)
 
 
 def _kpi_rows(program: Program, w: ir.Table) -> ir.Table:
