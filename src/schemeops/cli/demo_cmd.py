@@ -102,8 +102,11 @@ def demo_command(
     host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
 ) -> None:
-    """Generate a network (≈1M lines), load it, publish and calculate the example programs,
-    summarise, create a user per role, and serve the web app on the results."""
+    """Generate and load a network, calculate the examples through the store, then serve.
+
+    Generates ≈1M lines, loads them, creates a user per role (passwords shown once), drafts,
+    approves and publishes every example program, calculates them in one run, prints a
+    summary per program, and serves the web app on the results."""
     console, err = Console(), Console(stderr=True)
     data, warehouse = folder / "data", folder / "schemeops.duckdb"
     marker = data / ".generated"
