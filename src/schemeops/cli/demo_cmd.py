@@ -108,6 +108,10 @@ def demo_command(
     approves and publishes every example program, calculates them in one run, prints a
     summary per program, and serves the web app on the results."""
     console, err = Console(), Console(stderr=True)
+    if not programs.is_dir():
+        err.print(f"error: no folder {programs}; run the demo from the source checkout or "
+                  "pass --programs DIR")
+        raise typer.Exit(2)
     data, warehouse = folder / "data", folder / "schemeops.duckdb"
     marker = data / ".generated"
     wanted = f"lines={lines} seed={seed} months={MONTHS} current={CURRENT_MONTH:%Y-%m}\n"
