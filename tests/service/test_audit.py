@@ -55,3 +55,36 @@ def test_an_edited_closed_period_payout_is_named(app, team):
         [finding] = audit.verify(s)
     assert finding.where.startswith("period 1 (volume_growth_oct 2026-10-01..2026-10-31)")
     assert "changed after it was closed" in finding.problem
+
+
+def test_concurrent_appends_keep_one_chain(app, team):
+    """Eight threads append at once; the chain stays whole (PostgreSQL queues them on an
+    advisory lock; SQLite's busy timeout serialises the writers)."""
+    import threading
+
+    from schemeops.store.audit import record
+
+    def append(i: int) -> None:
+        with app.sessions.begin() as s:
+            record(s, actor=f"t{i}", action="test.appended", subject_type="test",
+                   subject_id=i)
+
+    threads = [threading.Thread(target=append, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with app.sessions.begin() as s:
+        assert audit.verify(s) == []
+        assert len(audit.trail(s, team.admin, action="test.")) == 8
+
+
+def test_removing_the_newest_entries_is_caught_by_the_head(app, team):
+    _closed_run(app, team)
+    with app.sessions.begin() as s:
+        s.execute(text("DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)"))
+    with app.sessions.begin() as s:
+        head, *rest = audit.verify(s)
+    assert head.where == "the chain's head" and "entries were removed" in head.problem
+    # The removed entry was the period's closing, so its seal is reported missing as well.
+    assert [f.problem for f in rest] == ["closed without a period.closed audit entry"]

@@ -8,10 +8,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from schemeops.store.models import AuditEntry, Payout, Period
+from schemeops.store.models import AuditEntry, AuditHead, Payout, Period
 from schemeops.store.types import utcnow
 
 GENESIS = "0" * 64
@@ -31,16 +31,18 @@ def entry_hash(e: AuditEntry) -> str:
 
 def record(session: Session, *, actor: str, action: str, subject_type: str,
            subject_id: object, details: dict | None = None) -> AuditEntry:
-    """Append one entry to the chain inside the caller's transaction."""
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    """Append one entry to the chain inside the caller's transaction. The head row is
+    updated first, so a concurrent append waits for this transaction instead of reusing its
+    sequence number."""
+    seq, prev = session.execute(
+        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)).one()
     e = AuditEntry(seq=seq, at=utcnow(), actor=actor, action=action,
                    subject_type=subject_type, subject_id=str(subject_id),
                    details=_canonical(details or {}), prev_hash=prev)
     e.hash = entry_hash(e)
     session.add(e)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=e.hash))
     session.flush()
     return e
 
@@ -69,7 +71,7 @@ class Finding:
         return f"{self.where}: {self.problem}"
 
 
-def _chain_findings(entries: Iterable[AuditEntry]) -> list[Finding]:
+def _chain_findings(entries: Iterable[AuditEntry], head: AuditHead) -> list[Finding]:
     prev, expected_seq = GENESIS, 1
     for e in entries:
         where = f"audit entry {e.seq} ({e.action} {e.subject_type} {e.subject_id})"
@@ -80,6 +82,9 @@ def _chain_findings(entries: Iterable[AuditEntry]) -> list[Finding]:
         if entry_hash(e) != e.hash:
             return [Finding(where, "its content no longer matches its hash")]
         prev, expected_seq = e.hash, e.seq + 1
+    if (head.seq, head.hash) != (expected_seq - 1, prev):
+        return [Finding("the chain's head", f"says entry {head.seq} is the newest, but the "
+                        f"chain ends at entry {expected_seq - 1}: entries were removed or added")]
     return []
 
 
@@ -99,10 +104,11 @@ def _seal_findings(session: Session) -> list[Finding]:
 
 
 def verify(session: Session) -> list[Finding]:
-    """Recompute the chain (stopping at the first broken entry) and every closed period's
-    seal; an empty list means nothing was tampered with."""
+    """Recompute the chain (stopping at the first broken entry), compare its end with the
+    head row, and recompute every closed period's seal; empty means nothing was touched."""
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq))
-    return _chain_findings(entries) + _seal_findings(session)
+    head = session.get(AuditHead, 1)
+    return _chain_findings(entries, head) + _seal_findings(session)
 
 
 def count(session: Session) -> int:
