@@ -20,7 +20,7 @@ from schemeops.engine.background import Background
 from schemeops.engine.data import Data
 from schemeops.engine.fingerprint import data_fingerprint, fetch_now
 from schemeops.engine.kpis import reads_daily
-from schemeops.engine.kpis.facts import facts_rows, facts_spans, outlet_facts
+from schemeops.engine.kpis.facts import facts_rows, facts_spans, merge_spans, outlet_facts
 from schemeops.engine.output import csv_writer, result_tables, write_outputs
 from schemeops.engine.periods import program_windows
 from schemeops.engine.runner import ProgramResult, calculate_program, materialize
@@ -72,7 +72,7 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
     program's wide table."""
     if any(reads_daily(k) for p in programs for k in p.kpis):
         data = replace(data, daily=keep(data.daily))
-    spans = set().union(*(facts_spans(p, program_windows(p.period, as_of)) for p in programs))
+    spans = merge_spans(*(facts_spans(p, program_windows(p.period, as_of)) for p in programs))
     if spans:
         wide = keep(outlet_facts(data.daily, spans))
         data = replace(data, facts=facts_rows(wide, spans))

@@ -19,6 +19,8 @@ from schemeops.program.model import (
 )
 
 Span = tuple[dt.date, dt.date]
+#: Windows (first, last day) → whether the last positive day before the window is read.
+Spans = dict[Span, bool]
 
 
 def reads_facts(kpi: Kpi) -> bool:
@@ -27,50 +29,62 @@ def reads_facts(kpi: Kpi) -> bool:
         and not kpi.products
 
 
-def facts_spans(program: Program, windows: tuple[Window, ...]) -> set[Span]:
-    """The windows (first, last day) whose facts the outlet KPIs of `program` read, their
+def facts_spans(program: Program, windows: tuple[Window, ...]) -> Spans:
+    """The windows whose facts the outlet KPIs of `program` read (see `kpi_spans`), their
     history targets' windows included."""
-    spans = set()
+    spans: Spans = {}
     for kpi in program.kpis:
         rule = program.targets.get(kpi.id)
         ws = list(windows)
         if rule is not None and rule.history is not None:
             ws += [w for _no, w in history_windows(windows, rule.history)]
-        spans |= kpi_spans(kpi, ws)
+        spans = merge_spans(spans, kpi_spans(kpi, ws))
     return spans
 
 
-def kpi_spans(kpi: Kpi, windows: Iterable[Window]) -> set[Span]:
-    """The windows whose facts `kpi` reads over `windows`: none unless it `reads_facts`;
-    net channel addition's lookbacks included."""
+def merge_spans(*many: Spans) -> Spans:
+    """Every span of `many`, reading the last positive day before it if any of them does."""
+    out: Spans = {}
+    for spans in many:
+        for span, last in spans.items():
+            out[span] = out.get(span, False) or last
+    return out
+
+
+def kpi_spans(kpi: Kpi, windows: Iterable[Window]) -> Spans:
+    """The windows (first, last day) whose facts `kpi` reads over `windows`, each with
+    whether it reads the last positive day before it: none unless it `reads_facts`; net
+    channel addition's lookbacks included."""
     if not reads_facts(kpi):
-        return set()
-    spans = set()
+        return {}
+    spans = {}
     for w in windows:
-        spans.add((w.start, w.end))
+        spans[(w.start, w.end)] = isinstance(kpi, ReactivatedOutlets)
         if isinstance(kpi, NetChannelAddition) and kpi.count in ("net", "lost"):
-            spans.add((w.start - dt.timedelta(days=kpi.lookback_days),
-                       w.start - dt.timedelta(days=1)))
+            spans[(w.start - dt.timedelta(days=kpi.lookback_days),
+                   w.start - dt.timedelta(days=1))] = False
     return spans
 
 
-def outlet_facts(daily: ir.Table, spans: Iterable[Span]) -> ir.Table:
+def outlet_facts(daily: ir.Table, spans: Spans) -> ir.Table:
     """distributor_id, outlet_id, first, and net_i, last_i for the i-th of `spans` (sorted):
-    first positive day, Σ net_amount in the span, last positive day before it."""
+    first positive day, Σ net_amount in the span, last positive day before it (if read)."""
     d, day = daily, daily.invoice_date
     pos = d.net_amount > 0
     aggs = {"first": day.min(where=pos)}
     for i, (start, end) in enumerate(sorted(spans)):
         aggs[f"net_{i}"] = d.net_amount.sum(where=day.between(start, end))
-        aggs[f"last_{i}"] = day.max(where=pos & (day < start))
+        if spans[(start, end)]:
+            aggs[f"last_{i}"] = day.max(where=pos & (day < start))
     return d.group_by(["distributor_id", "outlet_id"]).agg(**aggs)
 
 
-def facts_rows(wide: ir.Table, spans: Iterable[Span]) -> ir.Table:
+def facts_rows(wide: ir.Table, spans: Spans) -> ir.Table:
     """`outlet_facts` one row per outlet and span: distributor_id, outlet_id, w_start, w_end,
-    net, first, last."""
+    net, first, last (null where not read)."""
     parts = [wide.select("distributor_id", "outlet_id", w_start=ibis.literal(start, "date"),
                          w_end=ibis.literal(end, "date"), net=wide[f"net_{i}"],
-                         first=wide["first"], last=wide[f"last_{i}"])
+                         first=wide["first"],
+                         last=wide[f"last_{i}"] if spans[(start, end)] else ibis.null("date"))
              for i, (start, end) in enumerate(sorted(spans))]
     return ibis.union(*parts, distinct=False)
