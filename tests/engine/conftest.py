@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,8 @@ from pydantic import TypeAdapter
 
 from schemeops.engine.data import Data
 from schemeops.engine.kpis import compute_kpi, kpi_scale
+from schemeops.engine.kpis.facts import facts_rows, kpi_spans, outlet_facts
+from schemeops.engine.periods import Window
 from schemeops.program.model import Kpi
 from schemeops.schema import TABLES
 
@@ -132,10 +135,22 @@ class Warehouse:
 
     def kpi(self, k: Kpi | dict, *windows: tuple[str, str],
             shuffle: int | None = None) -> dict[tuple[str, int], Decimal]:
-        """Run compute_kpi over `windows` (period 1, 2, …); check the result contract."""
+        """Run compute_kpi over `windows` (period 1, 2, …); check the result contract, and
+        that an outlet KPI gives the same from the run's per-outlet facts."""
         k = kpi(**k) if isinstance(k, dict) else k
         periods = self.periods(*windows)
-        expr = compute_kpi(k, self.data(shuffle), periods)
+        data = self.data(shuffle)
+        out = self._kpi(k, data, periods)
+        spans = kpi_spans(k, [Window(no, day(a), day(b)) for no, (a, b) in
+                              enumerate(windows, 1)])
+        if spans:
+            facts = facts_rows(outlet_facts(data.daily, spans), spans)
+            assert self._kpi(k, replace(data, facts=facts), periods) == out
+        return out
+
+    @staticmethod
+    def _kpi(k: Kpi, data: Data, periods: ibis.Table) -> dict[tuple[str, int], Decimal]:
+        expr = compute_kpi(k, data, periods)
         scale = kpi_scale(k)
         assert dict(expr.schema().items()) == {
             "participant_id": ibis.dtype("string"), "period_no": ibis.dtype("int64"),

@@ -20,7 +20,9 @@ from schemeops.engine.background import Background
 from schemeops.engine.data import Data
 from schemeops.engine.fingerprint import data_fingerprint, fetch_now
 from schemeops.engine.kpis import reads_daily
+from schemeops.engine.kpis.facts import facts_rows, facts_spans, merge_spans, outlet_facts
 from schemeops.engine.output import csv_writer, result_tables, write_outputs
+from schemeops.engine.periods import program_windows
 from schemeops.engine.runner import ProgramResult, calculate_program, materialize
 from schemeops.errors import Diagnostic, SchemeopsError
 from schemeops.laps import Laps
@@ -66,9 +68,14 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
               keep: Callable[[ir.Table], ir.Table] = materialize
               ) -> tuple[list[ProgramResult], Data]:
     """Compile every program against the warehouse tables `data`: the day totals of sales
-    are computed once (by `keep`) when a KPI reads them, then each program's wide table."""
+    and the per-outlet facts are computed once (by `keep`) when a KPI reads them, then each
+    program's wide table."""
     if any(reads_daily(k) for p in programs for k in p.kpis):
         data = replace(data, daily=keep(data.daily))
+    spans = merge_spans(*(facts_spans(p, program_windows(p.period, as_of)) for p in programs))
+    if spans:
+        wide = keep(outlet_facts(data.daily, spans))
+        data = replace(data, facts=facts_rows(wide, spans))
     return [calculate_program(p, data, as_of=as_of, keep=keep) for p in programs], data
 
 

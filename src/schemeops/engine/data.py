@@ -27,6 +27,8 @@ class Data:
     targets: ir.Table
     #: Net value per distributor × outlet × day of `sales` (derived from it when not given).
     daily: ir.Table | None = None
+    #: The run's per-outlet facts, one row per outlet and window (`kpis.facts.facts_rows`).
+    facts: ir.Table | None = None
     #: False when no rep or manager takes part, so KPIs skip the roll-up to them.
     heads: bool = True
 

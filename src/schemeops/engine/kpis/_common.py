@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
 from schemeops.engine.exact import as_dec, dec
+from schemeops.engine.kpis.facts import reads_facts
 from schemeops.errors import SchemeopsError
 from schemeops.program.model import KpiBase
 
@@ -92,10 +93,33 @@ def positive_net(t: ir.Table, keys: Sequence[str], *, at_least: Decimal | None =
                  ) -> ir.Table:
     """`keys` whose Σ net_amount (column `net`) is > 0, and ≥ `at_least` when given."""
     g = t.group_by(list(keys)).agg(net=t.net_amount.sum())
-    cond = g.net > 0
+    return g.filter(_billed(g.net, at_least))
+
+
+def _billed(net: ir.NumericValue, at_least: Decimal | None) -> ir.BooleanValue:
+    cond = net > 0
     if at_least is not None:
-        cond &= g.net >= dec(at_least)
-    return g.filter(cond)
+        cond &= net >= dec(at_least)
+    return cond
+
+
+def window_facts(data: Data, kpi: KpiBase, windows: ir.Table) -> ir.Table | None:
+    """The run's per-outlet facts (`Data.facts`) in `windows`, with their period_no, for an
+    outlet KPI that reads them; None otherwise."""
+    if data.facts is None or not reads_facts(kpi):
+        return None
+    return _outlet_filtered(data.facts, data, kpi, "secondary").join(windows,
+                                                                      ["w_start", "w_end"])
+
+
+def billed_in(lines: ir.Table, keys: Sequence[str], windows: ir.Table,
+              facts: ir.Table | None = None, *, at_least: Decimal | None = None) -> ir.Table:
+    """`keys` + period_no whose Σ net_amount in a window of `windows` is > 0 (and ≥ `at_least`):
+    from `facts` (`window_facts` of the same windows) when given, else summed from `lines`."""
+    if facts is None:
+        return positive_net(in_windows(lines, "invoice_date", windows), [*keys, "period_no"],
+                            at_least=at_least)
+    return facts.filter(_billed(facts.net, at_least))
 
 
 def managers(participants: ir.Table) -> ir.Table:

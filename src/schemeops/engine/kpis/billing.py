@@ -6,6 +6,7 @@ import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
 from schemeops.engine.kpis._common import (
+    billed_in,
     filtered_lines,
     finish,
     in_windows,
@@ -13,6 +14,7 @@ from schemeops.engine.kpis._common import (
     net_lines,
     positive_net,
     rollup_sum,
+    window_facts,
     window_table,
 )
 from schemeops.program.model import BilledChannels, BilledOutlets, Volume
@@ -37,9 +39,9 @@ def volume_scale(measure: str) -> int:
 
 def billed_outlets(kpi: BilledOutlets, data: Data, periods: ir.Table) -> ir.Table:
     """Distinct outlets per seller whose net billed value in the period is ≥ min_value."""
-    t = in_windows(net_lines(data, kpi), "invoice_date", window_table(periods))
-    billed = positive_net(t, ["distributor_id", "outlet_id", "period_no"],
-                          at_least=kpi.min_value)
+    wins = window_table(periods)
+    billed = billed_in(net_lines(data, kpi), ["distributor_id", "outlet_id"], wins,
+                       window_facts(data, kpi, wins), at_least=kpi.min_value)
     own = billed.group_by(participant_id=billed.distributor_id,
                           period_no=billed.period_no).agg(actual=billed.count())
     return finish(rollup_sum(own, data, kpi.rollup), 0)

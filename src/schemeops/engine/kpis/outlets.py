@@ -9,6 +9,7 @@ import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
 from schemeops.engine.kpis._common import (
+    billed_in,
     filtered_lines,
     finish,
     in_windows,
@@ -17,6 +18,7 @@ from schemeops.engine.kpis._common import (
     net_lines,
     positive_net,
     rollup_sum,
+    window_facts,
     window_table,
 )
 from schemeops.program.model import NetChannelAddition, ReactivatedOutlets
@@ -33,24 +35,29 @@ def _billed_days(lines: ir.Table, keys: Sequence[str], *, by_day: bool) -> ir.Ta
 
 
 def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
-             kpi: NetChannelAddition, *, by_day: bool = False) -> ir.Table:
+             kpi: NetChannelAddition, *, by_day: bool = False, data: Data | None = None
+             ) -> ir.Table:
     """`keys` + period_no + change: +1 per new key, −1 per lost key (per `kpi.count`).
 
     New: the first day ever with a positive net bill is in the period. Lost: net billed > 0
-    in the lookback_days before the period, and not net billed > 0 in the period.
+    in the lookback_days before the period, and not net billed > 0 in the period. With
+    `data`, the keys are outlets, read from the run's outlet facts when it has them.
     """
+    wins = window_table(periods)
+    facts = window_facts(data, kpi, wins) if data else None
     parts = []
     if kpi.count in ("net", "new"):
-        days = _billed_days(lines, keys, by_day=by_day)
-        first = days.group_by(list(keys)).agg(day=days.day.min())
-        new = in_windows(first, "day", window_table(periods))
+        if facts is None:
+            days = _billed_days(lines, keys, by_day=by_day)
+            first = days.group_by(list(keys)).agg(day=days.day.min())
+            new = in_windows(first, "day", wins)
+        else:
+            new = facts.filter(facts.first.between(facts.w_start, facts.w_end))
         parts.append(new.select(*keys, "period_no", change=ibis.literal(1, type="int64")))
     if kpi.count in ("net", "lost"):
-        during = positive_net(in_windows(lines, "invoice_date", window_table(periods)),
-                              [*keys, "period_no"])
-        before = positive_net(
-            in_windows(lines, "invoice_date", window_table(periods, before=kpi.lookback_days)),
-            [*keys, "period_no"])
+        back = window_table(periods, before=kpi.lookback_days)
+        during = billed_in(lines, keys, wins, facts)
+        before = billed_in(lines, keys, back, window_facts(data, kpi, back) if data else None)
         lost = before.anti_join(during, [before[k] == during[k] for k in (*keys, "period_no")])
         sign = -1 if kpi.count == "net" else 1
         parts.append(lost.select(*keys, "period_no", change=ibis.literal(sign, type="int64")))
@@ -61,7 +68,7 @@ def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table)
     """Sellers: new outlets − lost outlets. Reps and managers (when any takes part): the same
     on their channels, by primary billing (new: first positive primary bill in the period)."""
     outlets = _changes(net_lines(data, kpi), ["distributor_id", "outlet_id"], periods, kpi,
-                       by_day=not kpi.products)
+                       by_day=not kpi.products, data=data)
     sellers = outlets.group_by(participant_id=outlets.distributor_id,
                                period_no=outlets.period_no).agg(actual=outlets.change.sum())
     if not data.heads:
@@ -83,10 +90,14 @@ def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) 
     lines = net_lines(data, kpi)
     keys = ["distributor_id", "outlet_id"]
     wins = window_table(periods)
-    during = positive_net(in_windows(lines, "invoice_date", wins), [*keys, "period_no"])
-    days = _billed_days(lines, keys, by_day=not kpi.products)
-    past = days.join(wins, days.day < wins.w_start)
-    last = past.group_by([*keys, "period_no", "w_start"]).agg(last=past.day.max())
+    facts = window_facts(data, kpi, wins)
+    during = billed_in(lines, keys, wins, facts)
+    if facts is None:
+        days = _billed_days(lines, keys, by_day=not kpi.products)
+        past = days.join(wins, days.day < wins.w_start)
+        last = past.group_by([*keys, "period_no", "w_start"]).agg(last=past.day.max())
+    else:
+        last = facts
     cond = last.last < last.w_start - ibis.interval(days=kpi.inactive_min_days)
     if kpi.inactive_max_days is not None:
         cond &= last.last >= last.w_start - ibis.interval(days=kpi.inactive_max_days)
