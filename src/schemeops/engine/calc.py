@@ -69,14 +69,17 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
               ) -> tuple[list[ProgramResult], Data]:
     """Compile every program against the warehouse tables `data`: the day totals of sales
     and the per-outlet facts are computed once (by `keep`) when a KPI reads them, then each
-    program's wide table."""
+    program's wide table. The data returned keeps the day totals, not the facts."""
     if any(reads_daily(k) for p in programs for k in p.kpis):
         data = replace(data, daily=keep(data.daily))
     spans = merge_spans(*(facts_spans(p, program_windows(p.period, as_of)) for p in programs))
     if spans:
         wide = keep(outlet_facts(data.daily, spans))
         data = replace(data, facts=facts_rows(wide, spans))
-    return [calculate_program(p, data, as_of=as_of, keep=keep) for p in programs], data
+    results = [calculate_program(p, data, as_of=as_of, keep=keep) for p in programs]
+    # The facts hold only these programs' windows: what callers get back is without them, so
+    # a later KPI over other windows computes from the lines instead of finding no rows.
+    return results, replace(data, facts=None)
 
 
 @dataclass(frozen=True)
