@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from service_support import example
 
-from schemeops.service import programs
+from schemeops.service import programs, runs
 from schemeops.service.errors import Conflict, Forbidden, Invalid
 
 BROKEN = example("volume_growth").replace("kind: volume", "kind: volumee")
@@ -83,3 +83,16 @@ def test_the_program_id_of_a_draft_cannot_change(app, team):
 def test_distributors_cannot_read_programs(app, team):
     with app.sessions.begin() as s, pytest.raises(Forbidden):
         programs.list_programs(s, team.distributor)
+
+
+def test_a_live_version_can_be_closed_and_is_then_not_calculated(app, team):
+    with app.sessions.begin() as s:
+        v = programs.create_draft(s, team.designer, example("flash_week"))
+        with pytest.raises(Conflict, match="is draft, not live"):
+            programs.close(s, team.approver, v.id)
+        programs.submit(s, team.designer, v.id)
+        programs.decide(s, team.approver, v.id, approve=True)
+        programs.go_live(s, team.approver, v.id)
+        assert programs.close(s, team.approver, v.id).status == "closed"
+        with pytest.raises(Conflict, match="only live versions are calculated"):
+            runs.start(s, team.approver, [v.id])

@@ -10,9 +10,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemeops.service.context import Actor
 from schemeops.service.errors import Conflict
-from schemeops.service.policy import require
 from schemeops.store.audit import record
 from schemeops.store.models import ROLES, ApiToken, User
 
@@ -40,12 +38,6 @@ def create_user(s: Session, *, username: str, password: str, role: str,
            details={"username": username, "role": role, "region": region,
                     "participant": participant_id})
     return user
-
-
-def add_user(s: Session, actor: Actor, **fields: str | None) -> User:
-    """An admin creates a user."""
-    require(actor, "users.manage")
-    return create_user(s, by=actor.username, **fields)  # type: ignore[arg-type]
 
 
 def authenticate(s: Session, username: str, password: str) -> User | None:

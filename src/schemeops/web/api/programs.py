@@ -81,6 +81,12 @@ def go_live(s: SessionDep, actor: Publisher, version_id: PathId) -> VersionRead:
     return VersionRead.model_validate(programs.go_live(s, actor, version_id))
 
 
+@router.post("/versions/{version_id}/close")
+def close(s: SessionDep, actor: Publisher, version_id: PathId) -> VersionRead:
+    """End a live version: it is no longer calculated."""
+    return VersionRead.model_validate(programs.close(s, actor, version_id))
+
+
 @router.post("/versions/{version_id}/simulate", status_code=202)
 def simulate(request: Request, s: SessionDep, actor: Simulator, version_id: PathId,
              body: SimulationCreate, background: BackgroundTasks) -> RunRead:

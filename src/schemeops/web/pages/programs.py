@@ -116,6 +116,12 @@ def go_live(s: SessionDep, actor: Publisher, version_id: PathId) -> Response:
     return _to(f"/versions/{programs.go_live(s, actor, version_id).id}")
 
 
+@router.post("/versions/{version_id}/close")
+def close(s: SessionDep, actor: Publisher, version_id: PathId) -> Response:
+    """End a live version: it is no longer calculated."""
+    return _to(f"/versions/{programs.close(s, actor, version_id).id}")
+
+
 @router.post("/versions/{version_id}/simulate")
 def simulate(request: Request, s: SessionDep, actor: Simulator, version_id: PathId,
              background: BackgroundTasks,
