@@ -18,7 +18,7 @@ from schemeops import __version__
 from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.background import Background
 from schemeops.engine.data import Data
-from schemeops.engine.fingerprint import data_fingerprint, fetch_now
+from schemeops.engine.fingerprint import data_fingerprint, fetch_now, recorded_digests
 from schemeops.engine.kpis import reads_daily
 from schemeops.engine.kpis.facts import facts_rows, facts_spans, merge_spans, outlet_facts
 from schemeops.engine.output import csv_writer, result_tables, write_outputs
@@ -98,10 +98,11 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              progress: Callable[[str], None] = lambda _step: None) -> CalcRun:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
 
-    The fingerprint is started first. On DuckDB each query runs on a worker thread as soon as
-    it is compiled (`Background`), so the timings overlap: `compile` is until every query is
-    compiled and queued, `execute` the wait for the output files after that, `fingerprint`
-    the wait for the fingerprint; on Spark the fingerprint's time falls in `compile`.
+    The fingerprint is started first (on DuckDB from the digests `load` recorded). On DuckDB
+    each query runs on a worker thread as soon as it is compiled (`Background`), so the
+    timings overlap: `compile` is until every query is compiled and queued, `execute` the
+    wait for the output files after that, `fingerprint` the wait for the fingerprint; on
+    Spark the fingerprint's time falls in `compile`.
     """
     laps = Laps()
     lap, timings = laps.lap, laps.timings
@@ -116,7 +117,8 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
         keep = background.materialize if background else materialize
         fetch = background.read_warehouse if background else fetch_now(con)
         data = Data.from_backend(con)
-        fingerprint = data_fingerprint(data, fetch)  # reads the warehouse alone: starts now
+        recorded = recorded_digests(con) if backend == "duckdb" else None
+        fingerprint = data_fingerprint(data, fetch, recorded)  # reads the warehouse alone
         results, data = calculate(programs, data, as_of=as_of, keep=keep)
         written = write_outputs(result_tables(results, keep), out,
                                 background.write_csv if background else csv_writer(con))

@@ -1,9 +1,16 @@
-"""The data fingerprint a calculation records: a digest of the warehouse tables it read."""
+"""The data fingerprint a calculation records: a digest of the warehouse tables it read.
+
+Per contract table, its row count and an order-free sum of its rows' hashes. `load` records
+each table's pair when it writes the table (`ingest.warehouse.record_digests`), so a
+calculation reads the pairs instead of hashing every row again; a table without a recorded
+pair, or whose row count no longer matches it, is hashed by the calculation.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -16,6 +23,10 @@ from schemeops.engine.exact import as_dec, dec
 
 #: Runs a query: gives a function that returns its result (at once, or once it is done).
 Fetch = Callable[[ir.Table], Callable[[], pa.Table]]
+#: A table's row count and the sum of its row hashes (None when it has no rows).
+Digest = tuple[int, Decimal | None]
+#: The warehouse table where `load` records each contract table's digest.
+DIGESTS_TABLE = "_digests"
 
 
 def fetch_now(con: ibis.BaseBackend) -> Fetch:
@@ -41,23 +52,58 @@ def _row_hash(row: ir.StructValue, t: ir.Table) -> ir.DecimalValue:
     return as_dec(ibis.ifelse(h >= dec(2**63), h - dec(2**64), h), 0)
 
 
-def data_fingerprint(data: Data, fetch: Fetch) -> Callable[[], str]:
-    """A digest of the warehouse content (every column of every contract table): per table its
-    row count and an order-free sum of row hashes, so the same rows (in any order) give the
-    same fingerprint. Hashes are the backend's own, so fingerprints compare within one
-    backend. The sums are written with 2 places (as Ibis types them), so the fingerprint
-    reads as it always has. The queries start now; the returned function waits for them."""
-    pending = []
+def table_digest(t: ir.Table) -> ir.Table:
+    """One row, (n, h): `t`'s row count and the sum of its rows' hashes over every column.
+    The sum is written with 2 places (as Ibis types it), so fingerprints read as they did."""
+    row = ibis.struct({c: t[c] for c in t.columns})
+    h = ops.Cast(_row_hash(row, t).sum(), to=dt.Decimal(38, 2)).to_expr()
+    return t.aggregate(n=t.count(), h=h)
+
+
+def recorded_digests(con: ibis.BaseBackend) -> dict[str, Digest]:
+    """The digests `load` recorded in the warehouse `con`, by table (none when it has none)."""
+    if DIGESTS_TABLE not in con.list_tables():
+        return {}
+    return {r["table"]: (r["n"], r["h"])
+            for r in con.table(DIGESTS_TABLE).to_pyarrow().to_pylist()}
+
+
+def _read(result: Callable[[], pa.Table]) -> Digest:
+    n, h = result().to_pylist()[0].values()
+    return n, h
+
+
+def data_fingerprint(data: Data, fetch: Fetch, recorded: Mapping[str, Digest] | None = None
+                     ) -> Callable[[], str]:
+    """A digest of the warehouse content (every column of every contract table), the same
+    for the same rows in any order. Hashes are the backend's own, so fingerprints compare
+    within one backend. A table's `recorded` digest stands for it while its row count
+    matches; the others are hashed. The queries start now; the function returned waits for
+    them and gives the fingerprint."""
+    recorded = recorded or {}
+    pending: dict[str, tuple[Callable[[], pa.Table], bool]] = {}
     for name in TABLE_NAMES:
         t = getattr(data, name)
-        row = ibis.struct({c: t[c] for c in t.columns})
-        h = ops.Cast(_row_hash(row, t).sum(), to=dt.Decimal(38, 2)).to_expr()
-        pending.append((name, fetch(t.aggregate(n=t.count(), h=h))))
+        known = name in recorded
+        pending[name] = (fetch(t.aggregate(n=t.count()) if known else table_digest(t)), known)
 
     def digest() -> str:
         parts = []
-        for name, result in pending:
-            n, h = result().to_pylist()[0].values()
+        for name, (result, known) in pending.items():
+            if known and result().column(0)[0].as_py() == recorded[name][0]:
+                n, h = recorded[name]
+            elif known:  # the table changed since it was recorded
+                n, h = _read(fetch(table_digest(getattr(data, name))))
+            else:
+                n, h = _read(result)
             parts.append(f"{name}:{n}:{h}")
         return hashlib.sha256(";".join(parts).encode()).hexdigest()[:16]
     return digest
+
+
+def hashed_and_recorded(con: ibis.BaseBackend) -> tuple[str, str]:
+    """The fingerprint of the warehouse `con` with every row hashed now, and as a
+    calculation reads it (from the recorded digests where they still apply)."""
+    data, fetch = Data.from_backend(con), fetch_now(con)
+    return (data_fingerprint(data, fetch)(),
+            data_fingerprint(data, fetch, recorded_digests(con))())

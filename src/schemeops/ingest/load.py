@@ -21,7 +21,7 @@ from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
 from schemeops.ingest.sources import Source, resolve
 from schemeops.ingest.staging import create_stage
 from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
-from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables
+from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables, record_digests
 
 
 def stage_excel(*args, **kwargs) -> list[Problem]:
@@ -164,6 +164,7 @@ def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
              "already_present": c.already_present, "conflicts": c.conflicts} for c in counts
         ]))
         ib.insert(LOADS_TABLE, log, database=WAREHOUSE)
+        record_digests(ib, [v.t.name for v in validators], database=WAREHOUSE)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -1,4 +1,5 @@
-"""The warehouse: a DuckDB file holding one table per contract table, plus a log of loads."""
+"""The warehouse: a DuckDB file holding one table per contract table, a log of loads, and
+each contract table's digest as of its last load (what a calculation's fingerprint reads)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ from pathlib import Path
 
 import duckdb
 import ibis
+import pyarrow as pa
+import sqlglot as sg
 
+from schemeops.engine.data import Data
+from schemeops.engine.fingerprint import DIGESTS_TABLE, table_digest
 from schemeops.schema import TABLES, Table
 
 LOADS_TABLE = "_loads"
@@ -15,6 +20,7 @@ _LOADS_SCHEMA = {
     "read": "int64", "accepted": "int64", "rejected": "int64", "already_present": "int64",
     "conflicts": "int64",
 }
+_DIGESTS_SCHEMA = {"table": "string", "n": "int64", "h": "decimal(38,2)"}
 
 
 def table_schema(t: Table) -> ibis.Schema:
@@ -23,13 +29,30 @@ def table_schema(t: Table) -> ibis.Schema:
 
 
 def ensure_tables(ib: ibis.BaseBackend, database: tuple[str, str] | None = None) -> None:
-    """Create every contract table (and the load log) that the warehouse does not have yet."""
+    """Create every contract table (and the load log and digests) the warehouse lacks."""
     existing = set(ib.list_tables(database=database))
     for t in TABLES:
         if t.name not in existing:
             ib.create_table(t.name, schema=table_schema(t), database=database)
     if LOADS_TABLE not in existing:
         ib.create_table(LOADS_TABLE, schema=ibis.schema(_LOADS_SCHEMA), database=database)
+    if DIGESTS_TABLE not in existing:
+        ib.create_table(DIGESTS_TABLE, schema=ibis.schema(_DIGESTS_SCHEMA), database=database)
+
+
+def record_digests(ib: ibis.BaseBackend, names: list[str],
+                   database: tuple[str, str] | None = None) -> None:
+    """Hash the tables `names` as they are now and record their digests, replacing those
+    recorded before (within the caller's transaction, if any)."""
+    data = Data.from_backend(ib, database=database)
+    rows = [{"table": n, **ib.to_pyarrow(table_digest(getattr(data, n))).to_pylist()[0]}
+            for n in names]
+    catalog, db = database or (None, None)
+    target = sg.table(DIGESTS_TABLE, db=db, catalog=catalog, quoted=True).sql("duckdb")
+    ib.con.execute(f'DELETE FROM {target} WHERE "table" IN ({", ".join("?" * len(names))})',
+                   names)
+    ib.insert(DIGESTS_TABLE, pa.Table.from_pylist(
+        rows, schema=ibis.schema(_DIGESTS_SCHEMA).to_pyarrow()), database=database)
 
 
 def connect(path: Path, *, read_only: bool = False) -> ibis.BaseBackend:
