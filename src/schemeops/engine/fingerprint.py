@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
+import duckdb
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
@@ -61,11 +62,13 @@ def table_digest(t: ir.Table) -> ir.Table:
 
 
 def recorded_digests(con: ibis.BaseBackend) -> dict[str, Digest]:
-    """The digests `load` recorded in the warehouse `con`, by table (none when it has none)."""
-    if DIGESTS_TABLE not in con.list_tables():
+    """The digests `load` recorded in the DuckDB warehouse `con`, by table (none when it
+    has none). Read with DuckDB's own API: it is the first query of a run."""
+    try:
+        rows = con.con.execute(f'SELECT "table", n, h FROM "{DIGESTS_TABLE}"').fetchall()
+    except duckdb.CatalogException:
         return {}
-    return {r["table"]: (r["n"], r["h"])
-            for r in con.table(DIGESTS_TABLE).to_pyarrow().to_pylist()}
+    return {table: (n, h) for table, n, h in rows}
 
 
 def _read(result: Callable[[], pa.Table]) -> Digest:
