@@ -5,13 +5,15 @@ only through linked corrections with a reason, and exports never pay twice."""
 from __future__ import annotations
 
 import csv
+import shutil
 from decimal import Decimal
 
+import duckdb
 import pytest
 from service_support import calculated_run, example, live_version
 from sqlalchemy import select
 
-from schemeops.service import exports, periods, programs, runs
+from schemeops.service import exports, periods, programs, reports, runs
 from schemeops.service.errors import Conflict
 from schemeops.store.audit import verify
 from schemeops.store.models import Payout, Period
@@ -117,3 +119,21 @@ def test_exporting_twice_gives_the_same_references_and_no_second_payment(app, te
     assert {line["first_exported_in"] for line in two.lines} == {one.export.id}
     assert sum(Decimal(line["amount"]) for line in one.lines) == sum(paying.values())
     assert one.xlsx()[:2] == b"PK"
+
+
+def test_a_drill_down_says_when_the_warehouse_changed_since_the_run(app, team, tmp_path):
+    """The drill-down explains on the warehouse as it is now; it says so when that is no
+    longer the data the run read (its fingerprint differs from the run's)."""
+    copy = tmp_path / "wh.duckdb"
+    shutil.copy(app.warehouse, copy)
+    own = type(app)(app.sessions, copy, app.runs_dir)
+    run_id = calculated_run(own, team, live_version(own, team, example("volume_growth")))
+    with own.sessions.begin() as s:
+        same = reports.explain_participant(s, own, team.admin, run_id, "D00001")
+    con = duckdb.connect(str(copy))
+    con.execute("DELETE FROM sales WHERE rowid = 0")
+    con.close()
+    with own.sessions.begin() as s:
+        changed = reports.explain_participant(s, own, team.admin, run_id, "D00001")
+    assert same.stories and not same.data_changed
+    assert changed.data_changed

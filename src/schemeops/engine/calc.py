@@ -117,8 +117,7 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
         keep = background.materialize if background else materialize
         fetch = background.read_warehouse if background else fetch_now(con)
         data = Data.from_backend(con)
-        recorded = recorded_digests(con) if backend == "duckdb" else None
-        fingerprint = data_fingerprint(data, fetch, recorded)  # reads the warehouse alone
+        fingerprint = data_fingerprint(data, fetch, recorded_digests(con))  # starts now
         results, data = calculate(programs, data, as_of=as_of, keep=keep)
         written = write_outputs(result_tables(results, keep), out,
                                 background.write_csv if background else csv_writer(con))

@@ -63,7 +63,9 @@ def table_digest(t: ir.Table) -> ir.Table:
 
 def recorded_digests(con: ibis.BaseBackend) -> dict[str, Digest]:
     """The digests `load` recorded in the DuckDB warehouse `con`, by table (none when it
-    has none). Read with DuckDB's own API: it is the first query of a run."""
+    has none, or on another backend). Read with DuckDB's own API: it is a run's first query."""
+    if con.name != "duckdb":
+        return {}
     try:
         rows = con.con.execute(f'SELECT "table", n, h FROM "{DIGESTS_TABLE}"').fetchall()
     except duckdb.CatalogException:
@@ -104,9 +106,12 @@ def data_fingerprint(data: Data, fetch: Fetch, recorded: Mapping[str, Digest] | 
     return digest
 
 
+def warehouse_fingerprint(con: ibis.BaseBackend) -> str:
+    """The fingerprint a calculation on `con` would record now."""
+    return data_fingerprint(Data.from_backend(con), fetch_now(con), recorded_digests(con))()
+
+
 def hashed_and_recorded(con: ibis.BaseBackend) -> tuple[str, str]:
     """The fingerprint of the warehouse `con` with every row hashed now, and as a
     calculation reads it (from the recorded digests where they still apply)."""
-    data, fetch = Data.from_backend(con), fetch_now(con)
-    return (data_fingerprint(data, fetch)(),
-            data_fingerprint(data, fetch, recorded_digests(con))())
+    return data_fingerprint(Data.from_backend(con), fetch_now(con))(), warehouse_fingerprint(con)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.data import Data
 from schemeops.engine.explain import Explanation, explain
+from schemeops.engine.fingerprint import warehouse_fingerprint
 from schemeops.service.context import Actor, App
 from schemeops.service.errors import Forbidden, NotFound
 from schemeops.service.policy import region_scope, require, require_participant
@@ -126,10 +127,19 @@ def payout_page(s: Session, actor: Actor, run_id: int, *, program: str | None = 
                       [region] if region_scope(actor) else regions)
 
 
+@dataclass(frozen=True)
+class DrillDown:
+    """One participant's explanations in a run; `data_changed` when the warehouse no longer
+    has the fingerprint the run recorded (the explanations then read other data)."""
+
+    stories: list[Explanation]
+    data_changed: bool
+
+
 def explain_participant(s: Session, app: App, actor: Actor, run_id: int,
-                        participant_id: str) -> list[Explanation]:
+                        participant_id: str) -> DrillDown:
     """The engine's explanation of one participant in each program of a run, as of the run's
-    date, on the warehouse as it is now."""
+    date, on the warehouse as it is now, and whether that is still the run's data."""
     require(actor, "runs.read")
     require_participant(actor, participant_id)
     run = get_run(s, run_id)
@@ -145,4 +155,6 @@ def explain_participant(s: Session, app: App, actor: Actor, run_id: int,
         spec, _ = check(get_version(s, rv.version_id).yaml)
         if spec is not None:
             out.extend(explain(spec, data, con, participant_id, as_of=run.as_of))
-    return out
+    changed = run.data_fingerprint is not None and \
+        run.data_fingerprint != warehouse_fingerprint(con)
+    return DrillDown(out, changed)

@@ -57,15 +57,19 @@ def payouts(s: SessionDep, actor: RunReader, run_id: PathId, program: str | None
 
 
 @router.get("/runs/{run_id}/participants/{participant_id}")
-def explain(app: AppDep, s: SessionDep, actor: RunReader, run_id: PathId,
-            participant_id: str) -> list[ExplanationRead]:
-    """The engine's explanation of one participant in each program of the run."""
+def explain(app: AppDep, s: SessionDep, actor: RunReader, run_id: PathId, participant_id: str,
+            response: Response) -> list[ExplanationRead]:
+    """The engine's explanation of one participant in each program of the run. The header
+    `X-Data-Changed: true` says the warehouse changed since the run: the explanation reads
+    today's data."""
+    drill = reports.explain_participant(s, app, actor, run_id, participant_id)
+    response.headers["X-Data-Changed"] = "true" if drill.data_changed else "false"
     return [ExplanationRead(
         program_id=e.program.id, participant_id=e.participant_id, period_start=e.period_start,
         period_end=e.period_end, payout=e.payout,
         kpis=[KpiLineRead.model_validate(k) for k in e.kpis],
         components=[ComponentLineRead.model_validate(c) for c in e.components])
-        for e in reports.explain_participant(s, app, actor, run_id, participant_id)]
+        for e in drill.stories]
 
 
 @router.post("/runs/{run_id}/decision")

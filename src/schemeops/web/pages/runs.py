@@ -74,9 +74,9 @@ def payouts(request: Request, s: SessionDep, actor: RunReader, run_id: PathId, p
 def drill_down(request: Request, app: AppDep, s: SessionDep, actor: RunReader, run_id: PathId,
                participant_id: str) -> Response:
     """The engine's explanation of one participant in the run."""
-    stories = reports.explain_participant(s, app, actor, run_id, participant_id)
+    drill = reports.explain_participant(s, app, actor, run_id, participant_id)
     return page(request, "explain.html", run_id=run_id, participant_id=participant_id,
-                stories=stories)
+                stories=drill.stories, data_changed=drill.data_changed)
 
 
 @router.post("/runs/{run_id}/decide")
