@@ -1,0 +1,93 @@
+"""Review golden tests: edge cases of KPI meanings and targets, worked out by hand.
+
+Hierarchy (conftest): M1 ─ R1 ─ D1 ─ S1, R1 ─ D2, M1 ─ R2 ─ D3; every participant is tier gold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+from payout_support import run
+
+OCT = ("2024-10-01", "2024-10-31")
+MONTH = "period: {start: 2026-10-01, end: 2026-10-31}"
+VALUE = "kpis: [{id: value, kind: volume}]"
+
+
+def _targets(wh, target: str, *, kpis: str = VALUE, period: str = MONTH) -> dict:
+    """{(participant_id, period_start): target} of KPI `value` set by `target`."""
+    out = run(f"id: t\nname: T\n{period}\n{kpis}\ntargets:\n  value: {target}\n"
+              "components:\n  - id: c\n    kpi: value\n    slabs: [{from: 1, amount: 1}]\n", wh)
+    return {(r["participant_id"], r["period_start"].isoformat()): r["target"]
+            for r in out.kpis if r["kpi"] == "value"}
+
+
+# ---------------------------------------------------------------- targets
+
+
+def test_average_times_uplift_is_rounded_once(wh):
+    # D1 sold 100.00 in July, 100.00 in August, 100.01 in September 2026. October's target:
+    # average of 3 × 1.5 = 300.01 / 3 × 1.5 = 150.005 → 150.01 (half-up, once). Rounding the
+    # average first (100.00) would give 150.00.
+    wh.sale("I1", "2026-07-10", "D1", "O1", "A1", "1", "100.00")
+    wh.sale("I2", "2026-08-10", "D1", "O1", "A1", "1", "100.00")
+    wh.sale("I3", "2026-09-10", "D1", "O1", "A1", "1", "100.01")
+    wh.sale("I4", "2026-06-30", "D2", "O5", "A1", "1", "999.00")   # June: not in the 3 months
+    wh.sale("I5", "2026-07-01", "D2", "O5", "A1", "1", "30.00")    # 1 July: first day, inside
+    t = _targets(wh, "{history: {basis: average, periods: 3}, uplift: {default: 0.5}}")
+    # D2: 30.00 / 3 × 1.5 = 15.00.
+    assert t[("D1", "2026-10-01")] == "150.01"
+    assert t[("D2", "2026-10-01")] == "15.00"
+
+
+def test_same_period_last_year_of_a_month_is_the_whole_month(wh):
+    # February 2025's same period last year is February 2024, 29 Feb included:
+    # 1.00 (1 Feb) + 100.00 (29 Feb) = 101.00; 31 Jan and 1 Mar 2024 are outside.
+    wh.sale("I1", "2024-02-29", "D1", "O1", "A1", "1", "100.00")
+    wh.sale("I2", "2024-02-01", "D1", "O1", "A1", "1", "1.00")
+    wh.sale("I3", "2024-01-31", "D1", "O1", "A1", "1", "1000.00")
+    wh.sale("I4", "2024-03-01", "D1", "O1", "A1", "1", "1000.00")
+    t = _targets(wh, "{history: {basis: same_period_last_year}}",
+                 period="period: {start: 2025-02-01, end: 2025-02-28}")
+    assert t[("D1", "2025-02-01")] == "101.00"
+
+
+def test_same_period_last_year_of_day_windows_and_uplift_by_tier(wh):
+    # Weekly periods from 1 Oct 2026: week 1 = 1–7 Oct 2026 reads 1–7 Oct 2025 (7 Oct in:
+    # 70.00; 8 Oct 2025 is week 2's); week 2 = 8–14 Oct reads 8–14 Oct 2025 (20.00).
+    # Uplift by tier: gold 0.10 → 77.00 and 22.00; D2 has no history: 0 × 1.1 = 0.00.
+    wh.sale("I1", "2025-10-07", "D1", "O1", "A1", "1", "70.00")
+    wh.sale("I2", "2025-10-08", "D1", "O1", "A1", "1", "20.00")
+    wh.sale("I3", "2025-09-30", "D1", "O1", "A1", "1", "500.00")
+    t = _targets(wh, "{history: {basis: same_period_last_year}, "
+                     "uplift: {default: 0.5, by: tier, values: {gold: 0.10}}}",
+                 period="period: {start: 2026-10-01, end: 2026-10-07, "
+                        "recurrence: {every_days: 7, count: 2}}")
+    assert t[("D1", "2026-10-01")] == "77.00"
+    assert t[("D1", "2026-10-08")] == "22.00"
+    assert t[("D2", "2026-10-01")] == "0.00"
+
+
+def test_from_table_floor_keeps_a_missing_row_without_target(wh):
+    # D1 has a row (30.00), raised to the floor 50.00 and rounded up to 100 → 100.00;
+    # D2 has no row: it has no target (the floor does not invent one).
+    wh.rows["targets"].append({"program_id": "t", "participant_id": "D1", "kpi": "value",
+                               "target": D("30.00")})
+    t = _targets(wh, "{from_table: true, floor: 50, round: {to: 100, mode: up}}")
+    assert t[("D1", "2026-10-01")] == "100.00"
+    assert t[("D2", "2026-10-01")] is None
+
+
+def test_average_history_with_many_periods(wh):
+    # 60 one-day periods from 1 Oct 2026, each with the average of its 24 days before as
+    # target: 1440 history windows. The only sale, 24.00 on 22 Oct (period 22's day), is in
+    # the 24 days before periods 23 … 46 (23 Oct … 15 Nov) → 1.00 there, 0.00 elsewhere.
+    wh.sale("I1", "2026-10-22", "D1", "O1", "A1", "1", "24.00")
+    t = _targets(wh, "{history: {basis: average, periods: 24}}",
+                 period="period: {start: 2026-10-01, end: 2026-10-01, "
+                        "recurrence: {every_days: 1, count: 60}}")
+    first = dt.date(2026, 10, 1)
+    got = {start: v for (pid, start), v in t.items() if pid == "D1"}
+    assert got == {(first + dt.timedelta(days=p - 1)).isoformat():
+                   "1.00" if 23 <= p <= 46 else "0.00" for p in range(1, 61)}
