@@ -91,3 +91,57 @@ def test_average_history_with_many_periods(wh):
     got = {start: v for (pid, start), v in t.items() if pid == "D1"}
     assert got == {(first + dt.timedelta(days=p - 1)).isoformat():
                    "1.00" if 23 <= p <= 46 else "0.00" for p in range(1, 61)}
+
+
+# ---------------------------------------------------------------- outlets
+
+
+def test_new_outlet_bought_and_returned_in_the_period_is_not_new(wh):
+    # O1 (D1) first bought 5 Oct and returned all on 20 Oct: net 0.00 in October, so not
+    # billed, so not new. O2 first bought 31 Oct (last day) → new. O3's first bill 30 Sep → not
+    # new in October. D1 = 1. R1 = 1, M1 = 1 (channels: no primary billing).
+    wh.sale("I1", "2024-10-05", "D1", "O1", "A1", "1", "10.00")
+    wh.ret("R1", "2024-10-20", "D1", "O1", "A1", "-1", "-10.00")
+    wh.sale("I2", "2024-10-31", "D1", "O2", "A1", "1", "10.00")
+    wh.sale("I3", "2024-09-30", "D1", "O3", "A1", "1", "10.00")
+    wh.sale("I4", "2024-10-02", "D1", "O3", "A1", "1", "10.00")
+    r = wh.kpi({"kind": "net_channel_addition", "count": "new"}, OCT)
+    assert wh.nonzero(r) == {("D1", 1): D("1")}
+
+
+def test_new_channel_bought_and_credited_in_the_period_is_not_new(wh):
+    # Reps' channels by primary billing: D1 first billed 3 Oct and credited in full on 9 Oct
+    # (net 0.00) → not new; D2 first billed 1 Oct → new. R1 = 1; M1 = 1.
+    wh.primary("P1", "2024-10-03", "D1", "100.00")
+    wh.primary("P2", "2024-10-09", "D1", "-100.00")
+    wh.primary("P3", "2024-10-01", "D2", "5.00")
+    r = wh.kpi({"kind": "net_channel_addition", "count": "new"}, OCT)
+    assert wh.nonzero(r) == {("R1", 1): D("1"), ("M1", 1): D("1")}
+
+
+def test_reactivated_when_the_inactive_days_net_to_nothing(wh):
+    # Window from 1 Oct; the 90 days before are 3 Jul … 30 Sep.
+    # O1: billed 1 May, then 10 Aug bought and 15 Aug returned (net 0.00 in the 90 days: not
+    # billed there), back on 5 Oct → reactivated.
+    # O2: billed 1 May, 10 Aug net 10.00 in the 90 days → not reactivated.
+    # O3: only 10 Aug bought and returned in the 90 days, no earlier bill, and 5 Oct → its
+    # 10 Aug bill is a bill before the window (a positive day) → reactivated.
+    # O4: 2 Jul (just outside the 90 days) and a return on 3 Jul against it (inside; net
+    # −10.00, no bill) → reactivated.
+    # D1 = 3 (O1, O3, O4).
+    for o in ("O1", "O2"):
+        wh.sale("A" + o, "2024-05-01", "D1", o, "A1", "1", "10.00")
+    for o in ("O1", "O2", "O3"):
+        wh.sale("B" + o, "2024-08-10", "D1", o, "A1", "1", "10.00")
+    for o in ("O1", "O3"):
+        wh.ret("C" + o, "2024-08-15", "D1", o, "A1", "-1", "-10.00")
+    wh.sale("AO4", "2024-07-02", "D1", "O4", "A1", "1", "10.00")
+    wh.ret("CO4", "2024-07-03", "D1", "O4", "A1", "-1", "-10.00")
+    for o in ("O1", "O2", "O3", "O4"):
+        wh.sale("N" + o, "2024-10-05", "D1", o, "A1", "1", "10.00")
+    r = wh.kpi({"kind": "reactivated_outlets"}, OCT)
+    assert r[("D1", 1)] == D("3")
+    # With a 180-day maximum (last bill on or after 4 Apr): O1 (10 Aug), O3 (10 Aug),
+    # O4 (2 Jul) all qualify → 3.
+    r = wh.kpi({"kind": "reactivated_outlets", "inactive_max_days": 180}, OCT)
+    assert r[("D1", 1)] == D("3")
