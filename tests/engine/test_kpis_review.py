@@ -145,3 +145,75 @@ def test_reactivated_when_the_inactive_days_net_to_nothing(wh):
     # O4 (2 Jul) all qualify → 3.
     r = wh.kpi({"kind": "reactivated_outlets", "inactive_max_days": 180}, OCT)
     assert r[("D1", 1)] == D("3")
+
+
+def test_target_rounding_and_floor_boundaries(wh):
+    # nearest to 1000: 12,500 → 13,000 (a half goes up); up: 12,000 stays 12,000, 12,000.01
+    # → 13,000; down: 12,999.99 → 12,000; floor 12,000 on 12,000 keeps 12,000.
+    for rule, want in (("{fixed: 12500, round: {to: 1000, mode: nearest}}", "13000.00"),
+                       ("{fixed: 12000, round: {to: 1000, mode: up}}", "12000.00"),
+                       ("{fixed: 12000.01, round: {to: 1000, mode: up}}", "13000.00"),
+                       ("{fixed: 12999.99, round: {to: 1000, mode: down}}", "12000.00"),
+                       ("{fixed: 11999.99, floor: 12000}", "12000.00")):
+        assert _targets(wh, rule)[("D1", "2026-10-01")] == want, rule
+
+
+# ---------------------------------------------------------------- billing, payments
+
+
+def test_outstanding_at_d_boundaries(wh):
+    # D = 31 Oct. P1 dated 31 Oct (on D: counted), due 31 Oct (not overdue: due_date < D
+    # fails). P2 dated 1 Oct, due 30 Oct, 20.00 paid on D (counted) → 30.00 left. The 1000.00
+    # on account reduces nothing. Level 100.00 + 30.00 = 130.00; overdue only 30.00.
+    # Older than 29 days (invoice_date < 2 Oct): P2 → 30.00; older than 30 (< 1 Oct): none.
+    wh.primary("P1", "2024-10-31", "D1", "100.00", due="2024-10-31")
+    wh.primary("P2", "2024-10-01", "D1", "50.00", due="2024-10-30")
+    wh.pay("Y1", "D1", "P2", "2024-10-31", "20.00")
+    wh.pay("Y2", "D1", "", "2024-10-31", "1000.00")
+    assert wh.kpi({"kind": "outstanding"}, OCT)[("D1", 1)] == D("130.00")
+    assert wh.kpi({"kind": "outstanding", "overdue_only": True}, OCT)[("D1", 1)] == D("30.00")
+    assert wh.kpi({"kind": "outstanding", "older_than_days": 29}, OCT)[("D1", 1)] == D("30.00")
+    assert wh.nonzero(wh.kpi({"kind": "outstanding", "older_than_days": 30}, OCT)) == {}
+
+
+def test_early_payment_across_periods_ignores_on_account(wh):
+    # P1 100.00 of 25 Sep: 60.00 on 30 Sep, 40.00 on account on 1 Oct (no effect), 40.00
+    # against P1 on 5 Oct (10 days: ≤ 10) completes it → 2% = 2.00 earned in October
+    # (period 2), nothing in September.
+    wh.primary("P1", "2024-09-25", "D1", "100.00")
+    wh.pay("Y1", "D1", "P1", "2024-09-30", "60.00")
+    wh.pay("Y2", "D1", "", "2024-10-01", "40.00")
+    wh.pay("Y3", "D1", "P1", "2024-10-05", "40.00")
+    tiers = [{"days": 10, "rate": "0.02"}, {"days": 20, "rate": "0.01"}]
+    r = wh.kpi({"kind": "early_payment", "tiers": tiers}, ("2024-09-01", "2024-09-30"), OCT)
+    assert wh.nonzero(r) == {("D1", 2): D("2.00"), ("R1", 2): D("2.00"), ("M1", 2): D("2.00")}
+
+
+def test_billed_outlets_other_seller_and_return_of_an_earlier_invoice(wh):
+    # O1 (D1's outlet) bought from D2 on 1 Oct and from D1 on 31 Oct: one billed outlet each.
+    # O2: 100.00 on 30 Sep (outside); in October a 60.00 return of it and 50.00 bought → net
+    # −10.00: not billed. D1 = 1, D2 = 1, R1 = 2, M1 = 2. D1's October volume:
+    # 10.00 − 60.00 + 50.00 = 0.00.
+    wh.sale("I1", "2024-10-01", "D2", "O1", "A1", "1", "10.00")
+    wh.sale("I2", "2024-10-31", "D1", "O1", "A1", "1", "10.00")
+    wh.sale("I0", "2024-09-30", "D1", "O2", "A1", "1", "100.00")
+    wh.ret("R0", "2024-10-02", "D1", "O2", "A1", "-1", "-60.00")
+    wh.sale("I3", "2024-10-03", "D1", "O2", "A1", "1", "50.00")
+    r = wh.kpi({"kind": "billed_outlets"}, OCT)
+    assert r == {("D1", 1): D("1"), ("D2", 1): D("1"), ("R1", 1): D("2"), ("M1", 1): D("2")}
+    assert wh.kpi({"kind": "volume"}, OCT)[("D1", 1)] == D("0.00")
+
+
+def test_range_outlets_and_mix_share_net_a_return_of_an_earlier_invoice(wh):
+    # O1 bought B1 for 100.00 on 30 Sep; returned on 2 Oct; bought A1 and B1 (10.00 each) on
+    # 3 Oct. October: category a 10.00, category b −90.00 → only 1 category bought → not a
+    # range outlet (min 2). Mix share premium: (−100 + 10 + 10) ÷ (−80) — the total is not
+    # positive → 0.0000.
+    wh.sale("I0", "2024-09-30", "D1", "O1", "B1", "1", "100.00")
+    wh.ret("R0", "2024-10-02", "D1", "O1", "B1", "-1", "-100.00")
+    wh.sale("I1", "2024-10-03", "D1", "O1", "A1", "1", "10.00")
+    wh.sale("I2", "2024-10-03", "D1", "O1", "B1", "1", "10.00")
+    r = wh.kpi({"kind": "upsell", "mode": "range_outlets", "min_distinct": 2}, OCT)
+    assert wh.nonzero(r) == {}
+    m = wh.kpi({"kind": "upsell", "mode": "mix_share", "segment": "premium"}, OCT)
+    assert m[("D1", 1)] == D("0.0000")
