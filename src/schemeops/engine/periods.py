@@ -63,16 +63,20 @@ def history_windows(windows: tuple[Window, ...], history: History) -> list[tuple
 
     previous_period: the window of equal length just before (for a period of whole calendar
     months, the same number of whole months before: October's is September);
-    same_period_last_year: the same dates a year earlier; average: the `periods` such windows
-    before it.
+    same_period_last_year: the same dates a year earlier (for whole calendar months, the
+    same months: February 2025's is all of February 2024, the 29th included); average: the
+    `periods` such windows before it.
     """
     out = []
     for w in windows:
+        months = whole_months(w)
         if history.basis == "same_period_last_year":
-            out.append((w.no, Window(w.no, add_months(w.start, -12), add_months(w.end, -12))))
+            start = add_months(w.start, -12)
+            end = (add_months(start, months) - dt.timedelta(days=1) if months
+                   else add_months(w.end, -12))
+            out.append((w.no, Window(w.no, start, end)))
             continue
         n = 1 if history.basis == "previous_period" else history.periods
-        months = whole_months(w)
         for j in range(1, n + 1):
             if months:
                 start = add_months(w.start, -j * months)

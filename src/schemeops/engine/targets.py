@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
@@ -47,16 +48,24 @@ def _round(value: ir.DecimalValue, rule: Target) -> ir.DecimalValue:
 
 
 def _history(kpi: Kpi, rule: Target, data: Data, windows: tuple[Window, ...]) -> ir.Table:
+    """participant_id, period_no, total: Σ of the KPI over each period's history windows."""
     from schemeops.engine.kpis import compute_kpi
 
     pairs = history_windows(windows, rule.history)
-    numbers = [no * _HIST + j for j, (no, _w) in enumerate(pairs)]
+    numbers = [no * _HIST + j for no, j in _numbered(pairs)]
     past = compute_kpi(kpi, data, windows_table([w for _no, w in pairs], numbers=numbers))
-    per = past.group_by("participant_id", period_no=(past.period_no // _HIST)).aggregate(
+    return past.group_by("participant_id", period_no=(past.period_no // _HIST)).aggregate(
         total=past.actual.sum())
-    n = 1 if rule.history.basis != "average" else rule.history.periods
-    return per.select("participant_id", "period_no",
-                      target=div_half_up(per.total, dec(n), TARGET_SCALE))
+
+
+def _numbered(pairs: list[tuple[int, Window]]) -> list[tuple[int, int]]:
+    """(period_no, j): the j-th (from 0) history window of its period, j < _HIST."""
+    seen: dict[int, int] = {}
+    out = []
+    for no, _w in pairs:  # one per history window (≤ 60 × 24), not per row
+        out.append((no, seen.get(no, 0)))
+        seen[no] = seen.get(no, 0) + 1
+    return out
 
 
 def compute_target(kpi: Kpi, rule: Target, *, program_id: str, data: Data,
@@ -70,12 +79,17 @@ def compute_target(kpi: Kpi, rule: Target, *, program_id: str, data: Data,
         raw = base.left_join(t, "participant_id").select(
             base.participant_id, base.period_no, target=t.target)
     else:
+        # Σ history × (1 + uplift) ÷ N, rounded once (an average rounded first, then
+        # multiplied, could miss by a cent).
         hist = _history(kpi, rule, data, windows)
+        n = rule.history.periods if rule.history.basis == "average" else 1
         raw = base.left_join(hist, ["participant_id", "period_no"]).select(
             base.participant_id, base.period_no,
-            target=mul(hist.target.fill_null(dec(0, TARGET_SCALE)), _uplift(rule, base)))
+            target=div_half_up(mul(hist.total.fill_null(0), _uplift(rule, base)), dec(n),
+                               TARGET_SCALE))
     value = as_dec(raw.target, TARGET_SCALE)
-    if rule.floor is not None:
-        value = largest(value, as_dec(dec(rule.floor), TARGET_SCALE))
+    if rule.floor is not None:  # a participant without a target keeps none
+        value = ibis.ifelse(value.isnull(), value,
+                            largest(value, as_dec(dec(rule.floor), TARGET_SCALE)))
     value = as_dec(_round(value, rule), TARGET_SCALE)
     return raw.select("participant_id", "period_no", target=value)

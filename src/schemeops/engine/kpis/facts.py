@@ -54,15 +54,20 @@ def merge_spans(*many: Spans) -> Spans:
 def kpi_spans(kpi: Kpi, windows: Iterable[Window]) -> Spans:
     """The windows (first, last day) whose facts `kpi` reads over `windows`, each with
     whether it reads the last positive day before it: none unless it `reads_facts`; net
-    channel addition's lookbacks included."""
+    channel addition's lookbacks and reactivation's inactive days included."""
     if not reads_facts(kpi):
         return {}
-    spans = {}
+    spans: Spans = {}
     for w in windows:
         spans[(w.start, w.end)] = isinstance(kpi, ReactivatedOutlets)
+        before = None
         if isinstance(kpi, NetChannelAddition) and kpi.count in ("net", "lost"):
-            spans[(w.start - dt.timedelta(days=kpi.lookback_days),
-                   w.start - dt.timedelta(days=1))] = False
+            before = kpi.lookback_days
+        elif isinstance(kpi, ReactivatedOutlets):
+            before = kpi.inactive_min_days
+        if before:
+            span = (w.start - dt.timedelta(days=before), w.start - dt.timedelta(days=1))
+            spans.setdefault(span, False)  # a period's own span may read its last day
     return spans
 
 

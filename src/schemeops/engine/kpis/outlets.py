@@ -39,12 +39,15 @@ def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
              ) -> ir.Table:
     """`keys` + period_no + change: +1 per new key, −1 per lost key (per `kpi.count`).
 
-    New: the first day ever with a positive net bill is in the period. Lost: net billed > 0
+    New: the first day ever with a positive net bill is in the period, and the key is billed
+    (net > 0) in the period (bought and all returned in it is not new). Lost: net billed > 0
     in the lookback_days before the period, and not net billed > 0 in the period. With
     `data`, the keys are outlets, read from the run's outlet facts when it has them.
     """
     wins = window_table(periods)
     facts = window_facts(data, kpi, wins) if data else None
+    during = billed_in(lines, keys, wins, facts)
+    on = [*keys, "period_no"]
     parts = []
     if kpi.count in ("net", "new"):
         if facts is None:
@@ -53,12 +56,12 @@ def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
             new = in_windows(first, "day", wins)
         else:
             new = facts.filter(facts.first.between(facts.w_start, facts.w_end))
+        new = new.semi_join(during, [new[k] == during[k] for k in on])
         parts.append(new.select(*keys, "period_no", change=ibis.literal(1, type="int64")))
     if kpi.count in ("net", "lost"):
         back = window_table(periods, before=kpi.lookback_days)
-        during = billed_in(lines, keys, wins, facts)
         before = billed_in(lines, keys, back, window_facts(data, kpi, back) if data else None)
-        lost = before.anti_join(during, [before[k] == during[k] for k in (*keys, "period_no")])
+        lost = before.anti_join(during, [before[k] == during[k] for k in on])
         sign = -1 if kpi.count == "net" else 1
         parts.append(lost.select(*keys, "period_no", change=ibis.literal(sign, type="int64")))
     return ibis.union(*parts) if len(parts) > 1 else parts[0]
@@ -85,24 +88,29 @@ def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table)
 
 
 def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) -> ir.Table:
-    """Outlets net billed > 0 in the period whose last positive bill before it is before
-    start − inactive_min_days and, if set, on or after start − inactive_max_days."""
+    """Outlets net billed > 0 in the period, billed (a positive day) before it, not billed
+    (net > 0) in the inactive_min_days before it (start − N … start − 1, like lost outlets'
+    lookback) and, if inactive_max_days is set, last billed on or after start − that."""
     lines = net_lines(data, kpi)
     keys = ["distributor_id", "outlet_id"]
+    on = [*keys, "period_no"]
     wins = window_table(periods)
     facts = window_facts(data, kpi, wins)
     during = billed_in(lines, keys, wins, facts)
+    quiet = window_table(periods, before=kpi.inactive_min_days)
+    recent = billed_in(lines, keys, quiet, window_facts(data, kpi, quiet))
     if facts is None:
         days = _billed_days(lines, keys, by_day=not kpi.products)
         past = days.join(wins, days.day < wins.w_start)
         last = past.group_by([*keys, "period_no", "w_start"]).agg(last=past.day.max())
     else:
         last = facts
-    cond = last.last < last.w_start - ibis.interval(days=kpi.inactive_min_days)
+    cond = last.last.notnull()
     if kpi.inactive_max_days is not None:
         cond &= last.last >= last.w_start - ibis.interval(days=kpi.inactive_max_days)
     back = last.filter(cond)
-    back = back.semi_join(during, [back[k] == during[k] for k in (*keys, "period_no")])
+    back = back.semi_join(during, [back[k] == during[k] for k in on])
+    back = back.anti_join(recent, [back[k] == recent[k] for k in on])
     own = back.group_by(participant_id=back.distributor_id, period_no=back.period_no).agg(
         actual=back.count())
     return finish(rollup_sum(own, data, kpi.rollup), 0)
