@@ -281,12 +281,14 @@ def facts(data: dict[str, pd.DataFrame], P: dict[str, Program]) -> dict[str, pd.
         "dist": daily.distributor_id, "o": daily.outlet_id, "net_w": daily.net.where(in_w, 0),
         **{f"net_h{j}": daily.net.where(within(d, h), 0) for j, h in enumerate(hist, 1)},
         "net_lb": daily.net.where(within(d, lb), 0),
+        "net_q": daily.net.where(within(d, before(W, react.inactive_min_days)), 0),
         "first_pos": d.where(pos), "last_pos": d.where(pos & (d < days(W.start))),
     })
     od = per.groupby(["dist", "o"], sort=False, as_index=False).agg(
         net_w=("net_w", "sum"), **{f"net_h{j}": (f"net_h{j}", "sum")
                                    for j in range(1, len(hist) + 1)},
-        net_lb=("net_lb", "sum"), first_pos=("first_pos", "min"), last_pos=("last_pos", "max"))
+        net_lb=("net_lb", "sum"), net_q=("net_q", "sum"), first_pos=("first_pos", "min"),
+        last_pos=("last_pos", "max"))
 
     # premium value and premium-tea units per distributor: only the lines concerned
     prem_skus = prod.sku[prod.segment == seg]
@@ -300,15 +302,15 @@ def facts(data: dict[str, pd.DataFrame], P: dict[str, Program]) -> dict[str, pd.
         "prem_h1": x.net.where(is_prem & within(x.invoice_date, hist[0]), 0),
         "tea_f": x.qty.where(is_tea & within(x.invoice_date, F), 0),
     }).groupby("dist").sum()
-    lo = days(before(W, react.inactive_min_days)[0])
-    revived = (od.net_w > 0) & (od.last_pos < lo)
+    # billed in the window, billed before it, not billed (net > 0) in the quiet days before
+    revived = (od.net_w > 0) & od.last_pos.notna() & ~(od.net_q > 0)
     if react.inactive_max_days is not None:
         revived &= od.last_pos >= days(before(W, react.inactive_max_days)[0])
     flags = od.assign(
         mbo_w=(od.net_w > 0) & (od.net_w >= mbo_min),
         sc_out_w=(od.net_w > 0) & (od.net_w >= sc_min),
         sc_out_h1=(od.net_h1 > 0) & (od.net_h1 >= sc_min),
-        nca_new=within(od.first_pos, W),
+        nca_new=within(od.first_pos, W) & (od.net_w > 0),
         nca_lost=(od.net_lb > 0) & ~(od.net_w > 0),
         revived=revived)
     cols = ["net_w", *[f"net_h{j}" for j in range(1, len(hist) + 1)], "mbo_w", "sc_out_w",
@@ -443,9 +445,8 @@ def scorecard(out: Out, p: Program, data, f) -> None:
     n = history_periods(p, "value")
     a_v = lookup(w, f["dist"], "net_w")
     total = sum(lookup(w, f["dist"], f"net_h{j}") for j in range(1, n + 1))
-    avg = rq(total, n)
-    uv = scale(tv.uplift.default)
-    t_v = history_target(avg, units(1 + tv.uplift.default, uv), uv)
+    uv = scale(tv.uplift.default)  # Σ history × (1 + uplift) ÷ n, rounded once
+    t_v = rq(total * units(1 + tv.uplift.default, uv), n * 10 ** uv)
     a_o = lookup(w, f["dist"], "sc_out_w")
     uo = scale(to.uplift.default)
     t_o = history_target(lookup(w, f["dist"], "sc_out_h1") * 100,

@@ -215,6 +215,7 @@ def shared_facts(con, P: dict[str, Program]) -> None:
         sum(net) FILTER (WHERE {between('d', W)}) AS net_w,
         {hist_cols},
         sum(net) FILTER (WHERE {between('d', lb)}) AS net_lb,
+        sum(net) FILTER (WHERE {between('d', before(W, react.inactive_min_days))}) AS net_q,
         min(d) FILTER (WHERE net > 0) AS first_pos,
         max(d) FILTER (WHERE net > 0 AND d < {day(W.start)}) AS last_pos
       FROM daily GROUP BY dist, o""")
@@ -230,7 +231,8 @@ def shared_facts(con, P: dict[str, Program]) -> None:
       FROM sales s JOIN (SELECT * FROM flags WHERE prem OR tea) f ON s.sku = f.sku
       WHERE {between('s.invoice_date', (lo, hi))}
       GROUP BY 1""")
-    revived = (f"net_w > 0 AND last_pos < {day(before(W, react.inactive_min_days)[0])}"
+    # billed in the window, billed before it, not billed (net > 0) in the quiet days before
+    revived = ("net_w > 0 AND last_pos IS NOT NULL AND NOT coalesce(net_q > 0, FALSE)"
                + (f" AND last_pos >= {day(before(W, react.inactive_max_days)[0])}"
                   if react.inactive_max_days is not None else ""))
     hist_sums = ", ".join(f"sum(net_h{j}) AS vol_h{j}" for j in range(1, len(hist) + 1))
@@ -239,7 +241,7 @@ def shared_facts(con, P: dict[str, Program]) -> None:
         count(*) FILTER (WHERE net_w > 0 AND net_w >= {lit(mbo_min)}) AS mbo_w,
         count(*) FILTER (WHERE net_w > 0 AND net_w >= {lit(sc_min)}) AS sc_out_w,
         count(*) FILTER (WHERE net_h1 > 0 AND net_h1 >= {lit(sc_min)}) AS sc_out_h1,
-        count(*) FILTER (WHERE {between('first_pos', W)}) AS nca_new,
+        count(*) FILTER (WHERE {between('first_pos', W)} AND net_w > 0) AS nca_new,
         count(*) FILTER (WHERE net_lb > 0 AND NOT coalesce(net_w > 0, FALSE)) AS nca_lost,
         count(*) FILTER (WHERE {revived}) AS revived
       FROM od GROUP BY dist""")
@@ -360,8 +362,9 @@ def scorecard(con, p: Program) -> None:
     n = history_periods(p, "value")
     assert tv.history.basis == "average" and to.history.basis == "previous_period"
     hist_sum = " + ".join(f"coalesce(x.vol_h{j}, 0)" for j in range(1, n + 1))
-    avg = dec_of(f"rq({units(f'CAST({hist_sum} AS DECIMAL(38,2))', 2)}, {n})", 2)
-    t_value = f"CAST({avg} * {lit(1 + tv.uplift.default)} AS DECIMAL(38,2))"
+    us = scale(1 + tv.uplift.default)  # Σ history × (1 + uplift) ÷ n, rounded once
+    t_value = dec_of(f"rq({units(f'CAST({hist_sum} AS DECIMAL(38,2))', 2)} * "
+                     f"{units(lit(1 + tv.uplift.default), us)}, {n * 10 ** us})", 2)
     hist_o = "CAST(coalesce(x.sc_out_h1, 0) AS DECIMAL(38,2))"
     t_o = f"CAST({hist_o} * {lit(1 + to.uplift.default)} AS DECIMAL(38,2))"
     assert to.round.mode == "up"
