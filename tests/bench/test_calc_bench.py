@@ -49,17 +49,16 @@ def test_the_two_baselines_write_the_same_bytes(dataset, tmp_path):
 
 
 def test_bench_lines_times_three_runs_and_reports_agreement(dataset, tmp_path):
-    """The table has the engine and both baselines; the verdict line is there; the baselines
-    never disagree with each other (the engine may, and then the first line is shown)."""
+    """The table has the engine and both baselines, and all three write the same bytes (the
+    baselines check the engine's meanings: a change to one must reach the others)."""
     r = run("schemeops", "bench", "--lines", "20000", "--data", str(dataset),
             "--work", str(tmp_path))
-    assert r.returncode in (0, 1), r.stdout + r.stderr
+    assert r.returncode == 0, r.stdout + r.stderr
     out = r.stdout
     for label in ("| engine | 20,000 |", "| pandas baseline | 20,000 |",
                   "| SQL baseline | 20,000 |"):
         assert label in out
-    assert ("outputs agree: yes" in out) == (r.returncode == 0)
-    assert "pandas baseline vs SQL baseline" not in out
+    assert "outputs agree: yes" in out
     assert not list(tmp_path.iterdir())  # the scratch folder is removed
 
 
