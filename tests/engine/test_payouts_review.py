@@ -284,3 +284,20 @@ def test_csv_files_as_written(wh, tmp_path):
         "t,D3,c,0.00,,0.00,below the first slab (from 10),2026-10-01,2026-10-31"]
     assert (tmp_path / "kpis.csv").read_text().splitlines()[0] == (
         "program_id,participant_id,kpi,actual,target,attainment,period_start,period_end")
+
+
+def test_fixed_on_actual_with_a_target_and_a_cap_of_amount_and_rate(wh):
+    """Target 10,000. `fixed: 500` with on: actual pays only when the target is met: D1 (sells
+    2,000,000) 500.00, D2 (nothing) 0.00 `target not met`. 10% of value capped at the lower
+    of 50,000 (written without decimals) and 3% of value: D1 200,000 → min(50,000, 60,000)
+    = 50,000.00."""
+    _sell(wh, ("D1", "O1", "2000000.00"))
+    out = run(program("targets: {value: {fixed: 10000}}\ncomponents:\n  - id: c\n"
+                      "    kpi: value\n    on: actual\n    fixed: 500\n  - id: d\n"
+                      "    kpi: value\n    slabs: [{from: 1, rate: 0.1}]\n"
+                      "    cap: {amount: 50000, rate: 0.03, of: value}"), wh)
+    assert out.component("D1", "c")["amount"] == "500.00"
+    assert (out.component("D2", "c")["amount"], out.component("D2", "c")["note"]) == (
+        "0.00", "target not met")
+    assert out.component("D1", "d")["amount"] == "50000.00"
+    assert out.component("D1", "d")["note"].endswith("; capped at 50000.00")
