@@ -301,3 +301,15 @@ def test_fixed_on_actual_with_a_target_and_a_cap_of_amount_and_rate(wh):
         "0.00", "target not met")
     assert out.component("D1", "d")["amount"] == "50000.00"
     assert out.component("D1", "d")["note"].endswith("; capped at 50000.00")
+
+
+def test_marginal_free_units_are_rounded_down_once_on_the_component(wh):
+    """Marginal free units: 0.1 per unit from 0, 0.3 per unit from 15. D1 buys 20 units:
+    15 × 0.1 + 5 × 0.3 = 1.5 + 1.5 = 3 free units of A2 at 10.00 = 30.00 (rounding each band
+    down first would give 1 + 1 = 2 → 20.00). D2 buys 14: 1.4 → 1 unit → 10.00."""
+    _sell(wh, ("D1", "O1", "200.00", "20"), ("D2", "O5", "140.00", "14"))
+    out = run(program("components:\n  - id: c\n    kpi: units\n    on: actual\n"
+                      "    mode: marginal\n    slabs: [{from: 0, free_units: 0.1}, "
+                      "{from: 15, free_units: 0.3}]\n    free: {sku: A2}", kpis=UNITS), wh)
+    assert out.component("D1", "c")["amount"] == "30.00"
+    assert out.component("D2", "c")["amount"] == "10.00"

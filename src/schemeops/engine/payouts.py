@@ -147,7 +147,10 @@ class ComponentCompiler:
             return mul(base, dec(s.per_unit))
         if s.amount is not None:
             return dec(s.amount)
-        units = mul(base, dec(s.free_units))
+        return self._free_value(mul(base, dec(s.free_units)))
+
+    def _free_value(self, units: ir.DecimalValue) -> ir.DecimalValue:
+        """Free units, rounded as the program says (down by default), at the SKU's price."""
         units = {"down": floor_to(units, 0), "nearest": round_half_up(units, 0),
                  "up": -floor_to(-units, 0)}[self.c.free.rounding]
         return mul(units, self.unit_prices[self.c.free.sku].fill_null(dec("0.00")))
@@ -178,14 +181,20 @@ class ComponentCompiler:
     def _marginal(self) -> tuple[ir.Value, ir.Value, ir.Value]:
         a = self._actual(self.c.kpi)
         slabs = self.c.slabs
-        total = ZERO
+        total, units = ZERO, None  # free units of every band are added, then rounded once
         for i, s in enumerate(slabs):
             lo = dec(s.from_)
             top = smallest(a, dec(slabs[i + 1].from_)) if i + 1 < len(slabs) else a
             band = largest(top - lo, dec(0))
+            if s.free_units is not None:
+                more = mul(band, dec(s.free_units))
+                units = more if units is None else units + more
+                continue
             pay = self._slab_pay(s, band) if s.amount is None else either(
                 a >= lo, dec(s.amount), ZERO)
             total = total + pay
+        if units is not None:
+            total = total + self._free_value(units)
         rates = ", ".join(f"{self._slab_rate(s)} from {plain(s.from_)}" for s in slabs)
         note = ibis.ifelse(a >= dec(slabs[0].from_),
                            ibis.literal("marginal: each band at its own rate"),
