@@ -478,7 +478,7 @@ def scorecard(out: Out, p: Program, data, f) -> None:
     has_t = (t_v > 0) & (t_o > 0)
     gate = np.asarray(att_o.fillna(-1) >= units(Decimal("0.8"), 6), dtype=bool)
     amount = amount.where(has_t & gate, 0)
-    note = note.where(has_t, "no target").where(gate, f"gate not met: {c.gate}")
+    note = note.where(has_t, "no target").where(gate, f"gate failed: {c.gate}")
     out.comp(p.id, w, c.id, 0, fmt(a_v, 2), rate, amount, note)
 
 
@@ -629,7 +629,7 @@ def rod(out: Out, p: Program, data, f) -> None:
     fixed = units(c.fixed, 2)
     note = pd.Series("target not met", index=w.index).where(~met, "target met: fixed amount")
     missed = ~(a <= t)
-    note = note.where(~missed, note + f"; can be caught up within {c.catch_up.within} "
+    note = note.where(~missed, note + f"; deferred for catch-up within {c.catch_up.within} "
                       "period(s)")
     out.comp(p.id, w, c.id, 0, fmt(a, 2), None, pd.Series(0, index=w.index).where(~met, fixed),
              note)

@@ -403,7 +403,7 @@ def scorecard(con, p: Program) -> None:
       FROM (SELECT *, {score} AS score FROM w_sc)""")
     amount = (f"CASE WHEN NOT {gate} OR NOT coalesce({has_t}, FALSE) "
               f"THEN CAST(0 AS DECIMAL(38,2)) ELSE {money('raw')} END")
-    note = (f"CASE WHEN NOT {gate} THEN {q(f'gate not met: {c.gate}')} "
+    note = (f"CASE WHEN NOT {gate} THEN {q(f'gate failed: {c.gate}')} "
             f"WHEN NOT coalesce({has_t}, FALSE) THEN 'no target' ELSE note END")
     insert_component(con, p.id, "c_sc", c.id, 0, "a_v", "rate", amount, note)
 
@@ -559,7 +559,7 @@ def rod(con, p: Program) -> None:
     c = p.components[0]
     assert c.fixed is not None and c.catch_up
     met = "(t >= a)"
-    missed = f"; can be caught up within {c.catch_up.within} period(s)"
+    missed = f"; deferred for catch-up within {c.catch_up.within} period(s)"
     insert_component(
         con, p.id, "w_rod", c.id, 0, "a", "NULL",
         f"CASE WHEN {met} THEN {lit(c.fixed)}::DECIMAL(38,2) ELSE CAST(0 AS DECIMAL(38,2)) END",

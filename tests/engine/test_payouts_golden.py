@@ -233,7 +233,7 @@ def test_gate_and_multiplier(wh):
                       kpis=kpis), wh)
     assert out.payout("D1") == D("180.00")
     assert out.payout("D2") == D("0.00")
-    assert "gate not met" in out.component("D2", "c")["note"]
+    assert out.component("D2", "c")["note"] == "gate failed: actual(mbo) >= 2"
 
 
 def test_weighted_scorecard(wh):

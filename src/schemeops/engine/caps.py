@@ -18,7 +18,7 @@ from schemeops.engine.exact import (
     round_half_up,
     smallest,
 )
-from schemeops.engine.payouts import kpi_call
+from schemeops.engine.payouts import kpi_call, plain
 from schemeops.program.expr import compile_expr, parse_expr
 from schemeops.program.model import Program
 
@@ -49,14 +49,14 @@ def limit_totals(program: Program, w: ir.Table, totals: ir.Table,
         ok = compile_expr(parse_expr(program.gate), w.__getitem__,
                           kpi_call(w, program)).fill_null(False)
         rows.append(_adjustment(t, "program_gate", either(ok, dec("0.00"), -running),
-                                ibis.literal(f"program gate not met: {program.gate}"), order))
+                                ibis.literal(f"program gate failed: {program.gate}"), order))
         running = either(ok, running, dec("0.00"))
         order += 1
     caps = program.caps
     if caps.participant is not None:
         cap = as_dec(dec(caps.participant), 2)
         rows.append(_adjustment(t, "participant_cap", smallest(cap - running, dec("0.00")),
-                                ibis.literal(f"participant cap {caps.participant}"), order))
+                                ibis.literal(f"participant cap {plain(caps.participant)}"), order))
         running = smallest(running, cap)
         order += 1
     if caps.sales_rate is not None:
@@ -64,7 +64,7 @@ def limit_totals(program: Program, w: ir.Table, totals: ir.Table,
         limit = largest(limit, dec("0.00"))
         rows.append(_adjustment(
             t, "sales_cap", smallest(limit - running, dec("0.00")),
-            ibis.literal(f"at most {caps.sales_rate} of {caps.sales_kpi}: ")
+            ibis.literal(f"at most {plain(caps.sales_rate)} of {caps.sales_kpi}: ")
             + as_dec(limit, 2).cast("string"), order))
         running = smallest(running, limit)
         order += 1
@@ -88,7 +88,7 @@ def _budget(t: ir.Table, budget: Decimal, order: int) -> ir.Table:
     s = s.mutate(_left=left, _rank=rank)
     final = s._scaled + either(s._rank < s._left, dec("0.01"), dec("0.00"))
     adj = either(s._over, final - s._running, dec("0.00"))
-    note = (ibis.literal(f"budget {budget}: period total ") + as_dec(s._total, 2).cast("string")
-            + ibis.literal(" scaled pro-rata"))
+    note = (ibis.literal(f"budget {plain(budget)}: period total ")
+            + as_dec(s._total, 2).cast("string") + ibis.literal(" scaled pro-rata"))
     out = _adjustment(s, "budget", adj, note, order)
     return out.filter(out.amount != 0)

@@ -51,6 +51,11 @@ def _money_text(value: ir.DecimalValue) -> ir.StringValue:
     return as_dec(value, 2).cast("string")
 
 
+def plain(value: Decimal) -> str:
+    """A program's number as written, never in exponent form (`1e1` is `10`)."""
+    return format(value, "f")
+
+
 def kpi_call(w: ir.Table, program: Program):
     """The `call` that gate expressions use: actual(k), target(k), attainment(k)."""
     def call(name: str, kpi_id: str) -> ir.Value:
@@ -142,16 +147,19 @@ class ComponentCompiler:
             return mul(base, dec(s.per_unit))
         if s.amount is not None:
             return dec(s.amount)
-        units = mul(base, dec(s.free_units))
+        return self._free_value(mul(base, dec(s.free_units)))
+
+    def _free_value(self, units: ir.DecimalValue) -> ir.DecimalValue:
+        """Free units, rounded as the program says (down by default), at the SKU's price."""
         units = {"down": floor_to(units, 0), "nearest": round_half_up(units, 0),
                  "up": -floor_to(-units, 0)}[self.c.free.rounding]
-        return mul(units, self.unit_prices[self.c.free.sku])
+        return mul(units, self.unit_prices[self.c.free.sku].fill_null(dec("0.00")))
 
     @staticmethod
     def _slab_rate(s: Slab) -> str:
         for v in (s.rate, s.per_unit, s.amount, s.free_units):
             if v is not None:
-                return str(v)
+                return plain(v)
         return ""
 
     def _step(self, base: ir.DecimalValue) -> tuple[ir.Value, ir.Value, ir.Value]:
@@ -162,26 +170,40 @@ class ComponentCompiler:
         amount = pick(*[(cond, pay) for cond, (pay, _i, _s) in cases], else_=ZERO)
         rate = ibis.cases(*[(cond, ibis.literal(self._slab_rate(s))) for cond, (_p, _i, s)
                             in cases], else_=ibis.null("string"))
-        note = ibis.cases(*[(cond, ibis.literal(f"slab {i} of {n} (from {s.from_})"))
+        note = ibis.cases(*[(cond, ibis.literal(f"slab {i} of {n} (from {plain(s.from_)})"))
                             for cond, (_p, i, s) in cases],
-                          else_=ibis.literal(f"below the first slab (from {slabs[0][1].from_})"))
+                          else_=self._below_first())
         return amount, rate, note
+
+    def _below_first(self) -> ir.StringValue:
+        return ibis.literal(f"below the first slab (from {plain(self.c.slabs[0].from_)})")
 
     def _marginal(self) -> tuple[ir.Value, ir.Value, ir.Value]:
         a = self._actual(self.c.kpi)
         slabs = self.c.slabs
-        total = ZERO
+        total, units = ZERO, None  # free units of every band are added, then rounded once
         for i, s in enumerate(slabs):
             lo = dec(s.from_)
             top = smallest(a, dec(slabs[i + 1].from_)) if i + 1 < len(slabs) else a
             band = largest(top - lo, dec(0))
+            if s.free_units is not None:
+                more = mul(band, dec(s.free_units))
+                units = more if units is None else units + more
+                continue
             pay = self._slab_pay(s, band) if s.amount is None else either(
                 a >= lo, dec(s.amount), ZERO)
             total = total + pay
-        rates = ", ".join(f"{self._slab_rate(s)} from {s.from_}" for s in slabs)
-        return total, ibis.literal(rates), ibis.literal("marginal: each band at its own rate")
+        if units is not None:
+            total = total + self._free_value(units)
+        rates = ", ".join(f"{self._slab_rate(s)} from {plain(s.from_)}" for s in slabs)
+        note = ibis.ifelse(a >= dec(slabs[0].from_),
+                           ibis.literal("marginal: each band at its own rate"),
+                           self._below_first())
+        return total, ibis.literal(rates), note
 
-    def _curve(self, base: ir.DecimalValue) -> tuple[ir.Value, ir.Value, ir.Value]:
+    def _curve(self, base: ir.DecimalValue
+               ) -> tuple[ir.Value, ir.Value, ir.Value, ir.Value]:
+        """The exact amount as numerator and denominator (rounded once, after multipliers)."""
         pts = self.c.curve
         a = self._actual(self.c.kpi) if not self.c.scorecard else self._score()
         t = dec(1) if (self.c.on == "actual" or self.c.scorecard) else self._target(self.c.kpi)
@@ -189,21 +211,22 @@ class ComponentCompiler:
                 self.c.kpi):
             a, t = t, a  # attainment is target ÷ actual
 
-        cases = [(self.reaches(pts[-1].x), mul(base, dec(pts[-1].rate)))]
+        cases = [(self.reaches(pts[-1].x), mul(base, dec(pts[-1].rate)), dec(1))]
         for p0, p1 in reversed(list(itertools.pairwise(pts))):
             dx, dr = p1.x - p0.x, p1.rate - p0.rate
             # base × (r0 + dr·(a/t − x0)/dx) = base·(r0·dx·t + dr·(a − x0·t)) / (dx·t)
             num = mul(base, mul(dec(p0.rate * dx), t) + mul(dec(dr), a - mul(dec(p0.x), t)))
-            cases.append((self.reaches(p0.x), div_half_up(num, mul(dec(dx), t), 2)))
-        amount = pick(*cases, else_=ZERO)
+            cases.append((self.reaches(p0.x), num, mul(dec(dx), t)))
+        num = pick(*[(cond, n) for cond, n, _d in cases], else_=ZERO)
+        den = pick(*[(cond, d) for cond, _n, d in cases], else_=dec(1))
         note = ibis.cases(
             (self.reaches(pts[-1].x),
-             ibis.literal(f"at or past the curve's last point: rate {pts[-1].rate} (")
+             ibis.literal(f"at or past the curve's last point: rate {plain(pts[-1].rate)} (")
              + self.measure_text() + ibis.literal(")")),
             (self.reaches(pts[0].x), ibis.literal("curve, interpolated at ")
              + self.measure_text()),
-            else_=ibis.literal(f"below the curve's start ({pts[0].x})"))
-        return amount, ibis.literal("curve"), note
+            else_=ibis.literal(f"below the curve's start ({plain(pts[0].x)})"))
+        return num, den, ibis.literal("curve"), note
 
     def _fixed(self) -> tuple[ir.Value, ir.Value, ir.Value]:
         if self.c.kpi and self.c.kpi not in self.p.targets and not self.c.scorecard:
@@ -218,21 +241,31 @@ class ComponentCompiler:
         """Amount (rounded half-up to 2 places), base, rate and the note explaining it."""
         c = self.c
         base = self.base()
+        den = None  # a curve's amount is a quotient, divided (and rounded) last
         if c.slabs and c.mode == "marginal":
             raw, rate, note = self._marginal()
         elif c.slabs:
             raw, rate, note = self._step(base)
         elif c.curve:
-            raw, rate, note = self._curve(base)
+            raw, den, rate, note = self._curve(base)
         else:
             raw, rate, note = self._fixed()
         for m in c.multipliers:
             hit = compile_expr(parse_expr(m.when), self.w.__getitem__,
                                kpi_call(self.w, self.p)).fill_null(False)
-            raw = mul(raw, either(hit, dec(m.factor), dec(1)))
-            note = note + ibis.ifelse(hit, ibis.literal(f"; ×{m.factor} ({m.when})"),
+            if den is None:
+                raw = mul(raw, either(hit, dec(m.factor), dec(1)))
+            else:  # factor = digits ÷ 10^places: the numerator keeps its scale
+                digits, places = _fraction(m.factor)
+                raw = mul(raw, either(hit, dec(digits), dec(1)))
+                den = mul(den, either(hit, dec(10**places), dec(1)))
+            note = note + ibis.ifelse(hit, ibis.literal(f"; ×{plain(m.factor)} ({m.when})"),
                                       ibis.literal(""))
-        amount = round_half_up(raw, 2)
+        amount = round_half_up(raw, 2) if den is None else div_half_up(raw, den, 2)
+        if c.free is not None:
+            price = self.unit_prices[c.free.sku]
+            note = ibis.ifelse(price.isnull(), note + ibis.literal(
+                f"; free SKU {c.free.sku} has no unit_price: not valued"), note)
         needs_target = c.on == "attainment" or bool(c.scorecard)
         if needs_target:
             amount = either(self._has_target(), amount, ZERO)
@@ -241,7 +274,7 @@ class ComponentCompiler:
             ok = compile_expr(parse_expr(c.gate), self.w.__getitem__,
                               kpi_call(self.w, self.p)).fill_null(False)
             amount = either(ok, amount, ZERO)
-            note = ibis.ifelse(ok, note, ibis.literal(f"gate not met: {c.gate}"))
+            note = ibis.ifelse(ok, note, ibis.literal(f"gate failed: {c.gate}"))
         if c.cap is not None:
             limits = []
             if c.cap.amount is not None:
@@ -256,6 +289,13 @@ class ComponentCompiler:
             amount = either(capped, limit, amount)
         return ComponentResult(base=as_dec(base, _scale(base)), rate=rate,
                                amount=as_dec(amount, 2), note=note)
+
+
+def _fraction(value: Decimal) -> tuple[int, int]:
+    """`value` as digits ÷ 10^places, both whole (1.25 → (125, 2))."""
+    sign, digits, exp = value.as_tuple()
+    n = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
+    return (n, -exp) if exp < 0 else (n * 10**exp, 0)
 
 
 def _scale(value: ir.Value) -> int:

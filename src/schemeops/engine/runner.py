@@ -105,7 +105,7 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
             a, t = w[f"a__{k}"], w[f"t__{k}"]
             missed = t.notnull() & ~((a <= t) if lower else (a >= t)).fill_null(False)
             note = ibis.ifelse(missed, note + ibis.literal(
-                f"; can be caught up within {comp.catch_up.within} period(s)"), note)
+                f"; deferred for catch-up within {comp.catch_up.within} period(s)"), note)
             parts.append(catch_up_rows(program, comp, w, prices, i))
         parts.append(w.select(*KEYS, component=ibis.literal(comp.id), base=r.base.cast("string"),
                               rate=r.rate, amount=r.amount, note=note,
