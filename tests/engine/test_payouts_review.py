@@ -313,3 +313,21 @@ def test_marginal_free_units_are_rounded_down_once_on_the_component(wh):
                       "{from: 15, free_units: 0.3}]\n    free: {sku: A2}", kpis=UNITS), wh)
     assert out.component("D1", "c")["amount"] == "30.00"
     assert out.component("D2", "c")["amount"] == "10.00"
+
+
+def test_a_negative_base_pays_0_and_says_why(wh):
+    """2% of value once an outlet is billed (slab on billed outlets, base: value).
+    D1 sells 1,000 to O1 and takes back 3,000 from O2: 1 outlet billed, value −2,000, so 2%
+    would be −40.00; an incentive never charges, so 0.00 with the reason. D2 sells 500 to
+    O5: 2% × 500 = 10.00."""
+    wh.sale("I1", "2026-10-05", "D1", "O1", "A1", "1", "1000.00")
+    wh.ret("R1", "2026-10-06", "D1", "O2", "A1", "-3", "-3000.00")
+    wh.sale("I2", "2026-10-05", "D2", "O5", "A1", "1", "500.00")
+    kpis = "kpis: [{id: value, kind: volume}, {id: mbo, kind: billed_outlets}]"
+    out = run(program("components:\n  - id: c\n    kpi: mbo\n    on: actual\n    base: value\n"
+                      "    slabs: [{from: 1, rate: 0.02}]", kpis=kpis), wh)
+    assert out.component("D1", "c")["amount"] == "0.00"
+    assert out.component("D1", "c")["note"] == \
+        "slab 1 of 1 (from 1); negative base (returns over sales): pays 0"
+    assert out.payout("D1") == D("0.00")
+    assert out.component("D2", "c")["amount"] == "10.00"

@@ -262,6 +262,10 @@ class ComponentCompiler:
             note = note + ibis.ifelse(hit, ibis.literal(f"; ×{plain(m.factor)} ({m.when})"),
                                       ibis.literal(""))
         amount = round_half_up(raw, 2) if den is None else div_half_up(raw, den, 2)
+        negative = amount < 0  # rates are ≥ 0: only a negative base (returns over sales)
+        note = ibis.ifelse(negative, note + ibis.literal(
+            "; negative base (returns over sales): pays 0"), note)
+        amount = either(negative, ZERO, amount)
         if c.free is not None:
             price = self.unit_prices[c.free.sku]
             note = ibis.ifelse(price.isnull(), note + ibis.literal(
