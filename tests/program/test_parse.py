@@ -104,6 +104,17 @@ def test_kpi_without_kind_lists_the_kinds():
     assert "billed_outlets" in d.hint
 
 
+def test_scorecard_weights_must_add_up_to_one():
+    """Weights 0.5 + 0.4 (a typo for 0.5 + 0.5) are refused at the component, with the sum."""
+    text = GOOD.replace("  - id: sales\n", "  - id: qty\n    kind: volume\n    measure: quantity\n"
+                        "  - id: sales\n").replace(
+        "    kpi: sales\n", "    scorecard:\n      - {kpi: sales, weight: 0.5}\n"
+        "      - {kpi: qty, weight: 0.4}\n    base: sales\n")
+    d = only(text)
+    assert "scorecard weights add up to 0.9, not 1" in d.message
+    assert d.span.line == 19  # the component
+
+
 def test_bad_date_is_located_at_the_date():
     """30 February is not a date."""
     d = only(GOOD.replace("end: 2025-04-30", "end: 2025-02-30"))

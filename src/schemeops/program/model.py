@@ -329,6 +329,9 @@ class Component(Spec):
                                         or self.scorecard):
             raise ValueError("marginal slabs pay each band of the KPI's own actual: use "
                              "on: actual and no base")
+        if self.scorecard and (total := sum(i.weight for i in self.scorecard)) != 1:
+            raise ValueError(f"scorecard weights add up to {total}, not 1: give each KPI its "
+                             "share (50% is 0.5)")
         if self.catch_up is not None and self.kpi is None:
             raise ValueError("catch_up needs a component on one KPI (not a scorecard)")
         if self.scorecard and self.base is None and any(
