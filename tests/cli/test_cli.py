@@ -63,3 +63,25 @@ def test_demo_generates_loads_calculates_and_creates_users(tmp_path):
     with app.sessions.begin() as s:
         assert all(authenticate(s, name, pw) for name, pw in users.items())
         assert runs.get_run(s, 1).status == "succeeded"
+
+
+EXAMPLES = "examples/programs"
+
+
+def test_calc_unknown_backend_or_missing_warehouse_is_a_message_not_a_traceback(tmp_path,
+                                                                                warehouse):
+    """A backend that does not exist, or a warehouse file that does not, exits 2 with one line
+    that says what to do."""
+    prog = f"{EXAMPLES}/billed_outlets.yaml"
+    r = run("calc", "--program", prog, "--warehouse", str(warehouse), "--backend", "foo",
+            "--out", str(tmp_path / "a"))
+    assert r.returncode == 2
+    assert r.stderr.strip() == "error: unknown backend 'foo'; choose one of duckdb, spark"
+    missing = tmp_path / "none.duckdb"
+    r = run("calc", "--program", prog, "--warehouse", str(missing), "--out", str(tmp_path / "b"))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert f"error: no warehouse at {missing}; load data first" in r.stderr
+    r = run("explain", "--program", prog, "--participant", "D00001", "--warehouse", str(missing))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and "error: no warehouse at" in r.stderr

@@ -8,6 +8,8 @@ from importlib import import_module
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from schemeops.errors import SchemeopsError, UsageError
+
 #: Each command's module and function (or Typer, for a group), in the order help lists them.
 _COMMANDS = {
     "schema": ("schema_cmd", "schema"),
@@ -59,6 +61,15 @@ class _LazyGroup(TyperGroup):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.commands = _LazyCommands()
+
+    def invoke(self, ctx: typer.Context) -> object:
+        """Run the command; an error of ours is one line on stderr, not a traceback (exit 2
+        for a usage error, else 1)."""
+        try:
+            return super().invoke(ctx)
+        except SchemeopsError as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2 if isinstance(e, UsageError) else 1) from None
 
 
 app = typer.Typer(
