@@ -85,3 +85,19 @@ def test_calc_unknown_backend_or_missing_warehouse_is_a_message_not_a_traceback(
     r = run("explain", "--program", prog, "--participant", "D00001", "--warehouse", str(missing))
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and "error: no warehouse at" in r.stderr
+
+
+def test_as_of_before_the_period_is_refused_with_the_period_start(tmp_path, warehouse):
+    """`--as-of` before a program's first period names the program and its start (exit 2);
+    inside the period it computes attainment so far and records the date."""
+    prog = f"{EXAMPLES}/billed_outlets.yaml"
+    for cmd in (["calc", "--out", str(tmp_path / "a")], ["explain", "--participant", "D00001"]):
+        r = run(*cmd, "--program", prog, "--warehouse", str(warehouse), "--as-of", "2026-09-01")
+        assert r.returncode == 2, r.stderr
+        assert r.stderr.strip() == ("error: --as-of 2026-09-01 is before the first period of "
+                                    "mbo_targets, which starts 2026-10-01")
+    r = run("calc", "--program", prog, "--warehouse", str(warehouse), "--as-of", "2026-10-15",
+            "--out", str(tmp_path / "b"))
+    assert r.returncode == 0, r.stderr
+    assert '"as_of": "2026-10-15"' in (tmp_path / "b" / "manifest.json").read_text()
+    assert ",2026-10-01,2026-10-15," in (tmp_path / "b" / "payouts.csv").read_text()

@@ -24,8 +24,12 @@ from schemeops.engine.fingerprint import data_fingerprint, fetch_now, recorded_d
 from schemeops.engine.kpis import reads_daily
 from schemeops.engine.kpis.facts import facts_rows, facts_spans, merge_spans, outlet_facts
 from schemeops.engine.output import csv_writer, result_tables, write_outputs
-from schemeops.engine.periods import program_windows
-from schemeops.engine.runner import ProgramResult, calculate_program, materialize
+from schemeops.engine.runner import (
+    ProgramResult,
+    calculate_program,
+    materialize,
+    windows_as_of,
+)
 from schemeops.errors import Diagnostic, SchemeopsError
 from schemeops.laps import Laps
 from schemeops.program.check import load_and_check
@@ -74,7 +78,7 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
     program's wide table. The data returned keeps the day totals, not the facts."""
     if any(reads_daily(k) for p in programs for k in p.kpis):
         data = replace(data, daily=keep(data.daily))
-    spans = merge_spans(*(facts_spans(p, program_windows(p.period, as_of)) for p in programs))
+    spans = merge_spans(*(facts_spans(p, windows_as_of(p, as_of)) for p in programs))
     if spans:
         wide = keep(outlet_facts(data.daily, spans))
         data = replace(data, facts=facts_rows(wide, spans))

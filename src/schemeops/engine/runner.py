@@ -22,6 +22,7 @@ from schemeops.engine.kpis import compute_kpi, kpi_scale
 from schemeops.engine.payouts import ComponentCompiler
 from schemeops.engine.periods import Window, program_windows, windows_table
 from schemeops.engine.targets import TARGET_SCALE, compute_target
+from schemeops.errors import UsageError
 from schemeops.program.model import Program
 
 ATTAINMENT_PLACES = 6
@@ -124,11 +125,21 @@ def materialize(w: ir.Table) -> ir.Table:
     return w.cache()
 
 
+def windows_as_of(program: Program, as_of: dt.date | None) -> tuple[Window, ...]:
+    """The program's periods up to `as_of`; raises UsageError when `as_of` is before the
+    first one starts (there is nothing to compute)."""
+    windows = program_windows(program.period, as_of)
+    if not windows:
+        raise UsageError(f"--as-of {as_of} is before the first period of {program.id}, "
+                         f"which starts {program.period.start}")
+    return windows
+
+
 def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = None,
                       keep: Callable[[ir.Table], ir.Table] = materialize) -> ProgramResult:
     """The pipeline of one program, as Ibis expressions over `data` (the wide table computed
     once, by `keep`)."""
-    windows = program_windows(program.period, as_of)
+    windows = windows_as_of(program, as_of)
     data = replace(data, heads=heads_may_take_part(program.participants))
     w = keep(_wide(program, data, windows))
     comps = _component_rows(program, w, data)
