@@ -101,3 +101,22 @@ def test_as_of_before_the_period_is_refused_with_the_period_start(tmp_path, ware
     assert r.returncode == 0, r.stderr
     assert '"as_of": "2026-10-15"' in (tmp_path / "b" / "manifest.json").read_text()
     assert ",2026-10-01,2026-10-15," in (tmp_path / "b" / "payouts.csv").read_text()
+
+
+def test_explain_unknown_or_ineligible_participant_says_why(warehouse):
+    """An id not in the warehouse is named as such, with close ids; a participant left out
+    says which rule leaves it out; both exit 1 without a traceback."""
+    prog = f"{EXAMPLES}/billed_outlets.yaml"
+    r = run("explain", "--program", prog, "--participant", "D0001", "--warehouse", str(warehouse))
+    assert r.returncode == 1
+    assert r.stderr.startswith("error: no participant `D0001` in the warehouse; did you mean")
+    r = run("explain", "--program", prog, "--participant", "R0001", "--warehouse", str(warehouse))
+    assert r.returncode == 1
+    assert r.stderr.strip() == ("error: R0001 is not eligible for mbo_targets: a sales_rep, "
+                                "and it takes distributor, dealer, sub_distributor")
+    r = run("explain", "--program", f"{EXAMPLES}/scorecard_gate.yaml", "--participant", "D00002",
+            "--warehouse", str(warehouse))
+    assert r.returncode == 1
+    assert r.stderr.strip() == ("error: D00002 is not eligible for balanced_scorecard_oct: "
+                                "it does not match `where: tier in ('gold', 'platinum') and "
+                                "region in ('North', 'West')`")

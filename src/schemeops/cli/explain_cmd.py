@@ -13,7 +13,7 @@ from schemeops.cli.calc_cmd import parse_day, print_diagnostics
 from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.calc import ProgramErrors, load_programs
 from schemeops.engine.data import Data
-from schemeops.engine.explain import explain
+from schemeops.engine.explain import explain, why_no_story
 
 
 def explain_command(
@@ -29,9 +29,10 @@ def explain_command(
         print_diagnostics(Console(stderr=True), e)
         raise typer.Exit(2) from None
     con = connect_warehouse(warehouse)
-    stories = explain(prog, Data.from_backend(con), con, participant, as_of=parse_day(as_of))
+    data = Data.from_backend(con)
+    stories = explain(prog, data, con, participant, as_of=parse_day(as_of))
     if not stories:
-        typer.echo(f"{participant} is not eligible for {prog.id}", err=True)
+        typer.echo(f"error: {why_no_story(prog, data, con, participant)}", err=True)
         raise typer.Exit(1)
     for s in stories:
         typer.echo(s.render())

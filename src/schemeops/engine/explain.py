@@ -11,6 +11,7 @@ import ibis
 
 from schemeops.engine.data import Data
 from schemeops.engine.runner import ProgramResult, calculate_program
+from schemeops.errors import did_you_mean
 from schemeops.program.model import Component, Kpi, Program, Target
 
 
@@ -160,3 +161,33 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
         out.append(Explanation(program, participant_id, row["period_start"], row["period_end"],
                                kpis, tuple(lines), sum((c.amount for c in lines), Decimal(0))))
     return out
+
+
+def why_no_story(program: Program, data: Data, con: ibis.BaseBackend,
+                 participant_id: str) -> str:
+    """Why `explain` has nothing for the participant: an unknown id (with close ids), or the
+    eligibility rule that leaves it out."""
+    p = data.participants
+    found = con.to_pyarrow(p.filter(p.participant_id == participant_id)
+                           .select("role", "joined_on", "left_on")).to_pylist()
+    if not found:
+        ids = con.to_pyarrow(p.select("participant_id")).column(0).to_pylist()
+        hint = did_you_mean(participant_id, ids)
+        return f"no participant `{participant_id}` in the warehouse" + (f"; {hint}" if hint
+                                                                        else "")
+    row, rule = found[0], program.participants
+    why = "it is left out for every period"
+    if participant_id in rule.exclude:
+        why = "it is in `participants.exclude`"
+    elif row["left_on"] is not None and row["left_on"] < program.period.start:
+        why = f"it left on {row['left_on']}, before the program started"
+    elif participant_id in rule.include:
+        pass
+    elif row["role"] not in rule.roles:
+        why = f"a {row['role']}, and it takes {', '.join(rule.roles)}"
+    elif rule.joined_before and row["joined_on"] is not None \
+            and row["joined_on"] >= rule.joined_before:
+        why = f"it joined on {row['joined_on']}, not before {rule.joined_before}"
+    elif rule.where:
+        why = f"it does not match `where: {rule.where}`"
+    return f"{participant_id} is not eligible for {program.id}: {why}"
