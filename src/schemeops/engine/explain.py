@@ -93,19 +93,53 @@ def describe_target(rule: Target) -> str:
     return text
 
 
-_UNITS = {"billed_outlets": "outlets billed", "billed_channels": "channels billed",
-          "net_channel_addition": "net new outlets", "reactivated_outlets": "reactivated outlets",
-          "outstanding": "of outstanding", "early_payment": "of early-payment discount"}
+_COUNTS = {"billed_outlets": ("bill", "outlet"), "billed_channels": ("bill", "channel"),
+           "reactivated_outlets": ("reactivate", "outlet")}
+_ADDED = {"net": "net new outlet", "new": "new outlet", "lost": "lost outlet"}
 
 
-def _kpi_units(kpi: Kpi) -> str:
-    if kpi.kind in ("volume", "upsell") and getattr(kpi, "measure", "") == "quantity":
-        return "units"
-    if kpi.kind == "upsell" and kpi.mode in ("range_outlets", "bundle"):
-        return "outlets buying the range" if kpi.mode == "range_outlets" else "bundle invoices"
-    if kpi.kind in ("volume", "upsell", "metric"):
-        return "of sales value"
-    return _UNITS[kpi.kind]
+def _plural(n: Decimal, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _whole(gap: Decimal) -> Decimal:
+    return gap.to_integral_value(ROUND_CEILING)
+
+
+def _money(gap: Decimal) -> Decimal:
+    return gap.quantize(Decimal("0.01"), ROUND_CEILING)
+
+
+def gap_text(kpi: Kpi, gap: Decimal) -> str:
+    """What closing a gap of `gap` in the KPI means, in its own unit ('bill 14 more outlets',
+    'sell 120 more units of premium', 'sell 2,500.00 more in net value')."""
+    if kpi.kind in _COUNTS:
+        verb, noun = _COUNTS[kpi.kind]
+        return f"{verb} {_plural(_whole(gap), 'more ' + noun)}"
+    if kpi.kind == "net_channel_addition":
+        return f"add {_plural(_whole(gap), 'more ' + _ADDED[kpi.count])}"
+    if kpi.kind == "upsell" and kpi.mode == "range_outlets":
+        return (f"get {_plural(_whole(gap), 'more outlet')} buying at least "
+                f"{kpi.min_distinct} {'categories' if kpi.distinct_of == 'category' else 'SKUs'}")
+    if kpi.kind == "upsell" and kpi.mode == "bundle":
+        return f"bill {_plural(_whole(gap), 'more invoice')} with the whole bundle"
+    if kpi.kind == "upsell" and kpi.mode == "mix_share":
+        return f"raise the {kpi.segment} share of net value by {_money(gap * 100)} points"
+    if kpi.kind in ("volume", "upsell"):
+        of = f" of {kpi.segment}" if kpi.kind == "upsell" else ""
+        primary = getattr(kpi, "source", "secondary") == "primary"
+        verb, src = ("buy", " (primary)") if primary else ("sell", "")
+        if kpi.measure == "quantity":
+            return f"{verb} {_plural(_whole(gap), 'more unit')}{of}{src}"
+        return f"{verb} {_money(gap):,} more in net value{of}{src}"
+    if kpi.kind == "early_payment":
+        return f"earn {_money(gap):,} more in early-payment discount"
+    if kpi.kind == "outstanding":
+        return f"cut outstanding by {_money(gap):,} more" if kpi.mode == "reduction" \
+            else f"{_money(gap):,} more outstanding"
+    if kpi.agg in ("count", "count_distinct"):
+        return f"{_whole(gap):,} more {kpi.id}"
+    return f"{_money(gap):,} more in {kpi.id}"
 
 
 def next_step(program: Program, c: Component, actual: Decimal,
@@ -127,11 +161,7 @@ def next_step(program: Program, c: Component, actual: Decimal,
         else:
             needed = b
         if actual < needed:
-            gap = needed - actual
-            whole = kpi.kind not in ("volume", "upsell", "metric", "outstanding",
-                                     "early_payment") or getattr(kpi, "measure", "") == "quantity"
-            gap = gap.to_integral_value(ROUND_CEILING) if whole else gap.quantize(Decimal("0.01"))
-            return f"{gap:,} more {_kpi_units(kpi)} to reach {b}" + (
+            return f"{gap_text(kpi, needed - actual)} to reach {b}" + (
                 " attainment" if c.on == "attainment" else "")
     return "top slab reached"
 

@@ -1,0 +1,66 @@
+"""`explain`: what the next slab takes, said in the KPI's own unit."""
+
+from decimal import Decimal
+
+import pytest
+
+from schemeops.engine.explain import next_step
+from schemeops.program.parse import parse_program
+
+
+def program(kpi: str, slabs: str = "[{from: 0.9, amount: 100}, {from: 1.0, amount: 200}]",
+            on: str = "attainment", target: str = "{fixed: 100}"):
+    """A one-KPI, one-component program (KPI id `k`)."""
+    text = (f"id: p\nname: P\nperiod: {{start: 2026-10-01, end: 2026-10-31}}\n"
+            f"kpis:\n  - {{id: k, {kpi}}}\ntargets:\n  k: {target}\n"
+            f"components:\n  - {{id: c, kpi: k, on: {on}, slabs: {slabs}}}\n")
+    p, problems = parse_program(text, "p.yaml")
+    assert not problems, problems
+    return p
+
+
+def step(kpi: str, actual: str, target: str | None = "100", **kw: str) -> str | None:
+    """The next-step text for a participant at `actual` against `target`."""
+    p = program(kpi, **kw)
+    return next_step(p, p.components[0], Decimal(actual),
+                     None if target is None else Decimal(target))
+
+
+@pytest.mark.parametrize(("kpi", "actual", "text"), [
+    ("kind: billed_outlets", "76", "bill 14 more outlets to reach 0.9 attainment"),
+    ("kind: billed_outlets", "89", "bill 1 more outlet to reach 0.9 attainment"),
+    ("kind: billed_channels", "80", "bill 10 more channels to reach 0.9 attainment"),
+    ("kind: reactivated_outlets", "85", "reactivate 5 more outlets to reach 0.9 attainment"),
+    ("kind: net_channel_addition", "85", "add 5 more net new outlets to reach 0.9 attainment"),
+    ("kind: volume, measure: quantity", "70.5", "sell 20 more units to reach 0.9 attainment"),
+    ("kind: volume", "70.5", "sell 19.50 more in net value to reach 0.9 attainment"),
+    ("kind: volume, source: primary", "70",
+     "buy 20.00 more in net value (primary) to reach 0.9 attainment"),
+    ("kind: upsell, mode: segment_volume, segment: premium, measure: quantity", "70",
+     "sell 20 more units of premium to reach 0.9 attainment"),
+    ("kind: upsell, mode: bundle, bundle: [A, B]", "70",
+     "bill 20 more invoices with the whole bundle to reach 0.9 attainment"),
+    ("kind: upsell, mode: range_outlets, min_distinct: 3", "70",
+     "get 20 more outlets buying at least 3 categories to reach 0.9 attainment"),
+    ("kind: metric, table: sales, agg: count", "70",
+     "20 more k to reach 0.9 attainment"),
+    ("kind: early_payment, tiers: [{days: 10, rate: 0.02}]", "70",
+     "earn 20.00 more in early-payment discount to reach 0.9 attainment"),
+])
+def test_next_step_names_the_kpi_unit(kpi, actual, text):
+    """Outlets, channels and counts are whole; units are whole; value is money."""
+    assert step(kpi, actual) == text
+
+
+def test_next_step_of_a_share_is_in_points():
+    """A segment's share of value moves in percentage points, not in money."""
+    text = step("kind: upsell, mode: mix_share, segment: premium", "0.4358", None, on="actual",
+                slabs="[{from: 0.5, amount: 100}]")
+    assert text == "raise the premium share of net value by 6.42 points to reach 0.5"
+
+
+def test_next_step_on_actual_and_at_the_top():
+    """On actual the break is the KPI's own value; past the last slab there is no next."""
+    assert step("kind: billed_outlets", "7", None, on="actual",
+                slabs="[{from: 10, amount: 100}]") == "bill 3 more outlets to reach 10"
+    assert step("kind: billed_outlets", "120") == "top slab reached"
