@@ -1,10 +1,14 @@
-"""`explain`: what the next slab takes, said in the KPI's own unit."""
+"""`explain`: what the next slab takes, said in the KPI's own unit; gates, multipliers and
+caps, whether they held or not."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from schemeops.engine.explain import next_step
+from schemeops.engine.backends import connect_warehouse
+from schemeops.engine.data import Data
+from schemeops.engine.explain import explain, next_step
 from schemeops.program.parse import parse_program
 
 
@@ -64,3 +68,53 @@ def test_next_step_on_actual_and_at_the_top():
     assert step("kind: billed_outlets", "7", None, on="actual",
                 slabs="[{from: 10, amount: 100}]") == "bill 3 more outlets to reach 10"
     assert step("kind: billed_outlets", "120") == "top slab reached"
+
+
+CONDITIONS = """\
+id: gm
+name: Gates and caps
+period: {start: 2026-10-01, end: 2026-10-31}
+kpis:
+  - {id: value, kind: volume}
+  - {id: outlets, kind: billed_outlets, min_value: 500}
+targets:
+  value: {fixed: 60000}
+  outlets: {fixed: 25}
+components:
+  - id: value_bonus
+    kpi: value
+    slabs: [{from: 0.9, rate: 0.01}, {from: 1.0, rate: 0.02}]
+    gate: "attainment(outlets) >= 0.8"
+    multipliers:
+      - {when: "attainment(value) >= 1.15", factor: 1.1}
+      - {when: "attainment(value) >= 5", factor: 2}
+    cap: {amount: 1500}
+gate: "actual(value) > 1000"
+caps: {participant: 2000, budget: 1000000}
+"""
+
+
+def story(warehouse, participant: str, as_of=None) -> str:
+    """The rendered explanation of CONDITIONS for one participant of the test warehouse."""
+    p, problems = parse_program(CONDITIONS, "gm.yaml")
+    assert not problems, problems
+    con = connect_warehouse(warehouse)
+    (one,) = explain(p, Data.from_backend(con), con, participant, as_of=as_of)
+    return one.render()
+
+
+def test_explain_tells_gates_multipliers_and_caps_met_or_not(warehouse):
+    """Each gate, multiplier and cap says whether it held, also when it changed nothing; so do
+    the program's gate, participant cap and budget."""
+    text = story(warehouse, "D00003")
+    assert "    gate met: attainment(outlets) >= 0.8" in text
+    assert "    ×1.1 applied: attainment(value) >= 1.15" in text
+    assert "    ×2 not applied: attainment(value) >= 5" in text
+    assert "    capped at 1500.00" in text
+    assert "  program gate met: actual(value) > 1000" in text
+    assert "  participant cap 2000: not reached" in text
+    assert "  budget 1000000: not exceeded" in text
+    early = story(warehouse, "D00003", as_of=dt.date(2026, 10, 10))
+    assert "    gate failed: attainment(outlets) >= 0.8" in early
+    assert "applied" not in early
+    assert "    cap 1500.00: not reached" not in early

@@ -10,6 +10,7 @@ from decimal import ROUND_CEILING, Decimal
 import ibis
 
 from schemeops.engine.data import Data
+from schemeops.engine.payouts import plain
 from schemeops.engine.runner import ProgramResult, calculate_program
 from schemeops.errors import did_you_mean
 from schemeops.program.model import Component, Kpi, Program, Target
@@ -34,6 +35,7 @@ class ComponentLine:
     amount: Decimal
     note: str
     next_step: str | None
+    conditions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Explanation:
     kpis: tuple[KpiLine, ...]
     components: tuple[ComponentLine, ...]
     payout: Decimal
+    limits: tuple[str, ...] = ()
 
     def render(self) -> str:
         """The story as plain text."""
@@ -62,8 +65,10 @@ class Explanation:
             out.append(line)
         for c in self.components:
             out.append(f"  {c.component}: {c.amount:,.2f} — {c.note}")
+            out += [f"    {x}" for x in c.conditions]
             if c.next_step:
                 out.append(f"    next: {c.next_step}")
+        out += [f"  {x}" for x in self.limits]
         out.append(f"  payout: {self.payout:,.2f}")
         return "\n".join(out)
 
@@ -166,6 +171,46 @@ def next_step(program: Program, c: Component, actual: Decimal,
     return "top slab reached"
 
 
+def conditions(c: Component, note: str) -> tuple[str, ...]:
+    """The component's gate, multipliers and cap, each with whether it held (read from the
+    note the calculation wrote)."""
+    out = []
+    if note.startswith("catch-up"):
+        return ()
+    if c.gate:
+        if note.startswith("gate failed"):
+            return (f"gate failed: {c.gate}",)
+        out.append(f"gate met: {c.gate}")
+    if note == "no target":
+        return tuple(out)
+    for m in c.multipliers:
+        hit = f"; ×{plain(m.factor)} ({m.when})" in note
+        out.append(f"×{plain(m.factor)} {'applied' if hit else 'not applied'}: {m.when}")
+    if c.cap is not None:
+        if "; capped at " in note:
+            out.append(note[note.index("; capped at ") + 2:])
+        else:
+            parts = ([f"{c.cap.amount:.2f}"] if c.cap.amount is not None else []) + (
+                [f"{plain(c.cap.rate)} of {c.cap.of}"] if c.cap.rate is not None else [])
+            out.append(f"cap {' and '.join(parts)}: not reached")
+    return tuple(out)
+
+
+def program_limits(program: Program, biting: set[str]) -> tuple[str, ...]:
+    """The program's gate and caps that did not change the payout (those that did have their
+    own adjustment line)."""
+    caps, out = program.caps, []
+    if program.gate and "program_gate" not in biting:
+        out.append(f"program gate met: {program.gate}")
+    if caps.participant is not None and "participant_cap" not in biting:
+        out.append(f"participant cap {plain(caps.participant)}: not reached")
+    if caps.sales_rate is not None and "sales_cap" not in biting:
+        out.append(f"cap of {plain(caps.sales_rate)} of {caps.sales_kpi}: not reached")
+    if caps.budget is not None and "budget" not in biting:
+        out.append(f"budget {plain(caps.budget)}: not exceeded")
+    return tuple(out)
+
+
 def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id: str, *,
             as_of: dt.date | None = None) -> list[Explanation]:
     """The participant's explanation for each period of the program (empty if not eligible)."""
@@ -187,9 +232,12 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
             if spec is not None:
                 step = next_step(program, spec, row[f"a__{spec.kpi}"] if spec.kpi else
                                  Decimal(0), row[f"t__{spec.kpi}"] if spec.kpi else None)
-            lines.append(ComponentLine(c["component"], c["amount"], c["note"], step))
+            lines.append(ComponentLine(c["component"], c["amount"], c["note"], step,
+                                       conditions(spec, c["note"]) if spec else ()))
+        biting = {x.component for x in lines if x.component not in by_id}
         out.append(Explanation(program, participant_id, row["period_start"], row["period_end"],
-                               kpis, tuple(lines), sum((c.amount for c in lines), Decimal(0))))
+                               kpis, tuple(lines), sum((c.amount for c in lines), Decimal(0)),
+                               program_limits(program, biting)))
     return out
 
 
