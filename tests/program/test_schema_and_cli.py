@@ -70,3 +70,20 @@ def test_programs_schema_prints_the_json_schema():
     assert result.returncode == 0
     assert json.loads(result.stdout) == json.loads(json.dumps(program_json_schema()))
     assert result.stdout.startswith('{\n  "$schema"')
+
+
+def test_check_takes_a_folder_as_its_program_files(tmp_path):
+    """A folder is checked as its *.yaml / *.yml files (as `calc --program DIR` reads it); a
+    folder without any is an error, as is a missing file."""
+    (tmp_path / "progs").mkdir()
+    (tmp_path / "progs" / "good.yaml").write_text(GOOD)
+    (tmp_path / "empty").mkdir()
+    result = run("check", str(tmp_path / "progs"), str(tmp_path / "empty"),
+                 str(tmp_path / "none.yaml"))
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{tmp_path / 'empty'}:1:1: no_programs no program files in this folder"
+    assert lines[1] == "    hint: program files end in .yaml or .yml"
+    assert lines[2].startswith(f"{tmp_path / 'none.yaml'}:1:1: unreadable")
+    assert lines[-2].startswith("ok: spring_push version ")
+    assert lines[-1] == "2 error(s) in 2 file(s)"

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from schemeops.cli import DEFAULT_WAREHOUSE
+from schemeops.cli import DEFAULT_WAREHOUSE, program_files
 from schemeops.engine.calc import ProgramErrors, run_calc
 
 
@@ -28,14 +28,6 @@ def print_diagnostics(console: Console, errors: ProgramErrors) -> None:
     for d in errors.diagnostics:
         console.print(d.render(), markup=False, highlight=False, soft_wrap=True)
     console.print(f"{len(errors.diagnostics)} error(s)", style="bold red")
-
-
-def program_files(paths: list[Path]) -> list[Path]:
-    """Program files: files as given, folders as their *.yaml / *.yml files (sorted)."""
-    files: list[Path] = []
-    for p in paths:
-        files += sorted([*p.glob("*.yaml"), *p.glob("*.yml")]) if p.is_dir() else [p]
-    return files
 
 
 def calc_command(

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from schemeops.cli.calc_cmd import program_files
+from schemeops.cli import program_files
 from schemeops.cli.generate_cmd import run_generate
 from schemeops.cli.load_cmd import RichLoadProgress, print_report
 from schemeops.cli.serve_cmd import serve_command
