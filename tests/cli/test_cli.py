@@ -53,8 +53,11 @@ def test_demo_generates_loads_calculates_and_creates_users(tmp_path):
     assert "20,000" in r.stdout
     assert (tmp_path / "demo" / "schemeops.duckdb").exists()
     assert (tmp_path / "demo" / "runs" / "run-1" / "out" / "payouts.csv").exists()
-    for program in ("mbc_reps_oct", "rod_q3", "nca_oct"):  # short: long names fold
-        assert program in r.stdout
+    for program in ("balanced_scorecard_oct", "premium_upsell_oct", "mbc_reps_oct"):
+        assert re.search(rf"│ {program} +│ +\d+ │", r.stdout), program  # whole, not folded
+    out = tmp_path / "demo" / "runs" / "run-1" / "out"
+    assert f"output files: {out}/payouts.csv, kpis.csv, components.csv, manifest.json\n" \
+        in r.stdout
     users = dict(re.findall(r"│ (\w+)\s+│ \w+\s+│[^│]*│ (\S+)\s+│", r.stdout))
     assert set(users) == {"admin", "designer", "approver", "checker", "regional",
                           "distributor", "rep"}

@@ -108,6 +108,8 @@ def demo_command(
     approves and publishes every example program, calculates them in one run, prints a
     summary per program, and serves the web app on the results."""
     console, err = Console(), Console(stderr=True)
+    if not console.is_terminal:  # a pipe or a log: whole program ids and paths, not folded
+        console = Console(width=200)
     if not programs.is_dir():
         err.print(f"error: no folder {programs}; run the demo from the source checkout or "
                   "pass --programs DIR")
