@@ -13,10 +13,10 @@ from schemeops.program.parse import parse_program
 
 
 def program(kpi: str, slabs: str = "[{from: 0.9, amount: 100}, {from: 1.0, amount: 200}]",
-            on: str = "attainment", target: str = "{fixed: 100}"):
+            on: str = "attainment", rule: str = "{fixed: 100}"):
     """A one-KPI, one-component program (KPI id `k`)."""
     text = (f"id: p\nname: P\nperiod: {{start: 2026-10-01, end: 2026-10-31}}\n"
-            f"kpis:\n  - {{id: k, {kpi}}}\ntargets:\n  k: {target}\n"
+            f"kpis:\n  - {{id: k, {kpi}}}\ntargets:\n  k: {rule}\n"
             f"components:\n  - {{id: c, kpi: k, on: {on}, slabs: {slabs}}}\n")
     p, problems = parse_program(text, "p.yaml")
     assert not problems, problems
@@ -118,3 +118,13 @@ def test_explain_tells_gates_multipliers_and_caps_met_or_not(warehouse):
     assert "    gate failed: attainment(outlets) >= 0.8" in early
     assert "applied" not in early
     assert "    cap 1500.00: not reached" not in early
+
+
+def test_next_step_when_lower_is_better_says_how_far_down():
+    """With lower is better, the next slab needs the actual down to target ÷ break."""
+    lower = "{fixed: 250, lower_is_better: true}"
+    assert step("kind: outstanding", "300", "250", rule=lower) == \
+        "cut outstanding by 22.23 to reach 0.9 attainment"
+    assert step("kind: metric, table: sales, agg: sum, expr: net_amount", "260", "250",
+                rule=lower) == "bring k down by 10.00 to reach 1.0 attainment"
+    assert step("kind: outstanding", "200", "250", rule=lower) == "top slab reached"

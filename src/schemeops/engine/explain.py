@@ -147,6 +147,19 @@ def gap_text(kpi: Kpi, gap: Decimal) -> str:
     return f"{_money(gap):,} more in {kpi.id}"
 
 
+def _step_down(kpi: Kpi, breaks: list[Decimal], actual: Decimal,
+               target: Decimal | None) -> str | None:
+    """The next slab when lower is better: the actual must come down to target ÷ break."""
+    if target is None or target <= 0:
+        return None
+    for b in breaks:
+        if b > 0 and actual * b > target:
+            gap = _money(actual - target / b)
+            what = "cut outstanding by" if kpi.kind == "outstanding" else f"bring {kpi.id} down by"
+            return f"{what} {gap:,} to reach {b} attainment"
+    return "top slab reached"
+
+
 def next_step(program: Program, c: Component, actual: Decimal,
               target: Decimal | None) -> str | None:
     """What it takes to reach the component's next slab (or curve point), if anything."""
@@ -156,8 +169,8 @@ def next_step(program: Program, c: Component, actual: Decimal,
     rule = program.targets.get(c.kpi)
     breaks = [s.from_ for s in c.slabs] or [p.x for p in c.curve] or (
         [Decimal(1)] if c.fixed is not None and rule else [])
-    if rule and rule.lower_is_better:
-        return None
+    if rule and rule.lower_is_better and (c.on == "attainment" or c.fixed is not None):
+        return _step_down(kpi, breaks, actual, target)
     for b in breaks:
         if c.on == "attainment" or (c.fixed is not None and rule):
             if target is None or target <= 0:
