@@ -208,6 +208,8 @@ class ComponentLineRead(Read):
     amount: Decimal
     note: str
     next_step: str | None
+    #: Each gate, multiplier and cap of the component, and whether it held or bit.
+    conditions: list[str] = []
 
 
 class ExplanationRead(Read):
@@ -220,6 +222,8 @@ class ExplanationRead(Read):
     kpis: list[KpiLineRead]
     components: list[ComponentLineRead]
     payout: Decimal
+    #: The program's gate, participant and sales caps and budget, and whether they bit.
+    limits: list[str] = []
 
 
 class PeriodRead(Read):

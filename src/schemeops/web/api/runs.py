@@ -68,7 +68,8 @@ def explain(app: AppDep, s: SessionDep, actor: RunReader, run_id: PathId, partic
         program_id=e.program.id, participant_id=e.participant_id, period_start=e.period_start,
         period_end=e.period_end, payout=e.payout,
         kpis=[KpiLineRead.model_validate(k) for k in e.kpis],
-        components=[ComponentLineRead.model_validate(c) for c in e.components])
+        components=[ComponentLineRead.model_validate(c) for c in e.components],
+        limits=list(e.limits))
         for e in drill.stories]
 
 
