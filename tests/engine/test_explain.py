@@ -111,6 +111,7 @@ def test_explain_tells_gates_multipliers_and_caps_met_or_not(warehouse):
     assert "    ×1.1 applied: attainment(value) >= 1.15" in text
     assert "    ×2 not applied: attainment(value) >= 5" in text
     assert "    capped at 1500.00" in text
+    assert "    next: none: the cap is reached, so a higher slab pays no more" in text
     assert "  program gate met: actual(value) > 1000" in text
     assert "  participant cap 2000: not reached" in text
     assert "  budget 1000000: not exceeded" in text

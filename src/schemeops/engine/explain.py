@@ -242,7 +242,9 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
         for c in (x for x in comps if x["period_no"] == row["period_no"]):
             spec = by_id.get(c["component"])
             step = None
-            if spec is not None:
+            if spec is not None and "; capped at " in c["note"]:
+                step = "none: the cap is reached, so a higher slab pays no more"
+            elif spec is not None:
                 step = next_step(program, spec, row[f"a__{spec.kpi}"] if spec.kpi else
                                  Decimal(0), row[f"t__{spec.kpi}"] if spec.kpi else None)
             lines.append(ComponentLine(c["component"], c["amount"], c["note"], step,
