@@ -109,6 +109,21 @@ def test_metric_filter_reads_its_table_columns():
     assert (d.code, d.span.line, d.span.col) == ("unknown_column", 18, 12)
 
 
+def test_metric_aggregating_an_inexact_expression_is_refused_by_check():
+    """sum, min, max and avg need an exact number: a quotient (a double) is refused at its
+    `/`, a text column at the expression's start; count and count_distinct take either."""
+    metric = ("  - id: price\n    kind: metric\n    table: sales\n    agg: {agg}\n"
+              "    expr: {expr}\ntargets:")
+    d = only(GOOD.replace("targets:", metric.format(agg="avg", expr="net_amount / quantity")))
+    assert (d.code, d.span.line, d.span.col) == ("expr_type", 17, 22)
+    assert "exact" in d.message and "/" in d.hint
+    d = only(GOOD.replace("targets:", metric.format(agg="sum", expr="outlet_id")))
+    assert (d.code, d.span.line, d.span.col) == ("expr_type", 17, 11)
+    for agg in ("count", "count_distinct"):
+        assert diagnose(GOOD.replace("targets:", metric.format(
+            agg=agg, expr="net_amount / quantity"))) == []
+
+
 def test_unbalanced_paren_is_located_inside_the_scalar():
     """An unclosed `(` is reported at its own column in the YAML line."""
     d = only(GOOD.replace("segment = 'premium'", "(segment = 'premium'"))
