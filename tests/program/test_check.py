@@ -233,3 +233,20 @@ def test_a_filter_that_cannot_apply_is_refused():
     d = only(text)
     assert d.code == "filter_not_applicable"
     assert "`products` cannot filter it" in d.message and d.hint
+
+
+def test_unsafe_input_is_refused_where_it_goes_wrong():
+    """Python that `eval` would run is not in the grammar: each is refused at the character
+    where it leaves the grammar (line 12, the products filter, whose text starts at col 16),
+    with a hint; a column of another table is an unknown column."""
+    cases = {
+        "__import__('os').system('x')": ("expr_syntax", 16 + 16),  # the `.`
+        "category.upper() = 'A'": ("expr_syntax", 16 + 8),
+        "lambda x: x": ("expr_syntax", 16 + 8),  # the `:`
+        "[c for c in category]": ("expr_syntax", 16),
+        "lower(category) = 'a'": ("unknown_function", 16),
+        "outlet_type = 'grocery'": ("unknown_column", 16),
+    }
+    for text, (code, col) in cases.items():
+        d = only(GOOD.replace("segment = 'premium'", text.replace('"', '\\"')))
+        assert (d.code, d.span.line, d.span.col) == (code, 12, col), text
