@@ -50,9 +50,12 @@ def test_metric_sum_with_where_and_subtree(lines):
 
 
 def test_metric_sum_of_expression(lines):
-    # quantity × 2: D1 (2 + 1 − 1) × 2 = 4.000.
+    # quantity × 2: D1 (2 + 1 − 1) × 2 = 4.000, with quantity's 3 places (was 4.000000: the
+    # integer 2 was widened to 3 places before multiplying).
     r = _m(lines, "sum", "quantity * 2")
-    assert r[("D1", 1)] == D("4.000")
+    assert str(r[("D1", 1)]) == "4.000"
+    # net_amount × quantity keeps 2 + 3 places: D1 100×2 + 50×1 + (−20)×(−1) = 270.00000.
+    assert str(_m(lines, "sum", "net_amount * quantity")[("D1", 1)]) == "270.00000"
 
 
 def test_metric_count(lines):
@@ -109,8 +112,20 @@ def test_metric_scales():
     assert scale(agg="max", expr="net_amount") == 2
     assert scale(agg="avg", expr="net_amount") == 4
     assert scale(agg="sum") == 0
+    assert scale(agg="sum", expr="quantity * 2") == 3
+    assert scale(agg="min", expr="2 * net_amount - 1") == 2
+    assert scale(agg="max", expr="net_amount * quantity") == 5
 
 
 def test_metric_refuses_inexact_expression():
     with pytest.raises(KpiError, match="exact"):
         metric_scale(_metric(agg="sum", expr="net_amount / quantity"))
+
+
+def test_metric_avg_of_a_quotient_is_refused_not_truncated(lines):
+    """avg of `net_amount / quantity` (D1: 50, 50, 20 → 40.0000) came out as a double whose
+    sum was cut to a whole number; like sum, min and max, avg needs an exact expression."""
+    with pytest.raises(KpiError, match="exact"):
+        _m(lines, "avg", "net_amount / quantity")
+    with pytest.raises(KpiError, match="exact"):
+        _m(lines, "avg", "outlet_id")

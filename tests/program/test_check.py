@@ -109,6 +109,21 @@ def test_metric_filter_reads_its_table_columns():
     assert (d.code, d.span.line, d.span.col) == ("unknown_column", 18, 12)
 
 
+def test_metric_aggregating_an_inexact_expression_is_refused_by_check():
+    """sum, min, max and avg need an exact number: a quotient (a double) is refused at its
+    `/`, a text column at the expression's start; count and count_distinct take either."""
+    metric = ("  - id: price\n    kind: metric\n    table: sales\n    agg: {agg}\n"
+              "    expr: {expr}\ntargets:")
+    d = only(GOOD.replace("targets:", metric.format(agg="avg", expr="net_amount / quantity")))
+    assert (d.code, d.span.line, d.span.col) == ("expr_type", 17, 22)
+    assert "exact" in d.message and "/" in d.hint
+    d = only(GOOD.replace("targets:", metric.format(agg="sum", expr="outlet_id")))
+    assert (d.code, d.span.line, d.span.col) == ("expr_type", 17, 11)
+    for agg in ("count", "count_distinct"):
+        assert diagnose(GOOD.replace("targets:", metric.format(
+            agg=agg, expr="net_amount / quantity"))) == []
+
+
 def test_unbalanced_paren_is_located_inside_the_scalar():
     """An unclosed `(` is reported at its own column in the YAML line."""
     d = only(GOOD.replace("segment = 'premium'", "(segment = 'premium'"))
@@ -218,3 +233,20 @@ def test_a_filter_that_cannot_apply_is_refused():
     d = only(text)
     assert d.code == "filter_not_applicable"
     assert "`products` cannot filter it" in d.message and d.hint
+
+
+def test_unsafe_input_is_refused_where_it_goes_wrong():
+    """Python that `eval` would run is not in the grammar: each is refused at the character
+    where it leaves the grammar (line 12, the products filter, whose text starts at col 16),
+    with a hint; a column of another table is an unknown column."""
+    cases = {
+        "__import__('os').system('x')": ("expr_syntax", 16 + 16),  # the `.`
+        "category.upper() = 'A'": ("expr_syntax", 16 + 8),
+        "lambda x: x": ("expr_syntax", 16 + 8),  # the `:`
+        "[c for c in category]": ("expr_syntax", 16),
+        "lower(category) = 'a'": ("unknown_function", 16),
+        "outlet_type = 'grocery'": ("unknown_column", 16),
+    }
+    for text, (code, col) in cases.items():
+        d = only(GOOD.replace("segment = 'premium'", text.replace('"', '\\"')))
+        assert (d.code, d.span.line, d.span.col) == (code, 12, col), text

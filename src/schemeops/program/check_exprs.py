@@ -11,12 +11,14 @@ import ibis
 
 from schemeops.errors import Diagnostic, did_you_mean
 from schemeops.program.expr import (
+    Binary,
     Expr,
     ExprError,
     column_refs,
     compile_expr,
     functions_of,
     parse_expr,
+    walk,
 )
 from schemeops.program.model import Metric, Program
 from schemeops.program.source import Path, Spans
@@ -31,6 +33,7 @@ class Site:
     text: str
     table: str | None  # the contract table whose columns it reads; None for a gate
     condition: bool  # must be true/false (a filter or gate), not a value
+    exact: bool = False  # a value that must be an exact number (sum, min, max, avg)
 
 
 def expression_sites(program: Program) -> Iterator[Site]:
@@ -43,7 +46,8 @@ def expression_sites(program: Program) -> Iterator[Site]:
         if kpi.outlets is not None:
             yield Site(("kpis", i, "outlets"), kpi.outlets, "outlets", True)
         if isinstance(kpi, Metric):
-            yield Site(("kpis", i, "expr"), kpi.expr, kpi.table, False)
+            yield Site(("kpis", i, "expr"), kpi.expr, kpi.table, False,
+                       exact=kpi.agg not in ("count", "count_distinct"))
             if kpi.where is not None:
                 yield Site(("kpis", i, "where"), kpi.where, kpi.table, True)
     if program.gate is not None:
@@ -127,4 +131,10 @@ def _check_types(site: Site, expr: Expr, spans: Spans) -> list[Diagnostic]:
         return [Diagnostic(spans.point(site.path, 0), "not_a_value",
                            f"`{site.text}` is a condition, not a value to aggregate",
                            "put conditions in `where:`; `expr:` is what is aggregated")]
+    if site.exact and not (dtype.is_integer() or dtype.is_decimal()):
+        divides = [n.op_offset for n in walk(expr) if isinstance(n, Binary) and n.op == "/"]
+        return [Diagnostic(spans.point(site.path, divides[0] if divides else 0), "expr_type",
+                           f"`{site.text}` is a {dtype} value; sum, min, max and avg need an "
+                           "exact number", "use an integer or decimal expression: no `/` "
+                           "(count and count_distinct take any value)")]
     return []

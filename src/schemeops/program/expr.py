@@ -103,6 +103,17 @@ def _exact(op: str, a: ibis.Value, b: ibis.Value, result: ibis.Value) -> ibis.Va
     return result.cast(dt.Decimal(min(38, max(pa - sa, pb - sb) + 1 + max(sa, sb)), max(sa, sb)))
 
 
+def _product_places(op: str, raw: tuple[ibis.Value, ibis.Value], product: ibis.Value
+                    ) -> ibis.Value:
+    """A decimal product has its factors' own places added (quantity × 2 has 3, net_amount ×
+    quantity 5), not those of the unified operands (6); the places dropped are zeros."""
+    types = [v.type() for v in raw]
+    if op != "*" or not product.type().is_decimal():
+        return product
+    places = sum(t.scale or 0 for t in types if t.is_decimal())
+    return product.cast(dt.Decimal(product.type().precision, places))
+
+
 def compile_expr(expr: Expr, resolve: Resolve, call: CallFn | None = None) -> ibis.Value:
     """Build the Ibis expression: columns through `resolve`, `f(x)` through `call(f, x)`."""
 
@@ -138,8 +149,9 @@ def _compile_node(node: Expr, go: Callable[[Expr], ibis.Value], resolve: Resolve
         case Binary(op=op, left=left, right=right):
             if op in ("and", "or"):
                 return _BINARY[op](go(left), go(right))
-            a, b = _unify(go(left), go(right))
-            return _exact(op, a, b, _BINARY[op](a, b))
+            raw = go(left), go(right)
+            a, b = _unify(*raw)
+            return _product_places(op, raw, _exact(op, a, b, _BINARY[op](a, b)))
         case InList(operand=o, items=items, negated=neg):
             value, *values = _unify(go(o), *(go(i) for i in items))
             return value.notin(values) if neg else value.isin(values)

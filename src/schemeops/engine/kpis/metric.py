@@ -42,14 +42,14 @@ def _exact_type_scale(kpi: Metric, t: ir.Table) -> int:
 
 
 def metric_scale(kpi: Metric) -> int:
-    """Scale of a metric's actual: 0 for counts, 4 for averages, else the expression's."""
+    """Scale of a metric's actual: 0 for counts, 4 for averages, else the expression's;
+    KpiError when sum, min, max or avg is of an inexact expression."""
     if kpi.agg in ("count", "count_distinct"):
         return 0
-    if kpi.agg == "avg":
-        return AVG_PLACES
     c = contract_table(kpi.table)
     unbound = ibis.table({col.name: col.dtype.ibis for col in c.columns}, name=kpi.table)
-    return _exact_type_scale(kpi, unbound)
+    scale = _exact_type_scale(kpi, unbound)  # an avg of a double would be cut, not rounded
+    return AVG_PLACES if kpi.agg == "avg" else scale
 
 
 def metric(kpi: Metric, data: Data, periods: ir.Table) -> ir.Table:
