@@ -123,6 +123,17 @@ def test_identical_duplicate_rows_in_one_load_are_all_rejected(bench: Bench):
     assert bench.rows("SELECT count(*) FROM sales") == [(0,)]
 
 
+def test_the_same_file_named_twice_is_read_once(bench: Bench):
+    """A file given twice (by name, or as a folder and a file in it) is read once: its rows
+    load as they would from one mention, not reported as duplicates of themselves."""
+    path = bench.csv("in/sales.csv", "\n".join([SALES_HEADER, *GOOD]) + "\n")
+    out = bench.load(path, bench.path("in"), bench.folder / "in" / ".." / "in" / "sales.csv")
+    assert out.report.ok and out.report.loaded, out.problems
+    c = out.counts("sales")
+    assert (c.read, c.accepted) == (2, 2), c
+    assert bench.rows("SELECT count(*) FROM sales") == [(2,)]
+
+
 def test_references_resolve_in_the_same_load_and_in_earlier_loads(bench: Bench):
     """A sale may reference an outlet loaded in the same invocation; a later invocation may
     reference that outlet and return that invoice; payments reference primary invoices
