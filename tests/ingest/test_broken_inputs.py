@@ -227,6 +227,11 @@ CASES: dict[str, Case] = {
     "participant_is_its_own_parent": Case(csv_file("participants.csv", (
         f"{PARTICIPANTS_HEAD}\nD3,Dist Three,distributor,R1\nD4,Dist Four,dealer,D4\n")),
         [("self_parent", 3, "parent_id")], table="participants"),
+    "misspelt_column_and_blank_lines": Case(csv_file("sales.csv", sales(
+        "", "S2,1,2026-01-05,D1,O1,P1,2,20.00,invoice,", "", "").replace("net_amount", "net_amt")),
+        [("unknown_column", 1, "net_amt")], read=2),
+    "header_and_blank_lines_only": Case(csv_file("sales.csv", SALES_HEADER + "\n\n \n\n"),
+                                        [("no_rows", None, "")], read=0),
 }
 
 

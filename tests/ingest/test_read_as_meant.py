@@ -92,6 +92,14 @@ def test_excel_date_cells_and_numbers_without_float_noise(bench: Bench):
         ("P5", Decimal("3.00"), Decimal("3.30"), None)]
 
 
+def test_whitespace_only_lines_are_blank(bench: Bench):
+    """A line of spaces or tabs is blank like an empty one: skipped, not a malformed row."""
+    text = f"{SALES_HEADER}\nS1,1,2026-01-05,D1,O1,P1,2,20.00,invoice,\n   \n\t\n"
+    out = bench.load(bench.csv("sales.csv", text))
+    assert out.report.ok, out.problems
+    assert out.counts("sales").read == 1
+
+
 def test_excel_integer_cells_and_sheet_named_after_table(bench: Bench):
     """Numeric cells for line_no and quantity load as the integers they show, from the sheet
     named after the table even when it is not the first sheet."""

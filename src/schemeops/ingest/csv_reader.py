@@ -59,6 +59,19 @@ def _read_header(path: Path, table: Table) -> list[str]:
     return cells
 
 
+def is_blank(fields: list[str]) -> bool:
+    """Whether a CSV record is blank: no fields, or only empty or whitespace ones."""
+    return not "".join(fields).strip()
+
+
+def count_records(path: Path) -> int:
+    """Data rows of a CSV file (blank ones not counted), for a file rejected as a whole."""
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        return sum(1 for fields in reader if not is_blank(fields))
+
+
 def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
     """First line of each row with `width` fields, and (line, fields, text) of the others.
 
@@ -72,6 +85,8 @@ def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int,
         for fields in reader:
             if len(fields) == width or not fields:
                 good.append(start)
+            elif is_blank(fields):
+                pass  # a line of spaces: skipped as blank, like the reader does
             else:
                 bad.append((start, len(fields), ",".join(fields)))
             start = reader.line_num + 1
@@ -90,7 +105,8 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: s
     skipped: list[tuple[int, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        skipped.append((row.actual_columns, row.text))
+        if not is_blank(next(csv.reader(io.StringIO(row.text)), [])):
+            skipped.append((row.actual_columns, row.text))
         return "skip"
 
     reader = pacsv.open_csv(
@@ -101,14 +117,14 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: s
             column_types={n: pa.string() for n in header},
             strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    index = 0
+    index = staged = 0
     for batch in reader:
         rows = np.arange(index, index + batch.num_rows, dtype=np.int64) + 2
-        append_batch(con, stage, table, str(path), rows, batch)
+        staged += append_batch(con, stage, table, str(path), rows, batch)
         index += batch.num_rows
         if progress:
             progress(batch.num_rows)
-    if index == 0 and not skipped:
+    if staged == 0 and not skipped:
         raise _reject(path, table, None, "no_rows", "the file has a header but no data rows",
                       "check the export; leave the file out if there is nothing to load",
                       rows=0)
