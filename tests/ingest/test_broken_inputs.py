@@ -232,6 +232,8 @@ CASES: dict[str, Case] = {
         [("unknown_column", 1, "net_amt")], read=2),
     "header_and_blank_lines_only": Case(csv_file("sales.csv", SALES_HEADER + "\n\n \n\n"),
                                         [("no_rows", None, "")], read=0),
+    "date_with_five_digit_year": Case(csv_file("sales.csv", sales(
+        "S2,1,20261-01-05,D1,O1,P1,2,20.00,invoice,")), [("bad_date", 3, "invoice_date")]),
 }
 
 
