@@ -234,6 +234,16 @@ CASES: dict[str, Case] = {
                                         [("no_rows", None, "")], read=0),
     "date_with_five_digit_year": Case(csv_file("sales.csv", sales(
         "S2,1,20261-01-05,D1,O1,P1,2,20.00,invoice,")), [("bad_date", 3, "invoice_date")]),
+    "parent_cycle": Case(csv_file("participants.csv", (
+        f"{PARTICIPANTS_HEAD}\nD3,Dist Three,distributor,R1\nA,Boss A,manager,B\n"
+        "B,Boss B,manager,C\nC,Boss C,manager,A\n")),
+        [("parent_cycle", 3, "parent_id"), ("parent_cycle", 4, "parent_id"),
+         ("parent_cycle", 5, "parent_id")], table="participants"),
+    "child_of_a_parent_cycle": Case(csv_file("participants.csv", (
+        f"{PARTICIPANTS_HEAD}\nA,Boss A,manager,B\nB,Boss B,manager,A\n"
+        "D3,Dist Three,distributor,A\n")),
+        [("parent_cycle", 2, "parent_id"), ("parent_cycle", 3, "parent_id"),
+         ("unknown_reference", 4, "parent_id")], table="participants"),
 }
 
 

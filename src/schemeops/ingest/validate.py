@@ -146,6 +146,45 @@ class TableValidator:
                     code=literal(code), reason=literal(reason), fix=literal(fix)))
         return parts
 
+    def _cycles(self, ok: ir.Table) -> list[ir.Table]:
+        """Problems of rows in a loop of references to this table's own key (A's parent is B,
+        B's parent is A): following them up never reaches the top. Rows hanging below a loop
+        are not in it; they are rejected afterwards as referring to a rejected row."""
+        parts = []
+        for col in self.t.columns:
+            ref = col.references
+            if ref is None or ref.table != self.t.name or (ref.column,) != self.t.key:
+                continue
+            key, up = f'"{ref.column}"', f'"{col.name}"'
+            name = f"cycles_{self.t.name}"
+            rows = self.ib.compile(ok.select("_file", "_row", ref.column, col.name))
+            # Rows reached from the top (no parent, or a parent outside this load) are fine;
+            # of the others, those whose walk up comes back to themselves are the loops.
+            self.ib.con.execute(f"""
+                CREATE OR REPLACE TABLE {name} AS
+                WITH RECURSIVE rows AS ({rows}),
+                reached(id) AS (
+                    SELECT {key} FROM rows
+                    WHERE {up} IS NULL OR {up} NOT IN (SELECT {key} FROM rows)
+                    UNION
+                    SELECT rows.{key} FROM rows JOIN reached ON rows.{up} = reached.id),
+                lost AS (SELECT * FROM rows WHERE {key} NOT IN (SELECT id FROM reached)),
+                walk(start, cur) AS (
+                    SELECT {key}, {up} FROM lost
+                    UNION
+                    SELECT walk.start, lost.{up} FROM walk JOIN lost ON lost.{key} = walk.cur)
+                SELECT * FROM lost WHERE {key} IN (SELECT start FROM walk WHERE start = cur)""")
+            loop = self.ib.table(name)
+            parts.append(loop.select(
+                file=loop._file, row=loop._row, table=literal(self.t.name),
+                column=literal(col.name), value=loop[col.name].cast("string"),
+                code=literal("parent_cycle"),
+                reason=literal(f"following `{col.name}` up from here comes back to this row: "
+                               "the chain loops and never reaches the top"),
+                fix=literal(f"break the loop: correct `{col.name}` of one of the rows in it "
+                            "(empty at the top)")))
+        return parts
+
     def _status(self, ok: ir.Table) -> ir.Table:
         """Mark each valid row new, already present (identical) or in conflict."""
         wh = self.warehouse()
@@ -188,7 +227,7 @@ class TableValidator:
             while True:
                 ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
                                                      clean_rows._row == problems.row])
-                refs = self._references(ok, accepted, own)
+                refs = self._references(ok, accepted, own) + (self._cycles(ok) if own else [])
                 if not refs:
                     break
                 before = int(problems.count().execute())
