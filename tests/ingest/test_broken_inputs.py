@@ -244,6 +244,16 @@ CASES: dict[str, Case] = {
         "D3,Dist Three,distributor,A\n")),
         [("parent_cycle", 2, "parent_id"), ("parent_cycle", 3, "parent_id"),
          ("unknown_reference", 4, "parent_id")], table="participants"),
+    "payment_of_another_distributors_invoice": Case(lambda b: [
+        b.csv("primary_sales.csv", primary()),
+        b.csv("payments.csv", payments("PAY2,D2,PI1,2026-01-11,10.00"))],
+        [("wrong_reference", 3, "invoice_id")], table="payments"),
+    "return_by_another_distributor": Case(csv_file("sales.csv", sales(
+        "C1,1,2026-01-06,D2,O2,P1,-1,-10.00,return,S1")),
+        [("wrong_reference", 3, "ref_invoice_id")]),
+    "return_to_another_outlet": Case(csv_file("sales.csv", sales(
+        "C1,1,2026-01-06,D1,O2,P1,-1,-10.00,return,S1")),
+        [("wrong_reference", 3, "ref_invoice_id")]),
 }
 
 

@@ -42,6 +42,14 @@ def _allowed(column: str, target: ir.Table) -> ir.BooleanValue:
     return ibis.literal(True)
 
 
+#: Columns a referenced row must share with the row referring to it: a payment pays an
+#: invoice of its own distributor; a return returns an invoice of its distributor and outlet.
+_SAME = {
+    ("payments", "invoice_id"): ("distributor_id",),
+    ("sales", "ref_invoice_id"): ("distributor_id", "outlet_id"),
+}
+
+
 def _parse(rel: ir.Table, t: Table) -> tuple[dict[str, ir.Value], list[Check]]:
     """Typed values and checks of `t`'s text columns in `rel`."""
     values, checks = {}, []
@@ -117,8 +125,10 @@ class TableValidator:
                 continue
             here = ok if ref.table == self.t.name else accepted.get(ref.table)
             sources = [self.warehouse(ref.table)] + ([here] if here is not None else [])
+            same = _SAME.get((self.t.name, col.name), ())
             known = ibis.union(*[
-                src.select(_ref=src[ref.column], _ok=_allowed(col.name, src)) for src in sources
+                src.select(_ref=src[ref.column], _ok=_allowed(col.name, src),
+                           **{f"_same_{c}": src[c] for c in same}) for src in sources
             ], distinct=False)
             rows = ok.filter(ok[col.name].notnull())
             # Look only at the ids referenced here (the target may be millions of rows).
@@ -128,17 +138,21 @@ class TableValidator:
             unknown = rows.anti_join(k1, rows[col.name] == k1._ref)
             fine = k3.filter(k3._ok)
             wrong = rows.semi_join(k2, rows[col.name] == k2._ref).anti_join(
-                fine, rows[col.name] == fine._ref)
-            what = "an invoice (doc_type=invoice)" if col.name == "ref_invoice_id" else (
-                "a distributor, dealer or sub_distributor")
+                fine, [rows[col.name] == fine._ref,
+                       *[rows[c] == fine[f"_same_{c}"] for c in same]])
+            what = {"ref_invoice_id": "an invoice (doc_type=invoice)",
+                    "distributor_id": "a distributor, dealer or sub_distributor",
+                    "invoice_id": f"a {ref.table} invoice"}.get(col.name, "")
+            if same:
+                what += " of the same " + " and ".join(f"`{c}`" for c in same)
             for rel, code, reason, fix in (
                 (unknown, "unknown_reference",
                  f"`{col.name}` is not a known {ref.table}.{ref.column}",
                  f"load the {ref.table} row first, or correct the id"),
                 (wrong, "wrong_reference", f"`{col.name}` must refer to {what}",
-                 "correct the id"),
+                 "correct the id" + "".join(f" or the `{c}`" for c in same)),
             ):
-                if rel is wrong and col.name not in ("ref_invoice_id", "distributor_id"):
+                if rel is wrong and not what:
                     continue
                 parts.append(rel.select(
                     file=rel._file, row=rel._row, table=literal(self.t.name),
