@@ -254,6 +254,16 @@ CASES: dict[str, Case] = {
     "return_to_another_outlet": Case(csv_file("sales.csv", sales(
         "C1,1,2026-01-06,D1,O2,P1,-1,-10.00,return,S1")),
         [("wrong_reference", 3, "ref_invoice_id")]),
+    "excel_value_beyond_the_header": Case(lambda b: [b.xlsx("outlets.xlsx", [
+        ["outlet_id", "name", "distributor_id", "created_on"],
+        ["O3", "Shop Three", "D1", dt.datetime(2026, 10, 31)],
+        ["O4", "Shop Four", "D1", dt.datetime(2026, 10, 31), None, "closed in 2027"],
+    ])], [("field_count", 3, "")], table="outlets", read=2),
+    "excel_error_cell": Case(lambda b: [b.xlsx("outlets.xlsx", [
+        ["outlet_id", "name", "distributor_id", "created_on"],
+        ["O3", "Shop Three", "D1", dt.datetime(2026, 10, 31)],
+        ["O4", "#N/A", "D1", dt.datetime(2026, 10, 31)],
+    ])], [("excel_error", 3, "name")], table="outlets", read=2),
 }
 
 

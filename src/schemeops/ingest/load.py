@@ -191,7 +191,8 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
                 progress.stage(f"validating {t.name}")
                 v = TableValidator(ib, t)
                 c = v.run(accepted)
-                skipped = sum(1 for p in row_problems if p.table == t.name and p.row)
+                skipped = len({(p.file, p.row) for p in row_problems
+                               if p.table == t.name and p.row})
                 extra = unreadable.get(t.name, 0) + skipped
                 counts.append(TableCounts(t.name, c.read + extra, c.accepted,
                                           c.rejected + extra, c.already_present, c.conflicts))
