@@ -104,15 +104,20 @@ class TableValidator:
     def _duplicates(self, typed: ir.Table) -> ir.Table:
         key = list(self.t.key)
         keyed = typed.filter(*[typed[k].notnull() for k in key])
-        groups = keyed.group_by(key).aggregate(n=_.count(), first=_._row.min())
+        order = [_._file, _._row]
+        groups = keyed.group_by(key).aggregate(
+            n=_.count(), first_file=_._file.first(order_by=order),
+            first=_._row.first(order_by=order))
         dup = keyed.join(groups.filter(groups.n > 1), key)
+        # Where the key was first seen: its row, in this file; else the other file and row.
+        first_at = ibis.ifelse(dup.first_file == dup._file, literal("row "),
+                               dup.first_file + literal(":")) + dup.first.cast("string")
         return dup.select(
             file=dup._file, row=dup._row, table=literal(self.t.name),
             column=literal(",".join(key)), value=_key_text(dup, self.t.key),
             code=literal("duplicate_key"),
             reason=literal("the key appears ") + dup.n.cast("string")
-            + literal(" times in this load (first at row ") + dup.first.cast("string")
-            + literal(")"),
+            + literal(" times in this load (first at ") + first_at + literal(")"),
             fix=literal("keep exactly one row per key"))
 
     def _references(self, ok: ir.Table, accepted: dict[str, ir.Table],
@@ -136,6 +141,25 @@ class TableValidator:
             known = known.semi_join(wanted, known._ref == wanted._want)
             k1, k2, k3 = known.view(), known.view(), known.view()
             unknown = rows.anti_join(k1, rows[col.name] == k1._ref)
+            # An id of a row that is in this load but rejected is not "unknown" to the user:
+            # say where that row is.
+            staged = (self.ib.table(f"typed_{ref.table}")
+                      if ref.table == self.t.name or ref.table in accepted else None)
+            if staged is not None:
+                order = [staged._file, staged._row]
+                at = staged.group_by(_at_ref=staged[ref.column]).aggregate(
+                    _at_file=staged._file.first(order_by=order),
+                    _at_row=staged._row.first(order_by=order))
+                in_load = unknown.join(at, unknown[col.name] == at._at_ref)
+                unknown = unknown.anti_join(at, unknown[col.name] == at._at_ref)
+                parts.append(in_load.select(
+                    file=in_load._file, row=in_load._row, table=literal(self.t.name),
+                    column=literal(col.name), value=in_load[col.name].cast("string"),
+                    code=literal("unknown_reference"),
+                    reason=literal(f"`{col.name}` refers to the {ref.table} row at ")
+                    + in_load._at_file + literal(":") + in_load._at_row.cast("string")
+                    + literal(", which is rejected in this load"),
+                    fix=literal(f"fix that {ref.table} row first (see its own problems)")))
             fine = k3.filter(k3._ok)
             wrong = rows.semi_join(k2, rows[col.name] == k2._ref).anti_join(
                 fine, [rows[col.name] == fine._ref,
@@ -245,8 +269,12 @@ class TableValidator:
                 if not refs:
                     break
                 before = int(problems.count().execute())
-                self.ib.insert(self.problems_name, ibis.union(*refs, distinct=False).cast(
-                    _PROBLEM_SCHEMA))
+                # Materialised first: an INSERT reading the table it writes sees its own
+                # rows as it goes, so one part would see the problems another part added.
+                found = self.ib.create_table(
+                    f"found_{self.t.name}",
+                    ibis.union(*refs, distinct=False).cast(_PROBLEM_SCHEMA), overwrite=True)
+                self.ib.insert(self.problems_name, found)
                 problems = self.ib.table(self.problems_name)
                 if not own or int(problems.count().execute()) == before:
                     break
