@@ -323,6 +323,15 @@ def test_line_numbers_after_a_quoted_value_spanning_two_lines(bench: Bench):
     out.problem("bad_date", 5, "created_on")
 
 
+def test_an_unclosed_quote_says_how_far_the_row_runs(bench: Bench):
+    """A quote left open swallows the lines after it into one row: the problem says so and
+    up to which line, so the user does not go looking for a wrong comma."""
+    out = bench.load(bench.csv("sales.csv", sales('S2,1,2026-01-05,D1,O1,"P1,2,20.00,invoice,',
+                                                  "S3,1,2026-01-05,D1,O1,P1,2,20.00,invoice,")))
+    p = out.problem("field_count", 3)
+    assert "line 4" in p["reason"] and "quote" in p["reason"] and "quote" in p["fix"], p
+
+
 def test_blank_looking_lines_do_not_shift_line_numbers(bench: Bench):
     """Blank lines are skipped without being counted, and the line numbers reported after
     them (and after a malformed row) are still the file's own line numbers."""

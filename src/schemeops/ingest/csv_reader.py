@@ -72,8 +72,9 @@ def count_records(path: Path) -> int:
         return sum(1 for fields in reader if not is_blank(fields))
 
 
-def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
-    """First line of each row with `width` fields, and (line, fields, text) of the others.
+def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int, str, int]]]:
+    """First line of each row with `width` fields, and (line, fields, text, last line) of the
+    others.
 
     Runs only when records and lines disagree (rows skipped, values spanning lines).
     """
@@ -88,7 +89,7 @@ def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int,
             elif is_blank(fields):
                 pass  # a line of spaces: skipped as blank, like the reader does
             else:
-                bad.append((start, len(fields), ",".join(fields)))
+                bad.append((start, len(fields), ",".join(fields), reader.line_num))
             start = reader.line_num + 1
     return np.asarray(good, dtype=np.int64), bad
 
@@ -139,7 +140,10 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: s
     con.unregister("_good_lines")
     return [
         Problem(str(path), line, table.name, "", text[:200], "field_count",
-                f"the row has {n} fields but the header has {len(header)}",
-                "quote values that contain commas, and give every row the header's columns")
-        for line, n, text in bad
+                f"the row has {n} fields but the header has {len(header)}"
+                + (f"; it runs on to line {last}: a quote (\") opened in it is closed only "
+                   "there, or never" if last > line else ""),
+                "quote values that contain commas, and give every row the header's columns"
+                + ("; close the quote, or remove the stray one" if last > line else ""))
+        for line, n, text, last in bad
     ]
