@@ -251,9 +251,6 @@ CASES: dict[str, Case] = {
     "return_by_another_distributor": Case(csv_file("sales.csv", sales(
         "C1,1,2026-01-06,D2,O2,P1,-1,-10.00,return,S1")),
         [("wrong_reference", 3, "ref_invoice_id")]),
-    "return_to_another_outlet": Case(csv_file("sales.csv", sales(
-        "C1,1,2026-01-06,D1,O2,P1,-1,-10.00,return,S1")),
-        [("wrong_reference", 3, "ref_invoice_id")]),
     "excel_value_beyond_the_header": Case(lambda b: [b.xlsx("outlets.xlsx", [
         ["outlet_id", "name", "distributor_id", "created_on"],
         ["O3", "Shop Three", "D1", dt.datetime(2026, 10, 31)],

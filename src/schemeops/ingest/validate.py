@@ -43,10 +43,11 @@ def _allowed(column: str, target: ir.Table) -> ir.BooleanValue:
 
 
 #: Columns a referenced row must share with the row referring to it: a payment pays an
-#: invoice of its own distributor; a return returns an invoice of its distributor and outlet.
+#: invoice of its own distributor; a return credits an invoice of its own distributor (the
+#: outlet is not checked: docs/ingest.md).
 _SAME = {
     ("payments", "invoice_id"): ("distributor_id",),
-    ("sales", "ref_invoice_id"): ("distributor_id", "outlet_id"),
+    ("sales", "ref_invoice_id"): ("distributor_id",),
 }
 
 
