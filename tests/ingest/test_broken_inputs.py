@@ -227,6 +227,40 @@ CASES: dict[str, Case] = {
     "participant_is_its_own_parent": Case(csv_file("participants.csv", (
         f"{PARTICIPANTS_HEAD}\nD3,Dist Three,distributor,R1\nD4,Dist Four,dealer,D4\n")),
         [("self_parent", 3, "parent_id")], table="participants"),
+    "misspelt_column_and_blank_lines": Case(csv_file("sales.csv", sales(
+        "", "S2,1,2026-01-05,D1,O1,P1,2,20.00,invoice,", "", "").replace("net_amount", "net_amt")),
+        [("unknown_column", 1, "net_amt")], read=2),
+    "header_and_blank_lines_only": Case(csv_file("sales.csv", SALES_HEADER + "\n\n \n\n"),
+                                        [("no_rows", None, "")], read=0),
+    "date_with_five_digit_year": Case(csv_file("sales.csv", sales(
+        "S2,1,20261-01-05,D1,O1,P1,2,20.00,invoice,")), [("bad_date", 3, "invoice_date")]),
+    "parent_cycle": Case(csv_file("participants.csv", (
+        f"{PARTICIPANTS_HEAD}\nD3,Dist Three,distributor,R1\nA,Boss A,manager,B\n"
+        "B,Boss B,manager,C\nC,Boss C,manager,A\n")),
+        [("parent_cycle", 3, "parent_id"), ("parent_cycle", 4, "parent_id"),
+         ("parent_cycle", 5, "parent_id")], table="participants"),
+    "child_of_a_parent_cycle": Case(csv_file("participants.csv", (
+        f"{PARTICIPANTS_HEAD}\nA,Boss A,manager,B\nB,Boss B,manager,A\n"
+        "D3,Dist Three,distributor,A\n")),
+        [("parent_cycle", 2, "parent_id"), ("parent_cycle", 3, "parent_id"),
+         ("unknown_reference", 4, "parent_id")], table="participants"),
+    "payment_of_another_distributors_invoice": Case(lambda b: [
+        b.csv("primary_sales.csv", primary()),
+        b.csv("payments.csv", payments("PAY2,D2,PI1,2026-01-11,10.00"))],
+        [("wrong_reference", 3, "invoice_id")], table="payments"),
+    "return_by_another_distributor": Case(csv_file("sales.csv", sales(
+        "C1,1,2026-01-06,D2,O2,P1,-1,-10.00,return,S1")),
+        [("wrong_reference", 3, "ref_invoice_id")]),
+    "excel_value_beyond_the_header": Case(lambda b: [b.xlsx("outlets.xlsx", [
+        ["outlet_id", "name", "distributor_id", "created_on"],
+        ["O3", "Shop Three", "D1", dt.datetime(2026, 10, 31)],
+        ["O4", "Shop Four", "D1", dt.datetime(2026, 10, 31), None, "closed in 2027"],
+    ])], [("field_count", 3, "")], table="outlets", read=2),
+    "excel_error_cell": Case(lambda b: [b.xlsx("outlets.xlsx", [
+        ["outlet_id", "name", "distributor_id", "created_on"],
+        ["O3", "Shop Three", "D1", dt.datetime(2026, 10, 31)],
+        ["O4", "#N/A", "D1", dt.datetime(2026, 10, 31)],
+    ])], [("excel_error", 3, "name")], table="outlets", read=2),
 }
 
 
@@ -284,6 +318,15 @@ def test_line_numbers_after_a_quoted_value_spanning_two_lines(bench: Bench):
     out = bench.load(bench.csv("outlets.csv", outlets(
         'O4,"Shop\nFour",D1,,,,,,,,2024-01-01', "O5,Shop Five,D1,,,,,,,,2024-02-30")))
     out.problem("bad_date", 5, "created_on")
+
+
+def test_an_unclosed_quote_says_how_far_the_row_runs(bench: Bench):
+    """A quote left open swallows the lines after it into one row: the problem says so and
+    up to which line, so the user does not go looking for a wrong comma."""
+    out = bench.load(bench.csv("sales.csv", sales('S2,1,2026-01-05,D1,O1,"P1,2,20.00,invoice,',
+                                                  "S3,1,2026-01-05,D1,O1,P1,2,20.00,invoice,")))
+    p = out.problem("field_count", 3)
+    assert "line 4" in p["reason"] and "quote" in p["reason"] and "quote" in p["fix"], p
 
 
 def test_blank_looking_lines_do_not_shift_line_numbers(bench: Bench):

@@ -123,6 +123,39 @@ def test_identical_duplicate_rows_in_one_load_are_all_rejected(bench: Bench):
     assert bench.rows("SELECT count(*) FROM sales") == [(0,)]
 
 
+def test_the_same_file_named_twice_is_read_once(bench: Bench):
+    """A file given twice (by name, or as a folder and a file in it) is read once: its rows
+    load as they would from one mention, not reported as duplicates of themselves."""
+    path = bench.csv("in/sales.csv", "\n".join([SALES_HEADER, *GOOD]) + "\n")
+    out = bench.load(path, bench.path("in"), bench.folder / "in" / ".." / "in" / "sales.csv")
+    assert out.report.ok and out.report.loaded, out.problems
+    c = out.counts("sales")
+    assert (c.read, c.accepted) == (2, 2), c
+    assert bench.rows("SELECT count(*) FROM sales") == [(2,)]
+
+
+def test_duplicate_key_across_files_names_the_first_file(bench: Bench):
+    """A key repeated in two files: each problem says in which file and row the key was first
+    seen, so a user can find the other copy."""
+    a = bench.csv("a/sales.csv", "\n".join([SALES_HEADER, GOOD[0]]) + "\n")
+    b = bench.csv("b/sales.csv", "\n".join([SALES_HEADER, GOOD[1], GOOD[0]]) + "\n")
+    out = bench.load(a, b)
+    p = out.problem("duplicate_key", 3)
+    assert p["file"] == str(b) and f"first at {a}:2" in p["reason"], p
+
+
+def test_reference_to_a_rejected_row_says_so(bench: Bench):
+    """A reference to a row that is in this load but rejected does not claim the id is
+    unknown: the reason says the referenced row is rejected, and where it is."""
+    outlets = bench.csv("outlets.csv", "outlet_id,name,distributor_id,created_on\n"
+                                       "O3,Shop Three,D1,2024-02-30\n")
+    out = bench.load(outlets, bench.csv(
+        "sales.csv", f"{SALES_HEADER}\nS7,1,2026-01-05,D1,O3,P1,2,20.00,invoice,\n"))
+    p = out.problem("unknown_reference", 2, "outlet_id")
+    assert "rejected" in p["reason"] and f"{outlets}:2" in p["reason"], p
+    assert "fix" in p["fix"] and p["value"] == "O3", p
+
+
 def test_references_resolve_in_the_same_load_and_in_earlier_loads(bench: Bench):
     """A sale may reference an outlet loaded in the same invocation; a later invocation may
     reference that outlet and return that invoice; payments reference primary invoices

@@ -92,6 +92,38 @@ def test_excel_date_cells_and_numbers_without_float_noise(bench: Bench):
         ("P5", Decimal("3.00"), Decimal("3.30"), None)]
 
 
+def test_excel_numeric_ids_keep_the_leading_zeros_they_show(bench: Bench):
+    """A numeric cell formatted with leading zeros (00123, a 6-digit postal code 001234) is
+    read as the text it shows; a text cell '00124' stays as it is."""
+    path = bench.xlsx("outlets.xlsx", [
+        ["outlet_id", "name", "distributor_id", "postal_code", "phone", "created_on"],
+        [123, "Shop Three", "D1", 1234, 98765, dt.datetime(2026, 1, 5)],
+        ["00124", "Shop Four", "D1", "012345", 42, dt.date(2026, 1, 6)],
+    ])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.active
+    ws["A2"].number_format = "00000"
+    ws["D2"].number_format = "000000"
+    ws["E2"].number_format = "0000000000"
+    wb.save(path)
+    out = bench.load(path)
+    assert out.report.ok, out.problems
+    assert bench.rows("SELECT outlet_id, postal_code, phone, created_on FROM outlets "
+                      "WHERE outlet_id NOT IN ('O1', 'O2') ORDER BY 1") == [
+        ("00123", "001234", "0000098765", dt.date(2026, 1, 5)),
+        ("00124", "012345", "42", dt.date(2026, 1, 6))]
+
+
+def test_whitespace_only_lines_are_blank(bench: Bench):
+    """A line of spaces or tabs is blank like an empty one: skipped, not a malformed row."""
+    text = f"{SALES_HEADER}\nS1,1,2026-01-05,D1,O1,P1,2,20.00,invoice,\n   \n\t\n"
+    out = bench.load(bench.csv("sales.csv", text))
+    assert out.report.ok, out.problems
+    assert out.counts("sales").read == 1
+
+
 def test_excel_integer_cells_and_sheet_named_after_table(bench: Bench):
     """Numeric cells for line_no and quantity load as the integers they show, from the sheet
     named after the table even when it is not the first sheet."""

@@ -59,8 +59,22 @@ def _read_header(path: Path, table: Table) -> list[str]:
     return cells
 
 
-def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
-    """First line of each row with `width` fields, and (line, fields, text) of the others.
+def is_blank(fields: list[str]) -> bool:
+    """Whether a CSV record is blank: no fields, or only empty or whitespace ones."""
+    return not "".join(fields).strip()
+
+
+def count_records(path: Path) -> int:
+    """Data rows of a CSV file (blank ones not counted), for a file rejected as a whole."""
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        return sum(1 for fields in reader if not is_blank(fields))
+
+
+def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int, str, int]]]:
+    """First line of each row with `width` fields, and (line, fields, text, last line) of the
+    others.
 
     Runs only when records and lines disagree (rows skipped, values spanning lines).
     """
@@ -72,8 +86,10 @@ def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int,
         for fields in reader:
             if len(fields) == width or not fields:
                 good.append(start)
+            elif is_blank(fields):
+                pass  # a line of spaces: skipped as blank, like the reader does
             else:
-                bad.append((start, len(fields), ",".join(fields)))
+                bad.append((start, len(fields), ",".join(fields), reader.line_num))
             start = reader.line_num + 1
     return np.asarray(good, dtype=np.int64), bad
 
@@ -90,7 +106,8 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: s
     skipped: list[tuple[int, str]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        skipped.append((row.actual_columns, row.text))
+        if not is_blank(next(csv.reader(io.StringIO(row.text)), [])):
+            skipped.append((row.actual_columns, row.text))
         return "skip"
 
     reader = pacsv.open_csv(
@@ -101,14 +118,14 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: s
             column_types={n: pa.string() for n in header},
             strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    index = 0
+    index = staged = 0
     for batch in reader:
         rows = np.arange(index, index + batch.num_rows, dtype=np.int64) + 2
-        append_batch(con, stage, table, str(path), rows, batch)
+        staged += append_batch(con, stage, table, str(path), rows, batch)
         index += batch.num_rows
         if progress:
             progress(batch.num_rows)
-    if index == 0 and not skipped:
+    if staged == 0 and not skipped:
         raise _reject(path, table, None, "no_rows", "the file has a header but no data rows",
                       "check the export; leave the file out if there is nothing to load",
                       rows=0)
@@ -123,7 +140,10 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: s
     con.unregister("_good_lines")
     return [
         Problem(str(path), line, table.name, "", text[:200], "field_count",
-                f"the row has {n} fields but the header has {len(header)}",
-                "quote values that contain commas, and give every row the header's columns")
-        for line, n, text in bad
+                f"the row has {n} fields but the header has {len(header)}"
+                + (f"; it runs on to line {last}: a quote (\") opened in it is closed only "
+                   "there, or never" if last > line else ""),
+                "quote values that contain commas, and give every row the header's columns"
+                + ("; close the quote, or remove the stray one" if last > line else ""))
+        for line, n, text, last in bad
     ]

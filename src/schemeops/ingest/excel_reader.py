@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from schemeops.ingest.header import match_header, normalise
@@ -21,12 +23,17 @@ from schemeops.schema import Table
 
 _HEADER_SEARCH_ROWS = 20
 _BATCH = 50_000
+_ZEROS = re.compile(r"^0+$")
 
 
-def cell_text(value: object) -> str | None:
-    """A cell as the text a CSV would carry: dates as ISO, numbers without float noise."""
+def cell_text(value: object, number_format: str | None = None) -> str | None:
+    """A cell as the text a CSV would carry: dates as ISO, numbers without float noise, and a
+    whole number formatted with leading zeros (`00000`) as shown (00123)."""
     if value is None:
         return None
+    if (number_format and _ZEROS.match(number_format) and isinstance(value, int | float)
+            and not isinstance(value, bool) and float(value).is_integer()):
+        return str(int(value)).zfill(len(number_format))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
@@ -51,6 +58,33 @@ def _find_header(rows: list[tuple], table: Table) -> int:
     return 0
 
 
+def _values(row: tuple) -> tuple:
+    return tuple(c.value for c in row)
+
+
+def _row_problems(file: str, table: Table, header: list[str], at: int,
+                  row: tuple) -> list[Problem]:
+    """An error cell (#N/A, #REF!…) or a value beyond the header's last column: the row is
+    rejected rather than loaded with an error text or without that value."""
+    problems = []
+    for i, c in enumerate(row):
+        if c.value is None:
+            continue
+        where = f"{get_column_letter(i + 1)}{at}"
+        if i >= len(header):
+            if str(c.value).strip():
+                problems.append(Problem(
+                    file, at, table.name, "", str(c.value)[:200], "field_count",
+                    f"cell {where} has a value but its column has no header",
+                    "name the column in the header row, or clear the cell"))
+        elif c.data_type == "e":
+            problems.append(Problem(
+                file, at, table.name, header[i], str(c.value), "excel_error",
+                f"cell {where} holds the Excel error {c.value}",
+                "fix the formula, or paste the values it should have"))
+    return problems
+
+
 def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: str,
                 progress: Callable[[int], None] | None = None) -> list[Problem]:
     """Append the rows of the sheet named after the table (or the first sheet) to `stage`."""
@@ -62,26 +96,29 @@ def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage:
                                    "save it as Excel Workbook (.xlsx) or CSV UTF-8")) from None
     try:
         ws = wb[table.name] if table.name in wb.sheetnames else wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
+        it = ws.iter_rows()
         head = [row for _, row in zip(range(_HEADER_SEARCH_ROWS), it, strict=False)]
         if not head:
             raise FileRejected(Problem(str(path), None, table.name, "", None, "empty_file",
                                        f"sheet `{ws.title}` is empty",
                                        "put the header in the first row and data below it"))
-        at = _find_header(head, table)
-        raw_header = list(head[at])
+        at = _find_header([_values(r) for r in head], table)
+        raw_header = list(_values(head[at]))
         while raw_header and raw_header[-1] is None:
             raw_header.pop()
         try:
             header = match_header(f"{path}[{ws.title}]", table, raw_header, row=at + 1)
         except FileRejected as e:  # count the rows it holds, so that none goes uncounted
             below = [*head[at + 1:], *it]
-            e.rows = sum(1 for r in below if any(v is not None and str(v).strip() for v in r))
+            e.rows = sum(1 for r in below
+                         if any(c.value is not None and str(c.value).strip() for c in r))
             raise
         width = len(header)
         first_row = at + 2  # sheet rows are 1-based; data starts below the header
         pending = head[at + 1:]
         index, staged = 0, 0
+        problems: list[Problem] = []
+        empty = (None,) * width
         while True:
             batch = pending
             pending = []
@@ -91,19 +128,27 @@ def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage:
                     break
             if not batch:
                 break
-            cols = list(zip(*[(tuple(r) + (None,) * width)[:width] for r in batch], strict=True))
-            data = pa.table({n: pa.array([cell_text(v) for v in cols[i]], pa.string())
-                             for i, n in enumerate(header)})
-            rows = np.arange(index, index + len(batch), dtype=np.int64) + first_row
-            staged += append_batch(con, stage, table, str(path), rows, data)
+            texts, rows = [], []
+            for i, row in enumerate(batch, start=index + first_row):
+                bad = _row_problems(str(path), table, header, i, row)
+                if bad:
+                    problems += bad
+                    continue
+                cells = [cell_text(c.value, c.number_format) for c in row[:width]]
+                texts.append((*cells, *empty)[:width])
+                rows.append(i)
+            cols = list(zip(*texts, strict=True)) or [()] * width
+            data = pa.table({n: pa.array(cols[i], pa.string()) for i, n in enumerate(header)})
+            staged += append_batch(con, stage, table, str(path),
+                                   np.asarray(rows, dtype=np.int64), data)
             index += len(batch)
             if progress:
                 progress(len(batch))
-        if staged == 0:
+        if staged == 0 and not problems:
             raise FileRejected(Problem(str(path), None, table.name, "", None, "no_rows",
                                        f"sheet `{ws.title}` has a header but no data rows",
                                        "check the export; leave the file out if there is "
                                        "nothing to load"))
     finally:
         wb.close()
-    return []
+    return problems

@@ -15,7 +15,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from schemeops.ingest.csv_reader import stage_csv
+from schemeops.ingest.csv_reader import count_records, stage_csv
 from schemeops.ingest.parquet_reader import stage_parquet
 from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
 from schemeops.ingest.sources import Source, resolve
@@ -75,13 +75,7 @@ def _quote(text: str) -> str:
 def _count_rows(source: Source) -> int:
     """Rows in a file that is rejected as a whole, where cheap to tell (else 0)."""
     if source.fmt == "csv":
-        lines, last = 0, b"\n"
-        with source.path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 24), b""):
-                lines += chunk.count(b"\n")
-                last = chunk[-1:]
-        lines += last != b"\n"  # a last line without a newline is a line too
-        return max(lines - 1, 0)
+        return count_records(source.path)
     if source.fmt == "parquet":
         try:
             return pq.ParquetFile(source.path).metadata.num_rows
@@ -197,7 +191,8 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
                 progress.stage(f"validating {t.name}")
                 v = TableValidator(ib, t)
                 c = v.run(accepted)
-                skipped = sum(1 for p in row_problems if p.table == t.name and p.row)
+                skipped = len({(p.file, p.row) for p in row_problems
+                               if p.table == t.name and p.row})
                 extra = unreadable.get(t.name, 0) + skipped
                 counts.append(TableCounts(t.name, c.read + extra, c.accepted,
                                           c.rejected + extra, c.already_present, c.conflicts))

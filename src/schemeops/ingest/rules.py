@@ -57,7 +57,9 @@ def parse_column(raw: ir.StringValue, col: Column) -> tuple[ir.Value, list[Check
         return text, checks
     if kind is Kind.DATE:
         value = text.try_cast("date")
-        ok = _unless_canonical(value, text, text.re_search(_ISO_DATE) & value.notnull())
+        # YYYY-MM-DD is 10 characters: a 5-digit year (20261-01-05) prints as it reads too.
+        ok = (text.length() == 10) & _unless_canonical(
+            value, text, text.re_search(_ISO_DATE) & value.notnull())
         checks.append(Check(col.name, "bad_date", present & ~ok.fill_null(False),
                             f"`{col.name}` is not a valid date",
                             "write dates as YYYY-MM-DD, e.g. 2026-10-31"))

@@ -32,9 +32,11 @@ def _table_for(path: Path) -> Table | None:
 def resolve(paths: list[Path]) -> tuple[list[Source], list[Problem]]:
     """Sources for the given files and folders (a folder: every file named after a table).
 
-    Sources come in contract order, so referenced tables are validated first.
+    Sources come in contract order, so referenced tables are validated first. A file named
+    more than once (twice, or as a folder and a file in it) is read once.
     """
     sources, problems = [], []
+    seen: set[Path] = set()
     names = ", ".join(t.name for t in TABLES)
     for path in paths:
         if path.is_dir():
@@ -60,7 +62,8 @@ def resolve(paths: list[Path]) -> tuple[list[Source], list[Problem]]:
                 problems.append(Problem(str(f), None, "", "", None, "unknown_table",
                                         "the file name does not say which table it holds",
                                         f"name the file after its table: {names}"))
-            else:
+            elif f.resolve() not in seen:
+                seen.add(f.resolve())
                 sources.append(Source(f, t, fmt))
     order = {t.name: i for i, t in enumerate(TABLES)}
     sources.sort(key=lambda s: order[s.table.name])

@@ -42,6 +42,15 @@ def _allowed(column: str, target: ir.Table) -> ir.BooleanValue:
     return ibis.literal(True)
 
 
+#: Columns a referenced row must share with the row referring to it: a payment pays an
+#: invoice of its own distributor; a return credits an invoice of its own distributor (the
+#: outlet is not checked: docs/ingest.md).
+_SAME = {
+    ("payments", "invoice_id"): ("distributor_id",),
+    ("sales", "ref_invoice_id"): ("distributor_id",),
+}
+
+
 def _parse(rel: ir.Table, t: Table) -> tuple[dict[str, ir.Value], list[Check]]:
     """Typed values and checks of `t`'s text columns in `rel`."""
     values, checks = {}, []
@@ -96,15 +105,20 @@ class TableValidator:
     def _duplicates(self, typed: ir.Table) -> ir.Table:
         key = list(self.t.key)
         keyed = typed.filter(*[typed[k].notnull() for k in key])
-        groups = keyed.group_by(key).aggregate(n=_.count(), first=_._row.min())
+        order = [_._file, _._row]
+        groups = keyed.group_by(key).aggregate(
+            n=_.count(), first_file=_._file.first(order_by=order),
+            first=_._row.first(order_by=order))
         dup = keyed.join(groups.filter(groups.n > 1), key)
+        # Where the key was first seen: its row, in this file; else the other file and row.
+        first_at = ibis.ifelse(dup.first_file == dup._file, literal("row "),
+                               dup.first_file + literal(":")) + dup.first.cast("string")
         return dup.select(
             file=dup._file, row=dup._row, table=literal(self.t.name),
             column=literal(",".join(key)), value=_key_text(dup, self.t.key),
             code=literal("duplicate_key"),
             reason=literal("the key appears ") + dup.n.cast("string")
-            + literal(" times in this load (first at row ") + dup.first.cast("string")
-            + literal(")"),
+            + literal(" times in this load (first at ") + first_at + literal(")"),
             fix=literal("keep exactly one row per key"))
 
     def _references(self, ok: ir.Table, accepted: dict[str, ir.Table],
@@ -117,8 +131,10 @@ class TableValidator:
                 continue
             here = ok if ref.table == self.t.name else accepted.get(ref.table)
             sources = [self.warehouse(ref.table)] + ([here] if here is not None else [])
+            same = _SAME.get((self.t.name, col.name), ())
             known = ibis.union(*[
-                src.select(_ref=src[ref.column], _ok=_allowed(col.name, src)) for src in sources
+                src.select(_ref=src[ref.column], _ok=_allowed(col.name, src),
+                           **{f"_same_{c}": src[c] for c in same}) for src in sources
             ], distinct=False)
             rows = ok.filter(ok[col.name].notnull())
             # Look only at the ids referenced here (the target may be millions of rows).
@@ -126,24 +142,86 @@ class TableValidator:
             known = known.semi_join(wanted, known._ref == wanted._want)
             k1, k2, k3 = known.view(), known.view(), known.view()
             unknown = rows.anti_join(k1, rows[col.name] == k1._ref)
+            # An id of a row that is in this load but rejected is not "unknown" to the user:
+            # say where that row is.
+            staged = (self.ib.table(f"typed_{ref.table}")
+                      if ref.table == self.t.name or ref.table in accepted else None)
+            if staged is not None:
+                order = [staged._file, staged._row]
+                at = staged.group_by(_at_ref=staged[ref.column]).aggregate(
+                    _at_file=staged._file.first(order_by=order),
+                    _at_row=staged._row.first(order_by=order))
+                in_load = unknown.join(at, unknown[col.name] == at._at_ref)
+                unknown = unknown.anti_join(at, unknown[col.name] == at._at_ref)
+                parts.append(in_load.select(
+                    file=in_load._file, row=in_load._row, table=literal(self.t.name),
+                    column=literal(col.name), value=in_load[col.name].cast("string"),
+                    code=literal("unknown_reference"),
+                    reason=literal(f"`{col.name}` refers to the {ref.table} row at ")
+                    + in_load._at_file + literal(":") + in_load._at_row.cast("string")
+                    + literal(", which is rejected in this load"),
+                    fix=literal(f"fix that {ref.table} row first (see its own problems)")))
             fine = k3.filter(k3._ok)
             wrong = rows.semi_join(k2, rows[col.name] == k2._ref).anti_join(
-                fine, rows[col.name] == fine._ref)
-            what = "an invoice (doc_type=invoice)" if col.name == "ref_invoice_id" else (
-                "a distributor, dealer or sub_distributor")
+                fine, [rows[col.name] == fine._ref,
+                       *[rows[c] == fine[f"_same_{c}"] for c in same]])
+            what = {"ref_invoice_id": "an invoice (doc_type=invoice)",
+                    "distributor_id": "a distributor, dealer or sub_distributor",
+                    "invoice_id": f"a {ref.table} invoice"}.get(col.name, "")
+            if same:
+                what += " of the same " + " and ".join(f"`{c}`" for c in same)
             for rel, code, reason, fix in (
                 (unknown, "unknown_reference",
                  f"`{col.name}` is not a known {ref.table}.{ref.column}",
                  f"load the {ref.table} row first, or correct the id"),
                 (wrong, "wrong_reference", f"`{col.name}` must refer to {what}",
-                 "correct the id"),
+                 "correct the id" + "".join(f" or the `{c}`" for c in same)),
             ):
-                if rel is wrong and col.name not in ("ref_invoice_id", "distributor_id"):
+                if rel is wrong and not what:
                     continue
                 parts.append(rel.select(
                     file=rel._file, row=rel._row, table=literal(self.t.name),
                     column=literal(col.name), value=rel[col.name].cast("string"),
                     code=literal(code), reason=literal(reason), fix=literal(fix)))
+        return parts
+
+    def _cycles(self, ok: ir.Table) -> list[ir.Table]:
+        """Problems of rows in a loop of references to this table's own key (A's parent is B,
+        B's parent is A): following them up never reaches the top. Rows hanging below a loop
+        are not in it; they are rejected afterwards as referring to a rejected row."""
+        parts = []
+        for col in self.t.columns:
+            ref = col.references
+            if ref is None or ref.table != self.t.name or (ref.column,) != self.t.key:
+                continue
+            key, up = f'"{ref.column}"', f'"{col.name}"'
+            name = f"cycles_{self.t.name}"
+            rows = self.ib.compile(ok.select("_file", "_row", ref.column, col.name))
+            # Rows reached from the top (no parent, or a parent outside this load) are fine;
+            # of the others, those whose walk up comes back to themselves are the loops.
+            self.ib.con.execute(f"""
+                CREATE OR REPLACE TABLE {name} AS
+                WITH RECURSIVE rows AS ({rows}),
+                reached(id) AS (
+                    SELECT {key} FROM rows
+                    WHERE {up} IS NULL OR {up} NOT IN (SELECT {key} FROM rows)
+                    UNION
+                    SELECT rows.{key} FROM rows JOIN reached ON rows.{up} = reached.id),
+                lost AS (SELECT * FROM rows WHERE {key} NOT IN (SELECT id FROM reached)),
+                walk(start, cur) AS (
+                    SELECT {key}, {up} FROM lost
+                    UNION
+                    SELECT walk.start, lost.{up} FROM walk JOIN lost ON lost.{key} = walk.cur)
+                SELECT * FROM lost WHERE {key} IN (SELECT start FROM walk WHERE start = cur)""")
+            loop = self.ib.table(name)
+            parts.append(loop.select(
+                file=loop._file, row=loop._row, table=literal(self.t.name),
+                column=literal(col.name), value=loop[col.name].cast("string"),
+                code=literal("parent_cycle"),
+                reason=literal(f"following `{col.name}` up from here comes back to this row: "
+                               "the chain loops and never reaches the top"),
+                fix=literal(f"break the loop: correct `{col.name}` of one of the rows in it "
+                            "(empty at the top)")))
         return parts
 
     def _status(self, ok: ir.Table) -> ir.Table:
@@ -188,12 +266,16 @@ class TableValidator:
             while True:
                 ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
                                                      clean_rows._row == problems.row])
-                refs = self._references(ok, accepted, own)
+                refs = self._references(ok, accepted, own) + (self._cycles(ok) if own else [])
                 if not refs:
                     break
                 before = int(problems.count().execute())
-                self.ib.insert(self.problems_name, ibis.union(*refs, distinct=False).cast(
-                    _PROBLEM_SCHEMA))
+                # Materialised first: an INSERT reading the table it writes sees its own
+                # rows as it goes, so one part would see the problems another part added.
+                found = self.ib.create_table(
+                    f"found_{self.t.name}",
+                    ibis.union(*refs, distinct=False).cast(_PROBLEM_SCHEMA), overwrite=True)
+                self.ib.insert(self.problems_name, found)
                 problems = self.ib.table(self.problems_name)
                 if not own or int(problems.count().execute()) == before:
                     break
