@@ -105,11 +105,14 @@ class TableValidator:
     def _duplicates(self, typed: ir.Table) -> ir.Table:
         key = list(self.t.key)
         keyed = typed.filter(*[typed[k].notnull() for k in key])
-        order = [_._file, _._row]
-        groups = keyed.group_by(key).aggregate(
-            n=_.count(), first_file=_._file.first(order_by=order),
-            first=_._row.first(order_by=order))
-        dup = keyed.join(groups.filter(groups.n > 1), key)
+        counts = keyed.group_by(key).aggregate(n=_.count())
+        dup = keyed.join(counts.filter(counts.n > 1), key)
+        # Ordered aggregates only over the duplicated rows: over every key they would hold
+        # millions of groups in memory.
+        order = [dup._file, dup._row]
+        firsts = dup.group_by(key).aggregate(first_file=dup._file.first(order_by=order),
+                                             first=dup._row.first(order_by=order))
+        dup = dup.join(firsts, key)
         # Where the key was first seen: its row, in this file; else the other file and row.
         first_at = ibis.ifelse(dup.first_file == dup._file, literal("row "),
                                dup.first_file + literal(":")) + dup.first.cast("string")
@@ -141,16 +144,20 @@ class TableValidator:
             wanted = rows.select(_want=rows[col.name]).distinct()
             known = known.semi_join(wanted, known._ref == wanted._want)
             k1, k2, k3 = known.view(), known.view(), known.view()
-            unknown = rows.anti_join(k1, rows[col.name] == k1._ref)
+            # Materialised: usually empty, and read three times below.
+            unknown = self.ib.create_table(f"unknown_{self.t.name}_{col.name}", rows.anti_join(
+                k1, rows[col.name] == k1._ref), overwrite=True)
             # An id of a row that is in this load but rejected is not "unknown" to the user:
             # say where that row is.
             staged = (self.ib.table(f"typed_{ref.table}")
                       if ref.table == self.t.name or ref.table in accepted else None)
-            if staged is not None:
-                order = [staged._file, staged._row]
-                at = staged.group_by(_at_ref=staged[ref.column]).aggregate(
-                    _at_file=staged._file.first(order_by=order),
-                    _at_row=staged._row.first(order_by=order))
+            if staged is not None:  # only the rows of the ids not found (usually none)
+                ids = unknown.select(_id=unknown[col.name]).distinct()
+                cand = staged.semi_join(ids, staged[ref.column] == ids._id)
+                order = [cand._file, cand._row]
+                at = cand.group_by(_at_ref=cand[ref.column]).aggregate(
+                    _at_file=cand._file.first(order_by=order),
+                    _at_row=cand._row.first(order_by=order))
                 in_load = unknown.join(at, unknown[col.name] == at._at_ref)
                 unknown = unknown.anti_join(at, unknown[col.name] == at._at_ref)
                 parts.append(in_load.select(
