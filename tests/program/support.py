@@ -44,3 +44,13 @@ def only(text: str) -> Diagnostic:
     assert len(found) == 1, [d.render() for d in found]
     assert found[0].hint, found[0].render()
     return found[0]
+
+
+def scorecard(sales_weight: str, qty_weight: str) -> str:
+    """GOOD with a second KPI `qty` (no target) and its component a scorecard of sales and
+    qty at these weights, paying a rate of sales."""
+    return GOOD.replace(
+        "  - id: sales\n", "  - id: qty\n    kind: volume\n    measure: quantity\n"
+        "  - id: sales\n").replace(
+        "    kpi: sales\n", f"    scorecard:\n      - {{kpi: sales, weight: {sales_weight}}}\n"
+        f"      - {{kpi: qty, weight: {qty_weight}}}\n    base: sales\n")

@@ -2,7 +2,7 @@
 
 from schemeops.program.check import CHECKS, load_and_check
 
-from .support import GOOD, diagnose, only
+from .support import GOOD, diagnose, only, scorecard
 
 COMPONENT = "  - id: volume_bonus\n    kpi: sales\n"
 
@@ -54,11 +54,7 @@ def test_target_for_an_unknown_kpi_is_refused():
 
 def test_scorecard_item_needs_a_target():
     """A scorecard weighs attainment, so each of its KPIs needs a target."""
-    text = GOOD.replace("  - id: sales\n", "  - id: qty\n    kind: volume\n    measure: quantity\n"
-                        "  - id: sales\n").replace(
-        "    kpi: sales\n", "    scorecard:\n      - {kpi: sales, weight: 0.5}\n"
-        "      - {kpi: qty, weight: 0.5}\n    base: sales\n")
-    d = only(text)
+    d = only(scorecard("0.5", "0.5"))
     assert (d.code, d.span.line, d.span.col) == ("missing_target", 22, 15)
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from schemeops.errors import Diagnostic, SourceSpan
 from schemeops.program.parse import load_program, parse_program, program_version
 
-from .support import GOOD, diagnose, only
+from .support import GOOD, diagnose, only, scorecard
 
 
 def good_program():
@@ -106,11 +106,7 @@ def test_kpi_without_kind_lists_the_kinds():
 
 def test_scorecard_weights_must_add_up_to_one():
     """Weights 0.5 + 0.4 (a typo for 0.5 + 0.5) are refused at the component, with the sum."""
-    text = GOOD.replace("  - id: sales\n", "  - id: qty\n    kind: volume\n    measure: quantity\n"
-                        "  - id: sales\n").replace(
-        "    kpi: sales\n", "    scorecard:\n      - {kpi: sales, weight: 0.5}\n"
-        "      - {kpi: qty, weight: 0.4}\n    base: sales\n")
-    d = only(text)
+    d = only(scorecard("0.5", "0.4"))
     assert "scorecard weights add up to 0.9, not 1" in d.message
     assert d.span.line == 19  # the component
 
