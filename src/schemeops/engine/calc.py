@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -88,19 +89,38 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
     return results, replace(data, facts=None)
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a calculation: building and compiling the
-    programs makes hundreds of thousands of small Ibis and sqlglot objects that live until
-    the run ends, and the collector would walk them, with every imported module's objects,
-    again and again (about a third of the compile time). On again afterwards if it was on."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
+class _CollectorPause:
+    """The process's pauses of the cyclic collector: the first to start turns it off, the
+    last to end turns it back on (if it was on), so calculations that overlap on threads
+    never turn it on under one another."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._was_on = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._was_on = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._was_on:
+                    gc.enable()
+
+
+#: Python's cyclic garbage collector off for a calculation: building and compiling the
+#: programs makes hundreds of thousands of small Ibis and sqlglot objects that live until
+#: the run ends, and the collector would walk them, with every imported module's objects,
+#: again and again (about a third of the compile time). The collector is process-wide, so
+#: the pause is one per process (`_CollectorPause`), shared by overlapping runs.
+collector_paused = _CollectorPause()
 
 
 @dataclass(frozen=True)
