@@ -93,3 +93,11 @@ def test_fingerprint_command_finds_an_edit_outside_load_and_records_it(loaded: P
     assert recorded.exit_code == 0, recorded.output
     hashed, now = hashed_and_recorded(connect_warehouse(loaded))
     assert hashed == now != ok.output.split()[2]
+
+
+def test_fingerprint_record_refuses_a_missing_warehouse_instead_of_creating_one(tmp_path: Path):
+    missing = tmp_path / "nope.duckdb"
+    result = CliRunner().invoke(app, ["fingerprint", "-w", str(missing), "--record"])
+    assert result.exit_code == 2
+    assert "no warehouse at" in result.output
+    assert not missing.exists()

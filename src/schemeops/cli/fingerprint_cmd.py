@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from schemeops.cli import DEFAULT_WAREHOUSE
-from schemeops.engine.backends import connect_warehouse
+from schemeops.engine.backends import connect_warehouse, require_warehouse
 from schemeops.engine.data import TABLE_NAMES
 from schemeops.engine.fingerprint import hashed_and_recorded
 from schemeops.ingest.warehouse import connect, record_digests
@@ -21,10 +21,13 @@ def fingerprint_command(
 ) -> None:
     """Hash every row of the warehouse and check it against the digests `load` recorded,
     which `calc` puts in its manifest; exit 1 when they differ."""
+    require_warehouse(warehouse)  # `connect` would create an empty one
     if record:
         ib = connect(warehouse)
-        record_digests(ib, list(TABLE_NAMES))
-        ib.disconnect()
+        try:
+            record_digests(ib, list(TABLE_NAMES))
+        finally:
+            ib.disconnect()
     hashed, recorded = hashed_and_recorded(connect_warehouse(warehouse))
     typer.echo(f"hashed now: {hashed}\nrecorded:   {recorded}")
     if hashed != recorded:

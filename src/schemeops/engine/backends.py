@@ -11,10 +11,15 @@ from schemeops.errors import UsageError
 BACKENDS = ("duckdb", "spark")
 
 
-def connect_warehouse(warehouse: Path, backend: str = "duckdb") -> ibis.BaseBackend:
-    """An Ibis connection whose tables are the warehouse's contract tables."""
+def require_warehouse(warehouse: Path) -> None:
+    """Raise UsageError when there is no warehouse file at `warehouse`."""
     if not warehouse.exists():
         raise UsageError(f"no warehouse at {warehouse}; load data first (schemeops load …)")
+
+
+def connect_warehouse(warehouse: Path, backend: str = "duckdb") -> ibis.BaseBackend:
+    """An Ibis connection whose tables are the warehouse's contract tables."""
+    require_warehouse(warehouse)
     if backend == "duckdb":
         return ibis.duckdb.connect(str(warehouse), read_only=True)
     if backend == "spark":
