@@ -7,7 +7,7 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.exact import as_dec, dec, largest
-from schemeops.engine.payouts import ComponentCompiler
+from schemeops.engine.payouts import NOTE_CATCH_UP, ComponentCompiler
 from schemeops.program.model import Component, Program
 
 
@@ -52,6 +52,6 @@ def catch_up_rows(program: Program, c: Component, w: ir.Table,
         component=ibis.literal(f"{c.id}:catch_up"), base=ibis.null("string"),
         rate=ibis.null("string"),
         amount=as_dec(first._owed, 2),
-        note=ibis.literal("catch-up of the amount missed in period ")
+        note=ibis.literal(NOTE_CATCH_UP)
         + first.period_no.cast("string"),
         _order=ibis.literal(order))

@@ -10,7 +10,14 @@ from decimal import ROUND_CEILING, Decimal
 import ibis
 
 from schemeops.engine.data import Data
-from schemeops.engine.payouts import plain
+from schemeops.engine.payouts import (
+    NOTE_CAPPED,
+    NOTE_CATCH_UP,
+    NOTE_GATE_FAILED,
+    NOTE_NO_TARGET,
+    multiplier_note,
+    plain,
+)
 from schemeops.engine.runner import ProgramResult, calculate_program
 from schemeops.errors import did_you_mean
 from schemeops.program.model import Component, Kpi, Program, Target
@@ -187,21 +194,21 @@ def next_step(program: Program, c: Component, actual: Decimal,
 def conditions(c: Component, note: str) -> tuple[str, ...]:
     """The component's gate, multipliers and cap, each with whether it held (read from the
     note the calculation wrote)."""
-    out = []
-    if note.startswith("catch-up"):
+    if note.startswith(NOTE_CATCH_UP):
         return ()
+    out = []
     if c.gate:
-        if note.startswith("gate failed"):
-            return (f"gate failed: {c.gate}",)
+        if note.startswith(NOTE_GATE_FAILED):
+            return (f"{NOTE_GATE_FAILED}{c.gate}",)
         out.append(f"gate met: {c.gate}")
-    if note == "no target":
+    if note == NOTE_NO_TARGET:
         return tuple(out)
     for m in c.multipliers:
-        hit = f"; ×{plain(m.factor)} ({m.when})" in note
+        hit = multiplier_note(m) in note
         out.append(f"×{plain(m.factor)} {'applied' if hit else 'not applied'}: {m.when}")
     if c.cap is not None:
-        if "; capped at " in note:
-            out.append(note[note.index("; capped at ") + 2:])
+        if NOTE_CAPPED in note:
+            out.append(note[note.index(NOTE_CAPPED) + 2:])
         else:
             parts = ([f"{c.cap.amount:.2f}"] if c.cap.amount is not None else []) + (
                 [f"{plain(c.cap.rate)} of {c.cap.of}"] if c.cap.rate is not None else [])
@@ -242,7 +249,7 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
         for c in (x for x in comps if x["period_no"] == row["period_no"]):
             spec = by_id.get(c["component"])
             step = None
-            if spec is not None and "; capped at " in c["note"]:
+            if spec is not None and NOTE_CAPPED in c["note"]:
                 step = "none: the cap is reached, so a higher slab pays no more"
             elif spec is not None:
                 step = next_step(program, spec, row[f"a__{spec.kpi}"] if spec.kpi else

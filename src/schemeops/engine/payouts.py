@@ -27,10 +27,16 @@ from schemeops.engine.exact import (
     smallest,
 )
 from schemeops.program.expr import compile_expr, parse_expr
-from schemeops.program.model import Component, Program, Slab
+from schemeops.program.model import Component, Multiplier, Program, Slab
 
 MONEY = "decimal(28,2)"
 ZERO = dec("0.00")
+#: How a component's note starts or goes on when it is gated, capped, without target or a
+#: catch-up (explain reads them back to say which conditions held).
+NOTE_GATE_FAILED = "gate failed: "
+NOTE_CAPPED = "; capped at "
+NOTE_NO_TARGET = "no target"
+NOTE_CATCH_UP = "catch-up of the amount missed in period "
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,11 @@ def _money_text(value: ir.DecimalValue) -> ir.StringValue:
 def plain(value: Decimal) -> str:
     """A program's number as written, never in exponent form (`1e1` is `10`)."""
     return format(value, "f")
+
+
+def multiplier_note(m: Multiplier) -> str:
+    """What a multiplier that applied adds to the component's note."""
+    return f"; ×{plain(m.factor)} ({m.when})"
 
 
 def kpi_call(w: ir.Table, program: Program):
@@ -259,8 +270,7 @@ class ComponentCompiler:
                 digits, places = _fraction(m.factor)
                 raw = mul(raw, either(hit, dec(digits), dec(1)))
                 den = mul(den, either(hit, dec(10**places), dec(1)))
-            note = note + ibis.ifelse(hit, ibis.literal(f"; ×{plain(m.factor)} ({m.when})"),
-                                      ibis.literal(""))
+            note = note + ibis.ifelse(hit, ibis.literal(multiplier_note(m)), ibis.literal(""))
         amount = round_half_up(raw, 2) if den is None else div_half_up(raw, den, 2)
         negative = amount < 0  # rates are ≥ 0: only a negative base (returns over sales)
         note = ibis.ifelse(negative, note + ibis.literal(
@@ -273,12 +283,12 @@ class ComponentCompiler:
         needs_target = c.on == "attainment" or bool(c.scorecard)
         if needs_target:
             amount = either(self._has_target(), amount, ZERO)
-            note = ibis.ifelse(self._has_target(), note, ibis.literal("no target"))
+            note = ibis.ifelse(self._has_target(), note, ibis.literal(NOTE_NO_TARGET))
         if c.gate:
             ok = compile_expr(parse_expr(c.gate), self.w.__getitem__,
                               kpi_call(self.w, self.p)).fill_null(False)
             amount = either(ok, amount, ZERO)
-            note = ibis.ifelse(ok, note, ibis.literal(f"gate failed: {c.gate}"))
+            note = ibis.ifelse(ok, note, ibis.literal(f"{NOTE_GATE_FAILED}{c.gate}"))
         if c.cap is not None:
             limits = []
             if c.cap.amount is not None:
@@ -288,7 +298,7 @@ class ComponentCompiler:
                                                         dec(c.cap.rate)), 2), ZERO))
             limit = as_dec(limits[0] if len(limits) == 1 else smallest(*limits), 2)
             capped = amount > limit
-            note = ibis.ifelse(capped, note + ibis.literal("; capped at ") + _money_text(limit),
+            note = ibis.ifelse(capped, note + ibis.literal(NOTE_CAPPED) + _money_text(limit),
                                note)
             amount = either(capped, limit, amount)
         return ComponentResult(base=as_dec(base, _scale(base)), rate=rate,
