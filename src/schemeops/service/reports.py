@@ -129,8 +129,10 @@ def payout_page(s: Session, actor: Actor, run_id: int, *, program: str | None = 
 
 @dataclass(frozen=True)
 class DrillDown:
-    """One participant's explanations in a run; `data_changed` when the warehouse no longer
-    has the fingerprint the run recorded (the explanations then read other data)."""
+    """One participant's explanations in a run; `data_changed` when the fingerprint a
+    calculation would record now differs from the run's (the explanations then read other
+    data). Like calc's, it reads the digests `load` recorded: an edit outside `load` that
+    keeps every table's row count is not seen until `schemeops fingerprint --record`."""
 
     stories: list[Explanation]
     data_changed: bool
