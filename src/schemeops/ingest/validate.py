@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import sqlglot as sg
 from ibis import _
 
 from schemeops.ingest.rules import Check, literal, parse_column, row_rules
@@ -201,8 +202,10 @@ class TableValidator:
             ref = col.references
             if ref is None or ref.table != self.t.name or (ref.column,) != self.t.key:
                 continue
-            key, up = f'"{ref.column}"', f'"{col.name}"'
-            name = f"cycles_{self.t.name}"
+            # A recursive walk, which Ibis cannot write; names are the contract's, quoted.
+            key, up = (sg.to_identifier(c, quoted=True).sql("duckdb")
+                       for c in (ref.column, col.name))
+            name = sg.to_identifier(f"cycles_{self.t.name}", quoted=True).sql("duckdb")
             rows = self.ib.compile(ok.select("_file", "_row", ref.column, col.name))
             # Rows reached from the top (no parent, or a parent outside this load) are fine;
             # of the others, those whose walk up comes back to themselves are the loops.
@@ -220,7 +223,7 @@ class TableValidator:
                     UNION
                     SELECT walk.start, lost.{up} FROM walk JOIN lost ON lost.{key} = walk.cur)
                 SELECT * FROM lost WHERE {key} IN (SELECT start FROM walk WHERE start = cur)""")
-            loop = self.ib.table(name)
+            loop = self.ib.table(f"cycles_{self.t.name}")
             parts.append(loop.select(
                 file=loop._file, row=loop._row, table=literal(self.t.name),
                 column=literal(col.name), value=loop[col.name].cast("string"),

@@ -42,8 +42,10 @@ def ensure_tables(ib: ibis.BaseBackend, database: tuple[str, str] | None = None)
 
 def record_digests(ib: ibis.BaseBackend, names: list[str],
                    database: tuple[str, str] | None = None) -> None:
-    """Hash the tables `names` as they are now and record their digests, replacing those
-    recorded before (within the caller's transaction, if any)."""
+    """Hash the tables `names` (at least one) as they are now and record their digests,
+    replacing those recorded before (within the caller's transaction, if any)."""
+    if not names:
+        raise ValueError("record_digests needs at least one table name")
     data = Data.from_backend(ib, database=database)
     rows = [{"table": n, **ib.to_pyarrow(table_digest(getattr(data, n))).to_pylist()[0]}
             for n in names]
