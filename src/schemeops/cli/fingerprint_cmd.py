@@ -10,7 +10,7 @@ import typer
 from schemeops.cli import DEFAULT_WAREHOUSE
 from schemeops.engine.backends import connect_warehouse, require_warehouse
 from schemeops.engine.data import TABLE_NAMES
-from schemeops.engine.fingerprint import hashed_and_recorded
+from schemeops.engine.fingerprint import hashed_and_recorded, warehouse_fingerprint
 from schemeops.ingest.warehouse import connect, record_digests
 
 
@@ -20,7 +20,8 @@ def fingerprint_command(
         help="Record the digests of the warehouse as it is now.")] = False,
 ) -> None:
     """Hash every row of the warehouse and check it against the digests `load` recorded,
-    which `calc` puts in its manifest; exit 1 when they differ."""
+    which `calc` puts in its manifest; exit 1 when they differ. With --record, hash once and
+    record the digests instead."""
     require_warehouse(warehouse)  # `connect` would create an empty one
     if record:
         ib = connect(warehouse)
@@ -28,6 +29,8 @@ def fingerprint_command(
             record_digests(ib, list(TABLE_NAMES))
         finally:
             ib.disconnect()
+        typer.echo(f"recorded:   {warehouse_fingerprint(connect_warehouse(warehouse))}")
+        return
     hashed, recorded = hashed_and_recorded(connect_warehouse(warehouse))
     typer.echo(f"hashed now: {hashed}\nrecorded:   {recorded}")
     if hashed != recorded:
