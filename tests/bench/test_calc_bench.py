@@ -67,3 +67,13 @@ def test_bench_refuses_a_dataset_of_another_size(dataset, tmp_path):
             "--work", str(tmp_path))
     assert r.returncode != 0
     assert "holds 20,000 sales lines, not 30,000" in r.stdout + r.stderr
+
+
+def test_compare_file_reads_only_the_baselines_programs(tmp_path):
+    """An engine-only example program's rows are left out; a baseline program's are not."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("program_id,x\nrod_q3,1\nper_bill,5\n")
+    b.write_text("program_id,x\nrod_q3,1\n")
+    assert compare_file(a, b, programs=frozenset({"rod_q3"})) is None
+    b.write_text("program_id,x\nrod_q3,2\n")
+    assert compare_file(a, b, programs=frozenset({"rod_q3"})) == (1, 2, "rod_q3,1", "rod_q3,2")

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import tempfile
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from pydantic import TypeAdapter
 
@@ -60,7 +63,9 @@ def kpi(**fields: Any) -> Kpi:
 class Warehouse:
     """Rows added by the test; `data()` writes them to a fresh in-memory DuckDB."""
 
-    def __init__(self, *, participants=PARTICIPANTS, outlets=OUTLETS, products=PRODUCTS):
+    def __init__(self, *, participants=PARTICIPANTS, outlets=OUTLETS, products=PRODUCTS,
+                 backend: str = "duckdb"):
+        self.backend = backend
         self.rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
         for pid, role, parent in participants:
             self.rows["participants"].append(
@@ -108,16 +113,21 @@ class Warehouse:
         return self
 
     def data(self, shuffle: int | None = None) -> Data:
-        """The rows as warehouse tables in a new DuckDB (each table's rows shuffled with
-        random seed `shuffle` when given)."""
-        con = ibis.duckdb.connect()
+        """The rows as warehouse tables in a new DuckDB, or as Spark views (`backend`), each
+        table's rows shuffled with random seed `shuffle` when given."""
+        tables = {}
         for t in TABLES:
             rows = list(self.rows[t.name])
             if shuffle is not None:
                 random.Random(f"{shuffle}:{t.name}").shuffle(rows)
             schema = pa.schema([(c.name, c.dtype.arrow) for c in t.columns])
             cols = {c.name: [r.get(c.name) for r in rows] for c in t.columns}
-            con.create_table(t.name, pa.table(cols, schema=schema))
+            tables[t.name] = pa.table(cols, schema=schema)
+        if self.backend == "spark":
+            return _spark_data(tables)
+        con = ibis.duckdb.connect()
+        for name, table in tables.items():
+            con.create_table(name, table)
         return Data.from_backend(con)
 
     @staticmethod
@@ -163,10 +173,31 @@ class Warehouse:
         return out
 
 
+def _spark_data(tables: dict[str, pa.Table]) -> Data:
+    """`tables` as Spark views (written to Parquet first, so decimals and dates keep their
+    contract types) in the process's local session."""
+    from schemeops.engine.spark import spark_session
+
+    session = spark_session()
+    folder = Path(tempfile.mkdtemp(prefix="schemeops-golden-"))
+    for name, table in tables.items():
+        path = folder / f"{name}.parquet"
+        pq.write_table(table, path)
+        session.read.parquet(str(path)).createOrReplaceTempView(name)
+    return Data.from_backend(ibis.pyspark.connect(session))
+
+
 @pytest.fixture
 def wh() -> Warehouse:
     """A fresh warehouse with the default master data."""
     return Warehouse()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def wh2(request) -> Warehouse:
+    """A fresh warehouse with the default master data, once on DuckDB and once on Spark:
+    for golden cases that must hold on both backends."""
+    return Warehouse(backend=request.param)
 
 
 @pytest.fixture(scope="session")
