@@ -77,3 +77,21 @@ def test_compare_file_reads_only_the_baselines_programs(tmp_path):
     assert compare_file(a, b, programs=frozenset({"rod_q3"})) is None
     b.write_text("program_id,x\nrod_q3,2\n")
     assert compare_file(a, b, programs=frozenset({"rod_q3"})) == (1, 2, "rod_q3,1", "rod_q3,2")
+
+
+def test_bench_times_a_reference_checkout_in_the_same_run(dataset, tmp_path):
+    """`--reference` runs another checkout's engine on its own examples (here: this one, run
+    from its source folder) and reports the engine's time over it; no outputs compared."""
+    r = run("schemeops", "bench", "--lines", "20000", "--data", str(dataset), "--skip-pandas",
+            "--reference", str(ROOT), "--work", str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "| reference engine | 20,000 |" in r.stdout
+    assert "engine ÷ reference engine: " in r.stdout
+    assert "outputs agree: yes (engine, SQL baseline)" in r.stdout
+
+
+def test_bench_refuses_a_reference_that_is_not_a_checkout(dataset, tmp_path):
+    r = run("schemeops", "bench", "--lines", "20000", "--data", str(dataset),
+            "--reference", str(tmp_path), "--work", str(tmp_path))
+    assert r.returncode == 2
+    assert "not a schemeops source checkout" in r.stderr

@@ -35,7 +35,8 @@ BASELINE_PROGRAMS = ("balanced_scorecard_oct", "early_pay_oct", "flash_tea_week"
                      "reactivation_oct", "rod_q3", "volume_growth_oct")
 
 ENGINE, PANDAS, SQL = "engine", "pandas baseline", "SQL baseline"
-_FOLDERS = {ENGINE: "engine", PANDAS: "pandas", SQL: "sql"}
+REFERENCE = "reference engine"
+_FOLDERS = {ENGINE: "engine", PANDAS: "pandas", SQL: "sql", REFERENCE: "reference"}
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,12 @@ def warm_cache(path: Path) -> None:
 
 
 def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False,
-               repeat: int = 1) -> list[Measurement]:
+               repeat: int = 1, reference: Path | None = None) -> list[Measurement]:
     """Calculate every example program with the engine and the baselines on an N-line
     warehouse (DATA/schemeops.duckdb, made if missing); outputs go to WORK/engine, WORK/pandas
-    and WORK/sql. Measurements in that order (pandas left out when skipped).
+    and WORK/sql. Measurements in that order (pandas left out when skipped), then the
+    `reference` engine's when given: another source checkout (e.g. a `git worktree` of an
+    earlier commit) calculating its own example programs, into WORK/reference.
 
     The warehouse file is read once first (page cache warm for every run). With repeat > 1
     the runs take turns (engine, pandas, SQL, engine, …) and each keeps its shortest wall
@@ -121,14 +124,32 @@ def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False,
                                          str(output_folder(work, PANDAS)))))
     runs.append((SQL, python_argv("benchmarks.sql_baseline", str(warehouse),
                                   str(output_folder(work, SQL)))))
+    envs: dict[str, dict[str, str]] = {}
+    if reference is not None:
+        reference = _reference_checkout(reference)
+        runs.append((REFERENCE, schemeops_argv(
+            "calc", "-p", str(reference / PROGRAMS), "-w", str(warehouse),
+            "-o", str(output_folder(work, REFERENCE)))))
+        envs[REFERENCE] = {"PYTHONPATH": str(reference / "src")}
     best: dict[str, Measurement] = {}
     for _ in range(repeat):
         for label, argv in runs:
-            m = measure(label, argv, cwd=root)
+            m = measure(label, argv, cwd=root if label != REFERENCE else reference,
+                        env=envs.get(label))
             old = best.get(label)
             best[label] = m if old is None else Measurement(
                 label, min(old.seconds, m.seconds), max(old.peak_bytes, m.peak_bytes))
     return [best[label] for label, _argv in runs]
+
+
+def _reference_checkout(path: Path) -> Path:
+    """`path` resolved, when it is a source checkout with src/schemeops and example programs."""
+    path = path.resolve()
+    if not (path / "src" / "schemeops").is_dir() or not (path / PROGRAMS).is_dir():
+        raise UsageError(f"--reference {path}: not a schemeops source checkout (no "
+                         "src/schemeops or examples/programs); make one with "
+                         "`git worktree add DIR COMMIT`")
+    return path
 
 
 def compare_file(left: Path, right: Path, *, programs: frozenset[str] | None = None

@@ -24,11 +24,13 @@ class Measurement:
         return self.peak_bytes / 2**30
 
 
-def measure(label: str, argv: list[str], *, cwd: Path | None = None) -> Measurement:
-    """Run `argv` (in `cwd`, default here) to completion; raise CalledProcessError if it
-    fails."""
+def measure(label: str, argv: list[str], *, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> Measurement:
+    """Run `argv` (in `cwd`, default here; with `env` added to this environment) to
+    completion; raise CalledProcessError if it fails."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, cwd=cwd)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, cwd=cwd,
+                            env={**os.environ, **env} if env else None)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)

@@ -65,6 +65,10 @@ def bench_calc_command(
     repeat: Annotated[int, typer.Option(
         min=1, help="Run each calculation this many times, in turns; report the shortest "
         "wall time and the highest peak RSS of each.")] = 1,
+    reference: Annotated[Path | None, typer.Option(
+        help="Another source checkout (e.g. `git worktree add DIR COMMIT`): its engine "
+        "calculates its own example programs in the same run, timed as 'reference engine' "
+        "(its outputs are not compared).")] = None,
     work: _Work = None,
 ) -> None:
     """Time the calculation of examples/programs three ways and check the outputs agree."""
@@ -77,26 +81,29 @@ def bench_calc_command(
         folder = data or Path(tmp) / "data"
         try:
             measurements = calc.bench_calc(lines, data=folder, work=Path(tmp),
-                                           skip_pandas=skip_pandas, repeat=repeat)
+                                           skip_pandas=skip_pandas, repeat=repeat,
+                                           reference=reference)
         except (SchemeopsError, subprocess.CalledProcessError) as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2) from None
         labels = [m.label for m in measurements]
-        differences = calc.compare_outputs(Path(tmp), labels)
+        differences = calc.compare_outputs(Path(tmp), [x for x in labels
+                                                       if x != calc.REFERENCE])
         stages = calc.engine_timings(Path(tmp))
     typer.echo(calc.HEADER)
     for row in calc.table_rows(lines, measurements):
         typer.echo(row)
     by = {m.label: m for m in measurements}
     engine = by[calc.ENGINE]
-    for label in (calc.PANDAS, calc.SQL):
+    for label in (calc.PANDAS, calc.SQL, calc.REFERENCE):
         if label in by:
             typer.echo(f"engine ÷ {label}: {engine.seconds / by[label].seconds:.2f}× the time, "
                        f"{engine.peak_bytes / by[label].peak_bytes:.2f}× the peak memory")
     if stages:
         typer.echo("engine stages (its manifest, last run): "
                    + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
-    typer.echo(f"outputs agree: {'no' if differences else 'yes'} ({', '.join(labels)})")
+    compared = [x for x in labels if x != calc.REFERENCE]
+    typer.echo(f"outputs agree: {'no' if differences else 'yes'} ({', '.join(compared)})")
     for d in differences:
         typer.echo(d.describe())
     if differences:
