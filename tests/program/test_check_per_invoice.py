@@ -68,3 +68,14 @@ def test_a_fixed_amount_or_a_scorecard_per_invoice_is_refused():
     d = only(text.replace("    base: sales\n", "    base: sales\n    per: invoice\n"))
     assert (d.code, d.span.line, d.span.col) == ("per_invoice_unsupported", 21, 5)
     assert "`scorecard`" in d.message and "kpi:" in d.hint
+
+
+def test_a_component_without_per_keeps_its_canonical_form():
+    """`per` is left out of the canonical form when absent (versions of existing programs do
+    not change), and is in it when given."""
+    from schemeops.program.parse import parse_program
+
+    plain, _ = parse_program(GOOD, "p.yaml")
+    bills, _ = parse_program(PER_BILL, "p.yaml")
+    assert "per" not in plain.model_dump(mode="json")["components"][0]
+    assert bills.model_dump(mode="json")["components"][0]["per"] == "invoice"
