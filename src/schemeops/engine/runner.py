@@ -111,8 +111,8 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
                 f"; deferred for catch-up within {comp.catch_up.within} period(s)"), note)
             parts.append(catch_up_rows(program, comp, w, prices, i))
         parts.append(cw.select(*KEYS, component=ibis.literal(comp.id), base=r.base.cast("string"),
-                              rate=r.rate, amount=r.amount, note=note,
-                              _order=ibis.literal(i)))
+                               rate=r.rate, amount=r.amount, note=note,
+                               _order=ibis.literal(i)))
     return ibis.union(*parts, distinct=False)
 
 
