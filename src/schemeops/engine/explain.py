@@ -18,6 +18,7 @@ from schemeops.engine.payouts import (
     multiplier_note,
     plain,
 )
+from schemeops.engine.per_invoice import bill_story, paid_bills
 from schemeops.engine.runner import ProgramResult, calculate_program
 from schemeops.errors import did_you_mean
 from schemeops.program.model import Component, Kpi, Program, Target
@@ -238,6 +239,8 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
     w = con.to_pyarrow(r.wide.filter(r.wide.participant_id == participant_id)).to_pylist()
     comps = con.to_pyarrow(r.components.filter(r.components.participant_id == participant_id)
                            .order_by(["period_no", "_order"])).to_pylist()
+    bills = {c.id: con.to_pyarrow(paid_bills(program, c, data, r.windows, participant_id))
+             .to_pylist() for c in program.components if c.per is not None}
     out = []
     for row in sorted(w, key=lambda x: x["period_no"]):  # one per period of one participant
         kpis = tuple(
@@ -251,11 +254,13 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
             step = None
             if spec is not None and NOTE_CAPPED in c["note"]:
                 step = "none: the cap is reached, so a higher slab pays no more"
-            elif spec is not None:
+            elif spec is not None and spec.per is None:  # per bill: no one next slab
                 step = next_step(program, spec, row[f"a__{spec.kpi}"] if spec.kpi else
                                  Decimal(0), row[f"t__{spec.kpi}"] if spec.kpi else None)
+            paid = bill_story([b for b in bills.get(c["component"], ())
+                               if b["period_no"] == row["period_no"]])
             lines.append(ComponentLine(c["component"], c["amount"], c["note"], step,
-                                       conditions(spec, c["note"]) if spec else ()))
+                                       (conditions(spec, c["note"]) if spec else ()) + paid))
         biting = {x.component for x in lines if x.component not in by_id}
         out.append(Explanation(program, participant_id, row["period_start"], row["period_end"],
                                kpis, tuple(lines), sum((c.amount for c in lines), Decimal(0)),

@@ -37,6 +37,10 @@ NOTE_GATE_FAILED = "gate failed: "
 NOTE_CAPPED = "; capped at "
 NOTE_NO_TARGET = "no target"
 NOTE_CATCH_UP = "catch-up of the amount missed in period "
+#: The wide table's columns of a `per: invoice` component (`per_invoice.with_invoice_pay`):
+#: Σ of the bills' rounded amounts, Σ of their positive values, bills paid, bills.
+BILLS_AMOUNT, BILLS_BASE, BILLS_PAID, BILLS_COUNT = "_bills_amount", "_bills_base", \
+    "_bills_paid", "_bills_count"
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,14 @@ class ComponentCompiler:
                            self._below_first())
         return total, ibis.literal(rates), note
 
+    def _per_invoice(self) -> tuple[ir.Value, ir.Value, ir.Value]:
+        """The bills' amounts, each already rounded, as one sum (see engine/per_invoice.py)."""
+        w = self.w
+        rates = ", ".join(f"{self._slab_rate(s)} from {plain(s.from_)}" for s in self.c.slabs)
+        note = (ibis.literal("per invoice: ") + _text(w[BILLS_PAID]) + ibis.literal(" of ")
+                + _text(w[BILLS_COUNT]) + ibis.literal(" invoices paid"))
+        return w[BILLS_AMOUNT], ibis.literal(rates), note
+
     def _curve(self, base: ir.DecimalValue
                ) -> tuple[ir.Value, ir.Value, ir.Value, ir.Value]:
         """The exact amount as numerator and denominator (rounded once, after multipliers)."""
@@ -251,9 +263,11 @@ class ComponentCompiler:
     def compile(self) -> ComponentResult:
         """Amount (rounded half-up to 2 places), base, rate and the note explaining it."""
         c = self.c
-        base = self.base()
+        base = self.base() if c.per is None else self.w[BILLS_BASE]
         den = None  # a curve's amount is a quotient, divided (and rounded) last
-        if c.slabs and c.mode == "marginal":
+        if c.per is not None:
+            raw, rate, note = self._per_invoice()
+        elif c.slabs and c.mode == "marginal":
             raw, rate, note = self._marginal()
         elif c.slabs:
             raw, rate, note = self._step(base)

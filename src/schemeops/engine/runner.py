@@ -20,6 +20,7 @@ from schemeops.engine.eligibility import eligible, heads_may_take_part
 from schemeops.engine.exact import as_dec, dec, div_half_up
 from schemeops.engine.kpis import compute_kpi, kpi_scale
 from schemeops.engine.payouts import ComponentCompiler
+from schemeops.engine.per_invoice import with_invoice_pay
 from schemeops.engine.periods import Window, program_windows, windows_table
 from schemeops.engine.targets import TARGET_SCALE, compute_target
 from schemeops.errors import UsageError
@@ -98,7 +99,8 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
             prices[sku] = p.filter(p.sku == sku).unit_price.max().as_scalar()
     parts = []
     for i, comp in enumerate(program.components):
-        r = ComponentCompiler(program, comp, w, prices).compile()
+        cw = w if comp.per is None else with_invoice_pay(program, comp, w, data, prices)
+        r = ComponentCompiler(program, comp, cw, prices).compile()
         note = r.note
         if comp.catch_up:
             k = comp.kpi
@@ -108,9 +110,9 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
             note = ibis.ifelse(missed, note + ibis.literal(
                 f"; deferred for catch-up within {comp.catch_up.within} period(s)"), note)
             parts.append(catch_up_rows(program, comp, w, prices, i))
-        parts.append(w.select(*KEYS, component=ibis.literal(comp.id), base=r.base.cast("string"),
-                              rate=r.rate, amount=r.amount, note=note,
-                              _order=ibis.literal(i)))
+        parts.append(cw.select(*KEYS, component=ibis.literal(comp.id), base=r.base.cast("string"),
+                               rate=r.rate, amount=r.amount, note=note,
+                               _order=ibis.literal(i)))
     return ibis.union(*parts, distinct=False)
 
 

@@ -310,6 +310,9 @@ class Component(Spec):
     multipliers: tuple[Multiplier, ...] = ()
     cap: Cap | None = None
     catch_up: CatchUp | None = None
+    #: `invoice`: the slabs apply to each bill's value and the bills' amounts are added up
+    #: (left out of the canonical form when absent, so other programs keep their version).
+    per: Literal["invoice"] | None = Field(default=None, exclude_if=lambda v: v is None)
 
     @model_validator(mode="after")
     def _shape(self) -> Component:
