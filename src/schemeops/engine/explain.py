@@ -174,7 +174,7 @@ def next_step(program: Program, c: Component, actual: Decimal,
         return None
     kpi = program.kpi(c.kpi)
     rule = program.targets.get(c.kpi)
-    breaks = [s.from_ for s in c.slabs] or [p.x for p in c.curve] or (
+    breaks = [s.start for s in c.slabs] or [p.start for p in c.curve] or (
         [Decimal(1)] if c.fixed is not None and rule else [])
     if rule and rule.lower_is_better and (c.on == "attainment" or c.fixed is not None):
         return _step_down(kpi, breaks, actual, target)
