@@ -163,3 +163,17 @@ def test_free_goods_per_whole_lot(wh2):
     assert out.component("D1", "c")["rate"] == "2 per 12"
     assert out.payout("D2") == D("60.00")
     assert out.payout("D3") == D("0.00")
+
+
+def test_marginal_lots_count_whole_lots_per_band(wh2):
+    """Marginal lots of A2 (10.00): 1 free per 12 up to 24 units, 2 free per 12 above.
+    D1 50 units: band 0–24 holds 24 → 2 lots → 2 units; band 24–50 holds 26 → 2 whole lots →
+    4 units; 6 units → 60.00. D2 23 units: 1 lot → 1 unit → 10.00."""
+    wh2.sale("I1", "2026-10-05", "D1", "O1", "A1", "50", "500.00")
+    wh2.sale("I2", "2026-10-05", "D2", "O5", "A1", "23", "230.00")
+    out = run(program("components:\n  - id: c\n    kpi: units\n    on: actual\n"
+                      "    mode: marginal\n    slabs: [{from: 0, lot: 12, free: 1}, "
+                      "{from: 24, lot: 12, free: 2}]\n    free: {sku: A2}", kpis=UNITS), wh2)
+    assert out.payout("D1") == D("60.00")
+    assert out.payout("D2") == D("10.00")
+    assert out.component("D1", "c")["rate"] == "1 per 12 from 0, 2 per 12 from 24"
