@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 
 class SchemeopsError(Exception):
@@ -36,10 +37,18 @@ class Diagnostic:
     code: str
     message: str
     hint: str = ""
+    severity: Literal["error", "warning"] = "error"
+
+    @property
+    def is_error(self) -> bool:
+        """Whether the problem refuses the program (a warning does not)."""
+        return self.severity == "error"
 
     def render(self) -> str:
-        """`file:line:col: code message`, then the hint indented on its own line."""
-        head = f"{self.span}: {self.code} {self.message}"
+        """`file:line:col: code message` (`file:line:col: warning: code message` for a
+        warning), then the hint indented on its own line."""
+        mark = "warning: " if self.severity == "warning" else ""
+        head = f"{self.span}: {mark}{self.code} {self.message}"
         return f"{head}\n    hint: {self.hint}" if self.hint else head
 
 

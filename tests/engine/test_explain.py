@@ -129,3 +129,16 @@ def test_next_step_when_lower_is_better_says_how_far_down():
     assert step("kind: metric, table: sales, agg: sum, expr: net_amount", "260", "250",
                 rule=lower) == "bring k down by 10.00 to reach 1.0 attainment"
     assert step("kind: outstanding", "200", "250", rule=lower) == "top slab reached"
+
+
+def test_next_step_past_an_above_break_is_the_next_value_the_kpi_can_take():
+    """`above: 0.9` of a target of 100 outlets needs 91 (90 is not above 0.9); `above: 1000`
+    on net value needs 1,000.01."""
+    above = "[{above: 0.9, amount: 100}]"
+    assert step("kind: billed_outlets", "89", slabs=above) == (
+        "bill 2 more outlets to get above 0.9 attainment")
+    assert step("kind: billed_outlets", "90", slabs=above) == (
+        "bill 1 more outlet to get above 0.9 attainment")
+    assert step("kind: volume", "900", None, on="actual",
+                slabs="[{above: 1000, amount: 100}]") == (
+        "sell 100.01 more in net value to get above 1000")

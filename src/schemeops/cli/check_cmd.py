@@ -16,7 +16,8 @@ from schemeops.program.parse import program_version
 def check_command(
     files: Annotated[list[Path], typer.Argument(help="Program files (YAML) or folders.")],
 ) -> None:
-    """Check program files: print each error as file:line:col with a hint; exit 2 on any."""
+    """Check program files: print each error and warning as file:line:col with a hint; exit 2
+    on any error (warnings alone exit 0)."""
     empty = [Diagnostic(SourceSpan(str(f), 1, 1), "no_programs",
                         "no program files in this folder", "program files end in .yaml or .yml")
              for f in files if f.is_dir() and not program_files([f])]
@@ -26,7 +27,10 @@ def check_command(
         typer.echo(d.render())
     for p in programs:
         typer.echo(f"ok: {p.id} version {program_version(p)}")
-    if diagnostics:
-        bad = {d.span.file for d in diagnostics}
-        typer.echo(f"{len(diagnostics)} error(s) in {len(bad)} file(s)")
+    errors = [d for d in diagnostics if d.is_error]
+    if len(errors) < len(diagnostics):
+        typer.echo(f"{len(diagnostics) - len(errors)} warning(s)")
+    if errors:
+        bad = {d.span.file for d in errors}
+        typer.echo(f"{len(errors)} error(s) in {len(bad)} file(s)")
         raise typer.Exit(2)

@@ -66,8 +66,9 @@ class Manifest:
 def load_programs(paths: list[Path]) -> list[Program]:
     """Parse and check program files; raise ProgramErrors with every problem found."""
     programs, diagnostics = load_and_check(paths)
-    if diagnostics:
-        raise ProgramErrors(diagnostics)
+    errors = [d for d in diagnostics if d.is_error]  # warnings do not stop a calculation
+    if errors:
+        raise ProgramErrors(errors)
     return programs
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import ibis
 import ibis.expr.types as ir
 
+from schemeops.engine.conditions import ExactConditions
 from schemeops.engine.exact import (
     as_dec,
     dec,
@@ -18,8 +19,7 @@ from schemeops.engine.exact import (
     round_half_up,
     smallest,
 )
-from schemeops.engine.payouts import kpi_call, plain
-from schemeops.program.expr import compile_expr, parse_expr
+from schemeops.engine.payouts import plain
 from schemeops.program.model import Program
 
 KEYS = ["participant_id", "period_no"]
@@ -46,8 +46,7 @@ def limit_totals(program: Program, w: ir.Table, totals: ir.Table,
     rows = []
     order = first_order
     if program.gate:
-        ok = compile_expr(parse_expr(program.gate), w.__getitem__,
-                          kpi_call(w, program)).fill_null(False)
+        ok = ExactConditions(program, w).compile(program.gate).fill_null(False)
         rows.append(_adjustment(t, "program_gate", either(ok, dec("0.00"), -running),
                                 ibis.literal(f"program gate failed: {program.gate}"), order))
         running = either(ok, running, dec("0.00"))

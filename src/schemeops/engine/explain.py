@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import ibis
 
 from schemeops.engine.data import Data
+from schemeops.engine.kpis import kpi_scale
 from schemeops.engine.payouts import (
     NOTE_CAPPED,
     NOTE_CATCH_UP,
@@ -175,20 +176,24 @@ def next_step(program: Program, c: Component, actual: Decimal,
         return None
     kpi = program.kpi(c.kpi)
     rule = program.targets.get(c.kpi)
-    breaks = [s.from_ for s in c.slabs] or [p.x for p in c.curve] or (
-        [Decimal(1)] if c.fixed is not None and rule else [])
+    marks = [(s.start, s.strict) for s in c.slabs] or [(p.start, p.strict) for p in c.curve] \
+        or ([(Decimal(1), False)] if c.fixed is not None and rule else [])
+    breaks = [b for b, _strict in marks]
     if rule and rule.lower_is_better and (c.on == "attainment" or c.fixed is not None):
         return _step_down(kpi, breaks, actual, target)
-    for b in breaks:
+    for b, strict in marks:
         if c.on == "attainment" or (c.fixed is not None and rule):
             if target is None or target <= 0:
                 return None
             needed = b * target
         else:
             needed = b
+        if strict:  # `above`: the first value the actual can take past the break
+            unit = Decimal(1).scaleb(-kpi_scale(kpi))
+            needed = (needed / unit).to_integral_value(ROUND_FLOOR) * unit + unit
         if actual < needed:
-            return f"{gap_text(kpi, needed - actual)} to reach {b}" + (
-                " attainment" if c.on == "attainment" else "")
+            return f"{gap_text(kpi, needed - actual)} to {'get above' if strict else 'reach'} " \
+                f"{b}" + (" attainment" if c.on == "attainment" else "")
     return "top slab reached"
 
 

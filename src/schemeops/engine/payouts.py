@@ -8,12 +8,14 @@ a curve, or a fixed amount; then its gate, multipliers, rounding (half-up, 2 pla
 from __future__ import annotations
 
 import itertools
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
 
+from schemeops.engine.conditions import ExactConditions
 from schemeops.engine.exact import (
     as_dec,
     dec,
@@ -26,7 +28,12 @@ from schemeops.engine.exact import (
     round_half_up,
     smallest,
 )
-from schemeops.program.expr import compile_expr, parse_expr
+from schemeops.engine.shapes import (
+    NOTE_NO_INCENTIVE,
+    incentive_bands,
+    incentive_column,
+    lot_units,
+)
 from schemeops.program.model import Component, Multiplier, Program, Slab
 
 MONEY = "decimal(28,2)"
@@ -117,18 +124,20 @@ class ComponentCompiler:
             total = total + p
         return total
 
-    def reaches(self, x: Decimal) -> ir.BooleanValue:
-        """Whether the measure is at or above `x` (a break exactly met takes the higher slab)."""
+    def reaches(self, x: Decimal, strict: bool = False) -> ir.BooleanValue:
+        """Whether the measure is at or above `x` (a break exactly met takes the higher slab),
+        or strictly above it (`above:`)."""
         c = self.c
+        past = operator.gt if strict else operator.ge
         if c.scorecard:
-            return self._score() >= dec(x)
+            return past(self._score(), dec(x))
         a = self._actual(c.kpi)
         if c.on == "actual":
-            return a >= dec(x)
+            return past(a, dec(x))
         t = self._target(c.kpi)
         if self._lower_is_better(c.kpi):
-            return (t >= mul(dec(x), a)).fill_null(False)
-        return (a >= mul(dec(x), t)).fill_null(False) & (t > 0)
+            return past(t, mul(dec(x), a)).fill_null(False)
+        return past(a, mul(dec(x), t)).fill_null(False) & (t > 0)
 
     def _target_met(self) -> ir.BooleanValue:
         """Attainment ≥ 1, whatever the component's `on` (scorecards: score ≥ 1)."""
@@ -162,6 +171,10 @@ class ComponentCompiler:
             return mul(base, dec(s.per_unit))
         if s.amount is not None:
             return dec(s.amount)
+        if s.pct_of_incentive is not None:
+            return mul(self.w[incentive_column(self.c.id)], dec(s.pct_of_incentive))
+        if s.lot is not None:
+            return self._free_value(lot_units(base, s))
         return self._free_value(mul(base, dec(s.free_units)))
 
     def _free_value(self, units: ir.DecimalValue) -> ir.DecimalValue:
@@ -172,7 +185,9 @@ class ComponentCompiler:
 
     @staticmethod
     def _slab_rate(s: Slab) -> str:
-        for v in (s.rate, s.per_unit, s.amount, s.free_units):
+        if s.lot is not None:
+            return f"{plain(s.free)} per {plain(s.lot)}"
+        for v in (s.rate, s.per_unit, s.amount, s.free_units, s.pct_of_incentive):
             if v is not None:
                 return plain(v)
         return ""
@@ -180,46 +195,58 @@ class ComponentCompiler:
     def _step(self, base: ir.DecimalValue) -> tuple[ir.Value, ir.Value, ir.Value]:
         slabs = list(enumerate(self.c.slabs, 1))
         n = len(slabs)
-        cases = [(self.reaches(s.from_), (self._slab_pay(s, base), i, s)) for i, s in
-                 reversed(slabs)]
+        cases = [(self.reaches(s.start, s.strict), (self._slab_pay(s, base), i, s))
+                 for i, s in reversed(slabs)]
         amount = pick(*[(cond, pay) for cond, (pay, _i, _s) in cases], else_=ZERO)
         rate = ibis.cases(*[(cond, ibis.literal(self._slab_rate(s))) for cond, (_p, _i, s)
                             in cases], else_=ibis.null("string"))
-        note = ibis.cases(*[(cond, ibis.literal(f"slab {i} of {n} (from {plain(s.from_)})"))
+        note = ibis.cases(*[(cond, ibis.literal(f"slab {i} of {n} ({_break(s)})"))
                             for cond, (_p, i, s) in cases],
                           else_=self._below_first())
         return amount, rate, note
 
     def _below_first(self) -> ir.StringValue:
-        return ibis.literal(f"below the first slab (from {plain(self.c.slabs[0].from_)})")
+        return ibis.literal(f"below the first slab ({_break(self.c.slabs[0])})")
 
-    def _marginal(self) -> tuple[ir.Value, ir.Value, ir.Value]:
+    def _marginal(self) -> tuple[ir.Value, ir.Value | None, ir.Value, ir.Value]:
+        slabs = self.c.slabs
+        if self.c.on == "attainment":  # bands of attainment, each a share of the incentive
+            a, t = self._actual(self.c.kpi), self._target(self.c.kpi)
+            measure, per = (t, a) if self._lower_is_better(self.c.kpi) else (a, t)
+            total, den = incentive_bands(slabs, measure, per,
+                                         self.w[incentive_column(self.c.id)])
+        else:
+            total, den = self._marginal_amount(), None
+        rates = ", ".join(f"{self._slab_rate(s)} {_break(s)}" for s in slabs)
+        note = ibis.ifelse(self.reaches(slabs[0].start, slabs[0].strict),
+                           ibis.literal("marginal: each band at its own rate"),
+                           self._below_first())
+        return total, den, ibis.literal(rates), note
+
+    def _marginal_amount(self) -> ir.DecimalValue:
+        """Each band of the actual at its own rate (free units added, then rounded once)."""
         a = self._actual(self.c.kpi)
         slabs = self.c.slabs
         total, units = ZERO, None  # free units of every band are added, then rounded once
         for i, s in enumerate(slabs):
-            lo = dec(s.from_)
-            top = smallest(a, dec(slabs[i + 1].from_)) if i + 1 < len(slabs) else a
+            lo = dec(s.start)
+            top = smallest(a, dec(slabs[i + 1].start)) if i + 1 < len(slabs) else a
             band = largest(top - lo, dec(0))
-            if s.free_units is not None:
-                more = mul(band, dec(s.free_units))
+            if s.free_units is not None or s.lot is not None:
+                more = mul(band, dec(s.free_units)) if s.lot is None else lot_units(band, s)
                 units = more if units is None else units + more
                 continue
             pay = self._slab_pay(s, band) if s.amount is None else either(
-                a >= lo, dec(s.amount), ZERO)
+                self.reaches(s.start, s.strict), dec(s.amount), ZERO)
             total = total + pay
         if units is not None:
             total = total + self._free_value(units)
-        rates = ", ".join(f"{self._slab_rate(s)} from {plain(s.from_)}" for s in slabs)
-        note = ibis.ifelse(a >= dec(slabs[0].from_),
-                           ibis.literal("marginal: each band at its own rate"),
-                           self._below_first())
-        return total, ibis.literal(rates), note
+        return total
 
     def _per_invoice(self) -> tuple[ir.Value, ir.Value, ir.Value]:
         """The bills' amounts, each already rounded, as one sum (see engine/per_invoice.py)."""
         w = self.w
-        rates = ", ".join(f"{self._slab_rate(s)} from {plain(s.from_)}" for s in self.c.slabs)
+        rates = ", ".join(f"{self._slab_rate(s)} {_break(s)}" for s in self.c.slabs)
         note = (ibis.literal("per invoice: ") + _text(w[BILLS_PAID]) + ibis.literal(" of ")
                 + _text(w[BILLS_COUNT]) + ibis.literal(" invoices paid"))
         return w[BILLS_AMOUNT], ibis.literal(rates), note
@@ -234,21 +261,28 @@ class ComponentCompiler:
                 self.c.kpi):
             a, t = t, a  # attainment is target ÷ actual
 
-        cases = [(self.reaches(pts[-1].x), mul(base, dec(pts[-1].rate)), dec(1))]
+        money = pts[0].amount is not None  # points pay amounts, not rates of the base
+
+        def scaled(v: ir.DecimalValue) -> ir.DecimalValue:
+            return v if money else mul(base, v)
+
+        last = pts[-1]
+        cases = [(self.reaches(last.start, last.strict), scaled(dec(last.pay)), dec(1))]
         for p0, p1 in reversed(list(itertools.pairwise(pts))):
-            dx, dr = p1.x - p0.x, p1.rate - p0.rate
+            dx, dr = p1.start - p0.start, p1.pay - p0.pay
             # base × (r0 + dr·(a/t − x0)/dx) = base·(r0·dx·t + dr·(a − x0·t)) / (dx·t)
-            num = mul(base, mul(dec(p0.rate * dx), t) + mul(dec(dr), a - mul(dec(p0.x), t)))
-            cases.append((self.reaches(p0.x), num, mul(dec(dx), t)))
+            num = scaled(mul(dec(p0.pay * dx), t) + mul(dec(dr), a - mul(dec(p0.start), t)))
+            cases.append((self.reaches(p0.start, p0.strict), num, mul(dec(dx), t)))
         num = pick(*[(cond, n) for cond, n, _d in cases], else_=ZERO)
         den = pick(*[(cond, d) for cond, _n, d in cases], else_=dec(1))
+        pay = f"amount {plain(last.pay)}" if money else f"rate {plain(last.pay)}"
         note = ibis.cases(
-            (self.reaches(pts[-1].x),
-             ibis.literal(f"at or past the curve's last point: rate {plain(pts[-1].rate)} (")
+            (self.reaches(last.start, last.strict),
+             ibis.literal(f"at or past the curve's last point: {pay} (")
              + self.measure_text() + ibis.literal(")")),
-            (self.reaches(pts[0].x), ibis.literal("curve, interpolated at ")
+            (self.reaches(pts[0].start, pts[0].strict), ibis.literal("curve, interpolated at ")
              + self.measure_text()),
-            else_=ibis.literal(f"below the curve's start ({plain(pts[0].x)})"))
+            else_=ibis.literal(f"below the curve's start ({plain(pts[0].start)})"))
         return num, den, ibis.literal("curve"), note
 
     def _fixed(self) -> tuple[ir.Value, ir.Value, ir.Value]:
@@ -268,7 +302,7 @@ class ComponentCompiler:
         if c.per is not None:
             raw, rate, note = self._per_invoice()
         elif c.slabs and c.mode == "marginal":
-            raw, rate, note = self._marginal()
+            raw, den, rate, note = self._marginal()
         elif c.slabs:
             raw, rate, note = self._step(base)
         elif c.curve:
@@ -276,8 +310,7 @@ class ComponentCompiler:
         else:
             raw, rate, note = self._fixed()
         for m in c.multipliers:
-            hit = compile_expr(parse_expr(m.when), self.w.__getitem__,
-                               kpi_call(self.w, self.p)).fill_null(False)
+            hit = ExactConditions(self.p, self.w).compile(m.when).fill_null(False)
             if den is None:
                 raw = mul(raw, either(hit, dec(m.factor), dec(1)))
             else:  # factor = digits ÷ 10^places: the numerator keeps its scale
@@ -294,13 +327,16 @@ class ComponentCompiler:
             price = self.unit_prices[c.free.sku]
             note = ibis.ifelse(price.isnull(), note + ibis.literal(
                 f"; free SKU {c.free.sku} has no unit_price: not valued"), note)
+        if c.target_incentive is not None:
+            known = self.w[incentive_column(c.id)].notnull()
+            amount = either(known, amount, ZERO)
+            note = ibis.ifelse(known, note, ibis.literal(NOTE_NO_INCENTIVE))
         needs_target = c.on == "attainment" or bool(c.scorecard)
         if needs_target:
             amount = either(self._has_target(), amount, ZERO)
             note = ibis.ifelse(self._has_target(), note, ibis.literal(NOTE_NO_TARGET))
         if c.gate:
-            ok = compile_expr(parse_expr(c.gate), self.w.__getitem__,
-                              kpi_call(self.w, self.p)).fill_null(False)
+            ok = ExactConditions(self.p, self.w).compile(c.gate).fill_null(False)
             amount = either(ok, amount, ZERO)
             note = ibis.ifelse(ok, note, ibis.literal(f"{NOTE_GATE_FAILED}{c.gate}"))
         if c.cap is not None:
@@ -317,6 +353,11 @@ class ComponentCompiler:
             amount = either(capped, limit, amount)
         return ComponentResult(base=as_dec(base, _scale(base)), rate=rate,
                                amount=as_dec(amount, 2), note=note)
+
+
+def _break(s: Slab) -> str:
+    """Where a slab starts, as the program says it (`from 10000`, `above 0.95`)."""
+    return f"{'above' if s.strict else 'from'} {plain(s.start)}"
 
 
 def _fraction(value: Decimal) -> tuple[int, int]:

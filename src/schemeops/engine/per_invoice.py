@@ -92,7 +92,7 @@ def bill_pay(program: Program, comp: Component, data: Data, periods: ir.Table,
     rows = bills.mutate(**{f"a__{kpi.id}": bills.value})
     cc = ComponentCompiler(program, comp, rows, prices)  # the bill's value is its actual
     if comp.mode == "marginal":
-        raw, rate, slab = cc._marginal()
+        raw, _den, rate, slab = cc._marginal()  # on actual: no denominator
     else:
         raw, rate, slab = cc._step(rows.value)
     positive = rows.value > 0

@@ -22,6 +22,7 @@ from schemeops.engine.kpis import compute_kpi, kpi_scale
 from schemeops.engine.payouts import ComponentCompiler
 from schemeops.engine.per_invoice import with_invoice_pay
 from schemeops.engine.periods import Window, program_windows, windows_table
+from schemeops.engine.shapes import target_incentives
 from schemeops.engine.targets import TARGET_SCALE, compute_target
 from schemeops.errors import UsageError
 from schemeops.program.model import Program
@@ -59,6 +60,7 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
                                windows=windows)  # the eligible rows, not `w`: KPIs computed once
             w = w.left_join(t, KEYS)
             targets[kpi.id] = t.target
+    w, incentives = target_incentives(program, data, w)
     cols = {f"a__{k}": a for k, a in actuals.items()}
     for kpi in program.kpis:
         rule = program.targets.get(kpi.id)
@@ -72,7 +74,7 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
         cols[f"att__{kpi.id}"] = ibis.ifelse(
             tt.isnull() | (tt <= 0), ibis.null(f"decimal(28,{ATTAINMENT_PLACES})"),
             div_half_up(num, den, ATTAINMENT_PLACES))
-    return w.select(base, **cols)
+    return w.select(base, **cols, **incentives)
 
 
 def _kpi_rows(program: Program, w: ir.Table) -> ir.Table:

@@ -11,6 +11,7 @@ from pathlib import Path as FsPath
 from schemeops.errors import Diagnostic, did_you_mean
 from schemeops.program.check_exprs import check_expressions
 from schemeops.program.check_per_invoice import check_per_invoice
+from schemeops.program.check_shapes import check_target_incentive_names, check_threshold_places
 from schemeops.program.model import Program
 from schemeops.program.parse import load_located_program, parse_located
 from schemeops.program.source import Path, Spans
@@ -158,6 +159,8 @@ CHECKS: tuple[Check, ...] = (
     check_filters_apply,
     check_expressions,
     check_per_invoice,
+    check_target_incentive_names,
+    check_threshold_places,
 )
 
 
@@ -171,7 +174,8 @@ def check_program(program: Program, spans: Spans) -> list[Diagnostic]:
 
 
 def load_and_check(paths: Iterable[str | FsPath]) -> tuple[list[Program], list[Diagnostic]]:
-    """Load, validate and check every file; return the sound programs and every error."""
+    """Load, validate and check every file; return the sound programs (warnings allowed) and
+    every error and warning."""
     programs: list[Program] = []
     diagnostics: list[Diagnostic] = []
     first_file: dict[str, str] = {}
@@ -185,7 +189,7 @@ def load_and_check(paths: Iterable[str | FsPath]) -> tuple[list[Program], list[D
                                         f"also in {first_file[program.id]}; rename one"))
             else:
                 first_file[program.id] = spans.file
-        if program is not None and not found:
+        if program is not None and not any(d.is_error for d in found):
             programs.append(program)
         diagnostics.extend(sorted(found, key=_order))
     return programs, diagnostics
@@ -197,7 +201,7 @@ def check_text(text: str, file: str) -> tuple[Program | None, list[Diagnostic]]:
     if program is not None:
         found = found + check_program(program, spans)
     found = sorted(found, key=_order)
-    return (None if found else program), found
+    return (None if any(d.is_error for d in found) else program), found
 
 
 def diagnostic_files(diagnostics: Iterable[Diagnostic]) -> set[str]:

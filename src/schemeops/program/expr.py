@@ -114,11 +114,19 @@ def _product_places(op: str, raw: tuple[ibis.Value, ibis.Value], product: ibis.V
     return product.cast(dt.Decimal(product.type().precision, places))
 
 
-def compile_expr(expr: Expr, resolve: Resolve, call: CallFn | None = None) -> ibis.Value:
-    """Build the Ibis expression: columns through `resolve`, `f(x)` through `call(f, x)`."""
+#: A compiler's own rendering of some nodes (None: compile the node as usual).
+Override = Callable[[Expr, Callable[[Expr], ibis.Value]], ibis.Value | None]
+
+
+def compile_expr(expr: Expr, resolve: Resolve, call: CallFn | None = None, *,
+                 override: Override | None = None) -> ibis.Value:
+    """Build the Ibis expression: columns through `resolve`, `f(x)` through `call(f, x)`;
+    `override` may compile a node its own way first."""
 
     def go(node: Expr) -> ibis.Value:
         try:
+            if override is not None and (done := override(node, go)) is not None:
+                return done
             return _compile_node(node, go, resolve, call)
         except ExprError:
             raise

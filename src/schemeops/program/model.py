@@ -8,13 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Ratio = Annotated[Decimal, Field(ge=0)]
 Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
+def later(**constraints: object) -> Any:
+    """An optional key added to the language after programs were first versioned: left out
+    of the canonical form (`program_version`) when absent, so every earlier program keeps
+    its version as the language grows."""
+    return Field(default=None, exclude_if=_absent, **constraints)
 
 
 class Spec(BaseModel):
@@ -222,30 +233,76 @@ class Target(Spec):
 # ---------------------------------------------------------------- payouts
 
 class Slab(Spec):
-    """A band starting at `from` (inclusive): pays a rate of the base, per unit, a fixed
-    amount, or free units."""
+    """A band starting at `from` (inclusive) or `above` (strictly greater): pays a rate of the
+    base, per unit, a fixed amount, free units (or `free` per whole `lot`), or a share of the
+    participant's target incentive."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    from_: Decimal = Field(alias="from", ge=0)
+    from_: Decimal | None = Field(default=None, alias="from", ge=0)
+    above: Decimal | None = later(ge=0)
     rate: Decimal | None = Field(default=None, ge=0)
     per_unit: Decimal | None = Field(default=None, ge=0)
     amount: Decimal | None = Field(default=None, ge=0)
     free_units: Decimal | None = Field(default=None, ge=0)
+    pct_of_incentive: Decimal | None = later(ge=0)
+    lot: Decimal | None = later(gt=0)
+    free: Decimal | None = later(ge=0)
 
     @model_validator(mode="after")
     def _one_pay(self) -> Slab:
+        if (self.from_ is None) == (self.above is None):
+            raise ValueError("give exactly one of from or above")
+        if (self.lot is None) != (self.free is None):
+            raise ValueError("lot and free go together")
         if sum(v is not None for v in (self.rate, self.per_unit, self.amount,
-                                       self.free_units)) != 1:
-            raise ValueError("give exactly one of rate, per_unit, amount or free_units")
+                                       self.free_units, self.pct_of_incentive,
+                                       self.lot)) != 1:
+            raise ValueError("give exactly one of rate, per_unit, amount, free_units, "
+                             "pct_of_incentive or lot with free")
         return self
+
+    @property
+    def start(self) -> Decimal:
+        """Where the band starts (`from` or `above`)."""
+        return self.from_ if self.from_ is not None else self.above  # type: ignore[return-value]
+
+    @property
+    def strict(self) -> bool:
+        """Whether the band starts strictly above `start` (`above:`)."""
+        return self.above is not None
 
 
 class Point(Spec):
-    """A curve point: at `x` (attainment or actual), pay `rate` of the base."""
+    """A curve point: at `x` (or strictly `above` it), pay `rate` of the base or `amount`."""
 
-    x: Decimal = Field(ge=0)
-    rate: Decimal = Field(ge=0)
+    x: Decimal | None = Field(default=None, ge=0)
+    above: Decimal | None = later(ge=0)
+    rate: Decimal | None = Field(default=None, ge=0)
+    amount: Decimal | None = later(ge=0)
+
+    @model_validator(mode="after")
+    def _one_each(self) -> Point:
+        if (self.x is None) == (self.above is None):
+            raise ValueError("give exactly one of x or above")
+        if (self.rate is None) == (self.amount is None):
+            raise ValueError("give exactly one of rate or amount")
+        return self
+
+    @property
+    def start(self) -> Decimal:
+        """The point's x (`x` or `above`)."""
+        return self.x if self.x is not None else self.above  # type: ignore[return-value]
+
+    @property
+    def strict(self) -> bool:
+        """Whether the point is reached only strictly above its x (`above:`)."""
+        return self.above is not None
+
+    @property
+    def pay(self) -> Decimal:
+        """The point's rate or amount."""
+        return self.rate if self.rate is not None else self.amount  # type: ignore[return-value]
 
 
 class ScoreItem(Spec):
@@ -286,6 +343,20 @@ class FreeUnits(Spec):
     rounding: Literal["down", "nearest", "up"] = "down"
 
 
+class TargetIncentive(Spec):
+    """Each participant's target incentive: a fixed amount, or from the targets table (the
+    row whose `kpi` is the component's id)."""
+
+    fixed: Money | None = None
+    from_table: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> TargetIncentive:
+        if (self.fixed is not None) == self.from_table:
+            raise ValueError("give exactly one of fixed or from_table")
+        return self
+
+
 class CatchUp(Spec):
     """Release a missed payout in one of the next `within` recurrences once the cumulative
     target is met."""
@@ -306,13 +377,13 @@ class Component(Spec):
     curve: tuple[Point, ...] = ()
     fixed: Money | None = None
     free: FreeUnits | None = None
+    target_incentive: TargetIncentive | None = later()
     gate: str | None = None
     multipliers: tuple[Multiplier, ...] = ()
     cap: Cap | None = None
     catch_up: CatchUp | None = None
-    #: `invoice`: the slabs apply to each bill's value and the bills' amounts are added up
-    #: (left out of the canonical form when absent, so other programs keep their version).
-    per: Literal["invoice"] | None = Field(default=None, exclude_if=lambda v: v is None)
+    #: `invoice`: the slabs apply to each bill's value and the bills' amounts are added up.
+    per: Literal["invoice"] | None = later()
 
     @model_validator(mode="after")
     def _shape(self) -> Component:
@@ -320,16 +391,17 @@ class Component(Spec):
             raise ValueError("give exactly one of kpi or scorecard")
         if sum([bool(self.slabs), bool(self.curve), self.fixed is not None]) != 1:
             raise ValueError("give exactly one of slabs, curve or fixed")
-        froms = [s.from_ for s in self.slabs]
+        froms = [s.start for s in self.slabs]
         if froms != sorted(set(froms)):
             raise ValueError("slab `from` values must increase")
-        xs = [p.x for p in self.curve]
+        xs = [p.start for p in self.curve]
         if xs != sorted(set(xs)):
             raise ValueError("curve points must have increasing x")
         if self.curve and len(self.curve) < 2:
             raise ValueError("a curve needs at least two points")
+        _check_shapes(self)
         if self.mode == "marginal" and (self.on != "actual" or self.base is not None
-                                        or self.scorecard):
+                                        or self.scorecard) and not _incentive_bands(self):
             raise ValueError("marginal slabs pay each band of the KPI's own actual: use "
                              "on: actual and no base")
         if self.scorecard and (total := sum(i.weight for i in self.scorecard)) != 1:
@@ -344,6 +416,29 @@ class Component(Spec):
         if any(s.free_units is not None for s in self.slabs) and self.free is None:
             raise ValueError("free_units slabs need `free: {sku: …}`")
         return self
+
+
+def _incentive_bands(c: Component) -> bool:
+    """Marginal bands of the component's own attainment, each paying a share of the target
+    incentive: the one marginal shape allowed on attainment."""
+    return (c.on == "attainment" and c.base is None and not c.scorecard
+            and all(s.pct_of_incentive is not None for s in c.slabs))
+
+
+def _check_shapes(c: Component) -> None:
+    """The rules of `above`, money curves, target incentives and lots (issue 9)."""
+    if len({p.rate is None for p in c.curve}) > 1:
+        raise ValueError("curve points all pay a rate or all an amount, not both")
+    pct = any(s.pct_of_incentive is not None for s in c.slabs)
+    if pct and c.target_incentive is None:
+        raise ValueError("pct_of_incentive slabs need `target_incentive`")
+    if c.target_incentive is not None and not pct:
+        raise ValueError("target_incentive is only used by pct_of_incentive slabs")
+    if c.mode == "marginal" and pct and not _incentive_bands(c):
+        raise ValueError("marginal pct_of_incentive slabs pay bands of attainment: use "
+                         "on: attainment, no base, and pct_of_incentive on every slab")
+    if any(s.lot is not None for s in c.slabs) and c.free is None:
+        raise ValueError("lot slabs need `free: {sku: …}`")
 
 
 class Caps(Spec):

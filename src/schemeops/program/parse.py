@@ -23,7 +23,26 @@ _RULES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("curve points must have increasing x", ("curve",),
      "list points by increasing `x`, without repeats"),
     ("a curve needs at least two points", ("curve",), "add a second point"),
-    ("marginal slabs", ("mode", "on"), "set `on: actual` and drop `base`, or use `mode: step`"),
+    ("marginal slabs", ("mode", "on"), "set `on: actual` and drop `base`, or use `mode: step` "
+     "(on attainment, marginal bands pay only `pct_of_incentive` of a `target_incentive`)"),
+    ("give exactly one of from or above", ("above", "from"),
+     "write `from: x` (reached at x) or `above: x` (reached only past x), not both"),
+    ("give exactly one of x or above", ("above", "x"),
+     "write `x: …` (reached at x) or `above: …` (reached only past x), not both"),
+    ("give exactly one of rate or amount", ("amount", "rate"),
+     "a point pays `rate` (of the base) or `amount` (money), not both"),
+    ("curve points all pay", ("curve",),
+     "give every point `rate:` (× base) or every point `amount:` (money)"),
+    ("lot and free go together", ("lot", "free"),
+     "write both, e.g. `{from: 0, lot: 12, free: 2}`: 2 free units per whole 12"),
+    ("pct_of_incentive slabs need", ("slabs",),
+     "add `target_incentive: {fixed: 50000}` or `target_incentive: {from_table: true}`"),
+    ("target_incentive is only used", ("target_incentive",),
+     "pay `pct_of_incentive:` in the slabs, or drop `target_incentive`"),
+    ("marginal pct_of_incentive", ("mode",),
+     "use `on: attainment` without `base`, with `pct_of_incentive` on every slab, or "
+     "`mode: step`"),
+    ("lot slabs need", ("slabs",), "add `free: {sku: SKU}` naming the free product"),
     ("free_units slabs need", ("slabs",), "add `free: {sku: SKU}` naming the free product"),
     ("rate and of go together", ("rate", "of"), "give both `rate` and `of` (a KPI id), or "
      "neither"),
@@ -179,7 +198,10 @@ def _rule_diagnostic(message: str, path: Path, data: object, spans: Spans) -> Di
                 target = (*path, key)
                 if key == "slabs":
                     target = _first_unordered(node[key], target)
-                return Diagnostic(spans.at(target, key=key != "slabs"), "value_error",
+                elif key == "curve":
+                    target = _first_other_pay(node[key], target)
+                point_key = key != "slabs" and target == (*path, key)
+                return Diagnostic(spans.at(target, key=point_key), "value_error",
                                   f"{message} (in {_parent(path)})", hint)
         return Diagnostic(spans.at(path), "value_error", f"{message} (in {_parent(path)})", hint)
     return Diagnostic(spans.at(path), "value_error", f"{message} (in {_parent(path)})",
@@ -189,12 +211,23 @@ def _rule_diagnostic(message: str, path: Path, data: object, spans: Spans) -> Di
 def _first_unordered(slabs: object, path: Path) -> Path:
     """The path of the first slab whose `from` does not exceed the one before it."""
     if isinstance(slabs, list):
-        froms = [s.get("from") if isinstance(s, dict) else None for s in slabs]
+        froms = [s.get("from", s.get("above")) if isinstance(s, dict) else None
+                 for s in slabs]
         for i in range(1, len(froms)):
             a, b = froms[i - 1], froms[i]
             if a is not None and b is not None and not isinstance(a, str | bool) \
                     and not isinstance(b, str | bool) and b <= a:
-                return (*path, i, "from")
+                return (*path, i, "from" if "from" in slabs[i] else "above")
+    return path
+
+
+def _first_other_pay(points: object, path: Path) -> Path:
+    """The path of the first curve point paying otherwise than the first point does."""
+    if isinstance(points, list) and points and isinstance(points[0], dict):
+        first = "rate" in points[0]
+        for i, p in enumerate(points):
+            if isinstance(p, dict) and ("rate" in p) != first:
+                return (*path, i)
     return path
 
 
