@@ -10,6 +10,7 @@ from pathlib import Path as FsPath
 
 from schemeops.errors import Diagnostic, did_you_mean
 from schemeops.program.check_exprs import check_expressions
+from schemeops.program.check_formula import check_formulas
 from schemeops.program.model import Program
 from schemeops.program.parse import load_located_program, parse_located
 from schemeops.program.source import Path, Spans
@@ -156,6 +157,7 @@ CHECKS: tuple[Check, ...] = (
     check_uplift,
     check_filters_apply,
     check_expressions,
+    check_formulas,
 )
 
 
