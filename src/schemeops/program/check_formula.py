@@ -6,7 +6,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from schemeops.errors import Diagnostic, did_you_mean
-from schemeops.program.expr import Binary, Expr, ExprError, Literal, Name, Unary, parse_expr, walk
+from schemeops.program.expr import (
+    Binary,
+    Call,
+    Expr,
+    ExprError,
+    Literal,
+    Name,
+    Unary,
+    parse_expr,
+    walk,
+)
 from schemeops.program.formula import formula_inputs
 from schemeops.program.model import Formula, Program
 from schemeops.program.source import Spans
@@ -18,16 +28,26 @@ def _formulas(program: Program) -> list[tuple[int, Formula]]:
     return [(i, k) for i, k in enumerate(program.kpis) if isinstance(k, Formula)]
 
 
-def _not_arithmetic(node: Expr) -> int | None:
-    """Where `node` falls outside a formula's grammar, or None when it is allowed."""
+def _outside(node: Expr) -> list[tuple[int, str]]:
+    """Each outermost part of `node` outside a formula's grammar: where it is and what."""
     match node:
         case Literal(value=v) if isinstance(v, int | Decimal) and not isinstance(v, bool):
-            return None
-        case Name() | Unary(op="-"):
-            return None
+            return []
+        case Name():
+            return []
+        case Unary(op="-", operand=o):
+            return _outside(o)
+        case Binary(op=op, left=left, right=right) if op in ("+", "-", "*", "/"):
+            return _outside(left) + _outside(right)
         case Binary(op=op, op_offset=at):
-            return None if op in ("+", "-", "*", "/") else at
-    return node.offset
+            return [(at, f"`{op}`")]
+        case Call(func=func):
+            return [(node.offset, f"`{func}(…)`")]
+        case Literal(value=v):
+            return [(node.offset, f"the literal `{'null' if v is None else v}`")]
+        case Unary(op=op):
+            return [(node.offset, f"`{op}`")]
+    return [(node.offset, "a condition")]
 
 
 def _expr_problems(program: Program, i: int, kpi: Formula, spans: Spans) -> list[Diagnostic]:
@@ -38,8 +58,8 @@ def _expr_problems(program: Program, i: int, kpi: Formula, spans: Spans) -> list
     except ExprError as e:
         return [Diagnostic(spans.point(path, e.offset), e.code, e.message, e.hint)]
     out = [Diagnostic(spans.point(path, at), "not_in_formula",
-                      f"`{kpi.expr}` is not arithmetic over KPIs", _ALLOWED_HINT)
-           for at in (_not_arithmetic(n) for n in walk(expr)) if at is not None]
+                      f"{what} is not allowed in formula `{kpi.id}`", _ALLOWED_HINT)
+           for at, what in _outside(expr)]
     ids = [k.id for k in program.kpis]
     for node in walk(expr):
         if not isinstance(node, Name):
@@ -61,10 +81,10 @@ def _cycle_from(start: str, graph: dict[str, list[str]]) -> list[str] | None:
         node, path = stack.pop()
         for nxt in graph.get(node, []):
             if nxt == start and len(path) > 1:
-                return path + [start]
+                return [*path, start]
             if nxt != start and nxt not in seen and nxt in graph:
                 seen.add(nxt)
-                stack.append((nxt, path + [nxt]))
+                stack.append((nxt, [*path, nxt]))
     return None
 
 
