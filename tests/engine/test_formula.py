@@ -11,7 +11,9 @@ from decimal import Decimal as D
 import pytest
 from payout_support import run
 
+from schemeops.engine.explain import explain
 from schemeops.engine.formula import NOTE_DIVIDED_BY_ZERO
+from schemeops.program.parse import parse_located
 
 KPIS = """\
 kpis:
@@ -126,3 +128,24 @@ def test_mixed_fractions_and_negative_values_stay_exact(wh2):
     assert out.kpi("D1", "mixed")["actual"] == "32.5625"
     assert out.kpi("D2", "mixed")["actual"] == "0.0000"
     assert out.kpi("D1", "neg")["actual"] == "-0.063"
+
+
+def test_explain_shows_the_formula_and_an_empty_actual(wh):
+    """explain prints each formula with its expression; D3's empty share says so, and its
+    component has no next step (there is no actual to close a gap from)."""
+    sales(wh)
+    p, _spans, problems = parse_located(program(
+        "targets: {share: {fixed: 0.5}}\ncomponents:\n  - id: c\n    kpi: share\n"
+        "    slabs: [{from: 0.1, amount: 10}, {from: 1.0, amount: 20}]\n"), "f.yaml")
+    assert not problems, problems
+    data = wh.data()
+    con = data.sales.get_backend()
+    (d1,) = explain(p, data, con, "D1")
+    text = d1.render()
+    assert "  share: actual 0.063 (formula: premium / value), target 0.50" in text
+    assert "    next: raise share by 0.437 to reach 1.0 attainment" in text  # 0.5 − 0.063
+    (d3,) = explain(p, data, con, "D3")
+    text = d3.render()
+    assert "  share: actual empty (formula: premium / value), target 0.50" in text
+    assert "  c: 0.00 — formula share divided by zero: pays 0" in text
+    assert "next:" not in text
