@@ -13,6 +13,7 @@ from payout_support import run
 
 from schemeops.engine.explain import explain
 from schemeops.engine.formula import NOTE_DIVIDED_BY_ZERO
+from schemeops.engine.kpis import KpiError
 from schemeops.program.parse import parse_located
 
 KPIS = """\
@@ -149,3 +150,20 @@ def test_explain_shows_the_formula_and_an_empty_actual(wh):
     assert "  share: actual empty (formula: premium / value), target 0.50" in text
     assert "  c: 0.00 — formula share divided by zero: pays 0" in text
     assert "next:" not in text
+
+
+def test_a_sales_cap_on_an_empty_formula_caps_the_payout_at_0(wh2):
+    """A fixed 5 on `value`, sales cap 10% of share: D2 share 1.000 → cap 0.10 → pays 0.10;
+    D3 share empty → cap 0.00 → pays 0.00."""
+    sales(wh2)
+    out = run(program("components:\n  - {id: c, kpi: value, on: actual, fixed: 5}\n"
+                      "caps: {sales_rate: 0.1, sales_kpi: share}\n"), wh2)
+    assert out.payout("D2") == D("0.10")
+    assert out.payout("D3") == D("0.00")
+
+
+def test_a_product_needing_more_than_12_places_is_refused_naming_the_formula(wh):
+    """share (3 places) × 0.0000001 (7) × 0.001 (3) needs 13 places: calc stops, naming it."""
+    kpis = KPIS + '  - {id: tiny, kind: formula, expr: "share * 0.0000001 * 0.001", places: 6}\n'
+    with pytest.raises(KpiError, match="formula `tiny` needs 13 decimal places"):
+        run(program(ON_ACTUAL, kpis=kpis), wh)
