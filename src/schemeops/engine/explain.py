@@ -30,10 +30,11 @@ class KpiLine:
     """One KPI of the participant in one period."""
 
     kpi: str
-    actual: Decimal
+    actual: Decimal | None  # None only for a formula that divided by zero
     target: Decimal | None
     attainment: Decimal | None
     target_rule: str
+    formula: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ class Explanation:
         out = [f"{p.name} ({p.id}) — {self.participant_id}, "
                f"{self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"]
         for k in self.kpis:
-            line = f"  {k.kpi}: actual {k.actual}"
+            line = f"  {k.kpi}: actual {'empty' if k.actual is None else k.actual}"
+            if k.formula:
+                line += f" (formula: {k.formula})"
             if k.target is not None:
                 line += f", target {k.target} ({k.target_rule})"
             if k.attainment is not None:
@@ -151,6 +154,8 @@ def gap_text(kpi: Kpi, gap: Decimal) -> str:
     if kpi.kind == "outstanding":
         return f"cut outstanding by {_money(gap):,} more" if kpi.mode == "reduction" \
             else f"{_money(gap):,} more outstanding"
+    if kpi.kind == "formula":
+        return f"raise {kpi.id} by {gap.quantize(Decimal(1).scaleb(-kpi.places), ROUND_CEILING)}"
     if kpi.agg in ("count", "count_distinct"):
         return f"{_whole(gap):,} more {kpi.id}"
     return f"{_money(gap):,} more in {kpi.id}"
@@ -172,7 +177,7 @@ def _step_down(kpi: Kpi, breaks: list[Decimal], actual: Decimal,
 def next_step(program: Program, c: Component, actual: Decimal,
               target: Decimal | None) -> str | None:
     """What it takes to reach the component's next slab (or curve point), if anything."""
-    if c.scorecard or c.kpi is None:
+    if c.scorecard or c.kpi is None or actual is None:  # None: a formula divided by zero
         return None
     kpi = program.kpi(c.kpi)
     rule = program.targets.get(c.kpi)
@@ -250,7 +255,8 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
     for row in sorted(w, key=lambda x: x["period_no"]):  # one per period of one participant
         kpis = tuple(
             KpiLine(k.id, row[f"a__{k.id}"], row[f"t__{k.id}"], row[f"att__{k.id}"],
-                    describe_target(program.targets[k.id]) if k.id in program.targets else "")
+                    describe_target(program.targets[k.id]) if k.id in program.targets else "",
+                    getattr(k, "expr", "") if k.kind == "formula" else "")
             for k in program.kpis)
         by_id = {c.id: c for c in program.components}
         lines = []

@@ -28,6 +28,7 @@ from schemeops.engine.exact import (
     round_half_up,
     smallest,
 )
+from schemeops.engine.formula import empty_formula
 from schemeops.engine.shapes import (
     NOTE_NO_INCENTIVE,
     incentive_bands,
@@ -351,6 +352,10 @@ class ComponentCompiler:
             note = ibis.ifelse(capped, note + ibis.literal(NOTE_CAPPED) + _money_text(limit),
                                note)
             amount = either(capped, limit, amount)
+        empty = empty_formula(self.p, c, self.w)
+        if empty is not None:  # a formula that divided by zero has no actual to pay on
+            amount = either(empty[0], ZERO, amount)
+            note = ibis.ifelse(empty[0], empty[1], note)
         return ComponentResult(base=as_dec(base, _scale(base)), rate=rate,
                                amount=as_dec(amount, 2), note=note)
 

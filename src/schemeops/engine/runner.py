@@ -18,6 +18,7 @@ from schemeops.engine.catchup import catch_up_rows
 from schemeops.engine.data import Data
 from schemeops.engine.eligibility import eligible, heads_may_take_part
 from schemeops.engine.exact import as_dec, dec, div_half_up
+from schemeops.engine.formula import formula_actuals
 from schemeops.engine.kpis import compute_kpi, kpi_scale
 from schemeops.engine.payouts import ComponentCompiler
 from schemeops.engine.per_invoice import with_invoice_pay
@@ -25,7 +26,7 @@ from schemeops.engine.periods import Window, program_windows, windows_table
 from schemeops.engine.shapes import target_incentives
 from schemeops.engine.targets import TARGET_SCALE, compute_target
 from schemeops.errors import UsageError
-from schemeops.program.model import Program
+from schemeops.program.model import Formula, Program
 
 ATTAINMENT_PLACES = 6
 
@@ -49,6 +50,8 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
     base = eligible(program.participants, data.participants, periods)
     w, actuals, targets = base, {}, {}
     for kpi in program.kpis:
+        if isinstance(kpi, Formula):
+            continue  # from the other actuals, below
         a = compute_kpi(kpi, data, periods)
         w = w.left_join(a, KEYS)
         scale = kpi_scale(kpi)
@@ -61,7 +64,8 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
             w = w.left_join(t, KEYS)
             targets[kpi.id] = t.target
     w, incentives = target_incentives(program, data, w)
-    cols = {f"a__{k}": a for k, a in actuals.items()}
+    actuals = formula_actuals(program, actuals)
+    cols = {f"a__{k.id}": actuals[k.id] for k in program.kpis}
     for kpi in program.kpis:
         rule = program.targets.get(kpi.id)
         if rule is None:

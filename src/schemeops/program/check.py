@@ -10,6 +10,7 @@ from pathlib import Path as FsPath
 
 from schemeops.errors import Diagnostic, did_you_mean
 from schemeops.program.check_exprs import check_expressions
+from schemeops.program.check_formula import check_formulas
 from schemeops.program.check_per_invoice import check_per_invoice
 from schemeops.program.check_shapes import check_target_incentive_names, check_threshold_places
 from schemeops.program.model import Program
@@ -161,6 +162,7 @@ CHECKS: tuple[Check, ...] = (
     check_per_invoice,
     check_target_incentive_names,
     check_threshold_places,
+    check_formulas,
 )
 
 

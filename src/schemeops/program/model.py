@@ -179,9 +179,18 @@ class Metric(KpiBase):
     where: str | None = None
 
 
+class Formula(KpiBase):
+    """A KPI derived from other KPIs' actuals: + − × ÷ over their ids and numbers, rounded
+    half-up to `places` once."""
+
+    kind: Literal["formula"]
+    expr: str
+    places: int = Field(ge=0, le=6)
+
+
 Kpi = Annotated[
     Volume | BilledOutlets | BilledChannels | Outstanding | NetChannelAddition | Upsell
-    | EarlyPayment | ReactivatedOutlets | Metric,
+    | EarlyPayment | ReactivatedOutlets | Metric | Formula,
     Field(discriminator="kind"),
 ]
 

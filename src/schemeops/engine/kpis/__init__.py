@@ -20,6 +20,7 @@ from schemeops.program.model import (
     BilledChannels,
     BilledOutlets,
     EarlyPayment,
+    Formula,
     Kpi,
     Metric,
     NetChannelAddition,
@@ -41,7 +42,14 @@ _COMPUTE = {
     "early_payment": early_payment,
     "reactivated_outlets": reactivated_outlets,
     "metric": metric,
+    "formula": lambda kpi, _data, _periods: _not_from_warehouse(kpi),
 }
+
+
+def _not_from_warehouse(kpi: Formula) -> ir.Table:
+    """A formula reads other KPIs' actuals (engine/formula.py), never the warehouse."""
+    raise KpiError(f"formula `{kpi.id}` is computed from other KPIs' actuals, not from the "
+                   "warehouse (a history target on a formula is refused by check)")
 
 
 def compute_kpi(kpi: Kpi, data: Data, periods: ir.Table) -> ir.Table:
@@ -68,6 +76,8 @@ def kpi_scale(kpi: Kpi) -> int:
             return upsell_scale(kpi)
         case Metric():
             return metric_scale(kpi)
+        case Formula(places=places):
+            return places
         case BilledOutlets() | BilledChannels() | NetChannelAddition() | ReactivatedOutlets():
             return 0
     raise KpiError(f"unknown KPI kind {kpi.kind!r}")
