@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path as FsPath
 
 from schemeops.errors import Diagnostic, did_you_mean
+from schemeops.program.check_carry import CARRY_CHECKS
 from schemeops.program.check_exprs import check_expressions
 from schemeops.program.model import Program
 from schemeops.program.parse import load_located_program, parse_located
@@ -156,6 +157,7 @@ CHECKS: tuple[Check, ...] = (
     check_uplift,
     check_filters_apply,
     check_expressions,
+    *CARRY_CHECKS,
 )
 
 
