@@ -257,3 +257,23 @@ def test_days_window_outlet_kpi_reads_the_run_facts_of_its_own_windows(wh):
     rows = result_tables(results)["kpis"].to_pyarrow().to_pylist()
     assert [r["actual"] for r in rows if r["participant_id"] == "D1"
             and r["kpi"] == "outlets14"] == ["2", "1"]
+
+
+def test_a_debit_passes_the_budget_which_scales_only_what_is_paid(wh2):
+    """Clawback with a budget of 3,500 a period. Month 1: D1 40,000 → 400.00, D2 150,000 →
+    3,000.00; 3,400.00 ≤ 3,500: nothing scaled.
+    Month 2: D1 +60,000 = 100,000 reaches 2 % → 2,000.00 to date, pays 1,600.00; D2 returns
+    60,000 → 900.00 to date: −2,100.00, a debit; D3 sells 150,000 → 3,000.00.
+    What is paid is 1,600 + 3,000 = 4,600 > 3,500 (the debit is not netted against it):
+    D1 1,600 × 3,500 / 4,600 = 1,217.3913 → 1,217.39; D3 3,000 × 3,500 / 4,600 = 2,282.6087
+    → 2,282.60; the paisa left goes to the larger remainder (D3, .0087) → 2,282.61.
+    D2's debit stays −2,100.00."""
+    wh2.sale("I1", "2026-01-10", "D1", "O1", "A1", "1", "40000.00")
+    wh2.sale("I2", "2026-02-10", "D1", "O1", "A1", "1", "60000.00")
+    wh2.sale("J1", "2026-01-05", "D2", "O5", "A1", "1", "150000.00")
+    wh2.ret("J2", "2026-02-05", "D2", "O5", "A1", "-1", "-60000.00")
+    wh2.sale("K2", "2026-02-05", "D3", "O7", "A1", "1", "150000.00")
+    out = run(TRUE_UP + "allow_clawback: true\ncaps: {budget: 3500}\n", wh2)
+    feb = {p: out.payout(p, "2026-02-01") for p in ("D1", "D2", "D3")}
+    assert feb == {"D1": D("1217.39"), "D2": D("-2100.00"), "D3": D("2282.61")}
+    assert out.payout("D2", "2026-01-01") == D("3000.00")
