@@ -83,37 +83,40 @@ def true_up_rows(program: Program, c: Component, w: ir.Table, amount: ir.Decimal
 
 def draw_rows(c: Component, w: ir.Table, amount: ir.DecimalValue,
               order: int) -> list[ir.Table]:
-    """`<c>:draw` (the top-up to the draw) and, when recoverable, `<c>:draw_recovery`.
-
-    The balance still to recover is B_k = max(0, B_{k−1} + draw − earned_k), a clamped
-    running sum: S_k − min(0, min_{j≤k} S_j) with S_k = Σ_{j≤k} (draw − earned_j); what a
-    period recovers is B_{k−1} + top-up_k − B_k.
-    """
+    """`<c>:draw` (the top-up to the draw) and, when recoverable, `<c>:draw_recovery`."""
     draw = as_dec(dec(c.draw.amount), 2)
     t = w.select(*KEYS, _earned=as_dec(amount, 2))
-    top = largest(draw - t._earned, ZERO)
-    head = (ibis.literal(f"{NOTE_DRAW}{plain(c.draw.amount)}: earned ")
-            + _money(t._earned))
+    t = t.mutate(_top=largest(draw - t._earned, ZERO))
     if not c.draw.recoverable:
-        return [_row(t, f"{c.id}:draw", top, head, order)]
-    over = dict(group_by="participant_id", order_by="period_no")
-    t = t.mutate(_top=top, _s=(draw - t._earned).sum().over(ibis.cumulative_window(**over)))
-    t = t.mutate(_bal=as_dec(t._s - smallest(t._s.min().over(ibis.cumulative_window(**over)),
-                                             ZERO), 2))
-    t = t.mutate(_prev=as_dec(t._bal.lag().over(ibis.window(**over)).fill_null(ZERO), 2))
-    # A balance came from the draws paid since it last stood at 0, up to the last top-up.
-    t = t.mutate(_since=ibis.ifelse(t._prev == 0, t.period_no, ibis.null("int64"))
-                 .max().over(ibis.cumulative_window(**over)),
-                 _last_top=ibis.ifelse(t._top > 0, t.period_no, ibis.null("int64"))
-                 .max().over(ibis.cumulative_window(**over)))
-    head = (ibis.literal(f"{NOTE_DRAW}{plain(c.draw.amount)}: earned ")
-            + _money(t._earned))
+        return [_row(t, f"{c.id}:draw", t._top, _draw_head(c, t), order)]
+    t = _draw_balance(t, draw)
     balance = ibis.literal("; balance to recover ") + _money(t._bal)
-    rows = [_row(t, f"{c.id}:draw", t._top, head + balance, order)]
-    recovered = t._prev + t._top - t._bal
     note = (ibis.literal(NOTE_DRAW_RECOVERY) + _periods(t._since, t._last_top)
             + ibis.literal(": earned ") + _money(t._earned) + ibis.literal(", balance ")
             + _money(t._prev) + ibis.literal(" → ") + _money(t._bal))
-    rows.append(_row(t, f"{c.id}:draw_recovery", either(t._prev > 0, -recovered, ZERO),
-                     note, order))
-    return rows
+    recovered = t._prev + t._top - t._bal
+    return [_row(t, f"{c.id}:draw", t._top, _draw_head(c, t) + balance, order),
+            _row(t, f"{c.id}:draw_recovery", either(t._prev > 0, -recovered, ZERO), note,
+                 order)]
+
+
+def _draw_head(c: Component, t: ir.Table) -> ir.StringValue:
+    return ibis.literal(f"{NOTE_DRAW}{plain(c.draw.amount)}: earned ") + _money(t._earned)
+
+
+def _draw_balance(t: ir.Table, draw: ir.DecimalValue) -> ir.Table:
+    """`t` with the balance still to recover after each period (_bal) and before it (_prev),
+    and the periods an open balance came from (_since … _last_top).
+
+    B_k = max(0, B_{k−1} + draw − earned_k) is a clamped running sum: S_k − min(0, min_{j≤k}
+    S_j) with S_k = Σ_{j≤k} (draw − earned_j).
+    """
+    cum = ibis.cumulative_window(group_by="participant_id", order_by="period_no")
+    t = t.mutate(_s=(draw - t._earned).sum().over(cum))
+    t = t.mutate(_bal=as_dec(t._s - smallest(t._s.min().over(cum), ZERO), 2))
+    t = t.mutate(_prev=as_dec(t._bal.lag().over(
+        ibis.window(group_by="participant_id", order_by="period_no")).fill_null(ZERO), 2))
+    # A balance came from the draws paid since it last stood at 0, up to the last top-up.
+    return t.mutate(
+        _since=ibis.ifelse(t._prev == 0, t.period_no, ibis.null("int64")).max().over(cum),
+        _last_top=ibis.ifelse(t._top > 0, t.period_no, ibis.null("int64")).max().over(cum))
