@@ -137,3 +137,21 @@ def test_a_drill_down_says_when_the_warehouse_changed_since_the_run(app, team, t
         changed = reports.explain_participant(s, own, team.admin, run_id, "D00001")
     assert same.stories and not same.data_changed
     assert changed.data_changed
+
+
+def test_a_negative_payout_is_exported_as_a_debit_note(app, team):
+    """A payout below 0 (a true-up taken back under allow_clawback) is a debit note for what
+    the participant owes, never a negative credit note."""
+    run_id = calculated_run(app, team, live_version(app, team, example("volume_growth")))
+    with app.sessions.begin() as s:
+        owed = s.scalars(select(Payout).where(Payout.run_id == run_id, Payout.amount != 0)
+                         .order_by(Payout.reference)).first()
+        owed.amount, ref = Decimal("-1234.50"), owed.reference
+    with app.sessions.begin() as s:
+        runs.decide_payouts(s, team.approver2, run_id, approve=True)
+        notes = exports.export(s, team.approver, run_id)
+    line = next(line for line in notes.lines if line["reference"] == ref)
+    assert (line["document"], line["amount"]) == ("debit note", "1234.50")
+    assert {line["document"] for line in notes.lines if line["reference"] != ref} == {
+        "credit note"}
+    assert notes.csv().decode().splitlines()[0].endswith(",first_exported_in,document")

@@ -47,9 +47,11 @@ def limit_totals(program: Program, w: ir.Table, totals: ir.Table,
     order = first_order
     if program.gate:
         ok = ExactConditions(program, w).compile(program.gate).fill_null(False)
-        rows.append(_adjustment(t, "program_gate", either(ok, dec("0.00"), -running),
+        # Limits only cut what is paid: a debit (a clawed-back true-up) passes them all.
+        paid = largest(running, dec("0.00"))
+        rows.append(_adjustment(t, "program_gate", either(ok, dec("0.00"), -paid),
                                 ibis.literal(f"program gate failed: {program.gate}"), order))
-        running = either(ok, running, dec("0.00"))
+        running = either(ok, running, running - paid)
         order += 1
     caps = program.caps
     if caps.participant is not None:
@@ -69,7 +71,8 @@ def limit_totals(program: Program, w: ir.Table, totals: ir.Table,
         order += 1
     rows = [r.filter(r.amount != 0) for r in rows]
     if caps.budget is not None:
-        rows.append(_budget(t.mutate(_running=as_dec(running, 2)), caps.budget, order))
+        rows.append(_budget(t.mutate(_running=as_dec(largest(running, dec("0.00")), 2)),
+                            caps.budget, order))
     return rows
 
 

@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.caps import KEYS, limit_totals
+from schemeops.engine.carry import carry_rows
 from schemeops.engine.catchup import catch_up_rows
 from schemeops.engine.data import Data
 from schemeops.engine.eligibility import eligible, heads_may_take_part
@@ -25,6 +26,7 @@ from schemeops.engine.per_invoice import with_invoice_pay
 from schemeops.engine.periods import Window, program_windows, windows_table
 from schemeops.engine.shapes import target_incentives
 from schemeops.engine.targets import TARGET_SCALE, compute_target
+from schemeops.engine.windows import kpi_periods, kpi_windows
 from schemeops.errors import UsageError
 from schemeops.program.model import Formula, Program
 
@@ -52,15 +54,16 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
     for kpi in program.kpis:
         if isinstance(kpi, Formula):
             continue  # from the other actuals, below
-        a = compute_kpi(kpi, data, periods)
+        a = compute_kpi(kpi, data, kpi_periods(kpi, windows, periods))
         w = w.left_join(a, KEYS)
         scale = kpi_scale(kpi)
         actuals[kpi.id] = as_dec(a.actual.fill_null(dec(0, scale)), scale)
     for kpi in program.kpis:
         rule = program.targets.get(kpi.id)
         if rule is not None:
+            # the eligible rows as `base`, not `w`: KPIs computed once
             t = compute_target(kpi, rule, program_id=program.id, data=data, base=base,
-                               windows=windows)  # the eligible rows, not `w`: KPIs computed once
+                               windows=kpi_windows(kpi, windows))
             w = w.left_join(t, KEYS)
             targets[kpi.id] = t.target
     w, incentives = target_incentives(program, data, w)
@@ -116,6 +119,8 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
             note = ibis.ifelse(missed, note + ibis.literal(
                 f"; deferred for catch-up within {comp.catch_up.within} period(s)"), note)
             parts.append(catch_up_rows(program, comp, w, prices, i))
+        if comp.true_up or comp.draw:
+            parts.extend(carry_rows(program, comp, cw, r.amount, i))
         parts.append(cw.select(*KEYS, component=ibis.literal(comp.id), base=r.base.cast("string"),
                                rate=r.rate, amount=r.amount, note=note,
                                _order=ibis.literal(i)))

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path as FsPath
 
 from schemeops.errors import Diagnostic, did_you_mean
+from schemeops.program.check_carry import CARRY_CHECKS
 from schemeops.program.check_exprs import check_expressions
 from schemeops.program.check_formula import check_formulas
 from schemeops.program.check_per_invoice import check_per_invoice
@@ -163,6 +164,7 @@ CHECKS: tuple[Check, ...] = (
     check_target_incentive_names,
     check_threshold_places,
     check_formulas,
+    *CARRY_CHECKS,
 )
 
 

@@ -28,6 +28,16 @@ def later(**constraints: object) -> Any:
     return Field(default=None, exclude_if=_absent, **constraints)
 
 
+def _off(value: object) -> bool:
+    return value is False
+
+
+def later_flag() -> Any:
+    """A switch added to the language after programs were first versioned: left out of the
+    canonical form when off (see `later`)."""
+    return Field(default=False, exclude_if=_off)
+
+
 class Spec(BaseModel):
     """Base of every program model: frozen, unknown keys refused."""
 
@@ -77,6 +87,21 @@ class Period(Spec):
 
 # ---------------------------------------------------------------- KPIs
 
+class KpiWindow(Spec):
+    """Measure a KPI over a window other than its period, ending on the period's last day:
+    to date (since the program's, calendar year's, April fiscal year's or quarter's start),
+    or the last `days` days."""
+
+    to_date: Literal["program", "year", "fiscal_year", "quarter"] | None = None
+    days: int | None = Field(default=None, ge=1, le=3660)
+
+    @model_validator(mode="after")
+    def _one(self) -> KpiWindow:
+        if (self.to_date is None) == (self.days is None):
+            raise ValueError("give exactly one of to_date or days")
+        return self
+
+
 class KpiBase(Spec):
     """Common KPI fields: id, product and outlet filters, roll-up for managers."""
 
@@ -84,6 +109,7 @@ class KpiBase(Spec):
     products: str | None = None
     outlets: str | None = None
     rollup: Literal["direct", "subtree"] = "direct"
+    window: KpiWindow | None = later()
 
 
 class Volume(KpiBase):
@@ -373,6 +399,14 @@ class CatchUp(Spec):
     within: int = Field(ge=1, le=12)
 
 
+class Draw(Spec):
+    """A guaranteed minimum per period; when recoverable, what it paid above earnings comes
+    back out of later earnings above it."""
+
+    amount: Money
+    recoverable: bool = False
+
+
 class Component(Spec):
     """One payout rule: what it measures, how that maps to money, and its conditions."""
 
@@ -393,6 +427,8 @@ class Component(Spec):
     catch_up: CatchUp | None = None
     #: `invoice`: the slabs apply to each bill's value and the bills' amounts are added up.
     per: Literal["invoice"] | None = later()
+    true_up: bool = later_flag()
+    draw: Draw | None = later()
 
     @model_validator(mode="after")
     def _shape(self) -> Component:
@@ -418,6 +454,11 @@ class Component(Spec):
                              "share (50% is 0.5)")
         if self.catch_up is not None and self.kpi is None:
             raise ValueError("catch_up needs a component on one KPI (not a scorecard)")
+        if self.true_up and self.kpi is None:
+            raise ValueError("true_up needs a component on one KPI (not a scorecard)")
+        if sum([self.true_up, self.draw is not None, self.catch_up is not None]) > 1:
+            raise ValueError("give at most one of true_up, draw or catch_up: each carries "
+                             "amounts across periods its own way")
         if self.scorecard and self.base is None and any(
                 s.rate is not None or s.per_unit is not None for s in self.slabs):
             raise ValueError("a scorecard paying a rate or per unit needs `base`: the KPI "
@@ -478,6 +519,7 @@ class Program(Spec):
     components: tuple[Component, ...] = Field(min_length=1)
     gate: str | None = None
     caps: Caps = Caps()
+    allow_clawback: bool = later_flag()
 
     def kpi(self, kpi_id: str) -> Kpi:
         """The KPI called `kpi_id`."""

@@ -1,5 +1,6 @@
 """Export a run's approved payouts as credit notes (CSV and Excel); each payout's reference
-becomes one credit note, once, however often the run is exported."""
+becomes one credit note, once, however often the run is exported. A negative payout (a
+true-up taken back under `allow_clawback`, or a correction downwards) is a debit note."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from schemeops.store.audit import record
 from schemeops.store.models import CreditNote, Export, Participant, Payout
 
 COLUMNS = ("reference", "participant_id", "participant_name", "program_id", "period_start",
-           "period_end", "amount", "corrects", "reason", "first_exported_in")
+           "period_end", "amount", "corrects", "reason", "first_exported_in", "document")
+#: What a line is: the participant is credited, or debited (the amount is then what it owes).
+CREDIT_NOTE, DEBIT_NOTE = "credit note", "debit note"
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,8 @@ def export(s: Session, actor: Actor, run_id: int) -> CreditNotes:
         lines.append({"reference": p.reference, "participant_id": p.participant_id,
                       "participant_name": name or "", "program_id": p.program_id,
                       "period_start": p.period_start.isoformat(),
-                      "period_end": p.period_end.isoformat(), "amount": f"{p.amount:.2f}",
+                      "period_end": p.period_end.isoformat(), "amount": f"{abs(p.amount):.2f}",
+                      "document": DEBIT_NOTE if p.amount < 0 else CREDIT_NOTE,
                       "corrects": p.corrects_id or "", "reason": p.reason,
                       "first_exported_in": first or ex.id})
     for n in new:

@@ -10,6 +10,7 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.periods import Window, history_windows
+from schemeops.engine.windows import kpi_windows
 from schemeops.program.model import (
     BilledOutlets,
     Kpi,
@@ -35,9 +36,9 @@ def facts_spans(program: Program, windows: tuple[Window, ...]) -> Spans:
     spans: Spans = {}
     for kpi in program.kpis:
         rule = program.targets.get(kpi.id)
-        ws = list(windows)
+        ws = list(kpi_windows(kpi, windows))
         if rule is not None and rule.history is not None:
-            ws += [w for _no, w in history_windows(windows, rule.history)]
+            ws += [w for _no, w in history_windows(tuple(ws), rule.history)]
         spans = merge_spans(spans, kpi_spans(kpi, ws))
     return spans
 
