@@ -81,3 +81,10 @@ def test_a_component_without_per_keeps_its_canonical_form():
     bills, _ = parse_program(PER_BILL, "p.yaml")
     assert "per" not in plain.model_dump(mode="json")["components"][0]
     assert bills.model_dump(mode="json")["components"][0]["per"] == "invoice"
+
+
+def test_per_invoice_on_a_windowed_kpi_is_refused():
+    """Bills are tiered in their own period: a KPI measured to date has no bills of its own."""
+    d = only(PER_BILL.replace("    kind: volume\n", "    kind: volume\n    window: {days: 30}\n"))
+    assert (d.code, d.span.line, d.span.col) == ("per_invoice_unsupported", 20, 10)
+    assert "window" in d.message and "drop the KPI's `window`" in d.hint

@@ -52,6 +52,11 @@ def _component(program: Program, comp: Component, j: int, spans: Spans) -> Itera
                          f"component `{comp.id}` pays per invoice, but `{comp.kpi}` is a "
                          f"{what}, not a sum over bills",
                          f"measure {_SPLITS}, or drop `per`")
+    if comp.kpi in ids and program.kpi(comp.kpi).window is not None:
+        yield Diagnostic(at_per, "per_invoice_unsupported",
+                         f"component `{comp.id}` pays per invoice, but `{comp.kpi}` is "
+                         "measured over a `window`; bills are tiered in their own period",
+                         "drop the KPI's `window`, or pay on a second KPI without one")
     if comp.on != "actual" and comp.kpi is not None:
         yield Diagnostic(spans.at(("components", j, "on")) if "on" in comp.model_fields_set
                          else at_per, "per_invoice_on_actual",
