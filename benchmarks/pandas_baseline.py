@@ -8,7 +8,8 @@ writes for examples/programs/ (see benchmarks/_programs.py for the shared defini
 The warehouse tables are read through DuckDB into DataFrames (only the columns used; money as
 exact integers in paise, quantities in thousandths); then everything is vectorised groupby /
 merge / masks, no Python loop over rows. Sales are reduced once to distributor x outlet x day,
-then to distributor x outlet, like the SQL baseline; the premium and cross-sell facts read
+then to distributor x outlet, like the SQL baseline, and once per invoice for the history
+bills (net of the returns naming them before October); the premium and cross-sell facts read
 only the lines they need. Per-participant arithmetic (a few thousand rows) is done on Python
 integers (object columns) so that products of money and rates cannot overflow; quotients are
 exact half-up integer divisions. SCHEMEOPS_BENCH_VERBOSE=1 prints per-step timings on stderr.
@@ -228,8 +229,8 @@ def read(warehouse: Path) -> dict[str, pd.DataFrame]:
 
     t = {
         "sales": df("SELECT distributor_id, outlet_id, invoice_id, invoice_date, sku, doc_type, "
-                    "CAST(quantity * 1000 AS BIGINT) AS qty, CAST(net_amount * 100 AS BIGINT) "
-                    "AS net FROM sales"),
+                    "ref_invoice_id AS ref, CAST(quantity * 1000 AS BIGINT) AS qty, "
+                    "CAST(net_amount * 100 AS BIGINT) AS net FROM sales"),
         "products": df("SELECT sku, category, segment FROM products"),
         "participants": df("SELECT participant_id, role, parent_id, tier, region, left_on "
                            "FROM participants"),
@@ -250,6 +251,26 @@ def eligible(p: Program, parts: pd.DataFrame, start, extra=None) -> pd.DataFrame
     if extra is not None:
         e = e[extra(e)]
     return e.rename(columns={"participant_id": "pid"})
+
+
+def history_bills(s: pd.DataFrame, W, lb, quiet) -> pd.DataFrame:
+    """Per distributor x outlet, the bills history counts before W (an invoice net of the
+    returns naming it dated before W starts, above 0): first_bill, last_bill (before W),
+    bill_lb and bill_q (how many in the lookback and in the quiet days)."""
+    inv = s[s.doc_type == "invoice"].groupby(
+        ["invoice_id", "distributor_id", "outlet_id", "invoice_date"], sort=False,
+        as_index=False).net.sum()
+    r = s[(s.doc_type == "return") & s.ref.notna() & (s.ref != "")
+          & (s.invoice_date < days(W.start))]
+    kept = inv.net + inv.invoice_id.map(r.groupby("ref").net.sum()).fillna(0)
+    b = inv[kept > 0]
+    d = b.invoice_date
+    per = pd.DataFrame({"dist": b.distributor_id, "o": b.outlet_id, "first_bill": d,
+                        "last_bill": d.where(d < days(W.start)),
+                        "bill_lb": within(d, lb), "bill_q": within(d, quiet)})
+    return per.groupby(["dist", "o"], sort=False, as_index=False).agg(
+        first_bill=("first_bill", "min"), last_bill=("last_bill", "max"),
+        bill_lb=("bill_lb", "sum"), bill_q=("bill_q", "sum"))
 
 
 def facts(data: dict[str, pd.DataFrame], P: dict[str, Program]) -> dict[str, pd.DataFrame]:
@@ -275,20 +296,16 @@ def facts(data: dict[str, pd.DataFrame], P: dict[str, Program]) -> dict[str, pd.
     daily = s.groupby(["distributor_id", "outlet_id", "invoice_date"], sort=False,
                       as_index=False).net.sum()
     d = daily.invoice_date
-    pos = daily.net > 0
     in_w = within(d, W)
     per = pd.DataFrame({
         "dist": daily.distributor_id, "o": daily.outlet_id, "net_w": daily.net.where(in_w, 0),
         **{f"net_h{j}": daily.net.where(within(d, h), 0) for j, h in enumerate(hist, 1)},
-        "net_lb": daily.net.where(within(d, lb), 0),
-        "net_q": daily.net.where(within(d, before(W, react.inactive_min_days)), 0),
-        "first_pos": d.where(pos), "last_pos": d.where(pos & (d < days(W.start))),
     })
     od = per.groupby(["dist", "o"], sort=False, as_index=False).agg(
         net_w=("net_w", "sum"), **{f"net_h{j}": (f"net_h{j}", "sum")
-                                   for j in range(1, len(hist) + 1)},
-        net_lb=("net_lb", "sum"), net_q=("net_q", "sum"), first_pos=("first_pos", "min"),
-        last_pos=("last_pos", "max"))
+                                   for j in range(1, len(hist) + 1)})
+    od = od.merge(history_bills(s, W, lb, before(W, react.inactive_min_days)),
+                  on=["dist", "o"], how="left")
 
     # premium value and premium-tea units per distributor: only the lines concerned
     prem_skus = prod.sku[prod.segment == seg]
@@ -302,16 +319,16 @@ def facts(data: dict[str, pd.DataFrame], P: dict[str, Program]) -> dict[str, pd.
         "prem_h1": x.net.where(is_prem & within(x.invoice_date, hist[0]), 0),
         "tea_f": x.qty.where(is_tea & within(x.invoice_date, F), 0),
     }).groupby("dist").sum()
-    # billed in the window, billed before it, not billed (net > 0) in the quiet days before
-    revived = (od.net_w > 0) & od.last_pos.notna() & ~(od.net_q > 0)
+    # billed in the window, billed before it, not billed in the quiet days before
+    revived = (od.net_w > 0) & od.last_bill.notna() & ~(od.bill_q > 0)
     if react.inactive_max_days is not None:
-        revived &= od.last_pos >= days(before(W, react.inactive_max_days)[0])
+        revived &= od.last_bill >= days(before(W, react.inactive_max_days)[0])
     flags = od.assign(
         mbo_w=(od.net_w > 0) & (od.net_w >= mbo_min),
         sc_out_w=(od.net_w > 0) & (od.net_w >= sc_min),
         sc_out_h1=(od.net_h1 > 0) & (od.net_h1 >= sc_min),
-        nca_new=within(od.first_pos, W) & (od.net_w > 0),
-        nca_lost=(od.net_lb > 0) & ~(od.net_w > 0),
+        nca_new=within(od.first_bill, W) & (od.net_w > 0),
+        nca_lost=(od.bill_lb > 0) & ~(od.net_w > 0),
         revived=revived)
     cols = ["net_w", *[f"net_h{j}" for j in range(1, len(hist) + 1)], "mbo_w", "sc_out_w",
             "sc_out_h1", "nca_new", "nca_lost", "revived"]

@@ -6,8 +6,9 @@ writes OUT/payouts.csv, OUT/kpis.csv and OUT/components.csv, byte for byte what 
 writes for examples/programs/ (see benchmarks/_programs.py for the shared definitions).
 
 How it is made fast: one scan of `sales` pre-aggregates net value per distributor, outlet and
-day, and one aggregation of that gives every per-outlet fact the programs need (net value per
-window, first and last positive billing day) and from it every per-distributor count and sum;
+day, and one aggregation of that gives the per-outlet net value per window; one aggregation
+per invoice (net of the returns naming it before October) gives the history bills (first,
+last, in the lookback and quiet days); from them every per-distributor count and sum;
 other scans read only the lines they need (premium and premium-tea SKUs from 31 August on,
 October's lines for the category range, the two bundle SKUs), which DuckDB's zone maps and
 filters make cheap. The primary and payment KPIs read the small tables. Everything else
@@ -214,11 +215,24 @@ def shared_facts(con, P: dict[str, Program]) -> None:
       SELECT dist, o,
         sum(net) FILTER (WHERE {between('d', W)}) AS net_w,
         {hist_cols},
-        sum(net) FILTER (WHERE {between('d', lb)}) AS net_lb,
-        sum(net) FILTER (WHERE {between('d', before(W, react.inactive_min_days))}) AS net_q,
-        min(d) FILTER (WHERE net > 0) AS first_pos,
-        max(d) FILTER (WHERE net > 0 AND d < {day(W.start)}) AS last_pos
       FROM daily GROUP BY dist, o""")
+    # history: an invoice is a bill when its value net of the returns naming it dated before
+    # W starts is above 0 (a return naming no invoice changes nothing)
+    con.execute(f"""CREATE TEMP TABLE hb AS
+      WITH back AS (
+        SELECT ref_invoice_id AS ref, sum(net_amount) AS back FROM sales
+        WHERE doc_type = 'return' AND ref_invoice_id <> '' AND invoice_date < {day(W.start)}
+        GROUP BY 1),
+      inv AS (
+        SELECT invoice_id, distributor_id AS dist, outlet_id AS o, invoice_date AS d,
+               sum(net_amount) AS v
+        FROM sales WHERE doc_type = 'invoice' GROUP BY ALL)
+      SELECT dist, o, min(d) AS first_bill,
+        max(d) FILTER (WHERE d < {day(W.start)}) AS last_bill,
+        count(*) FILTER (WHERE {between('d', lb)}) AS bill_lb,
+        count(*) FILTER (WHERE {between('d', before(W, react.inactive_min_days))}) AS bill_q
+      FROM inv LEFT JOIN back ON inv.invoice_id = back.ref
+      WHERE v + coalesce(back, 0) > 0 GROUP BY dist, o""")
     # premium value and premium-tea units per distributor: only the product lines concerned,
     # only the dates concerned
     lo, hi = min(hist[0][0], F.start), max(W.end, F.end)
@@ -231,9 +245,9 @@ def shared_facts(con, P: dict[str, Program]) -> None:
       FROM sales s JOIN (SELECT * FROM flags WHERE prem OR tea) f ON s.sku = f.sku
       WHERE {between('s.invoice_date', (lo, hi))}
       GROUP BY 1""")
-    # billed in the window, billed before it, not billed (net > 0) in the quiet days before
-    revived = ("net_w > 0 AND last_pos IS NOT NULL AND NOT coalesce(net_q > 0, FALSE)"
-               + (f" AND last_pos >= {day(before(W, react.inactive_max_days)[0])}"
+    # billed in the window, billed before it, not billed in the quiet days before
+    revived = ("net_w > 0 AND last_bill IS NOT NULL AND NOT coalesce(bill_q > 0, FALSE)"
+               + (f" AND last_bill >= {day(before(W, react.inactive_max_days)[0])}"
                   if react.inactive_max_days is not None else ""))
     hist_sums = ", ".join(f"sum(net_h{j}) AS vol_h{j}" for j in range(1, len(hist) + 1))
     con.execute(f"""CREATE TEMP TABLE dist AS SELECT dist,
@@ -241,10 +255,10 @@ def shared_facts(con, P: dict[str, Program]) -> None:
         count(*) FILTER (WHERE net_w > 0 AND net_w >= {lit(mbo_min)}) AS mbo_w,
         count(*) FILTER (WHERE net_w > 0 AND net_w >= {lit(sc_min)}) AS sc_out_w,
         count(*) FILTER (WHERE net_h1 > 0 AND net_h1 >= {lit(sc_min)}) AS sc_out_h1,
-        count(*) FILTER (WHERE {between('first_pos', W)} AND net_w > 0) AS nca_new,
-        count(*) FILTER (WHERE net_lb > 0 AND NOT coalesce(net_w > 0, FALSE)) AS nca_lost,
+        count(*) FILTER (WHERE {between('first_bill', W)} AND net_w > 0) AS nca_new,
+        count(*) FILTER (WHERE bill_lb > 0 AND NOT coalesce(net_w > 0, FALSE)) AS nca_lost,
         count(*) FILTER (WHERE {revived}) AS revived
-      FROM od GROUP BY dist""")
+      FROM od LEFT JOIN hb USING (dist, o) GROUP BY dist""")
     con.execute(f"""CREATE TEMP TABLE rng AS
       SELECT dist, count(*) AS n FROM (
         SELECT dist, o FROM (

@@ -80,19 +80,19 @@ class Warehouse:
                                           "unit_price": Decimal("10.00")})
 
     def sale(self, inv: str, date: str, dist: str, outlet: str, sku: str, qty: str,
-             amount: str, *, doc_type: str = "invoice") -> Warehouse:
-        """A secondary line (line_no = next in its document)."""
+             amount: str, *, doc_type: str = "invoice", ref: str | None = None) -> Warehouse:
+        """A secondary line (line_no = next in its document; `ref`: the invoice returned)."""
         no = sum(r["invoice_id"] == inv for r in self.rows["sales"]) + 1
         self.rows["sales"].append({
             "invoice_id": inv, "line_no": no, "invoice_date": day(date), "distributor_id": dist,
             "outlet_id": outlet, "sku": sku, "quantity": Decimal(qty),
-            "net_amount": Decimal(amount), "doc_type": doc_type})
+            "net_amount": Decimal(amount), "doc_type": doc_type, "ref_invoice_id": ref})
         return self
 
     def ret(self, inv: str, date: str, dist: str, outlet: str, sku: str, qty: str,
-            amount: str) -> Warehouse:
-        """A return line (give negative qty and amount)."""
-        return self.sale(inv, date, dist, outlet, sku, qty, amount, doc_type="return")
+            amount: str, *, ref: str | None = None) -> Warehouse:
+        """A return line (give negative qty and amount) of the invoice `ref` (None: none)."""
+        return self.sale(inv, date, dist, outlet, sku, qty, amount, doc_type="return", ref=ref)
 
     def primary(self, inv: str, date: str, dist: str, amount: str, *, sku: str = "A1",
                 qty: str = "1", due: str | None = None) -> Warehouse:
@@ -154,7 +154,7 @@ class Warehouse:
         spans = kpi_spans(k, [Window(no, day(a), day(b)) for no, (a, b) in
                               enumerate(windows, 1)])
         if spans:
-            facts = facts_rows(outlet_facts(data.daily, spans), spans)
+            facts = facts_rows(outlet_facts(data.daily, spans, sales=data.sales), spans)
             assert self._kpi(k, replace(data, facts=facts), periods) == out
         return out
 

@@ -120,31 +120,31 @@ def test_new_channel_bought_and_credited_in_the_period_is_not_new(wh):
 
 
 def test_reactivated_when_the_inactive_days_net_to_nothing(wh):
-    # Window from 1 Oct; the 90 days before are 3 Jul … 30 Sep.
-    # O1: billed 1 May, then 10 Aug bought and 15 Aug returned (net 0.00 in the 90 days: not
-    # billed there), back on 5 Oct → reactivated.
-    # O2: billed 1 May, 10 Aug net 10.00 in the 90 days → not reactivated.
-    # O3: only 10 Aug bought and returned in the 90 days, no earlier bill, and 5 Oct → its
-    # 10 Aug bill is a bill before the window (a positive day) → reactivated.
-    # O4: 2 Jul (just outside the 90 days) and a return on 3 Jul against it (inside; net
-    # −10.00, no bill) → reactivated.
-    # D1 = 3 (O1, O3, O4).
+    # Window from 1 Oct; the 90 days before are 3 Jul … 30 Sep. In history an invoice is a
+    # bill unless the returns naming it, dated before 1 Oct, take its value to 0 or below.
+    # O1: billed 1 May, then 10 Aug bought and returned in full on 15 Aug (the 10 Aug invoice
+    # is no bill), back on 5 Oct → reactivated (last bill 1 May).
+    # O2: billed 1 May, 10 Aug billed (kept) in the 90 days → not reactivated.
+    # O3: only 10 Aug bought and returned in full, and 5 Oct → never billed before: new, not
+    # reactivated.
+    # O4: 2 Jul (just outside the 90 days), returned in full on 3 Jul → never billed before
+    # either → not reactivated.
+    # D1 = 1 (O1).
     for o in ("O1", "O2"):
         wh.sale("A" + o, "2024-05-01", "D1", o, "A1", "1", "10.00")
     for o in ("O1", "O2", "O3"):
         wh.sale("B" + o, "2024-08-10", "D1", o, "A1", "1", "10.00")
     for o in ("O1", "O3"):
-        wh.ret("C" + o, "2024-08-15", "D1", o, "A1", "-1", "-10.00")
+        wh.ret("C" + o, "2024-08-15", "D1", o, "A1", "-1", "-10.00", ref="B" + o)
     wh.sale("AO4", "2024-07-02", "D1", "O4", "A1", "1", "10.00")
-    wh.ret("CO4", "2024-07-03", "D1", "O4", "A1", "-1", "-10.00")
+    wh.ret("CO4", "2024-07-03", "D1", "O4", "A1", "-1", "-10.00", ref="AO4")
     for o in ("O1", "O2", "O3", "O4"):
         wh.sale("N" + o, "2024-10-05", "D1", o, "A1", "1", "10.00")
     r = wh.kpi({"kind": "reactivated_outlets"}, OCT)
-    assert r[("D1", 1)] == D("3")
-    # With a 180-day maximum (last bill on or after 4 Apr): O1 (10 Aug), O3 (10 Aug),
-    # O4 (2 Jul) all qualify → 3.
+    assert r[("D1", 1)] == D("1")
+    # With a 180-day maximum (last bill on or after 4 Apr): O1 (last bill 1 May) → 1.
     r = wh.kpi({"kind": "reactivated_outlets", "inactive_max_days": 180}, OCT)
-    assert r[("D1", 1)] == D("3")
+    assert r[("D1", 1)] == D("1")
 
 
 def test_target_rounding_and_floor_boundaries(wh):

@@ -1,5 +1,6 @@
 """Per-outlet billing facts of a run, in one pass over the day totals: net value per window,
-first positive day, last positive day before each window."""
+and the history facts (`kpis.history`): first bill, last bill before a window, billed in a
+window before a period."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 import ibis
 import ibis.expr.types as ir
 
+from schemeops.engine.kpis.history import history_days
 from schemeops.engine.periods import Window, history_windows
 from schemeops.engine.windows import kpi_windows
 from schemeops.program.model import (
@@ -20,8 +22,15 @@ from schemeops.program.model import (
 )
 
 Span = tuple[dt.date, dt.date]
-#: Windows (first, last day) → whether the last positive day before the window is read.
-Spans = dict[Span, bool]
+#: Windows (first, last day) → the history facts read over each besides its net value:
+#: FIRST, LAST (cut-off: the window's start) and BILLED (cut-off: the day after it).
+Spans = dict[Span, frozenset[str]]
+#: The first bill ever, as history counts bills.
+FIRST = "first"
+#: The last bill before the window.
+LAST = "last"
+#: Whether there is a bill in the window (a window just before a period: lookback, quiet days).
+BILLED = "billed"
 
 
 def reads_facts(kpi: Kpi) -> bool:
@@ -44,53 +53,87 @@ def facts_spans(program: Program, windows: tuple[Window, ...]) -> Spans:
 
 
 def merge_spans(*many: Spans) -> Spans:
-    """Every span of `many`, reading the last positive day before it if any of them does."""
+    """Every span of `many`, reading every fact that any of them reads over it."""
     out: Spans = {}
     for spans in many:
-        for span, last in spans.items():
-            out[span] = out.get(span, False) or last
+        for span, reads in spans.items():
+            out[span] = out.get(span, frozenset()) | reads
     return out
 
 
 def kpi_spans(kpi: Kpi, windows: Iterable[Window]) -> Spans:
-    """The windows (first, last day) whose facts `kpi` reads over `windows`, each with
-    whether it reads the last positive day before it: none unless it `reads_facts`; net
-    channel addition's lookbacks and reactivation's inactive days included."""
+    """The windows (first, last day) whose facts `kpi` reads over `windows`, each with the
+    history facts it reads there: none unless it `reads_facts`; net channel addition's
+    lookbacks and reactivation's inactive days included."""
     if not reads_facts(kpi):
         return {}
+    own: frozenset[str] = frozenset()
+    if isinstance(kpi, ReactivatedOutlets):
+        own = frozenset({LAST})
+    elif isinstance(kpi, NetChannelAddition) and kpi.count in ("net", "new"):
+        own = frozenset({FIRST})
+    before = None
+    if isinstance(kpi, NetChannelAddition) and kpi.count in ("net", "lost"):
+        before = kpi.lookback_days
+    elif isinstance(kpi, ReactivatedOutlets):
+        before = kpi.inactive_min_days
     spans: Spans = {}
     for w in windows:
-        spans[(w.start, w.end)] = isinstance(kpi, ReactivatedOutlets)
-        before = None
-        if isinstance(kpi, NetChannelAddition) and kpi.count in ("net", "lost"):
-            before = kpi.lookback_days
-        elif isinstance(kpi, ReactivatedOutlets):
-            before = kpi.inactive_min_days
+        spans = merge_spans(spans, {(w.start, w.end): own})
         if before:
             span = (w.start - dt.timedelta(days=before), w.start - dt.timedelta(days=1))
-            spans.setdefault(span, False)  # a period's own span may read its last day
+            spans = merge_spans(spans, {span: frozenset({BILLED})})
     return spans
 
 
-def outlet_facts(daily: ir.Table, spans: Spans) -> ir.Table:
-    """distributor_id, outlet_id, first, and net_i, last_i for the i-th of `spans` (sorted):
-    first positive day, Σ net_amount in the span, last positive day before it (if read)."""
-    d, day = daily, daily.invoice_date
-    pos = d.net_amount > 0
-    aggs = {"first": day.min(where=pos)}
-    for i, (start, end) in enumerate(sorted(spans)):
+def _cutoffs(spans: Spans) -> list[dt.date]:
+    """The history cut-offs `spans` read: a window's start for FIRST and LAST, the day after
+    it for BILLED (the start of the period it comes just before)."""
+    cuts = set()
+    for (start, end), reads in spans.items():
+        if reads & {FIRST, LAST}:
+            cuts.add(start)
+        if BILLED in reads:
+            cuts.add(end + dt.timedelta(days=1))
+    return sorted(cuts)
+
+
+def outlet_facts(daily: ir.Table, spans: Spans, *, sales: ir.Table | None = None
+                 ) -> ir.Table:
+    """distributor_id, outlet_id, and for the i-th of `spans` (sorted) net_i: Σ net_amount
+    in it, and the history facts it reads (`sales`, the lines of `daily`, needed for them):
+    first_i, last_i: the first bill, the last before it; billed_i: the last bill in it."""
+    cuts = _cutoffs(spans)
+    d = daily
+    if cuts:
+        if sales is None:
+            raise ValueError("history facts need the sales lines")
+        d = history_days(daily, sales, cuts)
+    day = d.invoice_date
+    aggs = {}
+    for i, ((start, end), reads) in enumerate(sorted(spans.items())):
         aggs[f"net_{i}"] = d.net_amount.sum(where=day.between(start, end))
-        if spans[(start, end)]:
-            aggs[f"last_{i}"] = day.max(where=pos & (day < start))
+        if reads & {FIRST, LAST}:
+            bill = d[f"hist_{cuts.index(start)}"] > 0
+            if FIRST in reads:
+                aggs[f"first_{i}"] = day.min(where=bill)
+            if LAST in reads:
+                aggs[f"last_{i}"] = day.max(where=bill & (day < start))
+        if BILLED in reads:
+            bill = d[f"hist_{cuts.index(end + dt.timedelta(days=1))}"] > 0
+            aggs[f"billed_{i}"] = day.max(where=bill & day.between(start, end))
     return d.group_by(["distributor_id", "outlet_id"]).agg(**aggs)
 
 
 def facts_rows(wide: ir.Table, spans: Spans) -> ir.Table:
     """`outlet_facts` one row per outlet and span: distributor_id, outlet_id, w_start, w_end,
-    net, first, last (null where not read)."""
+    net, first, last (null where not read), billed (false where not read)."""
+    def read(i: int, name: str, reads: frozenset[str]) -> ir.Value:
+        return wide[f"{name}_{i}"] if name in reads else ibis.null("date")
+
     parts = [wide.select("distributor_id", "outlet_id", w_start=ibis.literal(start, "date"),
                          w_end=ibis.literal(end, "date"), net=wide[f"net_{i}"],
-                         first=wide["first"],
-                         last=wide[f"last_{i}"] if spans[(start, end)] else ibis.null("date"))
-             for i, (start, end) in enumerate(sorted(spans))]
+                         first=read(i, FIRST, reads), last=read(i, LAST, reads),
+                         billed=read(i, BILLED, reads).notnull())
+             for i, ((start, end), reads) in enumerate(sorted(spans.items()))]
     return ibis.union(*parts, distinct=False)

@@ -9,6 +9,7 @@ import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
 from schemeops.engine.kpis._common import (
+    _outlet_filtered,
     billed_in,
     filtered_lines,
     finish,
@@ -21,6 +22,7 @@ from schemeops.engine.kpis._common import (
     window_facts,
     window_table,
 )
+from schemeops.engine.kpis.history import history_bills
 from schemeops.program.model import NetChannelAddition, ReactivatedOutlets
 
 
@@ -34,33 +36,62 @@ def _billed_days(lines: ir.Table, keys: Sequence[str], *, by_day: bool) -> ir.Ta
     return billed.select(*keys, day=billed.invoice_date)
 
 
+def _history(data: Data, kpi: NetChannelAddition | ReactivatedOutlets, periods: ir.Table
+             ) -> ir.Table:
+    """distributor_id, outlet_id, period_no, day: the outlet bills history counts before each
+    period (`history_bills`), from the lines under the KPI's product filter; the outlet
+    filter applies to the invoice's outlet, which its returns count against."""
+    lines = filtered_lines(data, kpi.model_copy(update={"outlets": None}), source="secondary")
+    return _outlet_filtered(history_bills(lines, periods), data, kpi, "secondary")
+
+
+def _billed_before(bills: ir.Table | None, keys: Sequence[str], windows: ir.Table,
+                   facts: ir.Table | None) -> ir.Table:
+    """`keys` + period_no with a history bill in a window of `windows` (each just before its
+    period): from `facts` (`window_facts` of those windows) when given, else from `bills`
+    (`_history`)."""
+    if facts is not None:
+        return facts.filter(facts.billed)
+    j = bills.join(windows, ["period_no", bills.day >= windows.w_start,
+                             bills.day <= windows.w_end])
+    return j.select(*keys, "period_no").distinct()
+
+
 def _changes(lines: ir.Table, keys: Sequence[str], periods: ir.Table,
              kpi: NetChannelAddition, *, by_day: bool = False, data: Data | None = None
              ) -> ir.Table:
     """`keys` + period_no + change: +1 per new key, −1 per lost key (per `kpi.count`).
 
-    New: the first day ever with a positive net bill is in the period, and the key is billed
-    (net > 0) in the period (bought and all returned in it is not new). Lost: net billed > 0
-    in the lookback_days before the period, and not net billed > 0 in the period. With
-    `data`, the keys are outlets, read from the run's outlet facts when it has them.
+    New: the first bill ever is in the period, and the key is billed (net > 0) in the period
+    (bought and all returned in it is not new). Lost: billed in the lookback_days before the
+    period, and not net billed > 0 in the period. With `data`, the keys are outlets, whose
+    first and lookback bills are history's (`kpis.history`), read from the run's outlet facts
+    when it has them; without, channels, billed on a day of positive net primary value.
     """
     wins = window_table(periods)
     facts = window_facts(data, kpi, wins) if data else None
+    bills = _history(data, kpi, periods) if data and facts is None else None
     during = billed_in(lines, keys, wins, facts)
     on = [*keys, "period_no"]
     parts = []
     if kpi.count in ("net", "new"):
-        if facts is None:
+        if facts is not None:
+            new = facts.filter(facts.first.between(facts.w_start, facts.w_end))
+        elif bills is not None:
+            first = bills.group_by(on).agg(day=bills.day.min()).join(wins, "period_no")
+            new = first.filter(first.day.between(first.w_start, first.w_end))
+        else:
             days = _billed_days(lines, keys, by_day=by_day)
             first = days.group_by(list(keys)).agg(day=days.day.min())
             new = in_windows(first, "day", wins)
-        else:
-            new = facts.filter(facts.first.between(facts.w_start, facts.w_end))
         new = new.semi_join(during, [new[k] == during[k] for k in on])
         parts.append(new.select(*keys, "period_no", change=ibis.literal(1, type="int64")))
     if kpi.count in ("net", "lost"):
         back = window_table(periods, before=kpi.lookback_days)
-        before = billed_in(lines, keys, back, window_facts(data, kpi, back) if data else None)
+        if data is None:
+            before = billed_in(lines, keys, back)
+        else:
+            before = _billed_before(bills, keys, back, window_facts(data, kpi, back))
         lost = before.anti_join(during, [before[k] == during[k] for k in on])
         sign = -1 if kpi.count == "net" else 1
         parts.append(lost.select(*keys, "period_no", change=ibis.literal(sign, type="int64")))
@@ -88,20 +119,22 @@ def net_channel_addition(kpi: NetChannelAddition, data: Data, periods: ir.Table)
 
 
 def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) -> ir.Table:
-    """Outlets net billed > 0 in the period, billed (a positive day) before it, not billed
-    (net > 0) in the inactive_min_days before it (start − N … start − 1, like lost outlets'
-    lookback) and, if inactive_max_days is set, last billed on or after start − that."""
+    """Outlets net billed > 0 in the period, billed before it, not billed in the
+    inactive_min_days before it (start − N … start − 1, like lost outlets' lookback) and, if
+    inactive_max_days is set, last billed on or after start − that; bills before the period
+    as history counts them (`kpis.history`)."""
     lines = net_lines(data, kpi)
     keys = ["distributor_id", "outlet_id"]
     on = [*keys, "period_no"]
     wins = window_table(periods)
     facts = window_facts(data, kpi, wins)
+    bills = _history(data, kpi, periods) if facts is None else None
     during = billed_in(lines, keys, wins, facts)
     quiet = window_table(periods, before=kpi.inactive_min_days)
-    recent = billed_in(lines, keys, quiet, window_facts(data, kpi, quiet))
-    if facts is None:
-        days = _billed_days(lines, keys, by_day=not kpi.products)
-        past = days.join(wins, days.day < wins.w_start)
+    recent = _billed_before(bills, keys, quiet, window_facts(data, kpi, quiet))
+    if bills is not None:
+        b = bills.join(wins, "period_no")
+        past = b.filter(b.day < b.w_start)
         last = past.group_by([*keys, "period_no", "w_start"]).agg(last=past.day.max())
     else:
         last = facts
