@@ -148,6 +148,7 @@ class EarlyPayment(KpiBase):
     kind: Literal["early_payment"]
     tiers: tuple[EarlyTier, ...] = Field(min_length=1)
     pro_rata: bool = False
+    settlement: Literal["gross", "net"] = "gross"
 
 
 class ReactivatedOutlets(KpiBase):
