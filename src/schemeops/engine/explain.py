@@ -19,6 +19,7 @@ from schemeops.engine.payouts import (
     plain,
 )
 from schemeops.engine.runner import ProgramResult, calculate_program
+from schemeops.engine.settlement import participant_warnings
 from schemeops.errors import did_you_mean
 from schemeops.program.model import Component, Kpi, Program, Target
 
@@ -57,6 +58,7 @@ class Explanation:
     components: tuple[ComponentLine, ...]
     payout: Decimal
     limits: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def render(self) -> str:
         """The story as plain text."""
@@ -77,6 +79,7 @@ class Explanation:
                 out.append(f"    next: {c.next_step}")
         out += [f"  {x}" for x in self.limits]
         out.append(f"  payout: {self.payout:,.2f}")
+        out += [f"  {x}" for x in self.warnings]
         return "\n".join(out)
 
 
@@ -238,6 +241,7 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
     w = con.to_pyarrow(r.wide.filter(r.wide.participant_id == participant_id)).to_pylist()
     comps = con.to_pyarrow(r.components.filter(r.components.participant_id == participant_id)
                            .order_by(["period_no", "_order"])).to_pylist()
+    warned = participant_warnings(r, data, con, participant_id)
     out = []
     for row in sorted(w, key=lambda x: x["period_no"]):  # one per period of one participant
         kpis = tuple(
@@ -259,7 +263,8 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
         biting = {x.component for x in lines if x.component not in by_id}
         out.append(Explanation(program, participant_id, row["period_start"], row["period_end"],
                                kpis, tuple(lines), sum((c.amount for c in lines), Decimal(0)),
-                               program_limits(program, biting)))
+                               program_limits(program, biting),
+                               warned.get(row["period_no"], ())))
     return out
 
 

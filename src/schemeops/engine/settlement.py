@@ -170,3 +170,16 @@ def warning_text(row: dict[str, Any]) -> str:
                    f"{row['discount']:,.2f} discount of the {tier} tier; settled net, what "
                    "is owed must be at most the discount of the tier in force on the day "
                    "of the payment")
+
+
+def participant_warnings(result: ProgramResult, data: Data, con: ibis.BaseBackend,
+                         participant_id: str) -> dict[int, tuple[str, ...]]:
+    """The participant's warnings in words, by period_no, sorted by kpi and invoice."""
+    t = settlement_warnings(result, data)
+    if t is None:
+        return {}
+    rows = con.to_pyarrow(t.filter(t.participant_id == participant_id)).to_pylist()
+    out: dict[int, list[str]] = {}
+    for row in sorted(rows, key=lambda x: (x["period_no"], x["kpi"], x["invoice_id"])):
+        out.setdefault(row["period_no"], []).append(warning_text(row))
+    return {k: tuple(v) for k, v in out.items()}
