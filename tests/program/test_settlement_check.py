@@ -1,5 +1,7 @@
 """Early payment `settlement`: the allowed values, and net settlement's rates below 1."""
 
+from schemeops.program.parse import parse_program, program_version
+
 from .support import GOOD, diagnose, only
 
 NET = GOOD.replace(
@@ -36,3 +38,14 @@ def test_net_settlement_refuses_a_rate_of_1_or_more_at_the_rate():
         ("net_rate_not_below_1", 14, 26), ("net_rate_not_below_1", 15, 26)]
     assert "must be below 1" in found[0].message and "0.02 = 2 %" in found[0].hint
     assert diagnose(text.replace("settlement: net", "settlement: gross")) == []
+
+
+def test_gross_by_default_keeps_the_version_of_programs_written_before_it():
+    """`settlement: gross` written out or left out gives the same version (the canonical form
+    leaves it out, as before the key existed); `net` changes it."""
+    without = NET.replace("    settlement: net\n", "")
+    versions = [program_version(parse_program(t, "p.yaml")[0])
+                for t in (without, NET.replace("settlement: net", "settlement: gross"), NET)]
+    assert versions[0] == versions[1] != versions[2]
+    kpi = parse_program(without, "p.yaml")[0].kpis[0]
+    assert kpi.settlement == "gross" and "settlement" not in kpi.model_dump()

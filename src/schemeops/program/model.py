@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -149,6 +150,14 @@ class EarlyPayment(KpiBase):
     tiers: tuple[EarlyTier, ...] = Field(min_length=1)
     pro_rata: bool = False
     settlement: Literal["gross", "net"] = "gross"
+
+    @pydantic.model_serializer(mode="wrap")
+    def _without_gross(self, handler: pydantic.SerializerFunctionWrapHandler) -> dict:
+        # Programs written before `settlement` existed keep their version (its canonical form).
+        out = handler(self)
+        if self.settlement == "gross":
+            out.pop("settlement", None)
+        return out
 
 
 class ReactivatedOutlets(KpiBase):
