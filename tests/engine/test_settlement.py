@@ -8,14 +8,19 @@ Tiers throughout: 2 % within 10 days, 1 % within 20 days. Invoices dated 1 Oct 2
 from __future__ import annotations
 
 import datetime as dt
+import json
 import textwrap
 from decimal import Decimal as D
 
+import ibis
+
+from schemeops.engine.calc import run_calc
 from schemeops.engine.explain import explain
 from schemeops.engine.runner import ProgramResult, calculate_program
 from schemeops.engine.settlement import settlement_warnings, warning_records
 from schemeops.program.model import Program
 from schemeops.program.parse import parse_program
+from schemeops.schema import TABLES
 
 OCT = ("2024-10-01", "2024-10-31")
 TIERS = [{"days": 10, "rate": "0.02"}, {"days": 20, "rate": "0.01"}]
@@ -90,9 +95,7 @@ def test_net_pro_rata_credits_each_payment_grossed_up(wh2):
         ("R1", 1): D("1320.00"), ("R2", 1): D("2200.00"), ("M1", 1): D("3520.00")}
 
 
-def _program(settlement: str) -> Program:
-    """October, distributors, sub-distributors and reps; the discount paid as earned."""
-    text = f"""\
+_PROGRAM = """\
         id: cash
         name: Cash discount
         participants: {{roles: [distributor, sub_distributor, sales_rep]}}
@@ -107,6 +110,11 @@ def _program(settlement: str) -> Program:
         components:
           - {{id: c, kpi: disc, on: actual, slabs: [{{from: 0, rate: 1}}]}}
         """
+
+
+def _program(settlement: str) -> Program:
+    """October, distributors, sub-distributors and reps; the discount paid as earned."""
+    text = _PROGRAM.format(settlement=settlement)
     program, problems = parse_program(textwrap.dedent(text), "cash.yaml")
     assert not problems, problems
     return program
@@ -201,3 +209,25 @@ def test_warnings_reach_the_manifest_records_and_explain(wh):
     assert "WARNING" not in explain(program, data, con, "D3")[0].render()
     assert warning_records([calculate_program(_program("net"), data)], data, con)[0][
         "invoice_id"] == "P2"
+
+
+def test_calc_writes_the_warnings_into_the_manifest(wh, tmp_path):
+    """`run_calc` end to end (DuckDB, queries on worker threads): the gross program's
+    manifest lists P1, P2 and P4 (see the gross warning test); a program with no warned
+    KPI writes `warnings: []`."""
+    data = _short_payers(wh).data()
+    file = ibis.duckdb.connect(str(tmp_path / "wh.duckdb"))
+    for t in TABLES:
+        file.create_table(t.name, getattr(data, t.name).to_pyarrow())
+    file.disconnect()
+    (tmp_path / "cash.yaml").write_text(textwrap.dedent(_PROGRAM.format(settlement="gross")))
+    run_calc([tmp_path / "cash.yaml"], warehouse=tmp_path / "wh.duckdb", out=tmp_path / "a")
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert [(w["distributor_id"], w["invoice_id"], w["short"]) for w in manifest["warnings"]] \
+        == [("D1", "P1", "2200.00"), ("D2", "P2", "2200.01"), ("S1", "P4", "1100.00")]
+    (tmp_path / "vol.yaml").write_text(
+        "id: vol\nname: V\nperiod: {start: 2024-10-01, end: 2024-10-31}\n"
+        "kpis: [{id: v, kind: volume}]\n"
+        "components: [{id: c, kpi: v, on: actual, slabs: [{from: 0, rate: 0.1}]}]\n")
+    run_calc([tmp_path / "vol.yaml"], warehouse=tmp_path / "wh.duckdb", out=tmp_path / "b")
+    assert json.loads((tmp_path / "b" / "manifest.json").read_text())["warnings"] == []
