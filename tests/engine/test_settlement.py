@@ -187,10 +187,10 @@ def test_net_settlement_warns_an_invoice_left_unsettled(wh2):
     assert actual[("D3", "disc")] == "2.00"
 
 
-def test_warnings_reach_the_manifest_records_and_explain(wh):
+def test_warnings_reach_the_manifest_records_and_explain(wh2):
     """The manifest lists each warned invoice once (not once per participant), sorted, as
     text; `explain` tells the participant in words under its payout."""
-    data = _short_payers(wh).data()
+    data = _short_payers(wh2).data()
     program = _program("gross")
     result = calculate_program(program, data)
     con = data.payments._find_backend()

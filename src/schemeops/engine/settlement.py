@@ -17,7 +17,7 @@ import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
 from schemeops.engine.eligibility import heads_may_take_part
-from schemeops.engine.exact import as_dec, dec, mul, round_half_up
+from schemeops.engine.exact import as_dec, dec, mul, pick, round_half_up
 from schemeops.engine.kpis._common import attribute_rows, in_windows, window_table
 from schemeops.engine.kpis.payments import discount_in_force, invoice_payments, invoices
 from schemeops.engine.periods import windows_table
@@ -76,7 +76,6 @@ def near_misses(kpi: EarlyPayment, data: Data) -> ir.Table:
     pay = invoice_payments(data)
     tiers = deciding_tiers(kpi.tiers)
     g = _paid_by_tier(kpi, pay.join(inv, pay.pay_inv == inv.invoice_id), tiers)
-    scale = max(_places(t.rate) for t in tiers)
     rows = []
     for i, t in enumerate(tiers):
         paid = g[f"paid_{i}"].pipe(as_dec, 2)
@@ -84,8 +83,8 @@ def near_misses(kpi: EarlyPayment, data: Data) -> ir.Table:
         discount = round_half_up(mul(g.total, dec(t.rate)), 2)
         missed = g.open & (paid > 0) & (short > 0) & (short <= (discount + dec(PAISA)))
         rows.append((missed, i, paid, short, t, discount, g[f"on_{i}"]))
-    pick = ibis.cases(*((r[0], r[1]) for r in rows), else_=ibis.null("int64"))
-    g = g.mutate(_tier=pick)
+    best = ibis.cases(*((r[0], r[1]) for r in rows), else_=ibis.null("int64"))
+    g = g.mutate(_tier=best)
     g = g.filter(g._tier.notnull())
 
     def of(n: int) -> ir.Value:  # the chosen tier's value in column n of `rows`
@@ -98,14 +97,9 @@ def near_misses(kpi: EarlyPayment, data: Data) -> ir.Table:
         paid=of(2).pipe(as_dec, 2), short=of(3).pipe(as_dec, 2),
         tier_days=ibis.cases(*((g._tier == i, t.days) for i, t in enumerate(tiers)),
                              else_=0).cast("int64"),
-        tier_rate=ibis.cases(*((g._tier == i, dec(t.rate, scale)) for i, t in
-                               enumerate(tiers)), else_=dec(0, scale)).pipe(as_dec, scale),
+        tier_rate=pick(*((g._tier == i, dec(t.rate)) for i, t in enumerate(tiers)),
+                       else_=dec(0)),
         discount=of(5).pipe(as_dec, 2), warn_on=of(6).cast("date"))
-
-
-def _places(value: Decimal) -> int:
-    exp = value.as_tuple().exponent
-    return -exp if isinstance(exp, int) and exp < 0 else 0
 
 
 def _warned(kpi) -> bool:
