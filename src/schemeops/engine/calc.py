@@ -31,6 +31,7 @@ from schemeops.engine.runner import (
     materialize,
     windows_as_of,
 )
+from schemeops.engine.settlement import warning_records
 from schemeops.errors import Diagnostic, SchemeopsError
 from schemeops.laps import Laps
 from schemeops.program.check import load_and_check
@@ -57,6 +58,9 @@ class Manifest:
     rows: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     schemeops_version: str = __version__
+    #: Early-payment invoices short of a tier's discount that earn none of it (always
+    #: written, empty when there are none): see `engine.settlement`.
+    warnings: list[dict] = field(default_factory=list)
 
     def to_json(self) -> str:
         """The manifest as stable JSON (timings last)."""
@@ -174,12 +178,13 @@ def _run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
         lap("compile")
         progress("calculating")
         rows = written()
+        warnings = warning_records(results, data, con)
         lap("execute")
         progress("fingerprinting the data")
         manifest = Manifest(
             programs={p.id: program_version(p) for p in programs},
             data_fingerprint=fingerprint(), as_of=as_of.isoformat() if as_of else None,
-            backend=backend, rows=rows, timings=timings)
+            backend=backend, rows=rows, timings=timings, warnings=warnings)
         lap("fingerprint")
     finally:
         if background:

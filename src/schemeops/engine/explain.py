@@ -21,6 +21,7 @@ from schemeops.engine.payouts import (
 )
 from schemeops.engine.per_invoice import bill_story, paid_bills
 from schemeops.engine.runner import ProgramResult, calculate_program
+from schemeops.engine.settlement import participant_warnings
 from schemeops.errors import did_you_mean
 from schemeops.program.model import Component, Kpi, Program, Target
 
@@ -60,6 +61,7 @@ class Explanation:
     components: tuple[ComponentLine, ...]
     payout: Decimal
     limits: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def render(self) -> str:
         """The story as plain text."""
@@ -82,6 +84,7 @@ class Explanation:
                 out.append(f"    next: {c.next_step}")
         out += [f"  {x}" for x in self.limits]
         out.append(f"  payout: {self.payout:,.2f}")
+        out += [f"  {x}" for x in self.warnings]
         return "\n".join(out)
 
 
@@ -251,6 +254,7 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
                            .order_by(["period_no", "_order"])).to_pylist()
     bills = {c.id: con.to_pyarrow(paid_bills(program, c, data, r.windows, participant_id))
              .to_pylist() for c in program.components if c.per is not None}
+    warned = participant_warnings(r, data, con, participant_id)
     out = []
     for row in sorted(w, key=lambda x: x["period_no"]):  # one per period of one participant
         kpis = tuple(
@@ -275,7 +279,8 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
         biting = {x.component for x in lines if x.component not in by_id}
         out.append(Explanation(program, participant_id, row["period_start"], row["period_end"],
                                kpis, tuple(lines), sum((c.amount for c in lines), Decimal(0)),
-                               program_limits(program, biting)))
+                               program_limits(program, biting),
+                               warned.get(row["period_no"], ())))
     return out
 
 

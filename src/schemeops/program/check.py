@@ -150,6 +150,18 @@ def check_filters_apply(program: Program, spans: Spans) -> list[Diagnostic]:
             for i, kpi in enumerate(program.kpis) for name in _inapplicable_filters(kpi)]
 
 
+def check_net_settlement(program: Program, spans: Spans) -> list[Diagnostic]:
+    """Early payment settled net takes tier rates below 1 (a payment is grossed up by
+    ÷ (1 − rate))."""
+    return [Diagnostic(spans.at(("kpis", i, "tiers", j, "rate")), "net_rate_not_below_1",
+                       f"KPI `{kpi.id}` is settled net, so its tier rate {tier.rate} must be "
+                       "below 1 (payments are grossed up by ÷ (1 − rate))",
+                       "write the rate as a fraction (0.02 = 2 %), or use `settlement: gross`")
+            for i, kpi in enumerate(program.kpis)
+            if kpi.kind == "early_payment" and kpi.settlement == "net"
+            for j, tier in enumerate(kpi.tiers) if tier.rate >= 1]
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_kpi_references,
@@ -159,6 +171,7 @@ CHECKS: tuple[Check, ...] = (
     check_eligibility_lists,
     check_uplift,
     check_filters_apply,
+    check_net_settlement,
     check_expressions,
     check_per_invoice,
     check_target_incentive_names,

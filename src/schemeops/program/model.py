@@ -185,6 +185,8 @@ class EarlyPayment(KpiBase):
     kind: Literal["early_payment"]
     tiers: tuple[EarlyTier, ...] = Field(min_length=1)
     pro_rata: bool = False
+    settlement: Literal["gross", "net"] = Field(default="gross",
+                                                exclude_if=lambda v: v == "gross")  # as `later`
 
 
 class ReactivatedOutlets(KpiBase):

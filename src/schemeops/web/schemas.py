@@ -224,6 +224,8 @@ class ExplanationRead(Read):
     payout: Decimal
     #: The program's gate, participant and sales caps and budget, and whether they bit.
     limits: list[str] = []
+    #: Early-payment invoices short of a discount that earn none of it, in words.
+    warnings: list[str] = []
 
 
 class PeriodRead(Read):

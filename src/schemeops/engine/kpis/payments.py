@@ -6,7 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
-from schemeops.engine.exact import as_dec, dec, mul, round_half_up
+from schemeops.engine.exact import as_dec, dec, div_half_up, mul, round_half_up
 from schemeops.engine.kpis._common import (
     finish,
     in_windows,
@@ -85,6 +85,8 @@ def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
     Whole invoice: the payment completing it (cumulative by paid_on, payment_id) decides the
     tier; rate × total, half-up to 2 places per invoice. pro_rata: each payment earns its own
     tier's rate on the part of it that does not exceed the invoice total, per payment.
+    Settled net, a payment completes the invoice when what is still owed is at most the
+    discount of the tier in force, and pro_rata credits each payment grossed up.
     """
     refuse_filters(kpi, "early payment (payments settle whole invoices)")
     inv = invoices(data)
@@ -93,7 +95,9 @@ def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
     j = pay.join(inv, pay.pay_inv == inv.invoice_id)
     w = ibis.window(group_by=j.invoice_id, order_by=[j.paid_on, j.pay_id], rows=(None, 0))
     j = j.mutate(cum=j.amount.sum().over(w).pipe(as_dec, 2))
-    if kpi.pro_rata:
+    if kpi.pro_rata and kpi.settlement == "net":
+        earned = _net_pro_rata(kpi.tiers, j)
+    elif kpi.pro_rata:
         before = (j.cum - j.amount).pipe(as_dec, 2)
         room = (j.total - before).pipe(as_dec, 2)
         part = ibis.ifelse(j.amount < room, j.amount, room).pipe(as_dec, 2)
@@ -101,7 +105,7 @@ def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
         rate = _tier_rate(kpi.tiers, j.paid_on, j.invoice_date)
         earned = j.mutate(day=j.paid_on, earn=round_half_up(mul(part, rate), 2))
     else:
-        done = j.filter(j.cum >= j.total)
+        done = j.filter(_settles(kpi, j))
         done = done.group_by(["invoice_id", "distributor_id", "invoice_date", "total"]).agg(
             day=done.paid_on.min())
         rate = _tier_rate(kpi.tiers, done.day, done.invoice_date)
@@ -111,3 +115,34 @@ def early_payment(kpi: EarlyPayment, data: Data, periods: ir.Table) -> ir.Table:
     own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
         actual=t.earn.sum().pipe(as_dec, 2))
     return finish(rollup_sum(own, data, kpi.rollup), 2)
+
+
+def discount_in_force(tiers: tuple[EarlyTier, ...], j: ir.Table) -> ir.DecimalValue:
+    """The discount of the tier in force on each payment's day: total × rate, half-up to
+    2 places; 0 when no tier holds."""
+    rate = _tier_rate(tiers, j.paid_on, j.invoice_date)
+    return round_half_up(mul(j.total, rate), 2).fill_null(dec(0, 2))
+
+
+def _settles(kpi: EarlyPayment, j: ir.Table) -> ir.BooleanValue:
+    """Whether the payments up to each one complete the invoice: in full (gross), or leaving
+    at most the discount of the tier in force unpaid (net; paying in full also completes)."""
+    if kpi.settlement == "gross":
+        return j.cum >= j.total
+    return (j.total - j.cum).pipe(as_dec, 2) <= discount_in_force(kpi.tiers, j)
+
+
+def _net_pro_rata(tiers: tuple[EarlyTier, ...], j: ir.Table) -> ir.Table:
+    """Each payment credited grossed up, amount ÷ (1 − rate of the tier in force), half-up to
+    2 places (at face when no tier holds), capped at what the earlier credits leave of the
+    total; it earns that tier's rate on its credit, half-up to 2 places per payment."""
+    scale = max(_places(t.rate) for t in tiers)
+    rate = _tier_rate(tiers, j.paid_on, j.invoice_date)
+    gross_up = div_half_up(j.amount, (dec(1, scale) - rate).pipe(as_dec, scale), 2)
+    j = j.mutate(rate=rate, credit=ibis.ifelse(rate.isnull(), j.amount, gross_up).pipe(as_dec, 2))
+    w = ibis.window(group_by="invoice_id", order_by=["paid_on", "pay_id"], rows=(None, 0))
+    j = j.mutate(before=(j.credit.sum().over(w) - j.credit).pipe(as_dec, 2))
+    room = (j.total - j.before).pipe(as_dec, 2)
+    part = ibis.ifelse(j.credit < room, j.credit, room).pipe(as_dec, 2)
+    part = ibis.ifelse(part > 0, part, dec(0, 2))
+    return j.mutate(day=j.paid_on, earn=round_half_up(mul(part, j.rate), 2))

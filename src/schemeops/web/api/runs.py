@@ -69,7 +69,7 @@ def explain(app: AppDep, s: SessionDep, actor: RunReader, run_id: PathId, partic
         period_end=e.period_end, payout=e.payout,
         kpis=[KpiLineRead.model_validate(k) for k in e.kpis],
         components=[ComponentLineRead.model_validate(c) for c in e.components],
-        limits=list(e.limits))
+        limits=list(e.limits), warnings=list(e.warnings))
         for e in drill.stories]
 
 
