@@ -19,18 +19,20 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.exact import dec, mul
-from schemeops.program.expr import Between, Binary, Call, Expr, Literal, Unary, compile_expr
+from schemeops.program.expr import (
+    COMPARE,
+    Between,
+    Binary,
+    Call,
+    Expr,
+    Literal,
+    Unary,
+    compile_expr,
+)
 from schemeops.program.expr import parse_expr as parse
 from schemeops.program.model import Program
 
-_COMPARE: dict[str, Callable[[ir.Value, ir.Value], ir.BooleanValue]] = {
-    "=": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
+_COMPARE = COMPARE
 
 
 @dataclass(frozen=True)

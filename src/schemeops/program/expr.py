@@ -45,15 +45,20 @@ __all__ = [
 Resolve = Callable[[str], ibis.Value]
 CallFn = Callable[[str, str], ibis.Value]
 
-_BINARY: dict[str, Callable[[ibis.Value, ibis.Value], ibis.Value]] = {
-    "or": lambda a, b: a | b,
-    "and": lambda a, b: a & b,
+#: The comparison operators of the grammar, compiled.
+COMPARE: dict[str, Callable[[ibis.Value, ibis.Value], ibis.Value]] = {
     "=": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
+}
+
+_BINARY: dict[str, Callable[[ibis.Value, ibis.Value], ibis.Value]] = {
+    "or": lambda a, b: a | b,
+    "and": lambda a, b: a & b,
+    **COMPARE,
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
