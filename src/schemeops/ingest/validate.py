@@ -107,7 +107,11 @@ class TableValidator:
         key = list(self.t.key)
         keyed = typed.filter(*[typed[k].notnull() for k in key])
         counts = keyed.group_by(key).aggregate(n=_.count())
-        dup = keyed.join(counts.filter(counts.n > 1), key)
+        # The repeated keys are few: materialised once, so the query below does not plan the
+        # count over every key (a state per key of the whole load) into each of its parts.
+        repeated = self.ib.create_table(f"repeated_{self.t.name}",
+                                        counts.filter(counts.n > 1), overwrite=True)
+        dup = keyed.join(repeated, key)
         # Ordered aggregates only over the duplicated rows: over every key they would hold
         # millions of groups in memory.
         order = [dup._file, dup._row]
