@@ -26,8 +26,8 @@ import pytest
 from pydantic import TypeAdapter
 
 from schemeops.engine.data import Data
-from schemeops.engine.kpis import compute_kpi, kpi_scale
-from schemeops.engine.kpis.facts import facts_rows, kpi_spans, outlet_facts
+from schemeops.engine.kpis import compute_kpi, kpi_scale, kpi_spans
+from schemeops.engine.kpis.facts import facts_rows, outlet_facts
 from schemeops.engine.periods import Window
 from schemeops.program.model import Kpi
 from schemeops.schema import TABLES

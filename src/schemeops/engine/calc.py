@@ -22,8 +22,8 @@ from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.background import Background
 from schemeops.engine.data import Data
 from schemeops.engine.fingerprint import data_fingerprint, fetch_now, recorded_digests
-from schemeops.engine.kpis import reads_daily
-from schemeops.engine.kpis.facts import facts_rows, facts_spans, merge_spans, outlet_facts
+from schemeops.engine.kpis import facts_spans, reads_daily
+from schemeops.engine.kpis.facts import facts_rows, merge_spans, outlet_facts
 from schemeops.engine.output import csv_writer, result_tables, write_outputs
 from schemeops.engine.runner import (
     ProgramResult,

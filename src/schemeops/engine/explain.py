@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 import ibis
 
 from schemeops.engine.data import Data
-from schemeops.engine.kpis import kpi_scale
+from schemeops.engine.kpis import down_text, gap_text, kpi_scale
+from schemeops.engine.kpis.kind import money
 from schemeops.engine.payouts import (
     NOTE_CAPPED,
     NOTE_CATCH_UP,
@@ -113,57 +114,6 @@ def describe_target(rule: Target) -> str:
     return text
 
 
-_COUNTS = {"billed_outlets": ("bill", "outlet"), "billed_channels": ("bill", "channel"),
-           "reactivated_outlets": ("reactivate", "outlet")}
-_ADDED = {"net": "net new outlet", "new": "new outlet", "lost": "lost outlet"}
-
-
-def _plural(n: Decimal, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-def _whole(gap: Decimal) -> Decimal:
-    return gap.to_integral_value(ROUND_CEILING)
-
-
-def _money(gap: Decimal) -> Decimal:
-    return gap.quantize(Decimal("0.01"), ROUND_CEILING)
-
-
-def gap_text(kpi: Kpi, gap: Decimal) -> str:
-    """What closing a gap of `gap` in the KPI means, in its own unit ('bill 14 more outlets',
-    'sell 120 more units of premium', 'sell 2,500.00 more in net value')."""
-    if kpi.kind in _COUNTS:
-        verb, noun = _COUNTS[kpi.kind]
-        return f"{verb} {_plural(_whole(gap), 'more ' + noun)}"
-    if kpi.kind == "net_channel_addition":
-        return f"add {_plural(_whole(gap), 'more ' + _ADDED[kpi.count])}"
-    if kpi.kind == "upsell" and kpi.mode == "range_outlets":
-        return (f"get {_plural(_whole(gap), 'more outlet')} buying at least "
-                f"{kpi.min_distinct} {'categories' if kpi.distinct_of == 'category' else 'SKUs'}")
-    if kpi.kind == "upsell" and kpi.mode == "bundle":
-        return f"bill {_plural(_whole(gap), 'more invoice')} with the whole bundle"
-    if kpi.kind == "upsell" and kpi.mode == "mix_share":
-        return f"raise the {kpi.segment} share of net value by {_money(gap * 100)} points"
-    if kpi.kind in ("volume", "upsell"):
-        of = f" of {kpi.segment}" if kpi.kind == "upsell" else ""
-        primary = getattr(kpi, "source", "secondary") == "primary"
-        verb, src = ("buy", " (primary)") if primary else ("sell", "")
-        if kpi.measure == "quantity":
-            return f"{verb} {_plural(_whole(gap), 'more unit')}{of}{src}"
-        return f"{verb} {_money(gap):,} more in net value{of}{src}"
-    if kpi.kind == "early_payment":
-        return f"earn {_money(gap):,} more in early-payment discount"
-    if kpi.kind == "outstanding":
-        return f"cut outstanding by {_money(gap):,} more" if kpi.mode == "reduction" \
-            else f"{_money(gap):,} more outstanding"
-    if kpi.kind == "formula":
-        return f"raise {kpi.id} by {gap.quantize(Decimal(1).scaleb(-kpi.places), ROUND_CEILING)}"
-    if kpi.agg in ("count", "count_distinct"):
-        return f"{_whole(gap):,} more {kpi.id}"
-    return f"{_money(gap):,} more in {kpi.id}"
-
-
 def _step_down(kpi: Kpi, breaks: list[Decimal], actual: Decimal,
                target: Decimal | None) -> str | None:
     """The next slab when lower is better: the actual must come down to target ÷ break."""
@@ -171,9 +121,8 @@ def _step_down(kpi: Kpi, breaks: list[Decimal], actual: Decimal,
         return None
     for b in breaks:
         if b > 0 and actual * b > target:
-            gap = _money(actual - target / b)
-            what = "cut outstanding by" if kpi.kind == "outstanding" else f"bring {kpi.id} down by"
-            return f"{what} {gap:,} to reach {b} attainment"
+            gap = money(actual - target / b)
+            return f"{down_text(kpi)} {gap:,} to reach {b} attainment"
     return "top slab reached"
 
 

@@ -17,13 +17,8 @@ import ibis.expr.types as ir
 from schemeops.engine.caps import KEYS
 from schemeops.engine.data import Data
 from schemeops.engine.exact import as_dec, dec, either, round_half_up
-from schemeops.engine.kpis import kpi_scale
-from schemeops.engine.kpis._common import (
-    attribute_rows,
-    filtered_lines,
-    in_windows,
-    window_table,
-)
+from schemeops.engine.kpis import bill_lines, kpi_scale
+from schemeops.engine.kpis._common import attribute_rows, in_windows, window_table
 from schemeops.engine.payouts import (
     BILLS_AMOUNT,
     BILLS_BASE,
@@ -39,35 +34,11 @@ from schemeops.program.model import Component, Kpi, Program
 TOP_BILLS = 10
 
 
-def _value(text: str, t: ir.Table) -> ir.Value:
-    from schemeops.program.expr import compile_expr, parse_expr  # lazily, like KPI filters
-
-    return compile_expr(parse_expr(text), t.__getitem__)
-
-
-def _kpi_lines(kpi: Kpi, data: Data) -> tuple[ir.Table, str]:
-    """The KPI's lines after its filters, with `_v` (what is summed), and their source."""
-    if kpi.kind == "volume":
-        t = filtered_lines(data, kpi, source=kpi.source)
-        return t.mutate(_v=t[kpi.measure]), kpi.source
-    if kpi.kind == "upsell":  # segment_volume (check refuses the other modes)
-        t = filtered_lines(data, kpi, source="secondary",
-                           product_pred=lambda p: p.segment == kpi.segment)
-        return t.mutate(_v=t[kpi.measure]), "secondary"
-    source = "secondary" if kpi.table == "sales" else "primary"  # a metric summing lines
-    t = filtered_lines(data, kpi, source=source)
-    if kpi.where:
-        from schemeops.program.expr import compile_filter  # lazily
-
-        t = t.filter(compile_filter(kpi.where, t))
-    return t.mutate(_v=_value(kpi.expr, t)), source
-
-
 def bill_values(kpi: Kpi, data: Data, periods: ir.Table) -> ir.Table:
     """participant_id, period_no, distributor_id, invoice_id, invoice_date, value: each bill
     dated in a period, net of that period's returns referencing it; reps and managers get the
     bills of who they manage."""
-    lines, source = _kpi_lines(kpi, data)
+    lines, source = bill_lines(kpi, data)
     if source == "secondary":
         is_return = lines.doc_type == "return"
         lines = lines.mutate(_bill=ibis.ifelse(is_return, lines.ref_invoice_id, lines.invoice_id),

@@ -1,4 +1,5 @@
-"""The KPI library: each KPI kind compiled to one Ibis expression over the warehouse.
+"""The KPI library: one definition per KPI kind (`KpiKind`), and the registry of them that
+the rest of the engine asks.
 
 `compute_kpi` gives a KPI's actual per participant and period; rows only where there is
 something (the caller fills 0), at most one per (participant_id, period_no).
@@ -6,56 +7,49 @@ something (the caller fills 0), at most one per (participant_id, period_no).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
+from types import MappingProxyType
+
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
 from schemeops.engine.kpis._common import KpiError
-from schemeops.engine.kpis.billing import billed_channels, billed_outlets, volume, volume_scale
-from schemeops.engine.kpis.metric import metric, metric_scale
-from schemeops.engine.kpis.outlets import net_channel_addition, reactivated_outlets
-from schemeops.engine.kpis.payments import early_payment, outstanding
-from schemeops.engine.kpis.upsell import upsell, upsell_scale
-from schemeops.program.model import (
-    BilledChannels,
-    BilledOutlets,
-    EarlyPayment,
-    Formula,
-    Kpi,
-    Metric,
-    NetChannelAddition,
-    Outstanding,
-    ReactivatedOutlets,
-    Upsell,
-    Volume,
-)
+from schemeops.engine.kpis.billing import BILLED_CHANNELS, BILLED_OUTLETS, VOLUME
+from schemeops.engine.kpis.facts import Spans, covers, merge_spans, need_spans
+from schemeops.engine.kpis.formula import FORMULA
+from schemeops.engine.kpis.kind import KpiKind
+from schemeops.engine.kpis.metric import METRIC
+from schemeops.engine.kpis.outlets import NET_CHANNEL_ADDITION, REACTIVATED_OUTLETS
+from schemeops.engine.kpis.payments import EARLY_PAYMENT, OUTSTANDING
+from schemeops.engine.kpis.upsell import UPSELL
+from schemeops.engine.periods import Window, history_windows
+from schemeops.engine.windows import kpi_windows
+from schemeops.program.model import Kpi, Program
 
-__all__ = ["KpiError", "compute_kpi", "kpi_scale", "reads_daily"]
+__all__ = ["KINDS", "KpiError", "KpiKind", "bill_lines", "compute_kpi", "down_text",
+           "facts_spans", "gap_text", "kind_of", "kpi_scale", "kpi_spans", "reads_daily",
+           "reads_facts"]
 
-_COMPUTE = {
-    "volume": volume,
-    "billed_outlets": billed_outlets,
-    "billed_channels": billed_channels,
-    "outstanding": outstanding,
-    "net_channel_addition": net_channel_addition,
-    "upsell": upsell,
-    "early_payment": early_payment,
-    "reactivated_outlets": reactivated_outlets,
-    "metric": metric,
-    "formula": lambda kpi, _data, _periods: _not_from_warehouse(kpi),
-}
+#: Every KPI kind, by its program model class.
+KINDS: MappingProxyType[type, KpiKind] = MappingProxyType({k.spec: k for k in (
+    VOLUME, BILLED_OUTLETS, BILLED_CHANNELS, OUTSTANDING, NET_CHANNEL_ADDITION, UPSELL,
+    EARLY_PAYMENT, REACTIVATED_OUTLETS, METRIC, FORMULA)})
 
 
-def _not_from_warehouse(kpi: Formula) -> ir.Table:
-    """A formula reads other KPIs' actuals (engine/formula.py), never the warehouse."""
-    raise KpiError(f"formula `{kpi.id}` is computed from other KPIs' actuals, not from the "
-                   "warehouse (a history target on a formula is refused by check)")
+def kind_of(kpi: Kpi) -> KpiKind:
+    """The definition of `kpi`'s kind; KpiError for a kind the engine does not know."""
+    kind = KINDS.get(type(kpi))
+    if kind is None:
+        raise KpiError(f"unknown KPI kind {kpi.kind!r}")
+    return kind
 
 
 def compute_kpi(kpi: Kpi, data: Data, periods: ir.Table) -> ir.Table:
     """Actual of `kpi` per participant and period: columns participant_id (string),
     period_no (int64), actual (decimal(28, kpi_scale(kpi)))."""
-    return _COMPUTE[kpi.kind](kpi, data, _conform_periods(periods))
+    return kind_of(kpi).compute(kpi, data, _conform_periods(periods))
 
 
 def _conform_periods(periods: ir.Table) -> ir.Table:
@@ -67,31 +61,55 @@ def _conform_periods(periods: ir.Table) -> ir.Table:
 
 def kpi_scale(kpi: Kpi) -> int:
     """Decimal places of `kpi`'s actual: 0 counts, 2 money, 3 quantity, 4 ratios."""
-    match kpi:
-        case Volume(measure=measure):
-            return volume_scale(measure)
-        case Outstanding() | EarlyPayment():
-            return 2
-        case Upsell():
-            return upsell_scale(kpi)
-        case Metric():
-            return metric_scale(kpi)
-        case Formula(places=places):
-            return places
-        case BilledOutlets() | BilledChannels() | NetChannelAddition() | ReactivatedOutlets():
-            return 0
-    raise KpiError(f"unknown KPI kind {kpi.kind!r}")
+    return kind_of(kpi).scale(kpi)
 
 
 def reads_daily(kpi: Kpi) -> bool:
     """Whether `kpi` reads the day totals of net value (`Data.daily`) rather than sales lines."""
-    if kpi.products:
-        return False
-    match kpi:
-        case Volume():
-            return kpi.source == "secondary" and kpi.measure == "net_amount"
-        case BilledChannels():
-            return kpi.source == "secondary"
-        case BilledOutlets() | NetChannelAddition() | ReactivatedOutlets():
-            return True
-    return False
+    return not kpi.products and kind_of(kpi).reads_daily(kpi)
+
+
+def reads_facts(kpi: Kpi) -> bool:
+    """Whether `kpi` reads the run's per-outlet facts (an outlet KPI without a product
+    filter)."""
+    return covers(kpi) and kind_of(kpi).facts(kpi) is not None
+
+
+def kpi_spans(kpi: Kpi, windows: Iterable[Window]) -> Spans:
+    """The windows (first, last day) whose facts `kpi` reads over `windows`, each with the
+    history facts it reads there (none unless it `reads_facts`)."""
+    need = kind_of(kpi).facts(kpi) if covers(kpi) else None
+    return {} if need is None else need_spans(need, windows)
+
+
+def facts_spans(program: Program, windows: tuple[Window, ...]) -> Spans:
+    """The windows whose facts the KPIs of `program` read (see `kpi_spans`), their history
+    targets' windows included."""
+    spans: Spans = {}
+    for kpi in program.kpis:
+        rule = program.targets.get(kpi.id)
+        ws = list(kpi_windows(kpi, windows))
+        if rule is not None and rule.history is not None:
+            ws += [w for _no, w in history_windows(tuple(ws), rule.history)]
+        spans = merge_spans(spans, kpi_spans(kpi, ws))
+    return spans
+
+
+def gap_text(kpi: Kpi, gap: Decimal) -> str:
+    """What closing a gap of `gap` in the KPI means, in its own unit ('bill 14 more outlets',
+    'sell 120 more units of premium', 'sell 2,500.00 more in net value')."""
+    return kind_of(kpi).gap(kpi, gap)
+
+
+def down_text(kpi: Kpi) -> str:
+    """How bringing the KPI down is worded ('cut outstanding by', 'bring k down by')."""
+    return kind_of(kpi).down(kpi)
+
+
+def bill_lines(kpi: Kpi, data: Data) -> tuple[ir.Table, str]:
+    """The KPI's lines with `_v`, what a bill sums, and their source; KpiError when its
+    kind has no per-bill value (check refuses `per: invoice` on it first)."""
+    lines = kind_of(kpi).bill_lines
+    if lines is None:
+        raise KpiError(f"KPI `{kpi.id}` ({kpi.kind}) is not a sum over sales lines")
+    return lines(kpi, data)

@@ -10,7 +10,7 @@ import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
 from schemeops.engine.exact import as_dec, dec
-from schemeops.engine.kpis.facts import reads_facts
+from schemeops.engine.kpis.facts import covers
 from schemeops.errors import SchemeopsError
 from schemeops.program.model import KpiBase
 
@@ -105,8 +105,8 @@ def _billed(net: ir.NumericValue, at_least: Decimal | None) -> ir.BooleanValue:
 
 def window_facts(data: Data, kpi: KpiBase, windows: ir.Table) -> ir.Table | None:
     """The run's per-outlet facts (`Data.facts`) in `windows`, with their period_no, for an
-    outlet KPI that reads them; None otherwise."""
-    if data.facts is None or not reads_facts(kpi):
+    outlet KPI (one whose kind reads them) when they cover it; None otherwise."""
+    if data.facts is None or not covers(kpi):
         return None
     return _outlet_filtered(data.facts, data, kpi, "secondary").join(windows,
                                                                       ["w_start", "w_end"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
@@ -17,12 +19,18 @@ from schemeops.engine.kpis._common import (
     window_facts,
     window_table,
 )
+from schemeops.engine.kpis.kind import Facts, KpiKind, count_gap, money, plural, whole
 from schemeops.program.model import BilledChannels, BilledOutlets, Volume
+
+
+def _volume_by_day(kpi: Volume) -> bool:
+    """Whether a volume sums the day totals' net value (secondary net_amount)."""
+    return kpi.source == "secondary" and kpi.measure == "net_amount"
 
 
 def volume(kpi: Volume, data: Data, periods: ir.Table) -> ir.Table:
     """Σ quantity or net_amount of the matching lines in each period (returns net off)."""
-    if kpi.source == "secondary" and kpi.measure == "net_amount":
+    if _volume_by_day(kpi):
         lines = net_lines(data, kpi)
     else:
         lines = filtered_lines(data, kpi, source=kpi.source)
@@ -37,6 +45,20 @@ def volume_scale(measure: str) -> int:
     return 3 if measure == "quantity" else 2
 
 
+def sales_gap(gap: Decimal, measure: str, *, of: str = "", primary: bool = False) -> str:
+    """A gap in sales volume: 'sell 120 more units of premium', 'buy 2,500.00 more in net
+    value (primary)'."""
+    verb, src = ("buy", " (primary)") if primary else ("sell", "")
+    if measure == "quantity":
+        return f"{verb} {plural(whole(gap), 'more unit')}{of}{src}"
+    return f"{verb} {money(gap):,} more in net value{of}{src}"
+
+
+def _volume_lines(kpi: Volume, data: Data) -> tuple[ir.Table, str]:
+    t = filtered_lines(data, kpi, source=kpi.source)
+    return t.mutate(_v=t[kpi.measure]), kpi.source
+
+
 def billed_outlets(kpi: BilledOutlets, data: Data, periods: ir.Table) -> ir.Table:
     """Distinct outlets per seller whose net billed value in the period is ≥ min_value."""
     wins = window_table(periods)
@@ -47,13 +69,18 @@ def billed_outlets(kpi: BilledOutlets, data: Data, periods: ir.Table) -> ir.Tabl
     return finish(rollup_sum(own, data, kpi.rollup), 0)
 
 
+def _channels_by_day(kpi: BilledChannels) -> bool:
+    """Whether billed channels read their secondary sales (the day totals)."""
+    return kpi.source == "secondary"
+
+
 def billed_channels(kpi: BilledChannels, data: Data, periods: ir.Table) -> ir.Table:
     """Per participant with channels: how many of them billed ≥ min_value in the period.
 
     A channel's billing is its primary purchases (or its secondary sales, `source:
     secondary`); the channels are those `managed_pairs` gives for the roll-up.
     """
-    lines = (net_lines(data, kpi) if kpi.source == "secondary"
+    lines = (net_lines(data, kpi) if _channels_by_day(kpi)
              else filtered_lines(data, kpi, source="primary"))
     t = in_windows(lines, "invoice_date", window_table(periods))
     billed = positive_net(t, ["distributor_id", "period_no"], at_least=kpi.min_value)
@@ -61,3 +88,15 @@ def billed_channels(kpi: BilledChannels, data: Data, periods: ir.Table) -> ir.Ta
     j = pairs.join(billed, pairs.desc == billed.distributor_id)
     own = j.group_by(participant_id=j.anc, period_no=j.period_no).agg(actual=j.count())
     return finish(own, 0)
+
+
+VOLUME = KpiKind(
+    Volume, compute=volume, scale=lambda k: volume_scale(k.measure),
+    gap=lambda k, gap: sales_gap(gap, k.measure, primary=k.source == "primary"),
+    reads_daily=_volume_by_day, bill_lines=_volume_lines)
+BILLED_OUTLETS = KpiKind(
+    BilledOutlets, compute=billed_outlets, scale=lambda _k: 0,
+    gap=count_gap("bill", "outlet"), reads_daily=lambda _k: True, facts=lambda _k: Facts())
+BILLED_CHANNELS = KpiKind(
+    BilledChannels, compute=billed_channels, scale=lambda _k: 0,
+    gap=count_gap("bill", "channel"), reads_daily=_channels_by_day)

@@ -1,6 +1,6 @@
 """Per-outlet billing facts of a run, in one pass over the day totals: net value per window,
 and the history facts (`kpis.history`): first bill, last bill before a window, billed in a
-window before a period."""
+window before a period. Which windows and facts a KPI reads is its kind's (`KpiKind.facts`)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,9 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.kpis.history import history_days
-from schemeops.engine.periods import Window, history_windows
-from schemeops.engine.windows import kpi_windows
-from schemeops.program.model import (
-    BilledOutlets,
-    Kpi,
-    NetChannelAddition,
-    Program,
-    ReactivatedOutlets,
-)
+from schemeops.engine.kpis.kind import Facts
+from schemeops.engine.periods import Window
+from schemeops.program.model import KpiBase
 
 Span = tuple[dt.date, dt.date]
 #: Windows (first, last day) → the history facts read over each besides its net value:
@@ -33,23 +27,10 @@ LAST = "last"
 BILLED = "billed"
 
 
-def reads_facts(kpi: Kpi) -> bool:
-    """Whether `kpi` reads the per-outlet facts (an outlet KPI without a product filter)."""
-    return isinstance(kpi, BilledOutlets | NetChannelAddition | ReactivatedOutlets) \
-        and not kpi.products
-
-
-def facts_spans(program: Program, windows: tuple[Window, ...]) -> Spans:
-    """The windows whose facts the outlet KPIs of `program` read (see `kpi_spans`), their
-    history targets' windows included."""
-    spans: Spans = {}
-    for kpi in program.kpis:
-        rule = program.targets.get(kpi.id)
-        ws = list(kpi_windows(kpi, windows))
-        if rule is not None and rule.history is not None:
-            ws += [w for _no, w in history_windows(tuple(ws), rule.history)]
-        spans = merge_spans(spans, kpi_spans(kpi, ws))
-    return spans
+def covers(kpi: KpiBase) -> bool:
+    """Whether the facts can stand for `kpi`'s lines: they sum every product, so not under
+    a product filter."""
+    return not kpi.products
 
 
 def merge_spans(*many: Spans) -> Spans:
@@ -61,27 +42,15 @@ def merge_spans(*many: Spans) -> Spans:
     return out
 
 
-def kpi_spans(kpi: Kpi, windows: Iterable[Window]) -> Spans:
-    """The windows (first, last day) whose facts `kpi` reads over `windows`, each with the
-    history facts it reads there: none unless it `reads_facts`; net channel addition's
-    lookbacks and reactivation's inactive days included."""
-    if not reads_facts(kpi):
-        return {}
-    own: frozenset[str] = frozenset()
-    if isinstance(kpi, ReactivatedOutlets):
-        own = frozenset({LAST})
-    elif isinstance(kpi, NetChannelAddition) and kpi.count in ("net", "new"):
-        own = frozenset({FIRST})
-    before = None
-    if isinstance(kpi, NetChannelAddition) and kpi.count in ("net", "lost"):
-        before = kpi.lookback_days
-    elif isinstance(kpi, ReactivatedOutlets):
-        before = kpi.inactive_min_days
+def need_spans(need: Facts, windows: Iterable[Window]) -> Spans:
+    """The windows (first, last day) whose facts a KPI that reads `need` reads over
+    `windows`: each window with `need.reads`, and the `need.before` days before it with
+    BILLED."""
     spans: Spans = {}
     for w in windows:
-        spans = merge_spans(spans, {(w.start, w.end): own})
-        if before:
-            span = (w.start - dt.timedelta(days=before), w.start - dt.timedelta(days=1))
+        spans = merge_spans(spans, {(w.start, w.end): need.reads})
+        if need.before:
+            span = (w.start - dt.timedelta(days=need.before), w.start - dt.timedelta(days=1))
             spans = merge_spans(spans, {span: frozenset({BILLED})})
     return spans
 

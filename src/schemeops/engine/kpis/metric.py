@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import ibis
 import ibis.expr.types as ir
 
@@ -16,6 +18,7 @@ from schemeops.engine.kpis._common import (
     refuse_filters,
     window_table,
 )
+from schemeops.engine.kpis.kind import KpiKind, money, whole
 from schemeops.program.model import Metric
 from schemeops.schema import table as contract_table
 
@@ -52,21 +55,29 @@ def metric_scale(kpi: Metric) -> int:
     return AVG_PLACES if kpi.agg == "avg" else scale
 
 
-def metric(kpi: Metric, data: Data, periods: ir.Table) -> ir.Table:
-    """`agg` of `expr` over `table`'s rows that pass `where` and the filters, per period;
-    reps and managers aggregate the rows of who they manage (not their members' results)."""
+def _source(kpi: Metric) -> str:
+    return "secondary" if kpi.table == "sales" else "primary"
+
+
+def _rows(kpi: Metric, data: Data) -> ir.Table:
+    """`table`'s rows that pass the filters and `where`, with `_v`: the value of `expr`."""
     if kpi.table == "payments":
         refuse_filters(kpi, "payments")
         t = data.payments
     else:
-        t = filtered_lines(data, kpi,
-                           source="secondary" if kpi.table == "sales" else "primary")
+        t = filtered_lines(data, kpi, source=_source(kpi))
     if kpi.where:
         from schemeops.program.expr import compile_filter  # lazily
 
         t = t.filter(compile_filter(kpi.where, t))
+    return t.mutate(_v=_value(kpi.expr, t))
+
+
+def metric(kpi: Metric, data: Data, periods: ir.Table) -> ir.Table:
+    """`agg` of `expr` over `table`'s rows that pass `where` and the filters, per period;
+    reps and managers aggregate the rows of who they manage (not their members' results)."""
+    rows = _rows(kpi, data)
     scale = metric_scale(kpi)
-    rows = t.mutate(_v=_value(kpi.expr, t))
     rows = in_windows(rows, _DATE_COLUMN[kpi.table], window_table(periods))
     rows = rows.select("distributor_id", "period_no", "_v")
     rows = attribute_rows(rows, data, kpi.rollup)
@@ -84,3 +95,19 @@ def metric(kpi: Metric, data: Data, periods: ir.Table) -> ir.Table:
         out = g.agg(actual=getattr(v, kpi.agg)())
         out = out.filter(out.actual.notnull())
     return finish(out, scale)
+
+
+def _bill_lines(kpi: Metric, data: Data) -> tuple[ir.Table, str]:
+    """A sum over sales or primary lines (check refuses per-bill slabs on the others)."""
+    if kpi.table == "payments":
+        raise KpiError(f"KPI `{kpi.id}`: payments have no bills")
+    return _rows(kpi, data), _source(kpi)
+
+
+def _gap(kpi: Metric, gap: Decimal) -> str:
+    if kpi.agg in ("count", "count_distinct"):
+        return f"{whole(gap):,} more {kpi.id}"
+    return f"{money(gap):,} more in {kpi.id}"
+
+
+METRIC = KpiKind(Metric, compute=metric, scale=metric_scale, gap=_gap, bill_lines=_bill_lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
@@ -22,7 +23,9 @@ from schemeops.engine.kpis._common import (
     window_facts,
     window_table,
 )
+from schemeops.engine.kpis.facts import FIRST, LAST
 from schemeops.engine.kpis.history import history_bills
+from schemeops.engine.kpis.kind import Facts, KpiKind, count_gap, plural, whole
 from schemeops.program.model import NetChannelAddition, ReactivatedOutlets
 
 
@@ -147,3 +150,25 @@ def reactivated_outlets(kpi: ReactivatedOutlets, data: Data, periods: ir.Table) 
     own = back.group_by(participant_id=back.distributor_id, period_no=back.period_no).agg(
         actual=back.count())
     return finish(rollup_sum(own, data, kpi.rollup), 0)
+
+
+def _addition_facts(kpi: NetChannelAddition) -> Facts:
+    """The first bill (new outlets) and the lookback's billing (lost outlets)."""
+    return Facts(reads=frozenset({FIRST}) if kpi.count in ("net", "new") else frozenset(),
+                 before=kpi.lookback_days if kpi.count in ("net", "lost") else None)
+
+
+_ADDED = {"net": "net new outlet", "new": "new outlet", "lost": "lost outlet"}
+
+
+def _addition_gap(kpi: NetChannelAddition, gap: Decimal) -> str:
+    return f"add {plural(whole(gap), 'more ' + _ADDED[kpi.count])}"
+
+
+NET_CHANNEL_ADDITION = KpiKind(
+    NetChannelAddition, compute=net_channel_addition, scale=lambda _k: 0, gap=_addition_gap,
+    reads_daily=lambda _k: True, facts=_addition_facts)
+REACTIVATED_OUTLETS = KpiKind(
+    ReactivatedOutlets, compute=reactivated_outlets, scale=lambda _k: 0,
+    gap=count_gap("reactivate", "outlet"), reads_daily=lambda _k: True,
+    facts=lambda k: Facts(reads=frozenset({LAST}), before=k.inactive_min_days))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import ibis
 import ibis.expr.types as ir
 
@@ -14,6 +16,7 @@ from schemeops.engine.kpis._common import (
     rollup_sum,
     window_table,
 )
+from schemeops.engine.kpis.kind import KpiKind, money
 from schemeops.program.model import EarlyPayment, EarlyTier, Outstanding
 
 
@@ -146,3 +149,16 @@ def _net_pro_rata(tiers: tuple[EarlyTier, ...], j: ir.Table) -> ir.Table:
     part = ibis.ifelse(j.credit < room, j.credit, room).pipe(as_dec, 2)
     part = ibis.ifelse(part > 0, part, dec(0, 2))
     return j.mutate(day=j.paid_on, earn=round_half_up(mul(part, j.rate), 2))
+
+
+def _outstanding_gap(kpi: Outstanding, gap: Decimal) -> str:
+    if kpi.mode == "reduction":
+        return f"cut outstanding by {money(gap):,} more"
+    return f"{money(gap):,} more outstanding"
+
+
+OUTSTANDING = KpiKind(Outstanding, compute=outstanding, scale=lambda _k: 2,
+                      gap=_outstanding_gap, down=lambda _k: "cut outstanding by")
+EARLY_PAYMENT = KpiKind(
+    EarlyPayment, compute=early_payment, scale=lambda _k: 2,
+    gap=lambda _k, gap: f"earn {money(gap):,} more in early-payment discount")

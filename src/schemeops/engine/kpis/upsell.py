@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import ibis
 import ibis.expr.types as ir
 
@@ -15,7 +17,8 @@ from schemeops.engine.kpis._common import (
     rollup_sum,
     window_table,
 )
-from schemeops.engine.kpis.billing import volume_scale
+from schemeops.engine.kpis.billing import sales_gap, volume_scale
+from schemeops.engine.kpis.kind import KpiKind, money, plural, whole
 from schemeops.program.model import Upsell
 
 MIX_SHARE_PLACES = 4
@@ -34,9 +37,14 @@ def upsell_scale(kpi: Upsell) -> int:
     return MIX_SHARE_PLACES if kpi.mode == "mix_share" else 0
 
 
+def _segment_lines(kpi: Upsell, data: Data) -> ir.Table:
+    """The secondary lines of the KPI's segment, after its filters."""
+    return filtered_lines(data, kpi, source="secondary",
+                          product_pred=lambda p: p.segment == kpi.segment)
+
+
 def _segment_volume(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
-    lines = filtered_lines(data, kpi, source="secondary",
-                           product_pred=lambda p: p.segment == kpi.segment)
+    lines = _segment_lines(kpi, data)
     t = in_windows(lines, "invoice_date", window_table(periods))
     own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
         actual=t[kpi.measure].sum())
@@ -93,3 +101,25 @@ def _mix_share(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
     share = ibis.ifelse(up.den > 0, div_half_up(up.num, up.den, MIX_SHARE_PLACES),
                         dec(0, MIX_SHARE_PLACES))
     return finish(up.mutate(actual=share), MIX_SHARE_PLACES)
+
+
+def _bill_lines(kpi: Upsell, data: Data) -> tuple[ir.Table, str]:
+    """Segment volume's lines (check refuses per-bill slabs on the other modes)."""
+    t = _segment_lines(kpi, data)
+    return t.mutate(_v=t[kpi.measure]), "secondary"
+
+
+def _gap(kpi: Upsell, gap: Decimal) -> str:
+    """A gap in the upsell KPI's mode: outlets, invoices, share points or segment volume."""
+    if kpi.mode == "range_outlets":
+        return (f"get {plural(whole(gap), 'more outlet')} buying at least "
+                f"{kpi.min_distinct} {'categories' if kpi.distinct_of == 'category' else 'SKUs'}")
+    if kpi.mode == "bundle":
+        return f"bill {plural(whole(gap), 'more invoice')} with the whole bundle"
+    if kpi.mode == "mix_share":
+        return f"raise the {kpi.segment} share of net value by {money(gap * 100)} points"
+    return sales_gap(gap, kpi.measure, of=f" of {kpi.segment}")
+
+
+UPSELL = KpiKind(Upsell, compute=upsell, scale=upsell_scale, gap=_gap,
+                 bill_lines=_bill_lines)
