@@ -176,7 +176,7 @@ class Warehouse:
 def _spark_data(tables: dict[str, pa.Table]) -> Data:
     """`tables` as Spark views (written to Parquet first, so decimals and dates keep their
     contract types) in the process's local session."""
-    from schemeops.engine.spark import spark_session
+    from schemeops.engine.backends.spark import spark_session
 
     session = spark_session()
     folder = Path(tempfile.mkdtemp(prefix="schemeops-golden-"))

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from schemeops.cli.main import app
-from schemeops.engine.backends import connect_warehouse
+from schemeops.engine.backends import connect_warehouse, fetch_now
 from schemeops.engine.calc import run_calc
 from schemeops.engine.data import Data
-from schemeops.engine.fingerprint import data_fingerprint, fetch_now, hashed_and_recorded
+from schemeops.engine.fingerprint import data_fingerprint, hashed_and_recorded
 from schemeops.generate import generate
 from schemeops.ingest import load
 

@@ -12,7 +12,8 @@ from decimal import Decimal as D
 
 from payout_support import run
 
-from schemeops.engine.output import csv_writer, result_tables, write_outputs
+from schemeops.engine.backends import csv_writer
+from schemeops.engine.output import result_tables, write_outputs
 from schemeops.engine.runner import calculate_program
 from schemeops.program.parse import parse_located
 
@@ -271,7 +272,7 @@ def test_csv_files_as_written(wh, tmp_path):
     assert not diags
     data = wh.data()
     result = calculate_program(prog, data)
-    write_outputs(result_tables([result]), tmp_path, csv_writer(data.sales._find_backend()))()
+    write_outputs(result_tables([result]), tmp_path, csv_writer(data.sales.get_backend()))()
     assert (tmp_path / "payouts.csv").read_text().splitlines() == [
         "program_id,participant_id,period_start,period_end,payout",
         "t,D1,2026-10-01,2026-10-31,10.00",

@@ -184,7 +184,7 @@ def test_explain_lists_the_bills_that_paid(wh):
     p, problems = parse_program(text, "t.yaml")
     assert not problems
     data = wh.data()
-    story = explain(p, data, data.sales._find_backend(), "D1")[0]
+    story = explain(p, data, data.sales.get_backend(), "D1")[0]
     line = story.components[0]
     assert line.conditions == ("bill I3 of 2026-10-20: value 25,000.00 → slab 3 of 3 "
                                "(from 20000): 500.00",

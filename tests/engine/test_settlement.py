@@ -193,7 +193,7 @@ def test_warnings_reach_the_manifest_records_and_explain(wh2):
     data = _short_payers(wh2).data()
     program = _program("gross")
     result = calculate_program(program, data)
-    con = data.payments._find_backend()
+    con = data.payments.get_backend()
     records = warning_records([result], data, con)
     assert [r["invoice_id"] for r in records] == ["P1", "P2", "P4"]
     assert records[0] == {

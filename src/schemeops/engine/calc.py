@@ -6,11 +6,8 @@ load programs → parse and check → bind the warehouse → compile → execute
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,19 +15,13 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops import __version__
-from schemeops.engine.backends import connect_warehouse
-from schemeops.engine.background import Background
+from schemeops.engine.backends import adapter_of, connect_warehouse, materialize
 from schemeops.engine.data import Data
-from schemeops.engine.fingerprint import data_fingerprint, fetch_now, recorded_digests
+from schemeops.engine.fingerprint import data_fingerprint, recorded_digests
 from schemeops.engine.kpis import facts_spans, reads_daily
 from schemeops.engine.kpis.facts import facts_rows, merge_spans, outlet_facts
-from schemeops.engine.output import csv_writer, result_tables, write_outputs
-from schemeops.engine.runner import (
-    ProgramResult,
-    calculate_program,
-    materialize,
-    windows_as_of,
-)
+from schemeops.engine.output import result_tables, write_outputs
+from schemeops.engine.runner import ProgramResult, calculate_program, windows_as_of
 from schemeops.engine.settlement import warning_records
 from schemeops.errors import Diagnostic, SchemeopsError
 from schemeops.laps import Laps
@@ -94,40 +85,6 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
     return results, replace(data, facts=None)
 
 
-class _CollectorPause:
-    """The process's pauses of the cyclic collector: the first to start turns it off, the
-    last to end turns it back on (if it was on), so calculations that overlap on threads
-    never turn it on under one another."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._was_on = False
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth == 0:
-                self._was_on = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._was_on:
-                    gc.enable()
-
-
-#: Python's cyclic garbage collector off for a calculation: building and compiling the
-#: programs makes hundreds of thousands of small Ibis and sqlglot objects that live until
-#: the run ends, and the collector would walk them, with every imported module's objects,
-#: again and again (about a third of the compile time). The collector is process-wide, so
-#: the pause is one per process (`_CollectorPause`), shared by overlapping runs.
-collector_paused = _CollectorPause()
-
-
 @dataclass(frozen=True)
 class CalcRun:
     """A finished calculation: its manifest, and its results still bound to the connection
@@ -144,20 +101,13 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              progress: Callable[[str], None] = lambda _step: None) -> CalcRun:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
 
-    The fingerprint is started first (on DuckDB from the digests `load` recorded). On DuckDB
-    each query runs on a worker thread as soon as it is compiled (`Background`), so the
-    timings overlap: `compile` is until every query is compiled and queued, `execute` the
-    wait for the output files after that, `fingerprint` the wait for the fingerprint; on
-    Spark the fingerprint's time falls in `compile`.
+    The fingerprint is started first (from the digests `load` recorded, where the backend
+    reads them). The backend's executor runs the queries: on DuckDB each one on a worker
+    thread as soon as it is compiled, so the timings overlap: `compile` is until every query
+    is compiled and queued, `execute` the wait for the output files after that,
+    `fingerprint` the wait for the fingerprint; on Spark each query runs when it is asked,
+    and the fingerprint's time falls in `compile`.
     """
-    with collector_paused():
-        return _run_calc(program_paths, warehouse=warehouse, out=out, as_of=as_of,
-                         backend=backend, progress=progress)
-
-
-def _run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
-              as_of: dt.date | None, backend: str,
-              progress: Callable[[str], None]) -> CalcRun:
     laps = Laps()
     lap, timings = laps.lap, laps.timings
 
@@ -166,15 +116,13 @@ def _run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     lap("check")
     progress(f"connecting to the warehouse ({backend})")
     con = connect_warehouse(warehouse, backend)
-    background = Background(con) if backend == "duckdb" else None
+    run = adapter_of(con).executor(con)
     try:
-        keep = background.materialize if background else materialize
-        fetch = background.read_warehouse if background else fetch_now(con)
         data = Data.from_backend(con)
-        fingerprint = data_fingerprint(data, fetch, recorded_digests(con))  # starts now
-        results, data = calculate(programs, data, as_of=as_of, keep=keep)
-        written = write_outputs(result_tables(results, keep), out,
-                                background.write_csv if background else csv_writer(con))
+        recorded = recorded_digests(con)
+        fingerprint = data_fingerprint(data, run.read_warehouse, recorded)  # starts now
+        results, data = calculate(programs, data, as_of=as_of, keep=run.materialize)
+        written = write_outputs(result_tables(results, run.materialize), out, run.write_csv)
         lap("compile")
         progress("calculating")
         rows = written()
@@ -187,7 +135,6 @@ def _run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
             backend=backend, rows=rows, timings=timings, warnings=warnings)
         lap("fingerprint")
     finally:
-        if background:
-            background.close()
+        run.close()
     (out / "manifest.json").write_text(manifest.to_json())
     return CalcRun(manifest, results, data, con)

@@ -12,15 +12,14 @@ import hashlib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-import duckdb
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from schemeops.engine.backends import adapter_of, fetch_now
 from schemeops.engine.data import TABLE_NAMES, Data
-from schemeops.engine.exact import as_dec, dec
 
 #: Runs a query: gives a function that returns its result (at once, or once it is done).
 Fetch = Callable[[ir.Table], Callable[[], pa.Table]]
@@ -30,47 +29,20 @@ Digest = tuple[int, Decimal | None]
 DIGESTS_TABLE = "_digests"
 
 
-def fetch_now(con: ibis.BaseBackend) -> Fetch:
-    """A `Fetch` that runs each query on `con` straight away."""
-    def fetch(t: ir.Table) -> Callable[[], pa.Table]:
-        table = con.to_pyarrow(t)
-        return lambda: table
-    return fetch
-
-
-@ibis.udf.scalar.builtin(name="hash")
-def _duckdb_hash(value) -> dt.uint64:
-    """DuckDB's HASH, an unsigned 64-bit number."""
-
-
-def _row_hash(row: ir.StructValue, t: ir.Table) -> ir.DecimalValue:
-    """The backend's hash of a row as a signed 64-bit number (decimal(28,0)). Ibis reads
-    DuckDB's unsigned HASH as signed through a BIT string, which costs more than the hash;
-    on DuckDB the same number is computed arithmetically instead."""
-    if t._find_backend().name != "duckdb":
-        return row.hash().cast("decimal(28,0)")
-    h = _duckdb_hash(row).cast("decimal(28,0)")
-    return as_dec(ibis.ifelse(h >= dec(2**63), h - dec(2**64), h), 0)
-
-
 def table_digest(t: ir.Table) -> ir.Table:
     """One row, (n, h): `t`'s row count and the sum of its rows' hashes over every column.
     The sum is written with 2 places (as Ibis types it), so fingerprints read as they did."""
     row = ibis.struct({c: t[c] for c in t.columns})
-    h = ops.Cast(_row_hash(row, t).sum(), to=dt.Decimal(38, 2)).to_expr()
+    row_hash = adapter_of(t.get_backend()).row_hash(row)
+    h = ops.Cast(row_hash.sum(), to=dt.Decimal(38, 2)).to_expr()
     return t.aggregate(n=t.count(), h=h)
 
 
 def recorded_digests(con: ibis.BaseBackend) -> dict[str, Digest]:
-    """The digests `load` recorded in the DuckDB warehouse `con`, by table (none when it
-    has none, or on another backend). Read with DuckDB's own API: it is a run's first query."""
-    if con.name != "duckdb":
-        return {}
-    try:
-        rows = con.con.execute(f'SELECT "table", n, h FROM "{DIGESTS_TABLE}"').fetchall()
-    except duckdb.CatalogException:
-        return {}
-    return {table: (n, h) for table, n, h in rows}
+    """The digests `load` recorded in the warehouse `con`, by table (none when it has none,
+    as on a backend that reads only the contract tables)."""
+    rows = adapter_of(con).table_rows(con, DIGESTS_TABLE, ("table", "n", "h"))
+    return {table: (n, h) for table, n, h in rows or ()}
 
 
 def _read(result: Callable[[], pa.Table]) -> Digest:

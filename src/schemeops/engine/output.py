@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import ibis
 import ibis.expr.types as ir
-import sqlglot as sg
-import sqlglot.expressions as sge
 
+from schemeops.engine.backends import materialize
 from schemeops.engine.caps import KEYS
 from schemeops.engine.exact import as_dec
-from schemeops.engine.runner import ProgramResult, materialize
+from schemeops.engine.runner import ProgramResult
 
 PAYOUT_COLUMNS = ("program_id", "participant_id", "period_start", "period_end", "payout")
 KPI_COLUMNS = ("program_id", "participant_id", "kpi", "actual", "target", "attainment",
@@ -73,24 +71,3 @@ def write_outputs(tables: dict[str, ir.Table], out: Path, write: WriteCsv
     out.mkdir(parents=True, exist_ok=True)
     pending = {name: write(t, out / f"{name}.csv") for name, t in tables.items()}
     return lambda: {name: rows() for name, rows in pending.items()}
-
-
-def csv_writer(con: ibis.BaseBackend) -> WriteCsv:
-    """A `WriteCsv` that runs the query on `con` and writes its rows straight away."""
-    def write(t: ir.Table, path: Path) -> Callable[[], int]:
-        table = con.to_pyarrow(t)
-        local = duckdb.connect()
-        local.execute("SET preserve_insertion_order = true")
-        local.register("result", table)
-        local.execute(csv_copy(sg.table("result"), path).sql("duckdb"))
-        local.close()
-        return lambda: table.num_rows
-    return write
-
-
-def csv_copy(rows: sge.Expression, path: Path) -> sge.Copy:
-    """DuckDB's COPY of `rows` to `path`: RFC 4180 CSV with a header, quoting only where a
-    value needs it, rows in the query's order."""
-    return sge.Copy(this=rows, kind=False, files=[sge.Literal.string(str(path))], params=[
-        sge.CopyParameter(this=sge.Var(this="HEADER")),
-        sge.CopyParameter(this=sge.Var(this="DELIMITER"), expression=sge.Literal.string(","))])

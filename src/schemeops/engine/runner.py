@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import ibis
 import ibis.expr.types as ir
 
+from schemeops.engine.backends import materialize
 from schemeops.engine.caps import KEYS, limit_totals
 from schemeops.engine.carry import carry_rows
 from schemeops.engine.catchup import catch_up_rows
@@ -125,17 +126,6 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
                                rate=r.rate, amount=r.amount, note=note,
                                _order=ibis.literal(i)))
     return ibis.union(*parts, distinct=False)
-
-
-def materialize(w: ir.Table) -> ir.Table:
-    """Compute a table once (DuckDB: a temp table; Spark: a cached DataFrame).
-
-    Ibis 12's Spark cache compiles without registering the in-memory period tables first,
-    so we run the backend's pre-execute hook (which registers them) ourselves."""
-    backend = w._find_backend()
-    if backend.name == "pyspark":
-        backend._run_pre_execute_hooks(w)
-    return w.cache()
 
 
 def windows_as_of(program: Program, as_of: dt.date | None) -> tuple[Window, ...]:

@@ -1,4 +1,5 @@
-"""DuckDB: run the calculation's queries on worker threads while the caller compiles the next.
+"""DuckDB, the embedded default: the warehouse file read in place, its row hash, and the
+calculation's queries run on worker threads while the caller compiles the next.
 
 Ibis compiles in Python (one core); DuckDB executes on its own threads. A `Background` takes
 each query as soon as it is compiled and runs it, in order, on a cursor of the same database,
@@ -9,12 +10,14 @@ tables live in an in-memory database attached for the run, which every cursor se
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
 
+import duckdb
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -22,16 +25,62 @@ import sqlglot as sg
 import sqlglot.expressions as sge
 from sqlglot.dialects import duckdb as sg_duckdb
 
-from schemeops.engine.output import csv_copy
+from schemeops.engine.backends.base import Adapter, csv_copy
+from schemeops.engine.exact import as_dec, dec
 
+
+class DuckDBAdapter(Adapter):
+    """DuckDB: the warehouse file itself, read-only."""
+
+    name = "duckdb"
+    ibis_name = "duckdb"
+
+    def connect(self, warehouse: Path) -> ibis.BaseBackend:
+        """The warehouse file, opened read-only."""
+        return ibis.duckdb.connect(str(warehouse), read_only=True)
+
+    def materialize(self, t: ir.Table) -> ir.Table:
+        """`t` as a temporary table."""
+        return t.cache()
+
+    def row_hash(self, row: ir.StructValue) -> ir.DecimalValue:
+        """DuckDB's unsigned HASH read as signed arithmetically: Ibis's generic hash goes
+        through a BIT string, which costs more than the hash."""
+        h = _duckdb_hash(row).cast("decimal(28,0)")
+        return as_dec(ibis.ifelse(h >= dec(2**63), h - dec(2**64), h), 0)
+
+    def table_rows(self, con: ibis.BaseBackend, name: str, columns: Sequence[str]
+                   ) -> list[tuple] | None:
+        """Read with DuckDB's own API, without Ibis's catalog lookups (the fingerprint's
+        digests are a run's first query)."""
+        query = sg.select(*(sg.column(c, quoted=True) for c in columns)).from_(
+            sg.table(name, quoted=True))
+        try:
+            return con.con.execute(query.sql("duckdb")).fetchall()
+        except duckdb.CatalogException:
+            return None
+
+    def executor(self, con: ibis.BaseBackend) -> Background:
+        """Worker threads overlapping execution with compilation."""
+        return Background(con)
+
+
+@ibis.udf.scalar.builtin(name="hash")
+def _duckdb_hash(value) -> dt.uint64:
+    """DuckDB's HASH, an unsigned 64-bit number."""
+
+
+#: sqlglot's own DuckDB type writer, which parses the name "array" for every type it writes.
+_TYPE_SQL = sg_duckdb.DuckDB.Generator.TRANSFORMS[sge.DataType]
 _SPECIAL_TYPES = {sge.DataType.Type.ARRAY, sge.DataType.Type.TIME, sge.DataType.Type.TIMETZ,
                   sge.DataType.Type.TIMESTAMPTZ}
 
 
 def _datatype_sql(gen: sg_duckdb.DuckDB.Generator, e: sge.DataType) -> str:
-    """sqlglot's DuckDB type SQL, without its parse of the name "array" for every type."""
+    """sqlglot's DuckDB type SQL: its own writer for the types it treats apart, the generic
+    one (the same SQL, less work) for the others."""
     if e.this in _SPECIAL_TYPES:
-        return sg_duckdb._datatype_sql(gen, e)
+        return _TYPE_SQL(gen, e)
     return gen.datatype_sql(e)
 
 
@@ -44,8 +93,8 @@ class _DuckDB(sg_duckdb.DuckDB):
 
 
 class Background:
-    """Worker threads running the queries of one calculation: a main lane, in submission
-    order, and a side lane for reads of the warehouse alone (the fingerprint)."""
+    """An `Executor` of worker threads: a main lane, in submission order, and a side lane
+    for reads of the warehouse alone (the fingerprint)."""
 
     def __init__(self, con: ibis.BaseBackend) -> None:
         self._con = con
@@ -56,7 +105,8 @@ class Background:
         self._main, self._side = _Lane(con), _Lane(con)
 
     def materialize(self, t: ir.Table) -> ir.Table:
-        """`t` computed once into a table of the run's database; returned before it is done."""
+        """`t` computed once into a table of the run's database; returned before it is done
+        (so the table is named directly, not looked up in the catalog)."""
         name = ibis.util.gen_name("table")
         target = sg.table(name, db="main", catalog=self._db, quoted=True)
         schema = t.schema()
@@ -64,7 +114,7 @@ class Background:
             this=target, expressions=schema.to_sqlglot_column_defs("duckdb")))
         columns = [sg.to_identifier(c, quoted=True) for c in t.columns]
         insert = sge.Insert(this=sge.Schema(this=target, expressions=columns),
-                            expression=self._sqlglot(t))
+                            expression=self._con.compiler.to_sqlglot(t))
         self._main.submit(t, [create.sql(_DuckDB, copy=False),
                               insert.sql(_DuckDB, copy=False)], fetch=False)
         return ops.DatabaseTable(name, schema=schema, source=self._con, namespace=ops.Namespace(
@@ -77,21 +127,11 @@ class Background:
         return lambda: self._side.result(job)
 
     def write_csv(self, t: ir.Table, path: Path) -> Callable[[], int]:
-        """Write `t`'s rows to `path` as CSV (see `output.csv_copy`) once the main lane gets
-        to it; the returned function gives the number of rows."""
-        copy = csv_copy(sge.Subquery(this=self._sqlglot(t)), path)
+        """Write `t`'s rows to `path` as CSV (see `csv_copy`) once the main lane gets to it;
+        the returned function gives the number of rows."""
+        copy = csv_copy(sge.Subquery(this=self._con.compiler.to_sqlglot(t)), path)
         job = self._main.submit(t, [copy.sql(_DuckDB, copy=False)], fetch=True)
         return lambda: self._main.result(job).column(0)[0].as_py()
-
-    def _sqlglot(self, t: ir.Table) -> sge.Expression:
-        """`t` compiled, without Ibis's pass fusing nested selects: DuckDB's optimizer does
-        the same, and the pass costs Ibis more time than it saves DuckDB."""
-        fuse = ibis.options.sql.fuse_selects
-        ibis.options.sql.fuse_selects = False
-        try:
-            return self._con.compiler.to_sqlglot(t)
-        finally:
-            ibis.options.sql.fuse_selects = fuse
 
     def close(self) -> None:
         """Stop the workers: the queries running finish, those not started are dropped."""
@@ -109,7 +149,8 @@ class _Lane:
         self._jobs: list[Future] = []
 
     def submit(self, t: ir.Table, statements: list[str], *, fetch: bool) -> Future:
-        """Queue `statements` (compiled from `t`, whose in-memory tables are registered)."""
+        """Queue `statements` (compiled from `t`, whose in-memory tables are registered on
+        this cursor first: the statements name them)."""
         memtables = {op.name: op.data.to_pyarrow(op.schema)
                      for op in t.op().find(ops.InMemoryTable) if op.name not in self._registered}
         self._registered |= memtables.keys()

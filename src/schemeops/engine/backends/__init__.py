@@ -1,0 +1,58 @@
+"""The engines a calculation runs on: DuckDB (embedded default) and Spark. Each has one
+adapter (`backends.duckdb`, `backends.spark`) holding all that differs between them; the
+rest of the engine asks for the adapter by name or by connection, never for the name itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+
+from schemeops.engine.backends.base import Adapter, Executor, csv_writer, fetch_now
+from schemeops.engine.backends.duckdb import DuckDBAdapter
+from schemeops.engine.backends.spark import SparkAdapter
+from schemeops.errors import UsageError
+
+__all__ = ["BACKENDS", "Adapter", "Executor", "adapter", "adapter_of", "connect_warehouse",
+           "csv_writer", "fetch_now", "materialize", "require_warehouse"]
+
+_ADAPTERS: tuple[Adapter, ...] = (DuckDBAdapter(), SparkAdapter())
+#: The backends' names, the default first.
+BACKENDS = tuple(a.name for a in _ADAPTERS)
+
+
+def adapter(name: str) -> Adapter:
+    """The adapter of the backend called `name`; UsageError naming the others."""
+    for a in _ADAPTERS:
+        if a.name == name:
+            return a
+    raise UsageError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def adapter_of(con: ibis.BaseBackend) -> Adapter:
+    """The adapter of the Ibis connection `con`; UsageError when none is for its engine."""
+    for a in _ADAPTERS:
+        if a.ibis_name == con.name:
+            return a
+    raise UsageError(f"no schemeops backend runs on Ibis's {con.name!r}; "
+                     f"choose one of {', '.join(BACKENDS)}")
+
+
+def require_warehouse(warehouse: Path) -> None:
+    """Raise UsageError when there is no warehouse file at `warehouse`."""
+    if not warehouse.exists():
+        raise UsageError(f"no warehouse at {warehouse}; load data first (schemeops load …)")
+
+
+def connect_warehouse(warehouse: Path, backend: str = "duckdb") -> ibis.BaseBackend:
+    """An Ibis connection whose tables are the warehouse's contract tables."""
+    require_warehouse(warehouse)
+    return adapter(backend).connect(warehouse)
+
+
+def materialize(t: ir.Table) -> ir.Table:
+    """`t` computed once on its own backend (DuckDB: a temporary table; Spark: a cached
+    DataFrame)."""
+    return adapter_of(t.get_backend()).materialize(t)
