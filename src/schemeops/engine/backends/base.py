@@ -52,7 +52,7 @@ class Adapter(ABC):
 
     @abstractmethod
     def row_hash(self, row: ir.StructValue) -> ir.DecimalValue:
-        """The backend's hash of a row as a signed 64-bit number (decimal(28,0))."""
+        """The backend's own hash of a row as a signed integer (decimal(28,0))."""
 
     def table_rows(self, con: ibis.BaseBackend, name: str, columns: Sequence[str]
                    ) -> list[tuple] | None:
