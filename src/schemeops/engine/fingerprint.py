@@ -41,7 +41,7 @@ def table_digest(t: ir.Table) -> ir.Table:
 def recorded_digests(con: ibis.BaseBackend) -> dict[str, Digest]:
     """The digests `load` recorded in the warehouse `con`, by table (none when it has none,
     as on a backend that reads only the contract tables)."""
-    rows = adapter_of(con).table_rows(con, DIGESTS_TABLE, ("table", "n", "h"))
+    rows = adapter_of(con).table_rows(con, DIGESTS_TABLE, columns=("table", "n", "h"))
     return {table: (n, h) for table, n, h in rows or ()}
 
 

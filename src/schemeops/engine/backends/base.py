@@ -54,7 +54,7 @@ class Adapter(ABC):
     def row_hash(self, row: ir.StructValue) -> ir.DecimalValue:
         """The backend's own hash of a row as a signed integer (decimal(28,0))."""
 
-    def table_rows(self, con: ibis.BaseBackend, name: str, columns: Sequence[str]
+    def table_rows(self, con: ibis.BaseBackend, name: str, *, columns: Sequence[str]
                    ) -> list[tuple] | None:
         """The rows of the warehouse's small bookkeeping table `name` (None when `con` has
         none: only the contract tables)."""

@@ -50,7 +50,7 @@ class DuckDBAdapter(Adapter):
         h = _duckdb_hash(row).cast("decimal(28,0)")
         return as_dec(ibis.ifelse(h >= dec(2**63), h - dec(2**64), h), 0)
 
-    def table_rows(self, con: ibis.BaseBackend, name: str, columns: Sequence[str]
+    def table_rows(self, con: ibis.BaseBackend, name: str, *, columns: Sequence[str]
                    ) -> list[tuple] | None:
         """Read with DuckDB's own API, without Ibis's catalog lookups (the fingerprint's
         digests are a run's first query)."""

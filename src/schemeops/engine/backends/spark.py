@@ -38,9 +38,12 @@ class SparkAdapter(Adapter):
 
     def materialize(self, t: ir.Table) -> ir.Table:
         """`t` as a cached DataFrame. Ibis's Spark cache compiles without registering the
-        in-memory tables `t` reads (the periods), so `t` becomes a view first, which does."""
-        view = t.get_backend().create_view(f"schemeops_{uuid.uuid4().hex}", t)
-        return view.cache()
+        in-memory tables `t` reads (the periods), so `t` becomes a view first, which does;
+        the cached DataFrame holds the view's plan, so the view is dropped at once."""
+        con, name = t.get_backend(), f"schemeops_{uuid.uuid4().hex}"
+        cached = con.create_view(name, t).cache()
+        con.drop_view(name)
+        return cached
 
     def row_hash(self, row: ir.StructValue) -> ir.DecimalValue:
         """Spark's own row hash (a signed 32-bit number)."""
