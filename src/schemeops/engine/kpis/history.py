@@ -52,7 +52,15 @@ def history_bills(lines: ir.Table, periods: ir.Table) -> ir.Table:
     return kept.select("distributor_id", "outlet_id", "period_no", day=kept.invoice_date)
 
 
-def corrections(sales: ir.Table, cutoffs: Sequence[dt.date]) -> ir.Table:
+def named_invoices(sales: ir.Table) -> ir.Table:
+    """`INVOICE` + value of each invoice of `sales` that a return names: what history reads
+    of the invoices, recorded by `load` (`Data.named`) so a calculation need not scan every
+    invoice line to find them."""
+    return _invoices(sales, _returns(sales))
+
+
+def corrections(sales: ir.Table, cutoffs: Sequence[dt.date],
+                named: ir.Table | None = None) -> ir.Table:
     """distributor_id, outlet_id, invoice_date, c_k: what to add to the day total of `sales`
     for history to read it with the k-th of `cutoffs` as cut-off; rows only for the days of
     returns and of the invoices returns name (few against the day totals).
@@ -60,7 +68,8 @@ def corrections(sales: ir.Table, cutoffs: Sequence[dt.date]) -> ir.Table:
     c = the day's returns put back + Σ over its invoices named by returns before the cut-off
     of max(those returns, −the invoice): invoice lines are never negative (the loader refuses
     them), so the day's invoices that no return names count in full, and only the few named
-    ones are read one by one, so the run reads the sales lines again only for those.
+    ones are read one by one: from `named` (`named_invoices` of `sales`) when given, else
+    from the lines.
     """
     r = sales.filter(sales.doc_type == "return")
     own = r.group_by(["distributor_id", "outlet_id", "invoice_date"]).agg(
@@ -68,7 +77,7 @@ def corrections(sales: ir.Table, cutoffs: Sequence[dt.date]) -> ir.Table:
     rets = _returns(sales)
     per = rets.group_by("ref").agg(**{
         f"r_{k}": rets.returned.sum(where=rets.returned_on < c) for k, c in enumerate(cutoffs)})
-    inv = _invoices(sales, rets)
+    inv = named_invoices(sales) if named is None else named
     j = inv.join(per, inv.invoice_id == per.ref)
     keys = ["distributor_id", "outlet_id", "invoice_date"]
     terms = j.select(*keys, **{
