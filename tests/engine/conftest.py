@@ -28,6 +28,7 @@ from pydantic import TypeAdapter
 from schemeops.engine.data import Data
 from schemeops.engine.kpis import compute_kpi, kpi_scale, kpi_spans
 from schemeops.engine.kpis.facts import facts_rows, outlet_facts
+from schemeops.engine.kpis.history import named_invoices
 from schemeops.engine.periods import Window
 from schemeops.program.model import Kpi
 from schemeops.schema import TABLES
@@ -153,8 +154,10 @@ class Warehouse:
         out = self._kpi(k, data, periods)
         spans = kpi_spans(k, [Window(no, day(a), day(b)) for no, (a, b) in
                               enumerate(windows, 1)])
-        if spans:
-            facts = facts_rows(outlet_facts(data.daily, spans, sales=data.sales), spans)
+        for named in (None, named_invoices(data.sales)) if spans else ():
+            # from the lines, and from the named invoices as `load` records them
+            facts = facts_rows(outlet_facts(data.daily, spans, sales=data.sales, named=named),
+                               spans)
             assert self._kpi(k, replace(data, facts=facts), periods) == out
         return out
 

@@ -77,7 +77,8 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
         data = replace(data, daily=keep(data.daily))
     spans = merge_spans(*(facts_spans(p, windows_as_of(p, as_of)) for p in programs))
     if spans:
-        wide = keep(outlet_facts(data.daily, spans, sales=data.sales))
+        wide = keep(outlet_facts(data.daily, spans, sales=data.sales, named=data.named,
+                                  keep=keep))
         data = replace(data, facts=facts_rows(wide, spans))
     results = [calculate_program(p, data, as_of=as_of, keep=keep) for p in programs]
     # The facts hold only these programs' windows: what callers get back is without them, so

@@ -12,6 +12,10 @@ from schemeops.schema import table as contract_table
 
 TABLE_NAMES = ("participants", "outlets", "products", "sales", "primary_sales", "payments",
                "targets")
+#: The warehouse table where `load` records each contract table's digest.
+DIGESTS_TABLE = "_digests"
+#: The warehouse table where `load` records the invoices returns name (`Data.named`).
+NAMED_TABLE = "_named_invoices"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,9 @@ class Data:
     facts: ir.Table | None = None
     #: False when no rep or manager takes part, so KPIs skip the roll-up to them.
     heads: bool = True
+    #: The invoices of `sales` that returns name, as `load` recorded them with the sales
+    #: (`kpis.history.named_invoices`); None: history finds them in the lines.
+    named: ir.Table | None = None
 
     def __post_init__(self) -> None:
         for name in TABLE_NAMES:
@@ -49,7 +56,21 @@ class Data:
                 tables[name] = ibis.memtable(contract_schema(name).to_pyarrow().empty_table())
             else:
                 tables[name] = con.table(name, database=database)  # raises when absent
-        return cls(**tables)
+        return cls(**tables, named=_recorded_named(con, database, present))
+
+
+def _recorded_named(con: ibis.BaseBackend, database: str | tuple[str, str] | None,
+                    present: set[str]) -> ir.Table | None:
+    """The recorded invoices that returns name, if recorded with the sales as they are now:
+    `load` writes them with the sales' digest, so the sales still hold the row count that
+    digest recorded (the trust the data fingerprint gives it too)."""
+    if not {NAMED_TABLE, DIGESTS_TABLE, "sales"} <= present:
+        return None
+    digests = con.table(DIGESTS_TABLE, database=database)
+    recorded = con.execute(digests.filter(digests.table == "sales").n.max())
+    if recorded is None or recorded != con.execute(con.table("sales", database=database).count()):
+        return None
+    return con.table(NAMED_TABLE, database=database)
 
 
 def daily_net(sales: ir.Table) -> ir.Table:

@@ -19,14 +19,12 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from schemeops.engine.backends import adapter_of, fetch_now
-from schemeops.engine.data import TABLE_NAMES, Data
+from schemeops.engine.data import DIGESTS_TABLE, TABLE_NAMES, Data
 
 #: Runs a query: gives a function that returns its result (at once, or once it is done).
 Fetch = Callable[[ir.Table], Callable[[], pa.Table]]
 #: A table's row count and the sum of its row hashes (None when it has no rows).
 Digest = tuple[int, Decimal | None]
-#: The warehouse table where `load` records each contract table's digest.
-DIGESTS_TABLE = "_digests"
 
 
 def table_digest(t: ir.Table) -> ir.Table:

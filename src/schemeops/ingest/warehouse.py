@@ -10,8 +10,9 @@ import ibis
 import pyarrow as pa
 import sqlglot as sg
 
-from schemeops.engine.data import Data
-from schemeops.engine.fingerprint import DIGESTS_TABLE, table_digest
+from schemeops.engine.data import DIGESTS_TABLE, NAMED_TABLE, Data
+from schemeops.engine.fingerprint import table_digest
+from schemeops.engine.kpis.history import named_invoices
 from schemeops.schema import TABLES, Table
 
 LOADS_TABLE = "_loads"
@@ -43,7 +44,8 @@ def ensure_tables(ib: ibis.BaseBackend, database: tuple[str, str] | None = None)
 def record_digests(ib: ibis.BaseBackend, names: list[str],
                    database: tuple[str, str] | None = None) -> None:
     """Hash the tables `names` (at least one) as they are now and record their digests,
-    replacing those recorded before (within the caller's transaction, if any)."""
+    replacing those recorded before (within the caller's transaction, if any); with the
+    sales, record the invoices returns name too (what history reads of them)."""
     if not names:
         raise ValueError("record_digests needs at least one table name")
     data = Data.from_backend(ib, database=database)
@@ -55,6 +57,9 @@ def record_digests(ib: ibis.BaseBackend, names: list[str],
                    names)
     ib.insert(DIGESTS_TABLE, pa.Table.from_pylist(
         rows, schema=ibis.schema(_DIGESTS_SCHEMA).to_pyarrow()), database=database)
+    if "sales" in names:
+        ib.create_table(NAMED_TABLE, named_invoices(data.sales), database=database,
+                        overwrite=True)
 
 
 def connect(path: Path, *, read_only: bool = False) -> ibis.BaseBackend:

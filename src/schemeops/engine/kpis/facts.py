@@ -5,12 +5,12 @@ window before a period. Which windows and facts a KPI reads is its kind's (`KpiK
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import ibis
 import ibis.expr.types as ir
 
-from schemeops.engine.kpis.history import history_days
+from schemeops.engine.kpis.history import corrections, history_days
 from schemeops.engine.kpis.kind import Facts
 from schemeops.engine.periods import Window
 from schemeops.program.model import KpiBase
@@ -67,17 +67,21 @@ def _cutoffs(spans: Spans) -> list[dt.date]:
     return sorted(cuts)
 
 
-def outlet_facts(daily: ir.Table, spans: Spans, *, sales: ir.Table | None = None
-                 ) -> ir.Table:
+def outlet_facts(daily: ir.Table, spans: Spans, *, sales: ir.Table | None = None,
+                 named: ir.Table | None = None,
+                 keep: Callable[[ir.Table], ir.Table] = lambda t: t) -> ir.Table:
     """distributor_id, outlet_id, and for the i-th of `spans` (sorted) net_i: Σ net_amount
-    in it, and the history facts it reads (`sales`, the lines of `daily`, needed for them):
+    in it, and the history facts it reads (`sales`, the lines of `daily`, needed for them,
+    with `named`, their invoices that returns name, when recorded):
     first_i, last_i: the first bill, the last before it; billed_i: the last bill in it."""
     cuts = _cutoffs(spans)
     d = daily
     if cuts:
         if sales is None:
             raise ValueError("history facts need the sales lines")
-        d = history_days(daily, sales, cuts)
+        # Kept (a run materialises it) so that the join below is planned on its true, small
+        # size: left to estimates DuckDB hashed the day totals (30M rows at 100M lines).
+        d = history_days(daily, keep(corrections(sales, cuts, named)))
     day = d.invoice_date
     aggs = {}
     for i, ((start, end), reads) in enumerate(sorted(spans.items())):

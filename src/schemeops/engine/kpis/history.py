@@ -52,15 +52,24 @@ def history_bills(lines: ir.Table, periods: ir.Table) -> ir.Table:
     return kept.select("distributor_id", "outlet_id", "period_no", day=kept.invoice_date)
 
 
-def history_days(daily: ir.Table, sales: ir.Table, cutoffs: Sequence[dt.date]) -> ir.Table:
-    """`daily` (the day totals of `sales`) + hist_k: the day's value as history reads it with
-    the k-th of `cutoffs` as cut-off, above 0 exactly when an invoice of that day is a bill.
+def named_invoices(sales: ir.Table) -> ir.Table:
+    """`INVOICE` + value of each invoice of `sales` that a return names: what history reads
+    of the invoices, recorded by `load` (`Data.named`) so a calculation need not scan every
+    invoice line to find them."""
+    return _invoices(sales, _returns(sales))
 
-    hist = the day's invoices + Σ over its invoices named by returns before the cut-off of
-    max(those returns, −the invoice): invoice lines are never negative (the loader refuses
+
+def corrections(sales: ir.Table, cutoffs: Sequence[dt.date],
+                named: ir.Table | None = None) -> ir.Table:
+    """distributor_id, outlet_id, invoice_date, c_k: what to add to the day total of `sales`
+    for history to read it with the k-th of `cutoffs` as cut-off; rows only for the days of
+    returns and of the invoices returns name (few against the day totals).
+
+    c = the day's returns put back + Σ over its invoices named by returns before the cut-off
+    of max(those returns, −the invoice): invoice lines are never negative (the loader refuses
     them), so the day's invoices that no return names count in full, and only the few named
-    ones are read one by one. The day total is corrected rather than recomputed so the run
-    reads the sales lines once more only for the named invoices.
+    ones are read one by one: from `named` (`named_invoices` of `sales`) when given, else
+    from the lines.
     """
     r = sales.filter(sales.doc_type == "return")
     own = r.group_by(["distributor_id", "outlet_id", "invoice_date"]).agg(
@@ -68,7 +77,7 @@ def history_days(daily: ir.Table, sales: ir.Table, cutoffs: Sequence[dt.date]) -
     rets = _returns(sales)
     per = rets.group_by("ref").agg(**{
         f"r_{k}": rets.returned.sum(where=rets.returned_on < c) for k, c in enumerate(cutoffs)})
-    inv = _invoices(sales, rets)
+    inv = named_invoices(sales) if named is None else named
     j = inv.join(per, inv.invoice_id == per.ref)
     keys = ["distributor_id", "outlet_id", "invoice_date"]
     terms = j.select(*keys, **{
@@ -76,9 +85,16 @@ def history_days(daily: ir.Table, sales: ir.Table, cutoffs: Sequence[dt.date]) -
         for k in range(len(cutoffs))})
     backs = own.select(*keys, **{f"a_{k}": as_dec(own.back, 2) for k in range(len(cutoffs))})
     both = ibis.union(terms, backs, distinct=False)
-    corr = both.group_by(keys).agg(**{
+    return both.group_by(keys).agg(**{
         f"c_{k}": both[f"a_{k}"].sum() for k in range(len(cutoffs))})
-    d = daily.left_join(corr, keys)
+
+
+def history_days(daily: ir.Table, corr: ir.Table) -> ir.Table:
+    """`daily` (day totals) + hist_k: the day's value as history reads it with the k-th
+    cut-off of `corr` (`corrections`), above 0 exactly when an invoice of that day is a bill.
+    The day totals are corrected, not recomputed from the lines."""
+    n = sum(1 for c in corr.columns if c.startswith("c_"))
+    d = daily.left_join(corr, ["distributor_id", "outlet_id", "invoice_date"])
     return d.select(*daily.columns, **{
         f"hist_{k}": as_dec(d.net_amount + d[f"c_{k}"].fill_null(dec(0)), 2)
-        for k in range(len(cutoffs))})
+        for k in range(n)})
