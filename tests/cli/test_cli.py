@@ -123,3 +123,42 @@ def test_explain_unknown_or_ineligible_participant_says_why(warehouse):
     assert r.stderr.strip() == ("error: D00002 is not eligible for balanced_scorecard_oct: "
                                 "it does not match `where: tier in ('gold', 'platinum') and "
                                 "region in ('North', 'West')`")
+
+
+def test_explain_from_a_finished_calc_tells_what_the_warehouse_mode_tells(tmp_path, warehouse):
+    """`explain --run OUT` reads the calc's explanations.csv and prints the story `explain
+    --program` computes on the same warehouse, line for line (its heading names programs by
+    id: the folder has no names). A folder without explanations.csv is a usage error (2), a
+    participant with no row in it says so with close ids (1), and one of --run or --program
+    is required (2)."""
+    # in the order of their ids (quarterly_true_up, volume_growth_oct), as the file sorts them
+    progs = [f"{EXAMPLES}/quarterly_true_up.yaml", f"{EXAMPLES}/volume_growth.yaml"]
+    out = tmp_path / "out"
+    calc = run("calc", "-p", progs[0], "-p", progs[1], "--warehouse", str(warehouse),
+               "--out", str(out))
+    assert calc.returncode == 0, calc.stderr
+    stored = run("explain", "--run", str(out), "--participant", "D00001")
+    assert stored.returncode == 0, stored.stderr
+    computed = []
+    for prog in progs:
+        r = run("explain", "--program", prog, "--participant", "D00001", "--warehouse",
+                str(warehouse))
+        assert r.returncode == 0, r.stderr
+        computed += r.stdout.splitlines()
+    told = stored.stdout.splitlines()
+    body = [line for line in told if line.startswith(" ")]
+    assert body == [line for line in computed if line.startswith(" ")]
+    assert [line for line in told if not line.startswith(" ")] == [
+        re.sub(r"^.* \((\w+)\) —", r"\1 —", line) for line in computed
+        if not line.startswith(" ")]
+    assert told[0].startswith("quarterly_true_up — D00001, 01 Jul 2026 to 31 Jul 2026")
+    assert "volume_growth_oct — D00001, 01 Oct 2026 to 31 Oct 2026" in told
+    assert "    next: " in stored.stdout
+    r = run("explain", "--run", str(tmp_path), "--participant", "D00001")
+    assert r.returncode == 2 and r.stderr.startswith("error: no explanations.csv in")
+    r = run("explain", "--run", str(out), "--participant", "D0001")
+    assert r.returncode == 1
+    assert r.stderr.startswith("error: D0001 takes part in no program of this calculation; "
+                               "did you mean")
+    r = run("explain", "--participant", "D00001")
+    assert r.returncode == 2 and "give either --run" in r.stderr

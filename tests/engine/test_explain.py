@@ -1,14 +1,21 @@
 """`explain`: what the next slab takes, said in the KPI's own unit; gates, multipliers and
-caps, whether they held or not."""
+caps, whether they held or not. The next step comes from the engine's typed explanation rows
+(needed value and gap) told by engine/story.py."""
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+import ibis
+import pyarrow as pa
 import pytest
 
 from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.data import Data
-from schemeops.engine.explain import explain, next_step
+from schemeops.engine.explain import explain
+from schemeops.engine.explain_rows import EXPLANATION, component_line, kpi_rows
+from schemeops.engine.kpis import kpi_scale
+from schemeops.engine.payouts import ComponentCompiler
+from schemeops.engine.story import Row, stories
 from schemeops.program.parse import parse_program
 
 
@@ -23,11 +30,35 @@ def program(kpi: str, slabs: str = "[{from: 0.9, amount: 100}, {from: 1.0, amoun
     return p
 
 
+def _wide(p, actual: Decimal, target: Decimal | None) -> ibis.Table:
+    """One participant's row of the wide table: a__k, t__k and att__k as the engine has them."""
+    s = kpi_scale(p.kpis[0])
+    a = actual.quantize(Decimal(1).scaleb(-s))
+    att = None
+    if target is not None and target > 0:
+        num, den = (target, a) if p.targets["k"].lower_is_better else (a, target)
+        att = None if den == 0 else (num / den).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+    return ibis.memtable(pa.table({
+        "participant_id": ["D1"], "period_no": pa.array([1], pa.int64()),
+        "a__k": pa.array([a], pa.decimal128(28, s)),
+        "t__k": pa.array([target], pa.decimal128(28, 2)),
+        "att__k": pa.array([att], pa.decimal128(28, 6))}))
+
+
 def step(kpi: str, actual: str, target: str | None = "100", **kw: str) -> str | None:
-    """The next-step text for a participant at `actual` against `target`."""
+    """The next-step text for a participant at `actual` against `target`, from the rows the
+    engine computes for it."""
     p = program(kpi, **kw)
-    return next_step(p, p.components[0], Decimal(actual),
-                     None if target is None else Decimal(target))
+    w = _wide(p, Decimal(actual), None if target is None else Decimal(target))
+    cc = ComponentCompiler(p, p.components[0], w, {})
+    r = cc.compile()
+    line = component_line(p, cc, r, 0, None, r.note).select(*EXPLANATION)
+    t = ibis.union(*kpi_rows(p, w), line)
+    day = dt.date(2026, 10, 1)
+    rows = [Row.of(r | {"program_id": "p", "period_start": day, "period_end": day})
+            for r in t.order_by("_order").to_pyarrow().to_pylist()]
+    (story,) = stories(rows)
+    return story.components[0].next_step
 
 
 @pytest.mark.parametrize(("kpi", "actual", "text"), [
@@ -108,17 +139,17 @@ def test_explain_tells_gates_multipliers_and_caps_met_or_not(warehouse):
     the program's gate, participant cap and budget."""
     text = story(warehouse, "D00003")
     assert "    gate met: attainment(outlets) >= 0.8" in text
-    assert "    ×1.1 applied: attainment(value) >= 1.15" in text
-    assert "    ×2 not applied: attainment(value) >= 5" in text
-    assert "    capped at 1500.00" in text
+    assert "    multipliers applied (×1.1): ×1.1 (attainment(value) >= 1.15)" in text
+    assert "    multipliers not applied: ×2 (attainment(value) >= 5)" in text
+    assert "    capped at 1500.00 (its amount cap)" in text
     assert "    next: none: the cap is reached, so a higher slab pays no more" in text
     assert "  program gate met: actual(value) > 1000" in text
-    assert "  participant cap 2000: not reached" in text
-    assert "  budget 1000000: not exceeded" in text
+    assert "  participant cap 2000.00: not reached" in text
+    assert "  budget 1000000.00: not exceeded" in text
     early = story(warehouse, "D00003", as_of=dt.date(2026, 10, 10))
     assert "    gate failed: attainment(outlets) >= 0.8" in early
     assert "applied" not in early
-    assert "    cap 1500.00: not reached" not in early
+    assert "cap 1500.00" not in early
 
 
 def test_next_step_when_lower_is_better_says_how_far_down():

@@ -13,6 +13,10 @@ import pytest
 from service_support import calculated_run, example, live_version
 from sqlalchemy import select
 
+from schemeops.engine.backends import connect_warehouse
+from schemeops.engine.data import Data
+from schemeops.engine.explain import explain
+from schemeops.engine.story import Row
 from schemeops.service import exports, periods, programs, reports, runs
 from schemeops.service.errors import Conflict
 from schemeops.store.audit import verify
@@ -121,22 +125,39 @@ def test_exporting_twice_gives_the_same_references_and_no_second_payment(app, te
     assert one.xlsx()[:2] == b"PK"
 
 
-def test_a_drill_down_says_when_the_warehouse_changed_since_the_run(app, team, tmp_path):
-    """The drill-down explains on the warehouse as it is now; it says so when that is no
-    longer the data the run read (its fingerprint differs from the run's)."""
+def test_a_drill_down_tells_the_stored_numbers_whatever_the_warehouse_holds_now(
+        app, team, tmp_path):
+    """The drill-down tells the explanation rows the run stored, exactly as calc wrote them
+    to explanations.csv. After D00001's sales are deleted from the warehouse (a new
+    calculation would now pay it 0 on an actual of 0), and even with the warehouse gone, it
+    tells the same actual, payout and next slab as before, and that payout is the run's."""
     copy = tmp_path / "wh.duckdb"
     shutil.copy(app.warehouse, copy)
     own = type(app)(app.sessions, copy, app.runs_dir)
     run_id = calculated_run(own, team, live_version(own, team, example("volume_growth")))
+    out = own.runs_dir / f"run-{run_id}" / "out"
+    with (out / "explanations.csv").open(newline="") as f:
+        written = [Row.of(r) for r in csv.DictReader(f) if r["participant_id"] == "D00001"]
     with own.sessions.begin() as s:
-        same = reports.explain_participant(s, own, team.admin, run_id, "D00001")
+        assert reports.stored_rows(s, run_id, "D00001") == written
+        before = reports.explain_participant(s, team.admin, run_id, "D00001").stories
+    [story] = before
+    [kpi] = story.kpis
+    assert kpi.actual > 0 and story.components[0].next_step
+    assert story.payout == _engine_payouts(own, run_id)[("D00001", "2026-10-01")]
+
     con = duckdb.connect(str(copy))
-    con.execute("DELETE FROM sales WHERE rowid = 0")
+    con.execute("DELETE FROM sales WHERE distributor_id = 'D00001'")
     con.close()
+    p, _ = programs.check(example("volume_growth"))
+    wh = connect_warehouse(copy)
+    [now] = explain(p, Data.from_backend(wh), wh, "D00001")
+    wh.disconnect()
+    assert now.kpis[0].actual == 0 and now.payout == 0  # what recomputing would say
+    copy.unlink()
     with own.sessions.begin() as s:
-        changed = reports.explain_participant(s, own, team.admin, run_id, "D00001")
-    assert same.stories and not same.data_changed
-    assert changed.data_changed
+        after = reports.explain_participant(s, team.admin, run_id, "D00001").stories
+    assert after == before
 
 
 def test_a_negative_payout_is_exported_as_a_debit_note(app, team):

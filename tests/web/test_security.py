@@ -91,3 +91,31 @@ def test_openapi_and_docs_are_served(web):
     assert c.get("/api/docs").status_code == 200
     js = c.get("/vendor/plotly.min.js")
     assert js.status_code == 200 and len(js.content) > 1_000_000
+
+
+def test_the_drill_down_escapes_the_stored_text_it_tells(as_user, app: App, world):
+    """Text stored with a run (a gate, a warning's invoice id) reaches the drill-down page
+    escaped, never as markup; the stored warning is told under the payout."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from sqlalchemy import update
+
+    from schemeops.store.models import ExplanationLine, RunWarning
+
+    hostile = "<script>alert('x')</script>"
+    with app.sessions.begin() as s:
+        s.execute(update(ExplanationLine).where(
+            ExplanationLine.run_id == world.run, ExplanationLine.participant_id == "D00001",
+            ExplanationLine.row == "component").values(gate=hostile, gate_held=True))
+        s.add(RunWarning(
+            run_id=world.run, program_id=world.live_program, participant_id="D00001",
+            period_start=dt.date(2026, 10, 1), period_end=dt.date(2026, 10, 31), kpi="k",
+            settlement="gross", distributor_id="D00001", invoice_id=hostile,
+            invoice_date=dt.date(2026, 10, 1), total=Decimal("100.00"), paid=Decimal("98.00"),
+            short=Decimal("2.00"), tier_days=10, tier_rate=Decimal("0.02"),
+            discount=Decimal("2.00"), warn_on=dt.date(2026, 10, 11)))
+    page = as_user("approver").get(f"/runs/{world.run}/participants/D00001").text
+    assert hostile not in page
+    assert "gate met: &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert "WARNING: invoice &lt;script&gt;" in page

@@ -2,12 +2,15 @@
 earlier periods paid) and a draw (a guaranteed minimum, recoverable from later earnings).
 
 Each carried amount is its own components.csv row beside the component's, naming the periods
-it came from: `<component>:true_up`, `<component>:draw`, `<component>:draw_recovery`. The
+it came from: `<component>:true_up`, `<component>:draw`, `<component>:draw_recovery` (the
+rows are built by engine/explain_rows.py from the `Carried` records made here). The
 component's own row keeps what its rule gives this period, so the rows add up to the pay.
 All of it is window functions over period_no per participant, not a loop over rows.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -18,18 +21,32 @@ from schemeops.engine.payouts import ZERO, plain
 from schemeops.engine.windows import to_date_run
 from schemeops.program.model import Component, Program
 
-#: How carried rows' notes start (explain and readers key on them).
+#: How carried rows' notes start (their figures are typed in explanations.csv too).
 NOTE_TRUE_UP = "to date pays "
 NOTE_DRAW = "draw "
 NOTE_DRAW_RECOVERY = "recovers the draw paid above earnings in "
 
 
-def carry_rows(program: Program, c: Component, w: ir.Table, amount: ir.DecimalValue,
-               order: int) -> list[ir.Table]:
+@dataclass(frozen=True)
+class Carried:
+    """One kind of carried row of a component, per row of `t` (where `amount` is not 0): its
+    name, amount and note, and its typed fields for explanations.csv (earned, paid_before,
+    balance_before, balance_after, carried_from, carried_to)."""
+
+    kind: str
+    name: str
+    t: ir.Table
+    amount: ir.DecimalValue
+    note: ir.StringValue
+    fields: dict[str, ir.Value] = field(default_factory=dict)
+
+
+def carried(program: Program, c: Component, w: ir.Table, amount: ir.DecimalValue
+            ) -> list[Carried]:
     """The carried rows of component `c`, whose rule pays `amount` per row of `w`."""
     if c.true_up:
-        return [true_up_rows(program, c, w, amount, order)]
-    return draw_rows(c, w, amount, order)
+        return [true_up(program, c, w, amount)]
+    return draw(c, w, amount)
 
 
 def _money(value: ir.NumericValue) -> ir.StringValue:
@@ -43,16 +60,8 @@ def _periods(first: ir.IntegerValue, last: ir.IntegerValue) -> ir.StringValue:
                        + last.cast("string"))
 
 
-def _row(t: ir.Table, name: str, amount: ir.DecimalValue, note: ir.StringValue,
-         order: int) -> ir.Table:
-    out = t.select(*KEYS, component=ibis.literal(name), base=ibis.null("string"),
-                   rate=ibis.null("string"), amount=as_dec(amount, 2), note=note,
-                   _order=ibis.literal(order))
-    return out.filter(out.amount != 0)
-
-
-def true_up_rows(program: Program, c: Component, w: ir.Table, amount: ir.DecimalValue,
-                 order: int) -> ir.Table:
+def true_up(program: Program, c: Component, w: ir.Table, amount: ir.DecimalValue
+            ) -> Carried:
     """`<c>:true_up`: minus what earlier periods of the same to-date window paid.
 
     With R_k the rule's amount on results to date, paid so far is the running maximum of
@@ -78,26 +87,30 @@ def true_up_rows(program: Program, c: Component, w: ir.Table, amount: ir.Decimal
     else:
         note = note + ibis.ifelse(t._r < t._paid, ibis.literal(
             ": nothing is taken back (no allow_clawback)"), ibis.literal(""))
-    return _row(t, f"{c.id}:true_up", pay - t._r, note, order)
+    return Carried("true_up", f"{c.id}:true_up", t, pay - t._r, note, {
+        "earned": t._r, "paid_before": t._paid, "carried_from": t._first,
+        "carried_to": t._prev_no})
 
 
-def draw_rows(c: Component, w: ir.Table, amount: ir.DecimalValue,
-              order: int) -> list[ir.Table]:
+def draw(c: Component, w: ir.Table, amount: ir.DecimalValue) -> list[Carried]:
     """`<c>:draw` (the top-up to the draw) and, when recoverable, `<c>:draw_recovery`."""
-    draw = as_dec(dec(c.draw.amount), 2)
+    floor = as_dec(dec(c.draw.amount), 2)
     t = w.select(*KEYS, _earned=as_dec(amount, 2))
-    t = t.mutate(_top=largest(draw - t._earned, ZERO))
+    t = t.mutate(_top=largest(floor - t._earned, ZERO))
     if not c.draw.recoverable:
-        return [_row(t, f"{c.id}:draw", t._top, _draw_head(c, t), order)]
-    t = _draw_balance(t, draw)
+        return [Carried("draw", f"{c.id}:draw", t, t._top, _draw_head(c, t),
+                        {"earned": t._earned})]
+    t = _draw_balance(t, floor)
     balance = ibis.literal("; balance to recover ") + _money(t._bal)
     note = (ibis.literal(NOTE_DRAW_RECOVERY) + _periods(t._since, t._last_top)
             + ibis.literal(": earned ") + _money(t._earned) + ibis.literal(", balance ")
             + _money(t._prev) + ibis.literal(" → ") + _money(t._bal))
     recovered = t._prev + t._top - t._bal
-    return [_row(t, f"{c.id}:draw", t._top, _draw_head(c, t) + balance, order),
-            _row(t, f"{c.id}:draw_recovery", either(t._prev > 0, -recovered, ZERO), note,
-                 order)]
+    balances = {"earned": t._earned, "balance_before": t._prev, "balance_after": t._bal}
+    return [Carried("draw", f"{c.id}:draw", t, t._top, _draw_head(c, t) + balance, balances),
+            Carried("draw_recovery", f"{c.id}:draw_recovery", t,
+                    either(t._prev > 0, -recovered, ZERO), note,
+                    balances | {"carried_from": t._since, "carried_to": t._last_top})]
 
 
 def _draw_head(c: Component, t: ir.Table) -> ir.StringValue:

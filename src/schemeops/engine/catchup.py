@@ -7,13 +7,14 @@ import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.exact import as_dec, dec, largest
-from schemeops.engine.payouts import NOTE_CATCH_UP, ComponentCompiler
+from schemeops.engine.payouts import ComponentCompiler
 from schemeops.program.model import Component, Program
 
 
-def catch_up_rows(program: Program, c: Component, w: ir.Table,
-                  prices: dict[str, ir.DecimalValue], order: int) -> ir.Table:
-    """Release rows: participant_id, period_no, component, base, rate, amount, note, _order.
+def released(program: Program, c: Component, w: ir.Table,
+             prices: dict[str, ir.DecimalValue]) -> ir.Table:
+    """Releases: participant_id, period_no (where released), missed (the period it was
+    missed in), owed (money).
 
     A period p misses when its KPI's target exists and is not met; what it missed is the
     component's amount as if the actual had equalled the target, less what it did pay. It is
@@ -25,17 +26,18 @@ def catch_up_rows(program: Program, c: Component, w: ir.Table,
     lower = program.targets[k].lower_is_better
     scale = w[f"a__{k}"].type().scale
     real = w.mutate(_a=w[f"a__{k}"], _t=w[f"t__{k}"])
-    real = real.mutate(_paid=ComponentCompiler(program, c, real, prices).compile().amount)
+    paid = ComponentCompiler(program, c, real, prices).compile()
+    real = paid.table.mutate(_paid=paid.amount)
     at_target = real.mutate(**{f"a__{k}": as_dec(real._t.fill_null(dec(0)), scale),
                                f"att__{k}": dec("1.000000")})
-    full = ComponentCompiler(program, c, at_target, prices).compile().amount
-    owed = largest(full - at_target._paid, dec("0.00"))
+    full = ComponentCompiler(program, c, at_target, prices).compile()
+    owed = largest(full.amount - at_target._paid, dec("0.00"))
     a, t = at_target._a, at_target._t
     met = ((a <= t) if lower else (a >= t)).fill_null(False)
     order_w = ibis.cumulative_window(group_by="participant_id", order_by="period_no")
-    base = at_target.select("participant_id", "period_no", "_a", "_t", _owed=owed, _met=met,
-                            _cum_a=a.sum().over(order_w),
-                            _cum_t=t.fill_null(dec(0)).sum().over(order_w))
+    base = full.table.select("participant_id", "period_no", "_a", "_t", _owed=owed, _met=met,
+                             _cum_a=a.sum().over(order_w),
+                             _cum_t=t.fill_null(dec(0)).sum().over(order_w))
     miss = base.filter(~base._met & base._t.notnull() & (base._owed > 0))
     later = base.view()
     pairs = miss.join(later, (miss.participant_id == later.participant_id)
@@ -47,11 +49,5 @@ def catch_up_rows(program: Program, c: Component, w: ir.Table,
     first = pairs.filter(ok.fill_null(False)).group_by(
         pairs.participant_id, pairs.period_no, pairs._owed).aggregate(
         release_in=pairs.period_no_right.min())
-    return first.select(
-        "participant_id", period_no=first.release_in,
-        component=ibis.literal(f"{c.id}:catch_up"), base=ibis.null("string"),
-        rate=ibis.null("string"),
-        amount=as_dec(first._owed, 2),
-        note=ibis.literal(NOTE_CATCH_UP)
-        + first.period_no.cast("string"),
-        _order=ibis.literal(order))
+    return first.select("participant_id", period_no=first.release_in,
+                        missed=first.period_no, owed=as_dec(first._owed, 2))

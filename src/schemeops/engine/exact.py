@@ -42,6 +42,12 @@ def as_dec(value: ir.NumericValue, scale: int | None = None) -> ir.DecimalValue:
     return ops.Cast(value, to=to).to_expr()
 
 
+def int64(value: int) -> ir.IntegerValue:
+    """An int64 literal written as a CAST: Spark reads a bare literal as a 32-bit int, which
+    a table it caches then carries, and a union with an int64 column fails."""
+    return ops.Cast(ibis.literal(value), to=dt.int64).to_expr()
+
+
 def dec(value: Decimal | int | str, scale: int | None = None) -> ir.DecimalValue:
     """An exact decimal literal (scale from the value unless given)."""
     d = Decimal(str(value))
@@ -104,6 +110,14 @@ def div_floor(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.Dec
     return ibis.ifelse(d == 0, ibis.null(f"decimal(28,{places})"), c)
 
 
+def div_ceil(num: ir.NumericValue, den: ir.NumericValue, places: int) -> ir.DecimalValue:
+    """ceil(num / den) to `places`, exactly, for num ≥ 0 and den > 0."""
+    c = div_floor(num, den, places)
+    short = _cmp(mul(c, as_dec(den))) < _cmp(as_dec(num))
+    return (c + ibis.ifelse(short, dec(Decimal(1).scaleb(-places)), dec(0, places))
+            ).pipe(as_dec, places)
+
+
 def round_half_up(value: ir.NumericValue, places: int) -> ir.DecimalValue:
     """A decimal rounded half away from zero to `places` (DuckDB's ROUND on decimals)."""
     return as_dec(value).round(places).pipe(as_dec, places)
@@ -113,6 +127,11 @@ def floor_to(value: ir.NumericValue, places: int) -> ir.DecimalValue:
     """A decimal rounded down (towards −∞) to `places`."""
     scaled = mul(value, dec(10**places)).floor().pipe(as_dec, 0)
     return mul(scaled, dec(Decimal(1).scaleb(-places))).pipe(as_dec, places)
+
+
+def ceil_to(value: ir.NumericValue, places: int) -> ir.DecimalValue:
+    """A decimal rounded up (towards +∞) to `places`."""
+    return (-floor_to(-as_dec(value), places)).pipe(as_dec, places)
 
 
 def pick(*pairs: tuple[ir.BooleanValue, ir.NumericValue], else_: ir.NumericValue

@@ -1,4 +1,5 @@
-"""Write a calculation's results per the output contract: payouts.csv, kpis.csv, components.csv.
+"""Write a calculation's results per the output contract: payouts.csv, kpis.csv, components.csv
+and explanations.csv.
 
 Rows are sorted by program_id, participant_id (then period, then KPI or component order);
 money has exactly 2 places; an empty field is an unknown (e.g. no target).
@@ -15,6 +16,7 @@ import ibis.expr.types as ir
 from schemeops.engine.backends import materialize
 from schemeops.engine.caps import KEYS
 from schemeops.engine.exact import as_dec
+from schemeops.engine.explain_rows import FIELDS, MONEY
 from schemeops.engine.runner import ProgramResult
 
 PAYOUT_COLUMNS = ("program_id", "participant_id", "period_start", "period_end", "payout")
@@ -22,6 +24,8 @@ KPI_COLUMNS = ("program_id", "participant_id", "kpi", "actual", "target", "attai
                "period_start", "period_end")
 COMPONENT_COLUMNS = ("program_id", "participant_id", "component", "base", "rate", "amount",
                      "note", "period_start", "period_end")
+EXPLANATION_COLUMNS = ("program_id", "participant_id", "period_start", "period_end",
+                       *FIELDS)
 #: Writes a table's rows to a CSV file; the returned function gives how many (once written).
 WriteCsv = Callable[[ir.Table, Path], Callable[[], int]]
 
@@ -35,11 +39,29 @@ def _dated(r: ProgramResult, t: ir.Table, columns: tuple[str, ...]) -> ir.Table:
                       for c in columns], "_order")
 
 
+def explanation_rows(r: ProgramResult) -> ir.Table:
+    """One program's explanations.csv rows, with program_id, the period's days, money as
+    text and the sort keys (_order, _sub), not yet sorted."""
+    dates = r.wide.select(*KEYS, "period_start", "period_end")
+    j = r.explanations.join(dates, KEYS)
+    return j.select(*[ibis.literal(r.program.id).name(c) if c == "program_id"
+                      else j[c].pipe(as_dec, 2).cast("string").name(c) if FIELDS.get(c) == MONEY
+                      else c for c in EXPLANATION_COLUMNS], "_order", "_sub")
+
+
+def sorted_explanations(t: ir.Table) -> ir.Table:
+    """Explanation rows in the file's order: program, participant, period, then KPIs,
+    components (each followed by its scorecard items and carried amounts) and limits."""
+    return t.order_by(["program_id", "participant_id", "period_start", "_order", "_sub",
+                       "component", "carried_from"]).select(*EXPLANATION_COLUMNS)
+
+
 def result_tables(results: list[ProgramResult],
                   keep: Callable[[ir.Table], ir.Table] = materialize) -> dict[str, ir.Table]:
-    """The three output tables over all programs, typed as text, sorted.
+    """The four output tables over all programs, typed as text, sorted.
 
     The component rows of every program are computed once (by `keep`); payouts sum them.
+    Each program's explanation rows are computed once too.
     """
     kpi, comp = [], []
     for r in results:
@@ -61,6 +83,10 @@ def result_tables(results: list[ProgramResult],
         if name == "components":
             keys.append("note")  # two catch-ups released in one period differ by their note
         out[name] = u.order_by(keys).select(*cols)
+    # Each program's explanation rows computed once on their own (by `keep`): as one query
+    # over every program, Spark's plan outgrows its code generation and its memory.
+    out["explanations"] = sorted_explanations(
+        ibis.union(*(keep(explanation_rows(r)) for r in results), distinct=False))
     return out
 
 

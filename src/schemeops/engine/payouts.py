@@ -39,8 +39,10 @@ from schemeops.program.model import Component, Multiplier, Program, Slab
 
 MONEY = "decimal(28,2)"
 ZERO = dec("0.00")
+#: The staged column holding a scorecard's score (see `ComponentCompiler.compile`).
+SCORE = "_score"
 #: How a component's note starts or goes on when it is gated, capped, without target or a
-#: catch-up (explain reads them back to say which conditions held).
+#: catch-up (the same facts are typed in explanations.csv: nothing reads notes back).
 NOTE_GATE_FAILED = "gate failed: "
 NOTE_CAPPED = "; capped at "
 NOTE_NO_TARGET = "no target"
@@ -52,13 +54,31 @@ BILLS_AMOUNT, BILLS_BASE, BILLS_PAID, BILLS_COUNT = "_bills_amount", "_bills_bas
 
 
 @dataclass(frozen=True)
-class ComponentResult:
-    """The columns one component adds to components.csv."""
+class Facts:
+    """How one component's amount came about, as typed values for explanations.csv (None
+    where the component has no such part: no gate, no multipliers, no cap)."""
 
+    outcome: ir.StringValue
+    gate_held: ir.BooleanValue | None = None
+    multiplier: ir.DecimalValue | None = None
+    applied: ir.StringValue | None = None
+    missed: ir.StringValue | None = None
+    capped: ir.BooleanValue | None = None
+    cap: ir.StringValue | None = None
+    cap_limit: ir.DecimalValue | None = None
+
+
+@dataclass(frozen=True)
+class ComponentResult:
+    """The columns one component adds to components.csv, and its typed facts, all to be
+    selected from `table` (the wide table with the component's staged columns)."""
+
+    table: ir.Table
     base: ir.DecimalValue
     rate: ir.StringValue
     amount: ir.DecimalValue
     note: ir.StringValue
+    facts: Facts
 
 
 def _text(value: ir.Value) -> ir.StringValue:
@@ -113,13 +133,22 @@ class ComponentCompiler:
         t = self._target(self.c.kpi)
         return t.notnull() & (t > 0)
 
-    def _score(self) -> ir.DecimalValue:
+    def score_parts(self) -> list[ir.DecimalValue]:
+        """Each scorecard item's part of the score: its attainment (up to its cap) × weight."""
         parts = []
         for item in self.c.scorecard:
             att = self.w[f"att__{item.kpi}"].fill_null(dec(0, 6))
             if item.cap is not None:
                 att = smallest(att, as_dec(dec(item.cap), 6))
             parts.append(mul(att, dec(item.weight)))
+        return parts
+
+    def score(self) -> ir.DecimalValue:
+        """The scorecard's score: the sum of its parts (the staged column once `compile` has
+        made it)."""
+        if SCORE in self.w.columns:
+            return self.w[SCORE]
+        parts = self.score_parts()
         total = parts[0]
         for p in parts[1:]:
             total = total + p
@@ -131,7 +160,7 @@ class ComponentCompiler:
         c = self.c
         past = operator.gt if strict else operator.ge
         if c.scorecard:
-            return past(self._score(), dec(x))
+            return past(self.score(), dec(x))
         a = self._actual(c.kpi)
         if c.on == "actual":
             return past(a, dec(x))
@@ -140,10 +169,10 @@ class ComponentCompiler:
             return past(t, mul(dec(x), a)).fill_null(False)
         return past(a, mul(dec(x), t)).fill_null(False) & (t > 0)
 
-    def _target_met(self) -> ir.BooleanValue:
+    def target_met(self) -> ir.BooleanValue:
         """Attainment ≥ 1, whatever the component's `on` (scorecards: score ≥ 1)."""
         if self.c.scorecard:
-            return self._score() >= dec(1)
+            return self.score() >= dec(1)
         a, t = self._actual(self.c.kpi), self._target(self.c.kpi)
         met = (t >= a) if self._lower_is_better(self.c.kpi) else (a >= t)
         return met.fill_null(False) & (t > 0)
@@ -151,7 +180,7 @@ class ComponentCompiler:
     def measure_text(self) -> ir.StringValue:
         """How far the participant got, for notes."""
         if self.c.scorecard:
-            return ibis.literal("score ") + _text(self._score())
+            return ibis.literal("score ") + _text(self.score())
         if self.c.on == "actual":
             return ibis.literal("actual ") + _text(self._actual(self.c.kpi))
         return ibis.literal("attainment ") + _text(
@@ -256,7 +285,7 @@ class ComponentCompiler:
                ) -> tuple[ir.Value, ir.Value, ir.Value, ir.Value]:
         """The exact amount as numerator and denominator (rounded once, after multipliers)."""
         pts = self.c.curve
-        a = self._actual(self.c.kpi) if not self.c.scorecard else self._score()
+        a = self._actual(self.c.kpi) if not self.c.scorecard else self.score()
         t = dec(1) if (self.c.on == "actual" or self.c.scorecard) else self._target(self.c.kpi)
         if self.c.on == "attainment" and not self.c.scorecard and self._lower_is_better(
                 self.c.kpi):
@@ -289,15 +318,24 @@ class ComponentCompiler:
     def _fixed(self) -> tuple[ir.Value, ir.Value, ir.Value]:
         if self.c.kpi and self.c.kpi not in self.p.targets and not self.c.scorecard:
             return dec(self.c.fixed), ibis.null("string"), ibis.literal("fixed amount")
-        met = self._target_met()
+        met = self.target_met()
         return (either(met, dec(self.c.fixed), ZERO), ibis.null("string"),
                 ibis.ifelse(met, ibis.literal("target met: fixed amount"),
                             ibis.literal("target not met")))
 
     # ---------------------------------------------------------------- the whole component
     def compile(self) -> ComponentResult:
-        """Amount (rounded half-up to 2 places), base, rate and the note explaining it."""
+        """Amount (rounded half-up to 2 places), base, rate and the note explaining it.
+
+        What is read several times (the score, each multiplier's condition, the rounded
+        amount, the gate, the cap's limit) is staged as a column of `self.w`, so that the
+        SQL writes it once."""
         c = self.c
+        staged = {SCORE: self.score()} if c.scorecard else {}
+        staged |= {f"_hit{j}": ExactConditions(self.p, self.w).compile(m.when).fill_null(False)
+                   for j, m in enumerate(c.multipliers)}
+        if staged:
+            self.w = self.w.mutate(**staged)
         base = self.base() if c.per is None else self.w[BILLS_BASE]
         den = None  # a curve's amount is a quotient, divided (and rounded) last
         if c.per is not None:
@@ -310,20 +348,35 @@ class ComponentCompiler:
             raw, den, rate, note = self._curve(base)
         else:
             raw, rate, note = self._fixed()
-        for m in c.multipliers:
-            hit = ExactConditions(self.p, self.w).compile(m.when).fill_null(False)
+        outcome = self._shape_outcome()
+        facts: dict[str, ir.Value] = {}
+        product, applied, missed = None, [], []
+        for j, m in enumerate(c.multipliers):
+            hit = self.w[f"_hit{j}"]
+            product = mul(dec(1) if product is None else product,
+                          either(hit, dec(m.factor), dec(1)))
+            said = ibis.literal(multiplier_note(m))
+            applied.append(ibis.ifelse(hit, said, ibis.literal("")))
+            missed.append(ibis.ifelse(hit, ibis.literal(""), said))
             if den is None:
                 raw = mul(raw, either(hit, dec(m.factor), dec(1)))
             else:  # factor = digits ÷ 10^places: the numerator keeps its scale
                 digits, places = _fraction(m.factor)
                 raw = mul(raw, either(hit, dec(digits), dec(1)))
                 den = mul(den, either(hit, dec(10**places), dec(1)))
-            note = note + ibis.ifelse(hit, ibis.literal(multiplier_note(m)), ibis.literal(""))
-        amount = round_half_up(raw, 2) if den is None else div_half_up(raw, den, 2)
+            note = note + applied[-1]
+        later = {"_amount": round_half_up(raw, 2) if den is None else div_half_up(raw, den, 2)}
+        if c.gate:
+            later["_gate"] = ExactConditions(self.p, self.w).compile(c.gate).fill_null(False)
+        if c.cap is not None:
+            later["_cap"] = self._cap_limit()
+        self.w = self.w.mutate(**later)
+        amount = self.w._amount
         negative = amount < 0  # rates are ≥ 0: only a negative base (returns over sales)
         note = ibis.ifelse(negative, note + ibis.literal(
             "; negative base (returns over sales): pays 0"), note)
         amount = either(negative, ZERO, amount)
+        outcome = ibis.ifelse(negative, ibis.literal("negative_base"), outcome)
         if c.free is not None:
             price = self.unit_prices[c.free.sku]
             note = ibis.ifelse(price.isnull(), note + ibis.literal(
@@ -332,23 +385,22 @@ class ComponentCompiler:
             known = self.w[incentive_column(c.id)].notnull()
             amount = either(known, amount, ZERO)
             note = ibis.ifelse(known, note, ibis.literal(NOTE_NO_INCENTIVE))
+            outcome = ibis.ifelse(known, outcome, ibis.literal("no_incentive"))
         needs_target = c.on == "attainment" or bool(c.scorecard)
         if needs_target:
             amount = either(self._has_target(), amount, ZERO)
             note = ibis.ifelse(self._has_target(), note, ibis.literal(NOTE_NO_TARGET))
+            outcome = ibis.ifelse(self._has_target(), outcome, ibis.literal("no_target"))
         if c.gate:
-            ok = ExactConditions(self.p, self.w).compile(c.gate).fill_null(False)
+            ok = self.w._gate
             amount = either(ok, amount, ZERO)
             note = ibis.ifelse(ok, note, ibis.literal(f"{NOTE_GATE_FAILED}{c.gate}"))
+            outcome = ibis.ifelse(ok, outcome, ibis.literal("gate_failed"))
+            facts["gate_held"] = ok
         if c.cap is not None:
-            limits = []
-            if c.cap.amount is not None:
-                limits.append(dec(c.cap.amount))
-            if c.cap.rate is not None:
-                limits.append(largest(round_half_up(mul(self._actual(c.cap.of),
-                                                        dec(c.cap.rate)), 2), ZERO))
-            limit = as_dec(limits[0] if len(limits) == 1 else smallest(*limits), 2)
+            limit = self.w._cap
             capped = amount > limit
+            facts |= {"capped": capped, "cap_limit": limit, "cap": self._which_cap(limit)}
             note = ibis.ifelse(capped, note + ibis.literal(NOTE_CAPPED) + _money_text(limit),
                                note)
             amount = either(capped, limit, amount)
@@ -356,8 +408,58 @@ class ComponentCompiler:
         if empty is not None:  # a formula that divided by zero has no actual to pay on
             amount = either(empty[0], ZERO, amount)
             note = ibis.ifelse(empty[0], empty[1], note)
-        return ComponentResult(base=as_dec(base, _scale(base)), rate=rate,
-                               amount=as_dec(amount, 2), note=note)
+            outcome = ibis.ifelse(empty[0], ibis.literal("empty_formula"), outcome)
+            if "capped" in facts:
+                facts["capped"] = facts["capped"] & ~empty[0]
+        if product is not None:
+            facts |= {"multiplier": product, "applied": _listed(applied),
+                      "missed": _listed(missed)}
+        return ComponentResult(table=self.w, base=as_dec(base, _scale(base)), rate=rate,
+                               amount=as_dec(amount, 2), note=note,
+                               facts=Facts(outcome=outcome, **facts))
+
+    def _cap_limit(self) -> ir.DecimalValue:
+        """The component's cap: its amount, its rate of a KPI's actual (half-up, ≥ 0), or the
+        lower of the two."""
+        cap, limits = self.c.cap, []
+        if cap.amount is not None:
+            limits.append(dec(cap.amount))
+        if cap.rate is not None:
+            limits.append(largest(round_half_up(mul(self._actual(cap.of), dec(cap.rate)), 2),
+                                  ZERO))
+        return as_dec(limits[0] if len(limits) == 1 else smallest(*limits), 2)
+
+    def _which_cap(self, limit: ir.DecimalValue) -> ir.StringValue:
+        """Which of the component's caps is its limit: `amount`, or `rate` of a KPI (the
+        amount when both give the same)."""
+        cap = self.c.cap
+        if cap.rate is None or cap.amount is None:
+            return ibis.literal("amount" if cap.amount is not None else "rate")
+        return ibis.ifelse(limit == as_dec(dec(cap.amount), 2), ibis.literal("amount"),
+                           ibis.literal("rate"))
+
+    def _shape_outcome(self) -> ir.StringValue:
+        """`paid`, or why the shape itself pays nothing: below the first slab or curve point,
+        or (a fixed amount on a target) the target not met."""
+        c = self.c
+        first = (c.slabs or c.curve or (None,))[0]
+        if c.per is None and first is not None:
+            return ibis.ifelse(self.reaches(first.start, first.strict), ibis.literal("paid"),
+                               ibis.literal("below_first"))
+        if c.fixed is not None and not (c.kpi and c.kpi not in self.p.targets
+                                        and not c.scorecard):
+            return ibis.ifelse(self.target_met(), ibis.literal("paid"),
+                               ibis.literal("target_not_met"))
+        return ibis.literal("paid")
+
+
+def _listed(pieces: list[ir.StringValue]) -> ir.StringValue:
+    """Multiplier notes (each `; ×f (when)`) joined, without the leading `; `; NULL when
+    there are none."""
+    text = pieces[0]
+    for p in pieces[1:]:
+        text = text + p
+    return ibis.ifelse(text == "", ibis.null("string"), text.substr(2))
 
 
 def _break(s: Slab) -> str:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 import ibis
 import ibis.expr.types as ir
 
+from schemeops.engine import explain_rows as why
 from schemeops.engine.backends import materialize
-from schemeops.engine.caps import KEYS, limit_totals
-from schemeops.engine.carry import carry_rows
-from schemeops.engine.catchup import catch_up_rows
+from schemeops.engine.caps import KEYS, limit_totals, program_limits
+from schemeops.engine.carry import carried
+from schemeops.engine.catchup import released
 from schemeops.engine.data import Data
 from schemeops.engine.eligibility import eligible, heads_may_take_part
 from schemeops.engine.exact import as_dec, dec, div_half_up
@@ -44,6 +45,9 @@ class ProgramResult:
     kpis: ir.Table
     components: ir.Table
     payouts: ir.Table
+    #: The rows of explanations.csv (engine/explain_rows.py), keyed by participant_id and
+    #: period_no, with their sort keys _order and _sub.
+    explanations: ir.Table
 
 
 def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table:
@@ -100,18 +104,23 @@ def _kpi_rows(program: Program, w: ir.Table) -> ir.Table:
     return ibis.union(*parts, distinct=False)
 
 
-def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
+def _component_lines(program: Program, w: ir.Table, data: Data
+                     ) -> tuple[list[ir.Table], list[ir.Table]]:
+    """Each component's lines (catch-up releases and carried amounts beside its own), with
+    both components.csv's columns and explanations.csv's typed fields; and its scorecard
+    items' explanation rows."""
     skus = sorted({c.free.sku for c in program.components if c.free})
     prices = {}
     if skus:
         p = data.products.filter(data.products.sku.isin(skus))
         for sku in skus:  # one scalar subquery per free-unit SKU of the program
             prices[sku] = p.filter(p.sku == sku).unit_price.max().as_scalar()
-    parts = []
+    lines, items = [], []
     for i, comp in enumerate(program.components):
         cw = w if comp.per is None else with_invoice_pay(program, comp, w, data, prices)
-        r = ComponentCompiler(program, comp, cw, prices).compile()
-        note = r.note
+        cc = ComponentCompiler(program, comp, cw, prices)
+        r = cc.compile()
+        note, missed = r.note, None
         if comp.catch_up:
             k = comp.kpi
             lower = program.targets[k].lower_is_better
@@ -119,13 +128,15 @@ def _component_rows(program: Program, w: ir.Table, data: Data) -> ir.Table:
             missed = t.notnull() & ~((a <= t) if lower else (a >= t)).fill_null(False)
             note = ibis.ifelse(missed, note + ibis.literal(
                 f"; deferred for catch-up within {comp.catch_up.within} period(s)"), note)
-            parts.append(catch_up_rows(program, comp, w, prices, i))
+            lines.append(why.catch_up_line(comp, released(program, comp, w, prices), i))
         if comp.true_up or comp.draw:
-            parts.extend(carry_rows(program, comp, cw, r.amount, i))
-        parts.append(cw.select(*KEYS, component=ibis.literal(comp.id), base=r.base.cast("string"),
-                               rate=r.rate, amount=r.amount, note=note,
-                               _order=ibis.literal(i)))
-    return ibis.union(*parts, distinct=False)
+            lines.extend(why.carried_line(x, i)
+                         for x in carried(program, comp, r.table, r.amount))
+        lines.append(why.component_line(program, cc, r, i, missed, note))
+        if comp.scorecard:
+            items.extend(why.score_item_rows(program, ComponentCompiler(program, comp, cw,
+                                                                        prices), i))
+    return lines, items
 
 
 def windows_as_of(program: Program, as_of: dt.date | None) -> tuple[Window, ...]:
@@ -140,14 +151,19 @@ def windows_as_of(program: Program, as_of: dt.date | None) -> tuple[Window, ...]
 
 def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = None,
                       keep: Callable[[ir.Table], ir.Table] = materialize) -> ProgramResult:
-    """The pipeline of one program, as Ibis expressions over `data` (the wide table computed
-    once, by `keep`)."""
+    """The pipeline of one program, as Ibis expressions over `data` (the wide table and the
+    component lines computed once, by `keep`)."""
     windows = windows_as_of(program, as_of)
     data = replace(data, heads=heads_may_take_part(program.participants))
     w = keep(_wide(program, data, windows))
-    comps = _component_rows(program, w, data)
+    parts, items = _component_lines(program, w, data)
+    lines = keep(ibis.union(*parts, distinct=False))  # read by both output files
+    comps = lines.select(*KEYS, "component", "base", "rate", "amount", "note", "_order")
     totals = comps.group_by(KEYS).aggregate(total=comps.amount.sum())
-    limits = limit_totals(program, w, totals, first_order=len(program.components))
-    all_comps = ibis.union(comps, *limits, distinct=False)
+    limits = program_limits(program, w, totals, first_order=len(program.components))
+    all_comps = ibis.union(comps, *limit_totals(limits), distinct=False)
     payouts = all_comps.group_by(KEYS).aggregate(payout=all_comps.amount.sum())
-    return ProgramResult(program, windows, w, _kpi_rows(program, w), all_comps, payouts)
+    explanations = ibis.union(*why.kpi_rows(program, w), lines.select(*why.EXPLANATION),
+                              *items, *(why.limit_rows(x) for x in limits), distinct=False)
+    return ProgramResult(program, windows, w, _kpi_rows(program, w), all_comps, payouts,
+                         explanations)

@@ -177,3 +177,19 @@ def participant_warnings(result: ProgramResult, data: Data, con: ibis.BaseBacken
     for row in sorted(rows, key=lambda x: (x["period_no"], x["kpi"], x["invoice_id"])):
         out.setdefault(row["period_no"], []).append(warning_text(row))
     return {k: tuple(v) for k, v in out.items()}
+
+
+def participant_warning_records(results: list[ProgramResult], data: Data,
+                                con: ibis.BaseBackend) -> list[dict[str, Any]]:
+    """Every program's warnings per participant and period they take part in (typed: the
+    WARNING_COLUMNS with participant_id, period_start, period_end), for the store."""
+    out: list[dict[str, Any]] = []
+    for r in results:
+        t = settlement_warnings(r, data)
+        if t is None:
+            continue
+        dates = r.wide.select("participant_id", "period_no", "period_start", "period_end")
+        j = t.join(dates, ["participant_id", "period_no"])
+        out += con.to_pyarrow(j.select("participant_id", "period_start", "period_end",
+                                       *WARNING_COLUMNS)).to_pylist()
+    return out

@@ -3,6 +3,7 @@ filtered page of its payouts with totals, and one participant's explanation."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,16 +11,23 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from schemeops.engine.backends import connect_warehouse
-from schemeops.engine.data import Data
-from schemeops.engine.explain import Explanation, explain
-from schemeops.engine.fingerprint import warehouse_fingerprint
-from schemeops.service.context import Actor, App
+from schemeops.engine.settlement import warning_text
+from schemeops.engine.story import Explanation, Row, stories
+from schemeops.service.context import Actor
 from schemeops.service.errors import Forbidden, NotFound
 from schemeops.service.policy import region_scope, require, require_participant
-from schemeops.service.programs import check, get_version
 from schemeops.service.runs import budget_use, get_run
-from schemeops.store.models import Decision, Export, Participant, Payout, Run, RunVersion
+from schemeops.store.models import (
+    Decision,
+    ExplanationLine,
+    Export,
+    Participant,
+    Payout,
+    Run,
+    RunVersion,
+    RunWarning,
+)
+from schemeops.store.models import Program as ProgramModel
 
 
 @dataclass(frozen=True)
@@ -129,19 +137,39 @@ def payout_page(s: Session, actor: Actor, run_id: int, *, program: str | None = 
 
 @dataclass(frozen=True)
 class DrillDown:
-    """One participant's explanations in a run; `data_changed` when the fingerprint a
-    calculation would record now differs from the run's (the explanations then read other
-    data). Like calc's, it reads the digests `load` recorded: an edit outside `load` that
-    keeps every table's row count is not seen until `schemeops fingerprint --record`."""
+    """One participant's explanations in a run, told from the rows the run stored (never
+    recomputed: they are the run's numbers whatever the warehouse holds now)."""
 
     stories: list[Explanation]
-    data_changed: bool
 
 
-def explain_participant(s: Session, app: App, actor: Actor, run_id: int,
+_ROW_FIELDS = [f.name for f in dataclasses.fields(Row)]
+
+
+def stored_rows(s: Session, run_id: int, participant_id: str) -> list[Row]:
+    """The participant's explanation rows of a run, in the order calc wrote them."""
+    lines = s.scalars(select(ExplanationLine).where(
+        ExplanationLine.run_id == run_id, ExplanationLine.participant_id == participant_id)
+        .order_by(ExplanationLine.id))
+    return [Row.of({f: getattr(x, f) for f in _ROW_FIELDS}) for x in lines]
+
+
+def stored_warnings(s: Session, run_id: int, participant_id: str
+                    ) -> dict[tuple[str, dt.date], tuple[str, ...]]:
+    """The participant's early-payment warnings of a run in words, per program and period."""
+    out: dict[tuple[str, dt.date], list[str]] = {}
+    for w in s.scalars(select(RunWarning).where(
+            RunWarning.run_id == run_id, RunWarning.participant_id == participant_id)
+            .order_by(RunWarning.program_id, RunWarning.period_start, RunWarning.kpi,
+                      RunWarning.invoice_id)):
+        out.setdefault((w.program_id, w.period_start), []).append(warning_text(vars(w)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def explain_participant(s: Session, actor: Actor, run_id: int,
                         participant_id: str) -> DrillDown:
-    """The engine's explanation of one participant in each program of a run, as of the run's
-    date, on the warehouse as it is now, and whether that is still the run's data."""
+    """One participant's explanation in each program and period of a run, as the run
+    stored it."""
     require(actor, "runs.read")
     require_participant(actor, participant_id)
     run = get_run(s, run_id)
@@ -150,13 +178,7 @@ def explain_participant(s: Session, app: App, actor: Actor, run_id: int,
         raise NotFound(f"no participant {participant_id!r} in this store")
     if (region := region_scope(actor)) and p.region != region:
         raise Forbidden(f"{participant_id} is not in your region")
-    con = connect_warehouse(app.warehouse, app.backend)
-    data = Data.from_backend(con)
-    out = []
-    for rv in run.programs:
-        spec, _ = check(get_version(s, rv.version_id).yaml)
-        if spec is not None:
-            out.extend(explain(spec, data, con, participant_id, as_of=run.as_of))
-    changed = run.data_fingerprint is not None and \
-        run.data_fingerprint != warehouse_fingerprint(con)
-    return DrillDown(out, changed)
+    names = dict(s.execute(select(ProgramModel.id, ProgramModel.name).where(
+        ProgramModel.id.in_([rv.program_id for rv in run.programs]))).all())
+    return DrillDown(stories(stored_rows(s, run.id, participant_id), names=names,
+                             warnings=stored_warnings(s, run.id, participant_id)))

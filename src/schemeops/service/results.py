@@ -1,20 +1,34 @@
 """Bring a calculation's output files into the store: payouts (with stable references, and
-corrections where a period is closed), KPI and component lines, and periods."""
+corrections where a period is closed), KPI, component and explanation lines, early-payment
+warnings, and periods."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from schemeops.store.models import ComponentResult, KpiResult, Payout, Period, Run
+from schemeops.engine.story import Row
+from schemeops.store.models import (
+    ComponentResult,
+    ExplanationLine,
+    KpiResult,
+    Payout,
+    Period,
+    Run,
+    RunWarning,
+)
 
 _SCALE = Decimal("0.01")
+#: Rows per INSERT of explanation lines: a run can have millions, read as they are inserted.
+_BATCH = 5000
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
@@ -103,3 +117,22 @@ def store_lines(s: Session, run: Run, out: Path) -> None:
         s.execute(insert(KpiResult), kpis)
     if comps:
         s.execute(insert(ComponentResult), comps)
+
+
+def _insert(s: Session, model: type, rows: Iterable[dict]) -> None:
+    """Insert `rows` a batch at a time (one executemany each)."""
+    it = iter(rows)
+    while batch := list(itertools.islice(it, _BATCH)):
+        s.execute(insert(model), batch)
+
+
+def store_explanations(s: Session, run: Run, out: Path) -> None:
+    """Insert the run's explanations.csv, each row typed (engine/story.py `Row`)."""
+    _insert(s, ExplanationLine, (dataclasses.asdict(Row.of(r)) | {"run_id": run.id}
+                                 for r in _rows(out / "explanations.csv")))
+
+
+def store_warnings(s: Session, run: Run, records: Iterable[dict]) -> None:
+    """Insert the run's early-payment warnings, one per participant and period they concern
+    (`settlement.participant_warning_records`)."""
+    _insert(s, RunWarning, ({**r, "run_id": run.id} for r in records))

@@ -13,12 +13,18 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from schemeops.engine.calc import run_calc
+from schemeops.engine.settlement import participant_warning_records
 from schemeops.engine.summary import summarize
 from schemeops.service.context import Actor, App
 from schemeops.service.errors import Conflict, NotFound
 from schemeops.service.policy import require
 from schemeops.service.programs import check, get_version
-from schemeops.service.results import store_lines, store_payouts
+from schemeops.service.results import (
+    store_explanations,
+    store_lines,
+    store_payouts,
+    store_warnings,
+)
 from schemeops.store.audit import record
 from schemeops.store.models import Decision, Participant, Payout, Run, RunVersion
 from schemeops.store.types import utcnow
@@ -118,12 +124,16 @@ def execute(app: App, run_id: int) -> None:
                         backend=app.backend, progress=lambda step: _progress(app, run_id, step))
         _progress(app, run_id, "summarising")
         summaries = {r.program.id: summarize(r, calc.data, calc.con) for r in calc.results}
+        # on the run's data, while it is at hand: the drill-down never reads the warehouse
+        warned = participant_warning_records(calc.results, calc.data, calc.con)
         _progress(app, run_id, "storing the results")
         with app.sessions.begin() as s:
             run = get_run(s, run_id)
             sync_participants(s, app.warehouse)
             store_payouts(s, run, folder / "out", versions)
             store_lines(s, run, folder / "out")
+            store_explanations(s, run, folder / "out")
+            store_warnings(s, run, warned)
             for rv in run.programs:
                 sm = summaries[rv.program_id]
                 rv.participants, rv.eligible, rv.earning = sm.participants, sm.eligible, sm.earning

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from schemeops.store.types import Money, UtcDateTime, utcnow
+from schemeops.store.types import Exact, Money, UtcDateTime, utcnow
 
 ROLES = ("admin", "designer", "approver", "regional_head", "distributor", "rep")
 VERSION_STATES = ("draft", "submitted", "approved", "rejected", "live", "closed")
@@ -254,6 +254,76 @@ class ComponentResult(_ResultLine, Base):
     rate: Mapped[str] = mapped_column(String(40), default="")
     amount: Mapped[Decimal] = mapped_column(Money)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ExplanationLine(_ResultLine, Base):
+    """One row of a run's explanations.csv, typed (its columns are documented with the
+    output files in docs/programs.md): what the drill-down, the API and the portal tell."""
+
+    __tablename__ = "explanation_lines"
+    __table_args__ = (Index(None, "run_id", "participant_id"),)
+    period_no: Mapped[int] = mapped_column(Integer)
+    row: Mapped[str] = mapped_column(String(20))
+    component: Mapped[str | None] = mapped_column(String(120))
+    kpi: Mapped[str | None] = mapped_column(String(80))
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    shape: Mapped[str | None] = mapped_column(String(20))
+    measure_of: Mapped[str | None] = mapped_column(String(20))
+    measure: Mapped[Decimal | None] = mapped_column(Exact)
+    slab: Mapped[int | None] = mapped_column(Integer)
+    slabs: Mapped[int | None] = mapped_column(Integer)
+    slab_start: Mapped[Decimal | None] = mapped_column(Exact)
+    slab_above: Mapped[bool | None] = mapped_column(Boolean)
+    next_break: Mapped[Decimal | None] = mapped_column(Exact)
+    next_above: Mapped[bool | None] = mapped_column(Boolean)
+    needed: Mapped[Decimal | None] = mapped_column(Exact)
+    gap: Mapped[Decimal | None] = mapped_column(Exact)
+    actual: Mapped[Decimal | None] = mapped_column(Exact)
+    target: Mapped[Decimal | None] = mapped_column(Exact)
+    attainment: Mapped[Decimal | None] = mapped_column(Exact)
+    gate: Mapped[str | None] = mapped_column(Text)
+    gate_held: Mapped[bool | None] = mapped_column(Boolean)
+    multiplier: Mapped[Decimal | None] = mapped_column(Exact)
+    multipliers: Mapped[str | None] = mapped_column(Text)
+    multipliers_missed: Mapped[str | None] = mapped_column(Text)
+    capped: Mapped[bool | None] = mapped_column(Boolean)
+    cap: Mapped[str | None] = mapped_column(String(20))
+    cap_limit: Mapped[Decimal | None] = mapped_column(Money)
+    deferred: Mapped[bool | None] = mapped_column(Boolean)
+    earned: Mapped[Decimal | None] = mapped_column(Money)
+    paid_before: Mapped[Decimal | None] = mapped_column(Money)
+    balance_before: Mapped[Decimal | None] = mapped_column(Money)
+    balance_after: Mapped[Decimal | None] = mapped_column(Money)
+    carried_from: Mapped[int | None] = mapped_column(Integer)
+    carried_to: Mapped[int | None] = mapped_column(Integer)
+    bills_paid: Mapped[int | None] = mapped_column(Integer)
+    bills: Mapped[int | None] = mapped_column(Integer)
+    target_rule: Mapped[str | None] = mapped_column(Text)
+    formula: Mapped[str | None] = mapped_column(Text)
+    lower_is_better: Mapped[bool | None] = mapped_column(Boolean)
+    gap_unit: Mapped[str | None] = mapped_column(String(10))
+    gap_phrase: Mapped[str | None] = mapped_column(Text)
+
+
+class RunWarning(_ResultLine, Base):
+    """An early-payment invoice short of a discount that earns none of it, for a participant
+    whose KPI counts it in a period of the run (see engine/settlement.py)."""
+
+    __tablename__ = "run_warnings"
+    __table_args__ = (Index(None, "run_id", "participant_id"),)
+    kpi: Mapped[str] = mapped_column(String(80))
+    settlement: Mapped[str] = mapped_column(String(10))
+    distributor_id: Mapped[str] = mapped_column(String(80))
+    invoice_id: Mapped[str] = mapped_column(String(80))
+    invoice_date: Mapped[dt.date] = mapped_column(Date)
+    total: Mapped[Decimal] = mapped_column(Money)
+    paid: Mapped[Decimal] = mapped_column(Money)
+    short: Mapped[Decimal] = mapped_column(Money)
+    tier_days: Mapped[int] = mapped_column(Integer)
+    tier_rate: Mapped[Decimal] = mapped_column(Exact)
+    discount: Mapped[Decimal] = mapped_column(Money)
+    warn_on: Mapped[dt.date] = mapped_column(Date)
 
 
 class Export(Base):

@@ -1,12 +1,13 @@
-"""Column types the store needs on every database: exact money and UTC timestamps."""
+"""Column types the store needs on every database: exact money, exact decimals and UTC
+timestamps."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, DateTime, Dialect
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Dialect, Numeric, String
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 _PAISA = Decimal("0.01")
 
@@ -27,6 +28,28 @@ class Money(TypeDecorator[Decimal]):
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
         return None if value is None else (Decimal(value) / 100).quantize(_PAISA)
+
+
+class Exact(TypeDecorator[Decimal]):
+    """A Decimal kept exactly at its own scale (an actual, an attainment, a gap): NUMERIC on
+    PostgreSQL; on SQLite, whose NUMERIC is a float, its text."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(60))
+        return dialect.type_descriptor(Numeric(asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> object:
+        if value is None:
+            return None
+        exact = Decimal(value)
+        return format(exact, "f") if dialect.name == "sqlite" else exact
+
+    def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):

@@ -195,10 +195,13 @@ class KpiLineRead(Read):
     """One KPI of an explanation."""
 
     kpi: str
-    actual: Decimal
+    #: Empty only for a formula that divided by zero.
+    actual: Decimal | None
     target: Decimal | None
     attainment: Decimal | None
     target_rule: str
+    #: A formula KPI's expression.
+    formula: str = ""
 
 
 class ComponentLineRead(Read):
@@ -216,6 +219,7 @@ class ExplanationRead(Read):
     """A participant's story in one program and period."""
 
     program_id: str
+    program_name: str | None = None
     participant_id: str
     period_start: dt.date
     period_end: dt.date

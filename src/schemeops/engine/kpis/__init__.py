@@ -8,7 +8,6 @@ something (the caller fills 0), at most one per (participant_id, period_no).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from types import MappingProxyType
 
 import ibis.expr.datatypes as dt
@@ -28,9 +27,20 @@ from schemeops.engine.periods import Window, history_windows
 from schemeops.engine.windows import kpi_windows
 from schemeops.program.model import Kpi, Program
 
-__all__ = ["KINDS", "KpiError", "KpiKind", "bill_lines", "compute_kpi", "down_text",
-           "facts_spans", "gap_text", "kind_of", "kpi_scale", "kpi_spans", "reads_daily",
-           "reads_facts"]
+__all__ = [
+    "KINDS",
+    "KpiError",
+    "KpiKind",
+    "bill_lines",
+    "compute_kpi",
+    "facts_spans",
+    "kind_of",
+    "kpi_scale",
+    "kpi_spans",
+    "reads_daily",
+    "reads_facts",
+    "wording",
+]
 
 #: Every KPI kind, by its program model class.
 KINDS: MappingProxyType[type, KpiKind] = MappingProxyType({k.spec: k for k in (
@@ -95,15 +105,11 @@ def facts_spans(program: Program, windows: tuple[Window, ...]) -> Spans:
     return spans
 
 
-def gap_text(kpi: Kpi, gap: Decimal) -> str:
-    """What closing a gap of `gap` in the KPI means, in its own unit ('bill 14 more outlets',
-    'sell 120 more units of premium', 'sell 2,500.00 more in net value')."""
-    return kind_of(kpi).gap(kpi, gap)
-
-
-def down_text(kpi: Kpi) -> str:
-    """How bringing the KPI down is worded ('cut outstanding by', 'bring k down by')."""
-    return kind_of(kpi).down(kpi)
+def wording(kpi: Kpi, lower_is_better: bool = False) -> tuple[str, str]:
+    """How a gap in the KPI is said: (unit, phrase) (`kind.Wording`); when lower is better,
+    how bringing it down is said, in money."""
+    k = kind_of(kpi)
+    return ("money", k.down(kpi)) if lower_is_better else k.wording(kpi)
 
 
 def bill_lines(kpi: Kpi, data: Data) -> tuple[ir.Table, str]:

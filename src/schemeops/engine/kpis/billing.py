@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
@@ -19,7 +17,7 @@ from schemeops.engine.kpis._common import (
     window_facts,
     window_table,
 )
-from schemeops.engine.kpis.kind import Facts, KpiKind, count_gap, money, plural, whole
+from schemeops.engine.kpis.kind import Facts, KpiKind, Wording, count_wording
 from schemeops.program.model import BilledChannels, BilledOutlets, Volume
 
 
@@ -45,13 +43,13 @@ def volume_scale(measure: str) -> int:
     return 3 if measure == "quantity" else 2
 
 
-def sales_gap(gap: Decimal, measure: str, *, of: str = "", primary: bool = False) -> str:
-    """A gap in sales volume: 'sell 120 more units of premium', 'buy 2,500.00 more in net
-    value (primary)'."""
+def sales_wording(measure: str, *, of: str = "", primary: bool = False) -> Wording:
+    """A gap in sales volume: 'sell {n} more unit{s} of premium', 'buy {n} more in net
+    value (primary)' (`of` is already a phrase)."""
     verb, src = ("buy", " (primary)") if primary else ("sell", "")
     if measure == "quantity":
-        return f"{verb} {plural(whole(gap), 'more unit')}{of}{src}"
-    return f"{verb} {money(gap):,} more in net value{of}{src}"
+        return "whole", f"{verb} {{n}} more unit{{s}}{of}{src}"
+    return "money", f"{verb} {{n}} more in net value{of}{src}"
 
 
 def _volume_lines(kpi: Volume, data: Data) -> tuple[ir.Table, str]:
@@ -92,11 +90,11 @@ def billed_channels(kpi: BilledChannels, data: Data, periods: ir.Table) -> ir.Ta
 
 VOLUME = KpiKind(
     Volume, compute=volume, scale=lambda k: volume_scale(k.measure),
-    gap=lambda k, gap: sales_gap(gap, k.measure, primary=k.source == "primary"),
+    wording=lambda k: sales_wording(k.measure, primary=k.source == "primary"),
     reads_daily=_volume_by_day, bill_lines=_volume_lines)
 BILLED_OUTLETS = KpiKind(
     BilledOutlets, compute=billed_outlets, scale=lambda _k: 0,
-    gap=count_gap("bill", "outlet"), reads_daily=lambda _k: True, facts=lambda _k: Facts())
+    wording=count_wording("bill", "outlet"), reads_daily=lambda _k: True, facts=lambda _k: Facts())
 BILLED_CHANNELS = KpiKind(
     BilledChannels, compute=billed_channels, scale=lambda _k: 0,
-    gap=count_gap("bill", "channel"), reads_daily=_channels_by_day)
+    wording=count_wording("bill", "channel"), reads_daily=_channels_by_day)

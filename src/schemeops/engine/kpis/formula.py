@@ -3,13 +3,11 @@ from the warehouse."""
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, Decimal
-
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
 from schemeops.engine.kpis._common import KpiError
-from schemeops.engine.kpis.kind import KpiKind
+from schemeops.engine.kpis.kind import KpiKind, Wording, lit
 from schemeops.program.model import Formula
 
 
@@ -18,8 +16,8 @@ def _not_from_warehouse(kpi: Formula, _data: Data, _periods: ir.Table) -> ir.Tab
                    "warehouse (a history target on a formula is refused by check)")
 
 
-def _gap(kpi: Formula, gap: Decimal) -> str:
-    return f"raise {kpi.id} by {gap.quantize(Decimal(1).scaleb(-kpi.places), ROUND_CEILING)}"
+def _wording(kpi: Formula) -> Wording:
+    return "exact", f"raise {lit(kpi.id)} by {{n}}"
 
 
-FORMULA = KpiKind(Formula, compute=_not_from_warehouse, scale=lambda k: k.places, gap=_gap)
+FORMULA = KpiKind(Formula, compute=_not_from_warehouse, scale=lambda k: k.places, wording=_wording)

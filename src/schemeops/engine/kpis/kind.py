@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
 from typing import Generic, TypeVar
 
 import ibis.expr.types as ir
@@ -38,8 +37,15 @@ def _no_facts(_kpi: KpiBase) -> Facts | None:
     return None
 
 
+#: How a gap in a KPI is said: (unit, phrase). The unit says how the number is shown (whole,
+#: money, points, exact: `wording.UNITS`); the phrase has `{n}` where the number goes and
+#: `{s}` where a plural `s` goes (`wording.say_gap`). Written once per KPI row of
+#: explanations.csv, so a stored explanation is told without the program.
+Wording = tuple[str, str]
+
+
 def _bring_down(kpi: KpiBase) -> str:
-    return f"bring {kpi.id} down by"
+    return f"bring {lit(kpi.id)} down by {{n}}"
 
 
 @dataclass(frozen=True)
@@ -53,36 +59,24 @@ class KpiKind(Generic[K]):
     compute: Callable[[K, Data, ir.Table], ir.Table]
     #: Decimal places of the actual.
     scale: Callable[[K], int]
-    #: What closing a gap of the given size means, in the KPI's own unit.
-    gap: Callable[[K, Decimal], str]
+    #: How a gap in it is said, in its own unit ('bill {n} more outlet{s}').
+    wording: Callable[[K], Wording]
     #: Whether, without a product filter, it reads the day totals (`Data.daily`).
     reads_daily: Callable[[K], bool] = _never
     #: What, without a product filter, it reads from the per-outlet facts (None: nothing).
     facts: Callable[[K], Facts | None] = _no_facts
-    #: How bringing it down is worded, for a lower-is-better target.
+    #: How bringing it down is said (in money), for a lower-is-better target.
     down: Callable[[K], str] = _bring_down
     #: Its lines with `_v`, what a bill sums, and their source (`secondary` or `primary`);
     #: None when the kind has no per-bill value.
     bill_lines: Callable[[K, Data], tuple[ir.Table, str]] | None = None
 
 
-def plural(n: Decimal, noun: str) -> str:
-    """'1 outlet', '14 outlets' (n with thousands separators)."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+def lit(text: str) -> str:
+    """Program text inside a gap phrase, its braces doubled so that `say_gap` keeps them."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
-def count_gap(verb: str, noun: str) -> Callable[[KpiBase, Decimal], str]:
-    """The gap wording of a count: 'bill 14 more outlets'."""
-    def gap_text(_kpi: KpiBase, gap: Decimal) -> str:
-        return f"{verb} {plural(whole(gap), 'more ' + noun)}"
-    return gap_text
-
-
-def whole(gap: Decimal) -> Decimal:
-    """A gap in a count: the next whole number up."""
-    return gap.to_integral_value(ROUND_CEILING)
-
-
-def money(gap: Decimal) -> Decimal:
-    """A gap in money: the next cent up."""
-    return gap.quantize(Decimal("0.01"), ROUND_CEILING)
+def count_wording(verb: str, noun: str) -> Callable[[KpiBase], Wording]:
+    """The gap wording of a count: 'bill {n} more outlet{s}'."""
+    return lambda _kpi: ("whole", f"{verb} {{n}} more {noun}{{s}}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import ibis
 import ibis.expr.types as ir
 
@@ -18,7 +16,7 @@ from schemeops.engine.kpis._common import (
     refuse_filters,
     window_table,
 )
-from schemeops.engine.kpis.kind import KpiKind, money, whole
+from schemeops.engine.kpis.kind import KpiKind, Wording, lit
 from schemeops.program.model import Metric
 from schemeops.schema import table as contract_table
 
@@ -104,10 +102,11 @@ def _bill_lines(kpi: Metric, data: Data) -> tuple[ir.Table, str]:
     return _rows(kpi, data), _source(kpi)
 
 
-def _gap(kpi: Metric, gap: Decimal) -> str:
+def _wording(kpi: Metric) -> Wording:
     if kpi.agg in ("count", "count_distinct"):
-        return f"{whole(gap):,} more {kpi.id}"
-    return f"{money(gap):,} more in {kpi.id}"
+        return "whole", f"{{n}} more {lit(kpi.id)}"
+    return "money", f"{{n}} more in {lit(kpi.id)}"
 
 
-METRIC = KpiKind(Metric, compute=metric, scale=metric_scale, gap=_gap, bill_lines=_bill_lines)
+METRIC = KpiKind(Metric, compute=metric, scale=metric_scale, wording=_wording,
+                  bill_lines=_bill_lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
@@ -25,7 +24,7 @@ from schemeops.engine.kpis._common import (
 )
 from schemeops.engine.kpis.facts import FIRST, LAST
 from schemeops.engine.kpis.history import history_bills
-from schemeops.engine.kpis.kind import Facts, KpiKind, count_gap, plural, whole
+from schemeops.engine.kpis.kind import Facts, KpiKind, Wording, count_wording
 from schemeops.program.model import NetChannelAddition, ReactivatedOutlets
 
 
@@ -161,14 +160,14 @@ def _addition_facts(kpi: NetChannelAddition) -> Facts:
 _ADDED = {"net": "net new outlet", "new": "new outlet", "lost": "lost outlet"}
 
 
-def _addition_gap(kpi: NetChannelAddition, gap: Decimal) -> str:
-    return f"add {plural(whole(gap), 'more ' + _ADDED[kpi.count])}"
+def _addition_wording(kpi: NetChannelAddition) -> Wording:
+    return "whole", f"add {{n}} more {_ADDED[kpi.count]}{{s}}"
 
 
 NET_CHANNEL_ADDITION = KpiKind(
-    NetChannelAddition, compute=net_channel_addition, scale=lambda _k: 0, gap=_addition_gap,
+    NetChannelAddition, compute=net_channel_addition, scale=lambda _k: 0, wording=_addition_wording,
     reads_daily=lambda _k: True, facts=_addition_facts)
 REACTIVATED_OUTLETS = KpiKind(
     ReactivatedOutlets, compute=reactivated_outlets, scale=lambda _k: 0,
-    gap=count_gap("reactivate", "outlet"), reads_daily=lambda _k: True,
+    wording=count_wording("reactivate", "outlet"), reads_daily=lambda _k: True,
     facts=lambda k: Facts(reads=frozenset({LAST}), before=k.inactive_min_days))

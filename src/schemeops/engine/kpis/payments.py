@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import ibis
 import ibis.expr.types as ir
 
@@ -16,7 +14,7 @@ from schemeops.engine.kpis._common import (
     rollup_sum,
     window_table,
 )
-from schemeops.engine.kpis.kind import KpiKind, money
+from schemeops.engine.kpis.kind import KpiKind, Wording
 from schemeops.program.model import EarlyPayment, EarlyTier, Outstanding
 
 
@@ -151,14 +149,14 @@ def _net_pro_rata(tiers: tuple[EarlyTier, ...], j: ir.Table) -> ir.Table:
     return j.mutate(day=j.paid_on, earn=round_half_up(mul(part, j.rate), 2))
 
 
-def _outstanding_gap(kpi: Outstanding, gap: Decimal) -> str:
-    if kpi.mode == "reduction":
-        return f"cut outstanding by {money(gap):,} more"
-    return f"{money(gap):,} more outstanding"
+def _outstanding_wording(kpi: Outstanding) -> Wording:
+    return "money", ("cut outstanding by {n} more" if kpi.mode == "reduction"
+                     else "{n} more outstanding")
 
 
 OUTSTANDING = KpiKind(Outstanding, compute=outstanding, scale=lambda _k: 2,
-                      gap=_outstanding_gap, down=lambda _k: "cut outstanding by")
+                      wording=_outstanding_wording,
+                      down=lambda _k: "cut outstanding by {n}")
 EARLY_PAYMENT = KpiKind(
     EarlyPayment, compute=early_payment, scale=lambda _k: 2,
-    gap=lambda _k, gap: f"earn {money(gap):,} more in early-payment discount")
+    wording=lambda _k: ("money", "earn {n} more in early-payment discount"))

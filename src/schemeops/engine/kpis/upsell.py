@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import ibis
 import ibis.expr.types as ir
 
@@ -17,8 +15,8 @@ from schemeops.engine.kpis._common import (
     rollup_sum,
     window_table,
 )
-from schemeops.engine.kpis.billing import sales_gap, volume_scale
-from schemeops.engine.kpis.kind import KpiKind, money, plural, whole
+from schemeops.engine.kpis.billing import sales_wording, volume_scale
+from schemeops.engine.kpis.kind import KpiKind, Wording, lit
 from schemeops.program.model import Upsell
 
 MIX_SHARE_PLACES = 4
@@ -109,17 +107,17 @@ def _bill_lines(kpi: Upsell, data: Data) -> tuple[ir.Table, str]:
     return t.mutate(_v=t[kpi.measure]), "secondary"
 
 
-def _gap(kpi: Upsell, gap: Decimal) -> str:
+def _wording(kpi: Upsell) -> Wording:
     """A gap in the upsell KPI's mode: outlets, invoices, share points or segment volume."""
     if kpi.mode == "range_outlets":
-        return (f"get {plural(whole(gap), 'more outlet')} buying at least "
-                f"{kpi.min_distinct} {'categories' if kpi.distinct_of == 'category' else 'SKUs'}")
+        of = "categories" if kpi.distinct_of == "category" else "SKUs"
+        return "whole", f"get {{n}} more outlet{{s}} buying at least {kpi.min_distinct} {of}"
     if kpi.mode == "bundle":
-        return f"bill {plural(whole(gap), 'more invoice')} with the whole bundle"
+        return "whole", "bill {n} more invoice{s} with the whole bundle"
     if kpi.mode == "mix_share":
-        return f"raise the {kpi.segment} share of net value by {money(gap * 100)} points"
-    return sales_gap(gap, kpi.measure, of=f" of {kpi.segment}")
+        return "points", f"raise the {lit(kpi.segment)} share of net value by {{n}} points"
+    return sales_wording(kpi.measure, of=f" of {lit(kpi.segment)}")
 
 
-UPSELL = KpiKind(Upsell, compute=upsell, scale=upsell_scale, gap=_gap,
+UPSELL = KpiKind(Upsell, compute=upsell, scale=upsell_scale, wording=_wording,
                  bill_lines=_bill_lines)

@@ -19,7 +19,7 @@ from schemeops.web.schemas import (
     RunCreate,
     RunRead,
 )
-from schemeops.web.security import AppDep, SessionDep
+from schemeops.web.security import SessionDep
 
 router = APIRouter(tags=["runs"])
 
@@ -57,15 +57,14 @@ def payouts(s: SessionDep, actor: RunReader, run_id: PathId, program: str | None
 
 
 @router.get("/runs/{run_id}/participants/{participant_id}")
-def explain(app: AppDep, s: SessionDep, actor: RunReader, run_id: PathId, participant_id: str,
-            response: Response) -> list[ExplanationRead]:
-    """The engine's explanation of one participant in each program of the run. The header
-    `X-Data-Changed: true` says the warehouse changed since the run: the explanation reads
-    today's data."""
-    drill = reports.explain_participant(s, app, actor, run_id, participant_id)
-    response.headers["X-Data-Changed"] = "true" if drill.data_changed else "false"
+def explain(s: SessionDep, actor: RunReader, run_id: PathId, participant_id: str
+            ) -> list[ExplanationRead]:
+    """One participant's explanation in each program and period of the run, as the run
+    stored it (the run's numbers, whatever the warehouse holds now)."""
+    drill = reports.explain_participant(s, actor, run_id, participant_id)
     return [ExplanationRead(
-        program_id=e.program.id, participant_id=e.participant_id, period_start=e.period_start,
+        program_id=e.program_id, program_name=e.program_name,
+        participant_id=e.participant_id, period_start=e.period_start,
         period_end=e.period_end, payout=e.payout,
         kpis=[KpiLineRead.model_validate(k) for k in e.kpis],
         components=[ComponentLineRead.model_validate(c) for c in e.components],

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from schemeops.engine.explain import describe_target
+from schemeops.engine.wording import describe_target
 from schemeops.service import programs, runs
 from schemeops.store.models import VERSION_STATES
 from schemeops.web.actors import ProgramDecider, ProgramReader, ProgramWriter, Publisher, Simulator

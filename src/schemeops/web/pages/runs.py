@@ -15,7 +15,7 @@ from schemeops.web import charts
 from schemeops.web.actors import Exporter, PayoutApprover, RunReader, RunStarter
 from schemeops.web.render import page
 from schemeops.web.schemas import MAX_ID, PathId
-from schemeops.web.security import AppDep, SessionDep
+from schemeops.web.security import SessionDep
 
 router = APIRouter()
 
@@ -71,12 +71,12 @@ def payouts(request: Request, s: SessionDep, actor: RunReader, run_id: PathId, p
 
 
 @router.get("/runs/{run_id}/participants/{participant_id}")
-def drill_down(request: Request, app: AppDep, s: SessionDep, actor: RunReader, run_id: PathId,
+def drill_down(request: Request, s: SessionDep, actor: RunReader, run_id: PathId,
                participant_id: str) -> Response:
-    """The engine's explanation of one participant in the run."""
-    drill = reports.explain_participant(s, app, actor, run_id, participant_id)
+    """One participant's explanation in the run, as the run stored it."""
+    drill = reports.explain_participant(s, actor, run_id, participant_id)
     return page(request, "explain.html", run_id=run_id, participant_id=participant_id,
-                stories=drill.stories, data_changed=drill.data_changed)
+                stories=drill.stories)
 
 
 @router.post("/runs/{run_id}/decide")
