@@ -19,6 +19,7 @@ _COMMANDS = {
     "check": ("check_cmd", "check_command"),
     "calc": ("calc_cmd", "calc_command"),
     "explain": ("explain_cmd", "explain_command"),
+    "detect": ("detect_cmd", "detect_command"),
     "fingerprint": ("fingerprint_cmd", "fingerprint_command"),
     "serve": ("serve_cmd", "serve_command"),
     "bench": ("bench_cmd", "bench_app"),
