@@ -31,8 +31,9 @@ def db(dataset: tuple[Path, dict[str, int]]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for t in TABLES:
         con.execute(f"create view {t.name} as select * from read_parquet('{out / t.name}.parquet')")
-    con.execute(f"create view labels as select * from read_csv('{out / 'labels.csv'}', "
-                "header=true, all_varchar=true)")
+    for name in ("labels", "negatives"):
+        con.execute(f"create view {name} as select * from read_csv('{out / name}.csv', "
+                    "header=true, all_varchar=true)")
     return con
 
 

@@ -2,35 +2,57 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow.csv as pacsv
 
 from schemeops.generate import generate
 
+COLUMNS = ["label_id", "kind", "distributor_id", "counterparty_id", "period_start",
+           "period_end", "outlet_ids", "invoice_ids", "note"]
+PLANTED = {"dummy_outlets", "month_end_stuffing", "sales_jump", "token_invoices",
+           "territory_violations"}
+
 
 def _labels(q, kind: str) -> list[tuple]:
-    return q.all("select distributor_id, entity_ids, period_start::date, period_end::date "
+    return q.all("select distributor_id, outlet_ids, period_start::date, period_end::date "
                  "from labels where kind = ? order by all", kind)
 
 
 def test_labels_columns_and_kinds(dataset):
-    """labels.csv has its six columns and rows of all three kinds."""
+    """labels.csv and negatives.csv have the shared columns; every planted kind is present."""
     out, counts = dataset
     t = pacsv.read_csv(out / "labels.csv")
-    assert t.column_names == ["kind", "distributor_id", "entity_ids", "period_start",
-                              "period_end", "note"]
-    assert set(t.column("kind").to_pylist()) == {"dummy_outlets", "month_end_stuffing",
-                                                 "sales_jump"}
+    assert t.column_names == COLUMNS
+    assert set(t.column("kind").to_pylist()) == PLANTED
     assert counts["labels"] == t.num_rows
+    assert len(set(t.column("label_id").to_pylist())) == t.num_rows
+    n = pacsv.read_csv(out / "negatives.csv")
+    assert n.column_names == COLUMNS
+    assert set(n.column("kind").to_pylist()) == {"festival_month", "new_town_outlets"}
+
+
+def test_labels_point_at_real_rows(q):
+    """Every labelled outlet id and invoice id exists, belongs to the labelled distributor, and
+    every labelled invoice is dated inside the label's period."""
+    assert q.one("""
+        select count(*) from (select label_id, distributor_id, unnest(string_split(outlet_ids,
+        ';')) o from labels where outlet_ids <> '') l left join outlets x on x.outlet_id = l.o
+        where x.distributor_id is distinct from l.distributor_id""") == 0
+    assert q.one("""
+        select count(*) from (select *, unnest(string_split(invoice_ids, ';')) i from labels
+        where invoice_ids <> '') l
+        where not exists (select 1 from sales s where s.invoice_id = l.i
+          and s.distributor_id = l.distributor_id
+          and s.invoice_date between l.period_start::date - 3 and l.period_end::date)""") == 0
 
 
 def test_at_least_one_of_each_kind_at_50k(tmp_path: Path):
     """Even at 50,000 lines every anomaly kind is planted at least once."""
     generate(tmp_path, lines=50_000, seed=4)
     kinds = pacsv.read_csv(tmp_path / "labels.csv").column("kind").to_pylist()
-    assert {k: kinds.count(k) >= 1 for k in set(kinds)} == {
-        "dummy_outlets": True, "month_end_stuffing": True, "sales_jump": True}
+    assert {k: kinds.count(k) >= 1 for k in set(kinds)} == dict.fromkeys(PLANTED, True)
 
 
 def test_dummy_outlets(q):
@@ -59,7 +81,8 @@ def test_dummy_outlets(q):
 
 def test_month_end_stuffing(q):
     """A stuffing distributor's last-2-day invoices are ≥ 3× its usual 2-day value that month,
-    and most of the excess (≥ 50%) comes back as returns in the first 5 days of the next."""
+    and most of the excess (≥ 50%) comes back as returns in the first 5 days of the next.
+    (The label's period starts on the first stuffed day and ends on the last return day.)"""
     cases = _labels(q, "month_end_stuffing")
     assert cases
     for dist, _, start, end in cases:
@@ -93,3 +116,78 @@ def test_sales_jump(q):
             select [max(v) filter (where m = ?::date),
                     median(v) filter (where m <> ?::date)] from m""", dist, start, start)
         assert jump >= 4 * usual, dist
+
+
+def test_token_invoices(q):
+    """Each token case: ≥ 12 one-line, one-unit bills to one outlet of the labelled
+    distributor on one day, each below 10% of that outlet's median bill."""
+    rows = q.all("select distributor_id, outlet_ids, invoice_ids from labels "
+                 "where kind = 'token_invoices'")
+    assert rows
+    for dist, outlet, invoices in rows:
+        ids = invoices.split(";")
+        assert len(ids) >= 12 and ";" not in outlet
+        n, days, lines, units, dists, top = q.one("""
+            select [count(distinct invoice_id), count(distinct invoice_date), count(*),
+                    max(quantity), count(distinct distributor_id), max(net_amount)]
+            from sales where invoice_id in (select unnest(?::varchar[]))
+              and outlet_id = ?""", ids, outlet)
+        assert (n, days, lines, units, dists) == (len(ids), 1, len(ids), 1, 1)
+        median = q.one("""select median(v) from (select sum(net_amount) v from sales
+                          where outlet_id = ? and doc_type = 'invoice'
+                          and invoice_id not in (select unnest(?::varchar[]))
+                          group by invoice_id)""", outlet, ids)
+        assert top < 0.1 * float(median), (dist, outlet)
+
+
+def test_territory_violations(q):
+    """Each labelled outlet lies > 200 km from the centroid of its distributor's other outlets
+    and is billed in the labelled month."""
+    rows = q.all("select distributor_id, outlet_ids, period_start::date, period_end::date "
+                 "from labels where kind = 'territory_violations'")
+    assert rows
+    for dist, outlets, start, end in rows:
+        ids = outlets.split(";")
+        far = q.all("""
+            with c as (select avg(latitude) la, avg(longitude) lo from outlets
+                       where distributor_id = ? and outlet_id not in
+                       (select unnest(?::varchar[])))
+            select o.outlet_id, 111 * sqrt(power(o.latitude - la, 2)
+                   + power((o.longitude - lo) * cos(radians(la)), 2))
+            from outlets o, c where o.outlet_id in (select unnest(?::varchar[]))""",
+                    dist, ids, ids)
+        assert len(far) == len(ids) and all(km > 200 for _, km in far), far
+        billed = q.one("""select count(distinct outlet_id) from sales where outlet_id in
+                          (select unnest(?::varchar[])) and invoice_date between ? and ?""",
+                       ids, start, end)
+        assert billed == len(ids)
+
+
+def test_negatives(q):
+    """The festival month is network-wide ≥ 15% above the median month; each new town is a
+    cluster (within 2 km) of distinct phones and tax ids, created at month end and billed
+    again in a later month."""
+    start, end = q.one("select [period_start::date, period_end::date] from negatives "
+                       "where kind = 'festival_month'")
+    fest, usual = q.one("""
+        with m as (select date_trunc('month', invoice_date) m, sum(net_amount) v from sales
+                   group by 1)
+        select [max(v) filter (where m = ?::date), median(v) filter (where m <> ?::date)]
+        from m""", start, start)
+    assert fest >= Decimal("1.15") * usual
+    towns = q.all("select outlet_ids, period_end::date from negatives "
+                  "where kind = 'new_town_outlets'")
+    assert towns
+    for outlets, end in towns:
+        ids = outlets.split(";")
+        phones, taxes, spread, late = q.one("""
+            select [count(distinct phone), count(distinct tax_id) + count(*) - count(tax_id),
+                    111 * greatest(max(latitude) - min(latitude),
+                                   max(longitude) - min(longitude)),
+                    max(?::date - created_on)]
+            from outlets where outlet_id in (select unnest(?::varchar[]))""", end, ids)
+        assert phones == len(ids) and taxes == len(ids) and spread < 4 and late <= 2
+        later = q.one("""select count(distinct outlet_id) from sales where outlet_id in
+                         (select unnest(?::varchar[])) and invoice_date > ?::date + 1""",
+                      ids, end)
+        assert later >= len(ids) // 2

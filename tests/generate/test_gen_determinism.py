@@ -16,14 +16,20 @@ def _bytes(out: Path, fmt: str) -> dict[str, bytes]:
             if p.suffix in (f".{fmt}", ".csv")}
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "csv"])
-def test_same_seed_gives_identical_files(tmp_path: Path, fmt: str):
-    """Two runs with the same (lines, months, seed, fmt) write byte-identical files."""
+#: Files beside the contract tables: labels.csv and negatives.csv.
+EXTRA_FILES = 2
+
+
+@pytest.mark.parametrize(("fmt", "options"), [
+    ("parquet", {}), ("csv", {}), ("parquet", {"subtle": True, "anomaly_rate": 2.5})])
+def test_same_seed_gives_identical_files(tmp_path: Path, fmt: str, options: dict):
+    """Two runs with the same (lines, months, seed, fmt, switches) write byte-identical
+    files."""
     a, b = tmp_path / "a", tmp_path / "b"
-    generate(a, lines=20_000, seed=11, fmt=fmt)
-    generate(b, lines=20_000, seed=11, fmt=fmt)
+    generate(a, lines=20_000, seed=11, fmt=fmt, **options)
+    generate(b, lines=20_000, seed=11, fmt=fmt, **options)
     files = _bytes(a, fmt)
-    assert len(files) == len(TABLES) + 1
+    assert len(files) == len(TABLES) + EXTRA_FILES
     assert files == _bytes(b, fmt)
 
 

@@ -28,7 +28,8 @@ def parse_month(text: str) -> dt.date:
 
 
 def run_generate(out: Path, *, lines: int, months: int, seed: int, fmt: str,
-                 current_month: dt.date, console: Console) -> dict[str, int]:
+                 current_month: dt.date, console: Console, anomaly_rate: float = 1.0,
+                 subtle: bool = False, negatives_only: bool = False) -> dict[str, int]:
     """Generate with a progress bar on `console`; return rows written per table."""
     from schemeops.generate import generate  # lazily: other commands need not load it
 
@@ -38,7 +39,8 @@ def run_generate(out: Path, *, lines: int, months: int, seed: int, fmt: str,
         task = p.add_task("lines", total=lines)
         return generate(out, lines=lines, months=months, seed=seed, fmt=fmt,
                         current_month=current_month,
-                        progress=lambda n: p.advance(task, n))
+                        progress=lambda n: p.advance(task, n), anomaly_rate=anomaly_rate,
+                        subtle=subtle, negatives_only=negatives_only)
 
 
 def generate_command(
@@ -49,14 +51,24 @@ def generate_command(
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
     current_month: Annotated[str, typer.Option(
         help="The current (last) month, YYYY-MM.")] = "2026-10",
+    anomaly_rate: Annotated[float, typer.Option(
+        min=0, max=100, help="Scale on planted anomaly counts; 0 plants none.")] = 1.0,
+    subtle: Annotated[bool, typer.Option(
+        help="Smaller anomalies, closer to normal behaviour.")] = False,
+    negatives_only: Annotated[bool, typer.Option(
+        help="Plant only the hard negatives (festival month, new towns), no anomalies.")
+    ] = False,
 ) -> None:
-    """Write a synthetic distribution network: every contract table plus labels.csv."""
+    """Write a synthetic distribution network: every contract table plus labels.csv (planted
+    anomalies) and negatives.csv (planted hard negatives)."""
     if fmt not in ("parquet", "csv"):
         raise typer.BadParameter(f"{fmt!r}: choose parquet or csv", param_hint="--format")
     console = Console(stderr=True)
     start = time.perf_counter()
     written = run_generate(out, lines=lines, months=months, seed=seed, fmt=fmt,
-                           current_month=parse_month(current_month), console=console)
+                           current_month=parse_month(current_month), console=console,
+                           anomaly_rate=anomaly_rate, subtle=subtle,
+                           negatives_only=negatives_only)
     secs = time.perf_counter() - start
     for name, n in written.items():
         typer.echo(f"{name:>14}: {n:,} rows")

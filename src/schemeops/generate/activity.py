@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from schemeops.generate.anomalies import STUFF_LINES, STUFF_SHARE, STUFF_UNITS, Plan
+from schemeops.generate.anomalies import STUFF_LINES, STUFF_SHARE, Plan
 from schemeops.generate.calendar import Window
 from schemeops.generate.network import Network
 from schemeops.generate.outlets import Outlets
@@ -25,13 +25,18 @@ class Activity:
 
 @dataclass(frozen=True)
 class FixedInvoices:
-    """Invoices planted outside the line budget: dummy outlets' single bills, stuffed bills."""
+    """Invoices planted outside the line budget and the label row of each (-1: none).
+
+    `units` multiplies the drawn units (0: exactly one unit, a token bill); `return_pct` is the
+    share of units returned on `return_day` (-1: not returned)."""
 
     outlet: np.ndarray
     day: np.ndarray
     lines: np.ndarray
     units: np.ndarray
     return_day: np.ndarray
+    return_pct: np.ndarray
+    label: np.ndarray
 
     @property
     def total_lines(self) -> int:
@@ -41,8 +46,9 @@ class FixedInvoices:
     def select(self, lo: int, hi: int) -> FixedInvoices:
         """The invoices of outlets lo..hi-1."""
         keep = (self.outlet >= lo) & (self.outlet < hi)
-        return FixedInvoices(*(a[keep] for a in (self.outlet, self.day, self.lines,
-                                                  self.units, self.return_day)))
+        return FixedInvoices(*(a[keep] for a in (
+            self.outlet, self.day, self.lines, self.units, self.return_day, self.return_pct,
+            self.label)))
 
 
 def make_activity(rng: np.random.Generator, outlets: Outlets, network: Network,
@@ -70,31 +76,72 @@ def make_activity(rng: np.random.Generator, outlets: Outlets, network: Network,
     return Activity(active=active, weight=weight)
 
 
+def _token_bills(rng: np.random.Generator, outlets: Outlets, activity: Activity,
+                 plan: Plan, window: Window) -> tuple[np.ndarray, ...]:
+    """Many one-unit bills to one active outlet of each token seller, within 1–2 days."""
+    mode = plan.mode
+    outlet, day, label = [], [], []
+    base = plan.label_base["token_invoices"]
+    for i, (s, m) in enumerate(zip(plan.token_seller.tolist(), plan.token_month.tolist(),
+                                   strict=True)):  # one iteration per planted case
+        a, b = int(outlets.first[s]), int(outlets.first[s + 1])
+        cand = np.flatnonzero(activity.active[a:b, m] & ~outlets.dummy[a:b]) + a
+        if len(cand) == 0:
+            cand = np.arange(a, b)
+        o = int(cand[rng.integers(0, len(cand))])
+        n = int(rng.integers(*mode.token_bills))
+        lo = max(int(window.starts[m]) + 3, int(outlets.created[o]) + 1)
+        hi = max(lo + 1, int(window.starts[m + 1]) - 5 - mode.token_days)
+        d0 = int(rng.integers(lo, hi))
+        outlet.append(np.full(n, o))
+        day.append(d0 + rng.integers(0, mode.token_days, n))
+        label.append(np.full(n, base + i))
+    if not outlet:
+        return (np.zeros(0, np.int64),) * 3
+    return np.concatenate(outlet), np.concatenate(day), np.concatenate(label)
+
+
 def fixed_invoices(rng: np.random.Generator, outlets: Outlets, activity: Activity,
                    plan: Plan, window: Window) -> FixedInvoices:
-    """One bill per dummy outlet; a stuffed bill (returned next month) for most outlets of
-    each stuffing seller that are active in its month."""
-    d = np.flatnonzero(outlets.dummy)
-    d_end = window.starts[outlets.created_month[d] + 1] - 1
-    d_day = outlets.created[d] + (rng.random(len(d)) * (d_end - outlets.created[d] + 1)
-                                  ).astype(np.int64)
+    """Invoices planted outside the line budget, each with its label row (-1: none): one bill
+    per dummy, new-town and territory-violation outlet; a stuffed bill (partly returned next
+    month) for some outlets of each stuffing seller active in its month; token bills."""
+    mode, base = plan.mode, plan.label_base
+    n_out = outlets.count
+    g_label = np.full(n_out, -1, dtype=np.int64)
+    for kind in ("dummy_outlets", "territory_violations"):  # per kind, then per case
+        for i, idx in enumerate(outlets.groups.get(kind, [])):
+            g_label[idx] = base[kind] + i
+    planted = [idx for cases in outlets.groups.values() for idx in cases]
+    once = np.sort(np.concatenate(planted)) if planted else np.zeros(0, np.int64)
+    d_end = window.starts[outlets.created_month[once] + 1] - 1
+    d_day = outlets.created[once] + (rng.random(len(once)) * (
+        d_end - outlets.created[once] + 1)).astype(np.int64)
     lo = outlets.first[plan.stuff_seller]
     hi = outlets.first[plan.stuff_seller + 1]
-    member = np.zeros(outlets.count, dtype=np.int64) - 1
+    member = np.zeros(n_out, dtype=np.int64) - 1
     for i, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):  # per seller
         member[a:b] = i
-    s = np.flatnonzero(member >= 0)
+    s = np.flatnonzero((member >= 0) & ~outlets.dummy)
     m = plan.stuff_month[member[s]]
     s_pick = activity.active[s, m] & (rng.random(len(s)) < STUFF_SHARE)
     s, m = s[s_pick], m[s_pick]
-    s_day = window.starts[m + 1] - 1 - rng.integers(0, 2, len(s))
+    s_day = window.starts[m + 1] - 1 - rng.integers(0, mode.stuff_days, len(s))
     s_ret = window.starts[m + 1] + rng.integers(0, 5, len(s))
-    outlet = np.concatenate([d, s])
+    t_out, t_day, t_label = _token_bills(rng, outlets, activity, plan, window)
+    outlet = np.concatenate([once, s, t_out])
     order = np.argsort(outlet, kind="stable")
+    k1, k2, k3 = len(once), len(s), len(t_out)
     return FixedInvoices(
         outlet=outlet[order],
-        day=np.concatenate([d_day, s_day])[order],
-        lines=np.concatenate([rng.integers(1, 3, len(d)), np.full(len(s), STUFF_LINES)])[order],
-        units=np.concatenate([np.ones(len(d), np.int64), np.full(len(s), STUFF_UNITS)])[order],
-        return_day=np.concatenate([np.full(len(d), -1), s_ret])[order],
+        day=np.concatenate([d_day, s_day, t_day])[order],
+        lines=np.concatenate([rng.integers(1, 3, k1), np.full(k2, STUFF_LINES),
+                              np.ones(k3, np.int64)])[order],
+        units=np.concatenate([np.ones(k1, np.int64), np.full(k2, mode.stuff_units),
+                              np.zeros(k3, np.int64)])[order],
+        return_day=np.concatenate([np.full(k1, -1), s_ret, np.full(k3, -1)])[order],
+        return_pct=np.concatenate([np.zeros(k1, np.int64), np.full(k2, mode.stuff_returned),
+                                   np.zeros(k3, np.int64)])[order],
+        label=np.concatenate([g_label[once], base["month_end_stuffing"] + member[s],
+                              t_label]).astype(np.int64)[order],
     )

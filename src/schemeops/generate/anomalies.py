@@ -1,4 +1,4 @@
-"""Planted anomalies (dummy outlets, month-end stuffing, sales jumps) and their labels."""
+"""Planted anomalies and hard negatives: which sellers carry which, and their labels."""
 
 from __future__ import annotations
 
@@ -11,19 +11,70 @@ from schemeops.generate import columns as col
 from schemeops.generate.calendar import Window
 from schemeops.generate.network import DISTRIBUTOR, Network
 
-KINDS = ("dummy_outlets", "month_end_stuffing", "sales_jump")
+KINDS = ("dummy_outlets", "month_end_stuffing", "sales_jump", "slab_bunching",
+         "token_invoices", "circular_flows", "backdated_entries", "territory_violations",
+         "duplicate_claims")
+NEGATIVE_KINDS = ("festival_month", "new_distributor_ramp", "new_town_outlets")
+LABEL_COLUMNS = ("label_id", "kind", "distributor_id", "counterparty_id", "period_start",
+                 "period_end", "outlet_ids", "invoice_ids", "note")
 SHARED = ("phone", "tax_id", "coordinates")
-#: Units multiplier of stuffed invoices and of a jump month; share of stuffed units returned.
-STUFF_UNITS, JUMP_UNITS, STUFF_RETURNED = 8, 6, 0.8
 STUFF_LINES = 3
 #: Share of a stuffing seller's active outlets that get a stuffed bill.
 STUFF_SHARE = 0.3
 
 
 @dataclass(frozen=True)
-class Plan:
-    """Which sellers carry which anomaly, in which window month."""
+class Mode:
+    """How anomalies are planted: `rate` scales their counts (0 = none), `subtle` makes them
+    smaller and closer to normal behaviour, `negatives_only` plants only hard negatives."""
 
+    rate: float = 1.0
+    subtle: bool = False
+    negatives_only: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.rate <= 100:
+            raise ValueError(f"anomaly rate must be between 0 and 100, got {self.rate}")
+
+    @property
+    def stuff_units(self) -> int:
+        """Units multiplier of a stuffed bill."""
+        return 3 if self.subtle else 8
+
+    @property
+    def stuff_days(self) -> int:
+        """Stuffed bills fall in the last this-many days of the month."""
+        return 5 if self.subtle else 2
+
+    @property
+    def stuff_returned(self) -> int:
+        """Percent of a stuffed bill's units that come back early next month."""
+        return 45 if self.subtle else 80
+
+    @property
+    def jump_units(self) -> int:
+        """Units multiplier of a jump month."""
+        return 2 if self.subtle else 6
+
+    @property
+    def token_bills(self) -> tuple[int, int]:
+        """Range (low, high exclusive) of token bills per case."""
+        return (5, 8) if self.subtle else (12, 21)
+
+    @property
+    def token_days(self) -> int:
+        """Token bills are spread over this many consecutive days."""
+        return 2 if self.subtle else 1
+
+
+DEFAULT_MODE = Mode()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which sellers carry which anomaly or hard negative, in which window month."""
+
+    mode: Mode
     dummy_seller: np.ndarray
     dummy_month: np.ndarray
     dummy_size: np.ndarray
@@ -32,23 +83,50 @@ class Plan:
     stuff_month: np.ndarray
     jump_seller: np.ndarray
     jump_month: np.ndarray
+    token_seller: np.ndarray
+    token_month: np.ndarray
+    terr_seller: np.ndarray
+    terr_month: np.ndarray
+    terr_size: np.ndarray
+    town_seller: np.ndarray
+    town_month: np.ndarray
+    town_size: np.ndarray
+    festival_month: int
 
     def jump_units(self, sellers: int, months: int) -> np.ndarray:
-        """Units multiplier per (seller, month): JUMP_UNITS in a jump month, else 1."""
+        """Units multiplier per (seller, month): the jump multiplier in a jump month, else 1."""
         mult = np.ones((sellers, months), dtype=np.int64)
-        mult[self.jump_seller, self.jump_month] = JUMP_UNITS
+        mult[self.jump_seller, self.jump_month] = self.mode.jump_units
         return mult
 
+    @property
+    def label_base(self) -> dict[str, int]:
+        """Index of each kind's first label row (labels are numbered in this order)."""
+        sizes = {"dummy_outlets": len(self.dummy_seller),
+                 "month_end_stuffing": len(self.stuff_seller),
+                 "sales_jump": len(self.jump_seller), "token_invoices": len(self.token_seller),
+                 "territory_violations": len(self.terr_seller)}
+        base, out = 0, {}
+        for kind, n in sizes.items():
+            out[kind] = base
+            base += n
+        return out
 
-def anomaly_count(lines: int) -> int:
-    """How many of each anomaly kind to plant: at least one, growing with √lines."""
-    return max(1, round(2 * np.sqrt(lines / 100_000)))
+
+def anomaly_count(lines: int, rate: float = 1.0) -> int:
+    """How many of each anomaly kind to plant: growing with √lines, scaled by `rate`
+    (at least one unless the rate is 0)."""
+    if rate <= 0:
+        return 0
+    return max(1, round(2 * np.sqrt(lines / 100_000) * rate))
 
 
 def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
-                   lines: int) -> Plan:
-    """Pick distinct mid-sized distributors for stuffing and jumps, any seller for dummies."""
-    k = anomaly_count(lines)
+                   lines: int, mode: Mode = DEFAULT_MODE) -> Plan:
+    """Pick distinct mid-sized distributors for stuffing, jumps, token bills, territory
+    violations and new towns; any seller for dummies."""
+    k = 0 if mode.negatives_only else anomaly_count(lines, mode.rate)
+    k_neg = anomaly_count(lines)
     m_count = window.months
     stable = (network.role == DISTRIBUTOR) & (network.end_day > window.last_day)
     order = np.argsort(network.n_outlets, kind="stable")
@@ -62,48 +140,118 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     sellers = np.flatnonzero(network.end_day > window.last_day)
     n_dummy = 2 * k
     dummy = np.sort(sellers[rng.integers(0, len(sellers), n_dummy)])
+    dummy_month = rng.integers(0, m_count, n_dummy)
+    dummy_size = rng.integers(3, 9, n_dummy)
+    dummy_shared = rng.integers(0, len(SHARED), n_dummy)
+    stuff_month = (rng.integers(0, 99) + np.arange(n_stuff)) % max(1, m_count - 1)
+    jump_month = max(1, m_count // 2) + (rng.integers(0, 99) + np.arange(n_jump)) % (
+        m_count - max(1, m_count // 2))
+    # Further kinds draw from their own stream, so today's kinds keep their sellers.
+    rng2 = np.random.default_rng(rng.integers(0, 2**63))
+    # (A token or territory case may fall on a stuffing or jump seller: kinds are scored
+    # separately.)
+    rest = rng2.permutation(np.flatnonzero(stable & (network.n_outlets >= 4)))
+    # New towns keep a quarter of the pool (all of it when no anomaly is planted).
+    n_town = min(k_neg, len(rest) // 4 if k else len(rest)) if m_count >= 2 else 0
+    avail = len(rest) - n_town
+    n_tok = min(k, (avail + 1) // 2)
+    n_terr = min(k, avail - n_tok)
+    town = np.sort(rest[:n_town])
+    token = np.sort(rest[n_town:n_town + n_tok])
+    terr = np.sort(rest[n_town + n_tok:n_town + n_tok + n_terr])
+    season = window.season
     return Plan(
-        dummy_seller=dummy,
-        dummy_month=rng.integers(0, m_count, n_dummy),
-        dummy_size=rng.integers(3, 9, n_dummy),
-        dummy_shared=rng.integers(0, len(SHARED), n_dummy),
-        stuff_seller=stuff,
-        stuff_month=(rng.integers(0, 99) + np.arange(n_stuff)) % max(1, m_count - 1),
-        jump_seller=jump,
-        jump_month=max(1, m_count // 2) + (rng.integers(0, 99) + np.arange(n_jump)) % (
-            m_count - max(1, m_count // 2)),
+        mode=mode, dummy_seller=dummy, dummy_month=dummy_month, dummy_size=dummy_size,
+        dummy_shared=dummy_shared, stuff_seller=stuff, stuff_month=stuff_month,
+        jump_seller=jump, jump_month=jump_month,
+        token_seller=token, token_month=rng2.integers(0, m_count, n_tok),
+        terr_seller=terr, terr_month=rng2.integers(0, m_count, n_terr),
+        terr_size=rng2.integers(1, 3, n_terr) if mode.subtle else rng2.integers(2, 5, n_terr),
+        town_seller=town, town_month=rng2.integers(0, max(1, m_count - 1), n_town),
+        town_size=rng2.integers(4, 9, n_town),
+        festival_month=int(np.argmax(season)) if season.max() >= 1.2 else -1,
     )
 
 
-def labels_table(plan: Plan, network: Network, window: Window,
-                 dummy_outlets: pa.Array) -> pa.Table:
-    """Ground truth: one row per planted anomaly (kind, seller, entities, period, note)."""
+def _ids(values: list[str]) -> str:
+    return ";".join(values)
+
+
+def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.Array,
+                  groups: dict[str, list[np.ndarray]],
+                  invoices: dict[int, list[str]]) -> tuple[pa.Table, pa.Table]:
+    """Ground truth: labels (one row per planted anomaly) and negatives (one per planted hard
+    negative), in the shared format of LABEL_COLUMNS.
+
+    `groups[kind]` lists each case's outlet indexes (planted outlets or the outlets of planted
+    bills); `invoices[label row]` its invoice ids."""
     st = window.starts
     seller_ids = network.ids.to_pylist()
-    outlet_ids = dummy_outlets.to_pylist()
+    mode = plan.mode
+
+    def outlets_of(kind: str, i: int) -> str:
+        return _ids(outlet_ids.take(pa.array(np.unique(groups[kind][i]))).to_pylist())
+
     rows: list[tuple] = []
-    first = 0
-    for s, m, n, shared in zip(plan.dummy_seller.tolist(), plan.dummy_month.tolist(),
-                               plan.dummy_size.tolist(), plan.dummy_shared.tolist(),
-                               strict=True):  # one iteration per planted group
-        rows.append((KINDS[0], seller_ids[s], ";".join(outlet_ids[first:first + n]),
-                     st[m + 1] - 3, st[m + 1] - 1,
-                     f"{n} new outlets sharing the same {SHARED[shared]}, created in the last "
-                     "3 days of the month and billed exactly once"))
-        first += n
-    for s, m in zip(plan.stuff_seller.tolist(), plan.stuff_month.tolist(), strict=True):
-        rows.append((KINDS[1], seller_ids[s], seller_ids[s], st[m + 1] - 2, st[m + 1] + 4,
-                     f"large invoices ({STUFF_UNITS}x units) in the last 2 days of the month, "
-                     f"{round(STUFF_RETURNED * 100)}% returned in the first 5 days of the next"))
+    for i, (s, m, n, shared) in enumerate(zip(
+            plan.dummy_seller.tolist(), plan.dummy_month.tolist(), plan.dummy_size.tolist(),
+            plan.dummy_shared.tolist(), strict=True)):  # one iteration per planted group
+        what = ("a similar name and coordinates within 30 m" if mode.subtle
+                else f"the same {SHARED[shared]}")
+        rows.append(("dummy_outlets", seller_ids[s], "", st[m + 1] - 3, st[m + 1] - 1,
+                     outlets_of("dummy_outlets", i), _ids(invoices.get(len(rows), [])),
+                     f"{n} new outlets sharing {what}, created in the last 3 days of the "
+                     "month and billed exactly once"))
+    for i, (s, m) in enumerate(zip(plan.stuff_seller.tolist(), plan.stuff_month.tolist(),
+                                   strict=True)):
+        rows.append(("month_end_stuffing", seller_ids[s], "", st[m + 1] - mode.stuff_days,
+                     st[m + 1] + 4, outlets_of("month_end_stuffing", i),
+                     _ids(invoices.get(len(rows), [])),
+                     f"large invoices ({mode.stuff_units}x units) in the last "
+                     f"{mode.stuff_days} days of the month, {mode.stuff_returned}% returned in "
+                     "the first 5 days of the next"))
     for s, m in zip(plan.jump_seller.tolist(), plan.jump_month.tolist(), strict=True):
-        rows.append((KINDS[2], seller_ids[s], seller_ids[s], st[m], st[m + 1] - 1,
-                     f"secondary sales of the month at about {JUMP_UNITS}x the usual"))
-    kind, dist, ents, start, end, note = (list(c) for c in zip(*rows, strict=True))
+        rows.append(("sales_jump", seller_ids[s], "", st[m], st[m + 1] - 1, "", "",
+                     f"secondary sales of the month at about {mode.jump_units}x the usual"))
+    for i, (s, m) in enumerate(zip(plan.token_seller.tolist(), plan.token_month.tolist(),
+                                   strict=True)):
+        inv = invoices.get(len(rows), [])
+        rows.append(("token_invoices", seller_ids[s], "", st[m], st[m + 1] - 1,
+                     outlets_of("token_invoices", i), _ids(inv),
+                     f"{len(inv)} one-unit bills to one outlet within {mode.token_days} "
+                     "day(s)"))
+    for i, (s, m) in enumerate(zip(plan.terr_seller.tolist(), plan.terr_month.tolist(),
+                                   strict=True)):
+        rows.append(("territory_violations", seller_ids[s], "", st[m], st[m + 1] - 1,
+                     outlets_of("territory_violations", i), _ids(invoices.get(len(rows), [])),
+                     "outlets opened and billed in a city of another region" if not mode.subtle
+                     else "outlets opened and billed in another city of the region"))
+    neg: list[tuple] = []
+    if plan.festival_month >= 0:
+        m = plan.festival_month
+        neg.append(("festival_month", "", "", st[m], st[m + 1] - 1, "", "",
+                    f"network-wide festive month: sales about "
+                    f"{round(window.season[m] * 100)}% of a normal month"))
+    for i, (s, m) in enumerate(zip(plan.town_seller.tolist(), plan.town_month.tolist(),
+                                   strict=True)):
+        neg.append(("new_town_outlets", seller_ids[s], "", st[m + 1] - 3, st[m + 1] - 1,
+                    outlets_of("new_town_outlets", i), "",
+                    "genuine new outlets opened together at month end in a new town nearby, "
+                    "distinct phones and tax ids, billed again in later months"))
+    return _table(rows, "L"), _table(neg, "N")
+
+
+def _table(rows: list[tuple], prefix: str) -> pa.Table:
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    kind, dist, cp, start, end, outs, invs, note = (list(c) for c in cols)
     return pa.table({
+        "label_id": pa.array([f"{prefix}{i + 1:05d}" for i in range(len(rows))], pa.string()),
         "kind": pa.array(kind, pa.string()),
         "distributor_id": pa.array(dist, pa.string()),
-        "entity_ids": pa.array(ents, pa.string()),
-        "period_start": col.dates(np.array(start)),
-        "period_end": col.dates(np.array(end)),
+        "counterparty_id": pa.array(cp, pa.string()),
+        "period_start": col.dates(np.array(start, dtype=np.int64)),
+        "period_end": col.dates(np.array(end, dtype=np.int64)),
+        "outlet_ids": pa.array(outs, pa.string()),
+        "invoice_ids": pa.array(invs, pa.string()),
         "note": pa.array(note, pa.string()),
     })

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -34,6 +34,7 @@ class Outlets:
     dummy: np.ndarray
     first: np.ndarray
     table: pa.Table
+    groups: dict[str, list[np.ndarray]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -55,17 +56,36 @@ def _unique_numbers(index: np.ndarray, modulus: int, salt: int) -> np.ndarray:
     return (index * 7_654_321 + salt) % modulus
 
 
+def _extras(plan: Plan, sellers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Planted outlets by seller: their seller, kind (see EXTRA_KINDS) and case number."""
+    sizes = (plan.dummy_size, plan.town_size, plan.terr_size)
+    owners = (plan.dummy_seller, plan.town_seller, plan.terr_seller)
+    seller = np.concatenate([np.repeat(o, n) for o, n in zip(owners, sizes, strict=True)])
+    kind = np.concatenate([np.full(int(n.sum()), k) for k, n in enumerate(sizes)])
+    case = np.concatenate([np.repeat(np.arange(len(n)), n) for n in sizes])
+    order = np.argsort(seller, kind="stable")
+    return seller[order].astype(np.int64), kind[order].astype(np.int64), case[order]
+
+
+#: Kinds of planted outlets, appended after each seller's own outlets in this order.
+EXTRA_KINDS = ("dummy_outlets", "new_town_outlets", "territory_violations")
+#: Share of a seller's outlets in a neighbouring city of its region (served legitimately).
+OTHER_CITY = 0.03
+
+
 def make_outlets(rng: np.random.Generator, network: Network, window: Window,
                  plan: Plan) -> Outlets:
-    """Every seller's outlets, then the planted dummy groups at the end of their seller block."""
-    extra = np.bincount(plan.dummy_seller, weights=plan.dummy_size,
-                        minlength=network.sellers).astype(np.int64)
-    per_seller = network.n_outlets + extra
+    """Every seller's outlets, then the planted ones (dummy groups, new-town groups, territory
+    violations) at the end of their seller's block."""
+    e_seller, e_kind, e_case = _extras(plan, network.sellers)
+    per_seller = network.n_outlets + np.bincount(e_seller, minlength=network.sellers)
     n = int(per_seller.sum())
     first = np.concatenate([[0], np.cumsum(per_seller)])
     seller = np.repeat(np.arange(network.sellers), per_seller)
     pos = np.arange(n) - first[seller]
-    dummy = pos >= network.n_outlets[seller]
+    e_idx = np.flatnonzero(pos >= network.n_outlets[seller])  # in the order of _extras
+    dummy = np.zeros(n, dtype=bool)
+    dummy[e_idx[e_kind == 0]] = True
 
     m_count = window.months
     is_new = rng.random(n) < NEW_PER_MONTH * m_count
@@ -75,44 +95,75 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
         is_new, window.starts[np.maximum(month, 0)] + (rng.random(n) * 0.8 * length[
             np.maximum(month, 0)]).astype(np.int64),
         window.first_day - rng.integers(30, 2500, n))
-    # Dummy groups: created in the last 3 days of their month.
-    d_idx = np.flatnonzero(dummy)
-    d_group = np.repeat(np.arange(len(plan.dummy_seller)), plan.dummy_size)
-    d_month = plan.dummy_month[d_group]
-    month[d_idx] = d_month
-    created[d_idx] = window.starts[d_month + 1] - 1 - rng.integers(0, 3, len(d_idx))
+    # Dummy groups and new-town groups: created in the last 3 days of their month;
+    # territory violations in the first 10 days of theirs.
+    e_month = np.zeros(len(e_idx), dtype=np.int64)
+    for k, months in enumerate((plan.dummy_month, plan.town_month, plan.terr_month)):
+        e_month[e_kind == k] = months[e_case[e_kind == k]]  # one iteration per kind
+    month[e_idx] = e_month
+    created[e_idx] = np.where(e_kind == 2, window.starts[e_month] + rng.integers(0, 10, len(
+        e_idx)), window.starts[e_month + 1] - 1 - rng.integers(0, 3, len(e_idx)))
+    d_idx = e_idx[e_kind == 0]
+    d_group = e_case[e_kind == 0]
 
     size = rng.lognormal(-0.2, 0.7, n) * network.size[seller] ** 0.15
     p_buy = np.clip(0.72 + 0.18 * np.log(size), 0.35, 0.97)
-    city = np.where(rng.random(n) < 0.85, network.city[seller], network.city[
-        rng.integers(0, network.sellers, n)])
+    region_city = network.city[seller] // 4 * 4
+    city = np.where(rng.random(n) < OTHER_CITY, region_city + rng.integers(0, 4, n),
+                    network.city[seller])
+    # Territory violations: another region (subtle: another city of the same region).
+    t_idx = e_idx[e_kind == 2]
+    far = (region_city[t_idx] + 4 * rng.integers(1, 5, len(t_idx))) % len(CITIES) \
+        + rng.integers(0, 4, len(t_idx))
+    near = region_city[t_idx] + (network.city[seller[t_idx]] % 4 + rng.integers(
+        1, 4, len(t_idx))) % 4
+    city[t_idx] = near if plan.mode.subtle else far
     lat = np.round(CITY_LAT[city] + rng.normal(0, 0.06, n), 6)
     lon = np.round(CITY_LON[city] + rng.normal(0, 0.06, n), 6)
+    # New towns: a cluster about 20 km from the seller's city, within a few hundred metres.
+    w_idx = e_idx[e_kind == 1]
+    w_case = e_case[e_kind == 1]
+    angle = rng.uniform(0, 2 * np.pi, len(plan.town_seller))
+    c = network.city[plan.town_seller]
+    town_lat = CITY_LAT[c] + 0.18 * np.sin(angle)
+    town_lon = CITY_LON[c] + 0.18 * np.cos(angle)
+    lat[w_idx] = np.round(town_lat[w_case] + rng.normal(0, 0.003, len(w_idx)), 6)
+    lon[w_idx] = np.round(town_lon[w_case] + rng.normal(0, 0.003, len(w_idx)), 6)
     idx = np.arange(n, dtype=np.int64)
     phone = 9_000_000_000 + _unique_numbers(idx, 1_000_000_000, 123_457)
     gst = _unique_numbers(idx, 10_000_000_000, 98_765_431)
     registered = rng.random(n) < 0.4
 
     # Each dummy group shares one attribute: copy its first member's value to the rest.
-    g_first = d_idx[np.concatenate([[0], np.cumsum(plan.dummy_size)[:-1]])] if len(d_idx) \
-        else np.zeros(0, dtype=np.int64)
-    lead = g_first[d_group]
-    shared = plan.dummy_shared[d_group]
+    # Subtle mode: only a similar name and coordinates within 30 m of the first member.
+    starts = np.flatnonzero(np.diff(d_group, prepend=-1)) if len(d_idx) else np.zeros(
+        0, dtype=np.int64)
+    lead = d_idx[starts][np.cumsum(np.diff(d_group, prepend=-1) != 0) - 1] if len(
+        d_idx) else d_idx
+    shared = plan.dummy_shared[d_group] if len(d_idx) else d_idx
+    subtle = plan.mode.subtle
+    if subtle:
+        shared = np.full(len(d_idx), 2)
     phone[d_idx] = np.where(shared == 0, phone[lead], phone[d_idx])
     registered[d_idx] |= shared == 1
     gst[d_idx] = np.where(shared == 1, gst[lead], gst[d_idx])
-    lat[d_idx] = np.where(shared == 2, lat[lead], lat[d_idx])
-    lon[d_idx] = np.where(shared == 2, lon[lead], lon[d_idx])
+    jitter = rng.uniform(-0.0002, 0.0002, (2, len(d_idx))) if subtle else np.zeros(
+        (2, len(d_idx)))
+    lat[d_idx] = np.where(shared == 2, np.round(lat[lead] + jitter[0], 6), lat[d_idx])
+    lon[d_idx] = np.where(shared == 2, np.round(lon[lead] + jitter[1], 6), lon[d_idx])
 
     otype = rng.choice(len(OUTLET_TYPES), n, p=_TYPE_P)
+    surname = rng.integers(0, len(SURNAMES), n)
+    if subtle and len(d_idx):  # the same surname and kind of shop as the group's first
+        surname[d_idx] = surname[lead]
+        otype[d_idx] = otype[lead]
     out = Outlets(seller=seller, created=created, created_month=month, size=size,
                   weekday=rng.integers(0, 6, n), p_buy=p_buy, dummy=dummy, first=first,
-                  table=pa.table({}))
+                  table=pa.table({}), groups=_groups(e_idx, e_kind, e_case, plan))
     table = pa.table({
         "outlet_id": out.ids(idx),
         "name": pc.binary_join_element_wise(
-            col.choose(SURNAMES, rng.integers(0, len(SURNAMES), n)), col.choose(_SHOP, otype),
-            " "),
+            col.choose(SURNAMES, surname), col.choose(_SHOP, otype), " "),
         "distributor_id": col.take(network.ids, seller),
         "outlet_type": col.choose(OUTLET_TYPES, otype),
         "city": col.choose(CITIES, city),
@@ -124,3 +175,14 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
         "created_on": col.dates(created),
     })
     return Outlets(**{**out.__dict__, "table": table})
+
+
+def _groups(e_idx: np.ndarray, e_kind: np.ndarray, e_case: np.ndarray,
+            plan: Plan) -> dict[str, list[np.ndarray]]:
+    """Outlet indexes of each planted case, by kind."""
+    counts = (len(plan.dummy_seller), len(plan.town_seller), len(plan.terr_seller))
+    out: dict[str, list[np.ndarray]] = {}
+    for k, name in enumerate(EXTRA_KINDS):  # one iteration per kind, then per case
+        idx, case = e_idx[e_kind == k], e_case[e_kind == k]
+        out[name] = [idx[case == c] for c in range(counts[k])]
+    return out

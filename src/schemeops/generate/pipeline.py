@@ -11,14 +11,15 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from schemeops.generate import columns as col
 from schemeops.generate.activity import FixedInvoices, fixed_invoices, make_activity
-from schemeops.generate.anomalies import Plan, labels_table, plan_anomalies
+from schemeops.generate.anomalies import DEFAULT_MODE, Mode, Plan, labels_tables, plan_anomalies
 from schemeops.generate.calendar import make_window
 from schemeops.generate.catalogue import make_catalogue
 from schemeops.generate.network import allocate, make_network
 from schemeops.generate.outlets import make_outlets
 from schemeops.generate.primary import make_primary
-from schemeops.generate.secondary import Chunk, World, make_sales
+from schemeops.generate.secondary import ID_WIDTH, Chunk, World, make_sales
 from schemeops.generate.targets import make_targets
 from schemeops.generate.writer import FORMATS, TableSink, write_labels
 from schemeops.schema import TABLES
@@ -50,13 +51,19 @@ def _chunks(world: World, fixed, lines: int) -> Iterator[Chunk]:
 
 
 def _chunk_tables(world: World, fixed: FixedInvoices, lines: int, seed: int,
-                  value: np.ndarray) -> Iterator[dict[str, pa.Table]]:
-    """Each chunk's sales, primary_sales and payments; fills `value` (net per seller-month)."""
+                  value: np.ndarray,
+                  invoices: dict[int, list[str]]) -> Iterator[dict[str, pa.Table]]:
+    """Each chunk's sales, primary_sales and payments; fills `value` (net per seller-month)
+    and `invoices` (label row -> ids of its planted invoices)."""
     n_inv = n_ret = n_pinv = n_pay = 0
     for chunk in _chunks(world, fixed, lines):
         rng = np.random.default_rng(np.random.SeedSequence([seed, 1, chunk.number]))
         sales = make_sales(rng, world, chunk, n_inv, n_ret)
         value[chunk.seller_lo:chunk.seller_hi] = sales.value
+        rows, numbers = sales.labelled
+        ids = col.fixed_ids("INV", numbers, ID_WIDTH).to_pylist()
+        for row, inv_id in zip(rows.tolist(), ids, strict=True):  # planted bills only
+            invoices.setdefault(row, []).append(inv_id)
         prim = make_primary(rng, value=sales.value, seller_lo=chunk.seller_lo,
                             network=world.network, window=world.window,
                             catalogue=world.catalogue, invoice_base=n_pinv, payment_base=n_pay)
@@ -100,15 +107,15 @@ def _in_background(items: Iterator, depth: int = 2) -> Iterator:
         worker.join()
 
 
-def build_world(*, lines: int, months: int, seed: int,
-                current_month: date) -> tuple[World, Plan, FixedInvoices]:
+def build_world(*, lines: int, months: int, seed: int, current_month: date,
+                mode: Mode = DEFAULT_MODE) -> tuple[World, Plan, FixedInvoices]:
     """The master data, activity and anomaly plan: everything decided before the chunks."""
     window = make_window(current_month, months)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
     catalogue = make_catalogue(rng, window)
     network = make_network(rng, window, max(
         20, round(lines / (LINES_PER_OUTLET_MONTH * months * ACTIVE_SHARE))))
-    plan = plan_anomalies(rng, network, window, lines)
+    plan = plan_anomalies(rng, network, window, lines, mode)
     outlets = make_outlets(rng, network, window, plan)
     activity = make_activity(rng, outlets, network, window)
     fixed = fixed_invoices(rng, outlets, activity, plan, window)
@@ -119,17 +126,23 @@ def build_world(*, lines: int, months: int, seed: int,
 
 def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str = "parquet",
              current_month: date = date(2026, 10, 1),
-             progress: Callable[[int], None] | None = None) -> dict[str, int]:
-    """Write every contract table (one file per table: sales.parquet, outlets.csv, …) and
-    labels.csv to `out`; return rows written per table."""
+             progress: Callable[[int], None] | None = None,
+             anomaly_rate: float = 1.0, subtle: bool = False,
+             negatives_only: bool = False) -> dict[str, int]:
+    """Write every contract table (one file per table: sales.parquet, outlets.csv, …),
+    labels.csv and negatives.csv to `out`; return rows written per table.
+
+    `anomaly_rate` scales how many anomalies are planted (0: none), `subtle` makes them
+    closer to normal behaviour, `negatives_only` plants only the hard negatives."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     if lines < MIN_LINES:
         raise ValueError(f"lines must be at least {MIN_LINES}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    mode = Mode(rate=anomaly_rate, subtle=subtle, negatives_only=negatives_only)
     world, plan, fixed = build_world(lines=lines, months=months, seed=seed,
-                                     current_month=current_month)
+                                     current_month=current_month, mode=mode)
     network, outlets, window = world.network, world.outlets, world.window
 
     sinks = {t.name: TableSink(out, t, fmt) for t in TABLES}
@@ -138,7 +151,8 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
         sinks["outlets"].write(outlets.table)
         sinks["products"].write(world.catalogue.table)
         value = np.zeros((network.sellers, months))
-        for tables in _in_background(_chunk_tables(world, fixed, lines, seed, value)):
+        invoices: dict[int, list[str]] = {}
+        for tables in _in_background(_chunk_tables(world, fixed, lines, seed, value, invoices)):
             for name, data in tables.items():
                 sinks[name].write(data)
             if progress is not None:
@@ -148,6 +162,13 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
         for sink in sinks.values():
             sink.close()
     rows = {name: sink.rows for name, sink in sinks.items()}
-    rows["labels"] = write_labels(out, labels_table(plan, network, window,
-                                                    outlets.ids(np.flatnonzero(outlets.dummy))))
+    groups = dict(outlets.groups)
+    base = plan.label_base
+    for kind, cases in (("month_end_stuffing", len(plan.stuff_seller)),
+                        ("token_invoices", len(plan.token_seller))):
+        groups[kind] = [fixed.outlet[fixed.label == base[kind] + i] for i in range(cases)]
+    labels, negatives = labels_tables(plan, network, window, outlets.ids(np.arange(
+        outlets.count)), groups, invoices)
+    rows["labels"] = write_labels(out, labels)
+    rows["negatives"] = write_labels(out, negatives, "negatives.csv")
     return rows

@@ -9,7 +9,6 @@ import pyarrow as pa
 
 from schemeops.generate import columns as col
 from schemeops.generate.activity import Activity, FixedInvoices
-from schemeops.generate.anomalies import STUFF_RETURNED
 from schemeops.generate.calendar import Window, weekday
 from schemeops.generate.catalogue import Catalogue
 from schemeops.generate.network import Network
@@ -56,6 +55,7 @@ class Sales:
     value: np.ndarray
     invoices: int
     returns: int
+    labelled: tuple[np.ndarray, np.ndarray]  # (label row, invoice number) of planted bills
 
 
 def _visits(rng: np.random.Generator, world: World, chunk: Chunk):
@@ -110,10 +110,12 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     n_lines = np.concatenate([n_lines, fx.lines])
     k_ret = np.concatenate([k_ret, np.where(fx.return_day >= 0, fx.lines, 0)])
     fixed_ret = np.concatenate([np.full(reg, -1), fx.return_day])
+    ret_pct = np.concatenate([np.zeros(reg, np.int64), fx.return_pct])
     units_mult = np.concatenate([np.ones(reg, np.int64), fx.units])
+    label = np.concatenate([np.full(reg, -1), fx.label])
     order = np.lexsort((outlet, day))
-    outlet, day, n_lines, k_ret, fixed_ret, units_mult = (
-        a[order] for a in (outlet, day, n_lines, k_ret, fixed_ret, units_mult))
+    outlet, day, n_lines, k_ret, fixed_ret, ret_pct, units_mult, label = (
+        a[order] for a in (outlet, day, n_lines, k_ret, fixed_ret, ret_pct, units_mult, label))
     seller = o_.seller[outlet]
     month = w.month_of(day)
     units_mult = units_mult * world.jump_units[seller, month]
@@ -125,10 +127,15 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     line_no = np.arange(len(inv)) - starts[inv] + 1
     lday = day[inv]
     sku = cat.draw(rng, lday)
+    token = units_mult[inv] == 0  # token bills: one unit of one of the cheapest SKUs
+    if token.any():
+        cheap = cat.established[np.argsort(cat.price[cat.established], kind="stable")[:10]]
+        sku[token] = cheap[rng.integers(0, len(cheap), int(token.sum()))]
     lam = cat.mean_units[sku] * o_.size[outlet[inv]] ** 0.3
     units = (1 + rng.poisson(np.maximum(lam - 1, 0))) * units_mult[inv]
     month_end = lday >= w.starts[month[inv] + 1] - 3
     units = np.where(month_end, (units * 13 + 9) // 10, units)
+    units = np.where(token, 1, units)
     bp = _DISCOUNT_BP[rng.choice(4, len(inv), p=_DISCOUNT_P)]
     amount = (units * cat.price[sku] * (10_000 - bp) + 5_000) // 10_000
 
@@ -144,7 +151,7 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     r_line = np.arange(len(r_doc)) - (np.cumsum(r_k) - r_k)[r_doc]
     j0 = (rng.random(len(r_inv)) * n_lines[r_inv]).astype(np.int64)
     src = starts[r_inv][r_doc] + (j0[r_doc] + r_line) % n_lines[r_inv][r_doc]
-    frac = np.where(fixed_ret[r_inv][r_doc] >= 0, STUFF_RETURNED,
+    frac = np.where(fixed_ret[r_inv][r_doc] >= 0, ret_pct[r_inv][r_doc] / 100,
                     rng.uniform(0.3, 1.0, len(r_doc)))
     r_units = np.minimum(np.ceil(units[src] * frac).astype(np.int64), units[src])
     r_amount = (amount[src] * r_units + units[src] // 2) // units[src]
@@ -174,5 +181,6 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     value = np.bincount(s_local * m_count + m_all,
                         weights=np.concatenate([amount, -r_amount]).astype(np.float64),
                         minlength=(chunk.seller_hi - chunk.seller_lo) * m_count)
+    planted = np.flatnonzero(label >= 0)
     return Sales(table=table, value=value.reshape(-1, m_count), invoices=n_inv,
-                 returns=len(r_inv))
+                 returns=len(r_inv), labelled=(label[planted], inv_no[planted]))

@@ -54,7 +54,7 @@ class TableSink:
         self.close()
 
 
-def write_labels(out: Path, labels: pa.Table) -> int:
-    """Write labels.csv (always CSV); return its row count."""
-    pacsv.write_csv(labels, out / "labels.csv")
+def write_labels(out: Path, labels: pa.Table, name: str = "labels.csv") -> int:
+    """Write labels.csv or negatives.csv (always CSV); return its row count."""
+    pacsv.write_csv(labels, out / name)
     return labels.num_rows
