@@ -16,6 +16,8 @@ from schemeops.detect.finding import Detection, EvidenceRow, Finding
 from schemeops.detect.month_end_stuffing import month_end_stuffing
 from schemeops.detect.months import months_table
 from schemeops.detect.sales_jump import sales_jump
+from schemeops.detect.territory_violations import territory_violations
+from schemeops.detect.token_invoices import token_invoices
 from schemeops.detect.value_at_risk import kind_risk, payouts
 from schemeops.engine.data import Data
 from schemeops.program.model import Program
@@ -25,6 +27,8 @@ DETECTORS: dict[str, Callable[[Data, ibis.Table], Detection]] = {
     "dummy_outlets": dummy_outlets,
     "month_end_stuffing": month_end_stuffing,
     "sales_jump": sales_jump,
+    "token_invoices": token_invoices,
+    "territory_violations": territory_violations,
 }
 
 
