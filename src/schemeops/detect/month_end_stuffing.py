@@ -24,8 +24,8 @@ KIND = "month_end_stuffing"
 class StuffingThresholds:
     """Defaults documented in docs/detection.md."""
 
-    #: The month's last days watched.
-    tail_days: int = 3
+    #: The month's last days watched (wider than the usual 3-day month-end push).
+    tail_days: int = 5
     #: Returns dated up to this many days after the month's end count.
     return_days: int = 30
     #: Modified z of the last days' share (peer-adjusted) scaled to 1.
@@ -35,9 +35,9 @@ class StuffingThresholds:
     #: Excess returned share of last-days invoices scaled to 1.
     returned: float = 0.15
     #: Median last-days invoice over the month's other invoices' median scaled to 1 (ln ratio).
-    size_ratio: float = 2.0
-    #: Sum of the scaled signals that flags.
-    flag: float = 2.0
+    size_ratio: float = 3.0
+    #: Sum of the scaled signals (z part capped at 2, returns at 3, size at 1) that flags.
+    flag: float = 2.5
 
 
 def _invoices(lines: ir.Table, tail_days: int) -> ir.Table:
@@ -86,8 +86,10 @@ def month_end_stuffing(data: Data, months: ir.Table,
     m = with_median(m, "share", by="period_start", name="peer_share")
     m = m.mutate(adj=m.share - m.peer_share)
     m = modified_z(m, "adj", by="participant_id", floor=th.mad_floor, name="z")
-    score = (m.z.clip(lower=0) / th.z + m.excess.clip(lower=0) / th.returned
-             + m.size.clip(lower=0) / ibis.literal(th.size_ratio).ln())
+    # Each signal capped, so no single one (a small seller's few large bills, say) flags
+    # alone: the returns need one of the others beside them.
+    score = ((m.z.clip(lower=0) / th.z).clip(upper=2) + (m.excess / th.returned).clip(0, 3)
+             + (m.size / ibis.literal(th.size_ratio).ln()).clip(0, 1))
     m = m.mutate(score=score / th.flag)
     hits = m.filter(m.score >= 1)
     findings = hits.select(*FINDING_KEYS, "score")
