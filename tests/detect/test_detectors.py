@@ -8,6 +8,8 @@ from schemeops.detect.dummy_outlets import dummy_outlets
 from schemeops.detect.month_end_stuffing import month_end_stuffing
 from schemeops.detect.months import months_table
 from schemeops.detect.sales_jump import sales_jump
+from schemeops.detect.territory_violations import territory_violations
+from schemeops.detect.token_invoices import token_invoices
 
 MONTHS = ["2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"]
 SELLERS = {"D1": "O1", "D2": "O5", "D3": "O7"}
@@ -120,4 +122,49 @@ def test_dummy_outlets_ignores_new_outlets_that_only_share_a_common_name(wh):
     _new_outlets(_steady(wh), ["N1", "N2", "N3"], phones=["1", "2", "3"],
                  coords=[(19.0, 72.8), (19.0004, 72.8), (19.0008, 72.8)])
     flagged, _, _ = _run(wh, dummy_outlets)
+    assert flagged == set()
+
+
+def test_token_invoices_flags_many_tiny_bills_to_one_outlet_in_a_day(wh):
+    # D1's usual bill is ≈ 500; on 12 June six bills of 20 (4% of it) to O3: 6 tiny bills
+    # on 1 day ≥ 4 and ≥ 2 a day → score 6 / 4 = 1.5.
+    _steady(wh)
+    for i in range(6):
+        wh.sale(f"T{i}", "2026-06-12", "D1", "O3", "A1", "1", "20.00")
+    flagged, _, _ = _run(wh, token_invoices)
+    assert flagged == {("D1", dt.date(2026, 6, 1))}
+
+
+def test_token_invoices_ignores_small_bills_spread_over_the_month(wh):
+    # Six bills of 20 to O3 on six different days: 1 a day, below 2.
+    _steady(wh)
+    for i in range(6):
+        wh.sale(f"T{i}", f"2026-06-{10 + i}", "D1", "O3", "A1", "1", "20.00")
+    flagged, _, _ = _run(wh, token_invoices)
+    assert flagged == set()
+
+
+def _territory(wh, lat, lon, city):
+    for o in wh.rows["outlets"]:  # established outlets: D1, D2 in Pune (West), D3 in Delhi
+        west = o["distributor_id"] != "D3"
+        o.update(city="Pune" if west else "Delhi", latitude=18.5 if west else 28.6,
+                 longitude=73.8 if west else 77.2)
+    for p in wh.rows["participants"]:
+        p["region"] = "North" if p["participant_id"] == "D3" else "West"
+    wh.rows["outlets"].append({"outlet_id": "F1", "name": "F1", "distributor_id": "D1",
+                               "outlet_type": "grocery", "city": city, "latitude": lat,
+                               "longitude": lon, "created_on": dt.date(2026, 6, 3)})
+    wh.sale("FB1", "2026-06-05", "D1", "F1", "A1", "50", "500.00")
+    return _steady(wh)
+
+
+def test_territory_violations_flags_an_outlet_opened_in_another_regions_city(wh):
+    # F1 of D1 (West, Pune) opens in Delhi, ≈ 1,180 km away, a city of the North's sellers.
+    flagged, _, _ = _run(_territory(wh, 28.6, 77.2, "Delhi"), territory_violations)
+    assert flagged == {("D1", dt.date(2026, 6, 1))}
+
+
+def test_territory_violations_ignores_a_new_town_near_the_seller(wh):
+    # F1 opens in a new town 20 km from Pune (0.18° of latitude): not far, not flagged.
+    flagged, _, _ = _run(_territory(wh, 18.68, 73.8, "Newtown"), territory_violations)
     assert flagged == set()
