@@ -37,7 +37,10 @@ class StuffingThresholds:
     #: Median last-days invoice over the month's other invoices' median scaled to 1 (ln ratio).
     size_ratio: float = 3.0
     #: Sum of the scaled signals (z part capped at 2, returns at 3, size at 1) that flags.
-    flag: float = 2.5
+    flag: float = 2.0
+    #: The scaled returns signal a flagged month needs at least (a month-end push whose
+    #: goods stay sold is not stuffing).
+    min_returned: float = 0.5
 
 
 def _invoices(lines: ir.Table, tail_days: int) -> ir.Table:
@@ -88,10 +91,11 @@ def month_end_stuffing(data: Data, months: ir.Table,
     m = modified_z(m, "adj", by="participant_id", floor=th.mad_floor, name="z")
     # Each signal capped, so no single one (a small seller's few large bills, say) flags
     # alone: the returns need one of the others beside them.
-    score = ((m.z.clip(lower=0) / th.z).clip(upper=2) + (m.excess / th.returned).clip(0, 3)
+    back = (m.excess / th.returned).clip(0, 3)
+    score = ((m.z.clip(lower=0) / th.z).clip(upper=2) + back
              + (m.size / ibis.literal(th.size_ratio).ln()).clip(0, 1))
-    m = m.mutate(score=score / th.flag)
-    hits = m.filter(m.score >= 1)
+    m = m.mutate(score=score / th.flag, back=back)
+    hits = m.filter((m.score >= 1) & (m.back >= th.min_returned))
     findings = hits.select(*FINDING_KEYS, "score")
     # Evidence: the last days' invoices of a flagged month that came back or are large,
     # with the returns against them.
