@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_detectors import _run, _steady, _stuff
 
 from engine.conftest import Warehouse
 from schemeops.detect.finding import Finding
 from schemeops.detect.month_end_stuffing import month_end_stuffing
 from schemeops.detect.sales_jump import sales_jump
 from schemeops.detect.score import Label, score
-from test_detectors import _run, _steady, _stuff
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
