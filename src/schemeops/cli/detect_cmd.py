@@ -47,8 +47,10 @@ def detect_command(
         typer.echo(f"{kind:>20}: {counts[kind]:>4} findings, value at risk {var:.2f}"
                    + (f", spill {spill[kind]}" if kind in spill else ""))
     typer.echo(f"wrote {nf} findings, {ne} evidence rows → {out}")
-    pp = con.execute(data.sales.select(
-        "distributor_id", m=data.sales.invoice_date.truncate("M")).distinct().count())
+    sm = data.sales.select("distributor_id", m=data.sales.invoice_date.truncate("M").cast("date"))
+    if months:
+        sm = sm.filter(sm.m.isin(months))
+    pp = con.execute(sm.distinct().count())
     typer.echo(f"findings per 1,000 participant-periods: {1000 * nf / max(pp, 1):.1f} "
                f"({nf} / {pp})")
     if labels is not None:
