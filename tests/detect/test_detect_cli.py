@@ -42,3 +42,15 @@ def test_detect_writes_findings_and_scores_the_planted_labels(network, tmp_path)
     assert {f["finding_id"] for f in findings} == {e["finding_id"] for e in evidence}
     assert all(len(f["value_at_risk"].split(".")[1]) == 2 for f in findings)
     assert "findings per 1,000 participant-periods" in r.output
+
+
+def test_period_keeps_only_that_months_findings(network, tmp_path):
+    r = CliRunner().invoke(app, ["detect", "--warehouse", str(network / "wh.duckdb"),
+                                 "--out", str(tmp_path), "--period", "2026-06"])
+    assert r.exit_code == 0, r.output
+    with (tmp_path / "findings.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert all(f["period_start"] == "2026-06-01" and f["period_end"] == "2026-06-30"
+               for f in rows)
+    bad = CliRunner().invoke(app, ["detect", "--out", str(tmp_path), "--period", "June"])
+    assert bad.exit_code != 0 and "YYYY-MM" in bad.output
