@@ -12,7 +12,7 @@ from schemeops.generate import generate
 COLUMNS = ["label_id", "kind", "distributor_id", "counterparty_id", "period_start",
            "period_end", "outlet_ids", "invoice_ids", "note"]
 PLANTED = {"dummy_outlets", "month_end_stuffing", "sales_jump", "token_invoices",
-           "territory_violations"}
+           "territory_violations", "backdated_entries"}
 
 
 def _labels(q, kind: str) -> list[tuple]:
@@ -191,3 +191,25 @@ def test_negatives(q):
                          (select unnest(?::varchar[])) and invoice_date > ?::date + 1""",
                       ids, end)
         assert later >= len(ids) // 2
+
+
+def test_backdated_entries(q):
+    """Each labelled invoice is dated in the label's last 3 days and entered ≥ 6 days later, in
+    the next month; across the network, fewer than 1% of invoices are entered > 3 days late."""
+    rows = q.all("select distributor_id, invoice_ids, period_start::date, period_end::date "
+                 "from labels where kind = 'backdated_entries'")
+    assert rows
+    for dist, invoices, start, end in rows:
+        ids = invoices.split(";")
+        n, lo, hi, lag, dists = q.one("""
+            select [count(distinct invoice_id), min(invoice_date) - ?::date,
+                    max(invoice_date) - ?::date, min(entered_on - invoice_date),
+                    count(distinct distributor_id) filter (where distributor_id = ?)]
+            from sales where invoice_id in (select unnest(?::varchar[]))""",
+            start, end, dist, ids)
+        assert (n, dists) == (len(ids), 1) and lo >= 0 and hi <= 0 and lag >= 6
+        assert q.one("select count(*) from sales where invoice_id in "
+                     "(select unnest(?::varchar[])) and entered_on <= ?", ids, end) == 0
+    late = q.one("select avg((entered_on - invoice_date > 3)::int) from sales "
+                 "where doc_type = 'invoice'")
+    assert late < 0.01

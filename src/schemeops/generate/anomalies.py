@@ -62,6 +62,16 @@ class Mode:
         return (5, 8) if self.subtle else (12, 21)
 
     @property
+    def backdate_share(self) -> float:
+        """Share of a backdating seller's last-3-day invoices that are entered late."""
+        return 0.4 if self.subtle else 1.0
+
+    @property
+    def backdate_lag(self) -> tuple[int, int]:
+        """Days (low, high exclusive) between the invoice date and its late entry."""
+        return (4, 7) if self.subtle else (6, 13)
+
+    @property
     def token_days(self) -> int:
         """Token bills are spread over this many consecutive days."""
         return 2 if self.subtle else 1
@@ -87,6 +97,8 @@ class Plan:
     token_month: np.ndarray
     terr_seller: np.ndarray
     terr_month: np.ndarray
+    back_seller: np.ndarray
+    back_month: np.ndarray
     terr_size: np.ndarray
     town_seller: np.ndarray
     town_month: np.ndarray
@@ -99,13 +111,21 @@ class Plan:
         mult[self.jump_seller, self.jump_month] = self.mode.jump_units
         return mult
 
+    def backdated(self, sellers: int, months: int) -> np.ndarray:
+        """Per (seller, month): 0, or the label row + 1 of a backdating case there."""
+        case = np.zeros((sellers, months), dtype=np.int64)
+        case[self.back_seller, self.back_month] = (self.label_base["backdated_entries"] + 1
+                                                    + np.arange(len(self.back_seller)))
+        return case
+
     @property
     def label_base(self) -> dict[str, int]:
         """Index of each kind's first label row (labels are numbered in this order)."""
         sizes = {"dummy_outlets": len(self.dummy_seller),
                  "month_end_stuffing": len(self.stuff_seller),
                  "sales_jump": len(self.jump_seller), "token_invoices": len(self.token_seller),
-                 "territory_violations": len(self.terr_seller)}
+                 "territory_violations": len(self.terr_seller),
+                 "backdated_entries": len(self.back_seller)}
         base, out = 0, {}
         for kind, n in sizes.items():
             out[kind] = base
@@ -156,6 +176,8 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     avail = len(rest) - n_town
     n_tok = min(k, (avail + 1) // 2)
     n_terr = min(k, avail - n_tok)
+    # Backdating may fall on any stable distributor (kinds are scored separately).
+    back = np.sort(rng2.permutation(np.flatnonzero(stable))[:k])
     town = np.sort(rest[:n_town])
     token = np.sort(rest[n_town:n_town + n_tok])
     terr = np.sort(rest[n_town + n_tok:n_town + n_tok + n_terr])
@@ -167,6 +189,7 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
         token_seller=token, token_month=rng2.integers(0, m_count, n_tok),
         terr_seller=terr, terr_month=rng2.integers(0, m_count, n_terr),
         terr_size=rng2.integers(1, 3, n_terr) if mode.subtle else rng2.integers(2, 5, n_terr),
+        back_seller=back, back_month=rng2.integers(0, max(1, m_count - 1), len(back)),
         town_seller=town, town_month=rng2.integers(0, max(1, m_count - 1), n_town),
         town_size=rng2.integers(4, 9, n_town),
         festival_month=int(np.argmax(season)) if season.max() >= 1.2 else -1,
@@ -226,6 +249,12 @@ def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.A
                      outlets_of("territory_violations", i), _ids(invoices.get(len(rows), [])),
                      "outlets opened and billed in a city of another region" if not mode.subtle
                      else "outlets opened and billed in another city of the region"))
+    for s, m in zip(plan.back_seller.tolist(), plan.back_month.tolist(), strict=True):
+        inv = invoices.get(len(rows), [])
+        lo, hi = mode.backdate_lag
+        rows.append(("backdated_entries", seller_ids[s], "", st[m + 1] - 3, st[m + 1] - 1,
+                     "", _ids(inv), f"{len(inv)} invoices of the last 3 days entered {lo}–"
+                     f"{hi - 1} days after their date, in the next month"))
     neg: list[tuple] = []
     if plan.festival_month >= 0:
         m = plan.festival_month

@@ -120,7 +120,8 @@ def build_world(*, lines: int, months: int, seed: int, current_month: date,
     activity = make_activity(rng, outlets, network, window)
     fixed = fixed_invoices(rng, outlets, activity, plan, window)
     world = World(window=window, network=network, outlets=outlets, activity=activity,
-                  catalogue=catalogue, jump_units=plan.jump_units(network.sellers, months))
+                  catalogue=catalogue, jump_units=plan.jump_units(network.sellers, months),
+                  backdated=plan.backdated(network.sellers, months), mode=mode)
     return world, plan, fixed
 
 

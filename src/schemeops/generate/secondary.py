@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from schemeops.generate import columns as col
 from schemeops.generate.activity import Activity, FixedInvoices
+from schemeops.generate.anomalies import Mode
 from schemeops.generate.calendar import Window, weekday
 from schemeops.generate.catalogue import Catalogue
 from schemeops.generate.network import Network
@@ -20,6 +21,8 @@ P_RETURN, P_OFF_DAY, P_PUSH = 0.06, 0.12, 0.25
 _DISCOUNT_BP = np.array([0, 200, 500, 800])
 _DISCOUNT_P = [0.55, 0.25, 0.15, 0.05]
 ID_WIDTH = 10
+#: Shares of invoices entered 1–3 and 4–10 days after their date (ordinary late entry).
+LATE_ENTRY = (0.01, 0.003)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,8 @@ class World:
     activity: Activity
     catalogue: Catalogue
     jump_units: np.ndarray
+    backdated: np.ndarray
+    mode: Mode
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,17 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     r_units = np.minimum(np.ceil(units[src] * frac).astype(np.int64), units[src])
     r_amount = (amount[src] * r_units + units[src] // 2) // units[src]
 
+    # Entry dates: mostly the invoice date, some a few days late; backdating sellers enter
+    # (some of) their last-3-day invoices in the next month.
+    r = rng.random(n_inv)
+    lag = np.where(r < LATE_ENTRY[0], rng.integers(1, 4, n_inv),
+                   np.where(r < LATE_ENTRY[0] + LATE_ENTRY[1], rng.integers(4, 11, n_inv), 0))
+    case = world.backdated[seller, month]
+    back = (case > 0) & (label < 0) & (day >= w.starts[month + 1] - 3) & (
+        rng.random(n_inv) < world.mode.backdate_share)
+    lag = np.where(back, rng.integers(*world.mode.backdate_lag, n_inv), lag)
+    label = np.where(back, case - 1, label)
+
     inv_no = invoice_base + np.arange(n_inv) + 1
     all_outlet = np.concatenate([outlet[inv], outlet[r_inv][r_doc]])
     n_ret = len(r_doc)
@@ -174,6 +190,7 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
         "ref_invoice_id": pa.concat_arrays([
             pa.nulls(len(inv), pa.string()),
             col.fixed_ids("INV", inv_no[r_inv][r_doc], ID_WIDTH)]),
+        "entered_on": col.dates(np.concatenate([lday + lag[inv], r_day[r_doc]])),
     })
     m_count = w.months
     s_local = np.concatenate([seller[inv], seller[r_inv][r_doc]]) - chunk.seller_lo
