@@ -12,7 +12,7 @@ from schemeops.generate import generate
 COLUMNS = ["label_id", "kind", "distributor_id", "counterparty_id", "period_start",
            "period_end", "outlet_ids", "invoice_ids", "note"]
 PLANTED = {"dummy_outlets", "month_end_stuffing", "sales_jump", "token_invoices",
-           "territory_violations", "backdated_entries"}
+           "territory_violations", "backdated_entries", "duplicate_claims"}
 
 
 def _labels(q, kind: str) -> list[tuple]:
@@ -213,3 +213,30 @@ def test_backdated_entries(q):
     late = q.one("select avg((entered_on - invoice_date > 3)::int) from sales "
                  "where doc_type = 'invoice'")
     assert late < 0.01
+
+
+def test_claims_and_duplicate_claims(dataset, q):
+    """claims.csv has the shared columns; every claim line names a real invoice line of its
+    participant and claims no more than it (amount ≤ line value, same quantity); the only
+    (program, invoice, sku) claimed in two claims are the labelled duplicates, each claimed
+    again in a later claim."""
+    out, counts = dataset
+    q.con.execute(f"create or replace view claims as select * from read_csv("
+                  f"'{out / 'claims.csv'}', header=true)")
+    assert pacsv.read_csv(out / "claims.csv").column_names == [
+        "claim_id", "line_no", "participant_id", "program_id", "invoice_id", "sku", "quantity",
+        "amount", "submitted_on"]
+    assert counts["claims"] == q.one("select count(*) from claims") > 100
+    assert q.one("""
+        select count(*) from claims c where not exists (
+          select 1 from sales s where s.invoice_id = c.invoice_id and s.sku = c.sku
+            and s.distributor_id = c.participant_id and s.doc_type = 'invoice'
+            and s.quantity = c.quantity and s.net_amount >= c.amount
+            and s.invoice_date < c.submitted_on)""") == 0
+    twice = q.all("""
+        select participant_id, invoice_id from claims group by all
+        having count(distinct claim_id) > 1 and min(claim_id) < max(claim_id)""")
+    labelled = q.all("""
+        select distinct distributor_id, unnest(string_split(invoice_ids, ';')) from labels
+        where kind = 'duplicate_claims'""")
+    assert twice and sorted(twice) == sorted(labelled)

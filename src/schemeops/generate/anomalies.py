@@ -99,6 +99,8 @@ class Plan:
     terr_month: np.ndarray
     back_seller: np.ndarray
     back_month: np.ndarray
+    claim_seller: np.ndarray
+    claim_month: np.ndarray
     terr_size: np.ndarray
     town_seller: np.ndarray
     town_month: np.ndarray
@@ -125,7 +127,8 @@ class Plan:
                  "month_end_stuffing": len(self.stuff_seller),
                  "sales_jump": len(self.jump_seller), "token_invoices": len(self.token_seller),
                  "territory_violations": len(self.terr_seller),
-                 "backdated_entries": len(self.back_seller)}
+                 "backdated_entries": len(self.back_seller),
+                 "duplicate_claims": len(self.claim_seller)}
         base, out = 0, {}
         for kind, n in sizes.items():
             out[kind] = base
@@ -178,6 +181,7 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     n_terr = min(k, avail - n_tok)
     # Backdating may fall on any stable distributor (kinds are scored separately).
     back = np.sort(rng2.permutation(np.flatnonzero(stable))[:k])
+    claim = np.sort(rng2.permutation(np.flatnonzero(stable))[:k]) if m_count >= 2 else back[:0]
     town = np.sort(rest[:n_town])
     token = np.sort(rest[n_town:n_town + n_tok])
     terr = np.sort(rest[n_town + n_tok:n_town + n_tok + n_terr])
@@ -190,6 +194,7 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
         terr_seller=terr, terr_month=rng2.integers(0, m_count, n_terr),
         terr_size=rng2.integers(1, 3, n_terr) if mode.subtle else rng2.integers(2, 5, n_terr),
         back_seller=back, back_month=rng2.integers(0, max(1, m_count - 1), len(back)),
+        claim_seller=claim, claim_month=rng2.integers(0, max(1, m_count - 1), len(claim)),
         town_seller=town, town_month=rng2.integers(0, max(1, m_count - 1), n_town),
         town_size=rng2.integers(4, 9, n_town),
         festival_month=int(np.argmax(season)) if season.max() >= 1.2 else -1,
@@ -255,6 +260,11 @@ def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.A
         rows.append(("backdated_entries", seller_ids[s], "", st[m + 1] - 3, st[m + 1] - 1,
                      "", _ids(inv), f"{len(inv)} invoices of the last 3 days entered {lo}–"
                      f"{hi - 1} days after their date, in the next month"))
+    for s, m in zip(plan.claim_seller.tolist(), plan.claim_month.tolist(), strict=True):
+        inv = invoices.get(len(rows), [])
+        rows.append(("duplicate_claims", seller_ids[s], "", st[m], st[m + 1] - 1, "",
+                     _ids(inv), f"{len(inv)} claim lines of this month's invoices claimed "
+                     "again, with the same invoice and sku, in the next month's claim"))
     neg: list[tuple] = []
     if plan.festival_month >= 0:
         m = plan.festival_month

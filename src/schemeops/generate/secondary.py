@@ -12,6 +12,7 @@ from schemeops.generate.activity import Activity, FixedInvoices
 from schemeops.generate.anomalies import Mode
 from schemeops.generate.calendar import Window, weekday
 from schemeops.generate.catalogue import Catalogue
+from schemeops.generate.claims import CLAIM_SHARE, ClaimLines
 from schemeops.generate.network import Network
 from schemeops.generate.outlets import Outlets
 
@@ -37,6 +38,7 @@ class World:
     jump_units: np.ndarray
     backdated: np.ndarray
     mode: Mode
+    claimant: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Sales:
     invoices: int
     returns: int
     labelled: tuple[np.ndarray, np.ndarray]  # (label row, invoice number) of planted bills
+    claim_lines: ClaimLines
 
 
 def _visits(rng: np.random.Generator, world: World, chunk: Chunk):
@@ -199,5 +202,9 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
                         weights=np.concatenate([amount, -r_amount]).astype(np.float64),
                         minlength=(chunk.seller_hi - chunk.seller_lo) * m_count)
     planted = np.flatnonzero(label >= 0)
+    c = np.flatnonzero(world.claimant[seller[inv]] & (rng.random(len(inv)) < CLAIM_SHARE))
+    claim_lines = ClaimLines(seller=seller[inv][c], month=month[inv][c], invoice=inv_no[inv][c],
+                             sku=sku[c], units=units[c], amount=amount[c])
     return Sales(table=table, value=value.reshape(-1, m_count), invoices=n_inv,
-                 returns=len(r_inv), labelled=(label[planted], inv_no[planted]))
+                 returns=len(r_inv), labelled=(label[planted], inv_no[planted]),
+                 claim_lines=claim_lines)
