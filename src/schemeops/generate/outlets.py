@@ -69,7 +69,8 @@ def _extras(plan: Plan, sellers: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 #: Kinds of planted outlets, appended after each seller's own outlets in this order.
 EXTRA_KINDS = ("dummy_outlets", "new_town_outlets", "territory_violations")
-#: Share of a seller's outlets in a neighbouring city of its region (served legitimately).
+#: Subtle mode: share of a seller's outlets in a neighbouring city of its region, served
+#: legitimately (a background that hides territory violations from a plain distance rule).
 OTHER_CITY = 0.03
 
 
@@ -109,7 +110,8 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
     size = rng.lognormal(-0.2, 0.7, n) * network.size[seller] ** 0.15
     p_buy = np.clip(0.72 + 0.18 * np.log(size), 0.35, 0.97)
     region_city = network.city[seller] // 4 * 4
-    city = np.where(rng.random(n) < OTHER_CITY, region_city + rng.integers(0, 4, n),
+    other = OTHER_CITY if plan.mode.subtle else 0.0
+    city = np.where(rng.random(n) < other, region_city + rng.integers(0, 4, n),
                     network.city[seller])
     # Territory violations: another region (subtle: another city of the same region).
     t_idx = e_idx[e_kind == 2]
