@@ -71,6 +71,15 @@ RULES = {
         first as (select distributor_id, outlet_id, min(invoice_date) d from sales
                   where outlet_id in (select outlet_id from far) group by all)
         select distinct distributor_id, {_MONTH.format(d="d")} from first""",
+    # A bills an outlet that is distributor B (named after it) and B bills one that is A
+    # within 30 days.
+    "circular_flows": f"""
+        with ident as (select o.outlet_id, o.distributor_id seller, p.participant_id buyer
+                       from outlets o join participants p on o.name = p.name),
+        f as (select distinct seller, buyer, invoice_date d from sales join ident
+              using (outlet_id) where sales.distributor_id = ident.seller)
+        select distinct x.seller, {_MONTH.format(d="x.d")} from f x join f y
+          on x.seller = y.buyer and x.buyer = y.seller and y.d between x.d and x.d + 30""",
     # The same (program, invoice, sku) claimed in two claims.
     "duplicate_claims": f"""
         select distinct c.participant_id, {_MONTH.format(d="s.invoice_date")}
@@ -83,7 +92,7 @@ RULES = {
 def connect(dataset: Path) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with views over a generated dataset's files."""
     con = duckdb.connect()
-    for name in ("sales", "outlets"):
+    for name in ("sales", "outlets", "participants"):
         con.execute(f"create view {name} as select * from read_parquet('{dataset / name}"
                     ".parquet')")
     for name in ("labels", "claims"):

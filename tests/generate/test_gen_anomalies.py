@@ -12,7 +12,7 @@ from schemeops.generate import generate
 COLUMNS = ["label_id", "kind", "distributor_id", "counterparty_id", "period_start",
            "period_end", "outlet_ids", "invoice_ids", "note"]
 PLANTED = {"dummy_outlets", "month_end_stuffing", "sales_jump", "token_invoices",
-           "territory_violations", "backdated_entries", "duplicate_claims"}
+           "territory_violations", "backdated_entries", "duplicate_claims", "circular_flows"}
 
 
 def _labels(q, kind: str) -> list[tuple]:
@@ -34,17 +34,19 @@ def test_labels_columns_and_kinds(dataset):
 
 
 def test_labels_point_at_real_rows(q):
-    """Every labelled outlet id and invoice id exists, belongs to the labelled distributor, and
-    every labelled invoice is dated inside the label's period."""
+    """Every labelled outlet id and invoice id exists, belongs to the labelled distributor (or
+    its counterparty), and every labelled invoice is dated inside the label's period."""
     assert q.one("""
-        select count(*) from (select label_id, distributor_id, unnest(string_split(outlet_ids,
-        ';')) o from labels where outlet_ids <> '') l left join outlets x on x.outlet_id = l.o
-        where x.distributor_id is distinct from l.distributor_id""") == 0
+        select count(*) from (select label_id, distributor_id, counterparty_id,
+        unnest(string_split(outlet_ids, ';')) o from labels where outlet_ids <> '') l
+        left join outlets x on x.outlet_id = l.o
+        where x.distributor_id is distinct from l.distributor_id
+          and x.distributor_id is distinct from l.counterparty_id""") == 0
     assert q.one("""
         select count(*) from (select *, unnest(string_split(invoice_ids, ';')) i from labels
         where invoice_ids <> '') l
         where not exists (select 1 from sales s where s.invoice_id = l.i
-          and s.distributor_id = l.distributor_id
+          and s.distributor_id in (l.distributor_id, l.counterparty_id)
           and s.invoice_date between l.period_start::date - 3 and l.period_end::date)""") == 0
 
 
@@ -240,3 +242,23 @@ def test_claims_and_duplicate_claims(dataset, q):
         select distinct distributor_id, unnest(string_split(invoice_ids, ';')) from labels
         where kind = 'duplicate_claims'""")
     assert twice and sorted(twice) == sorted(labelled)
+
+
+def test_circular_flows(q):
+    """Each case: the distributor bills an outlet named after the counterparty, and within 30
+    days the counterparty bills an outlet named after the distributor sharing that phone."""
+    rows = q.all("select distributor_id, counterparty_id, outlet_ids from labels "
+                 "where kind = 'circular_flows'")
+    assert rows
+    for a, b, outlets in rows:
+        out_a, out_b = outlets.split(";")
+        there, back = q.one("""
+            select [min(invoice_date) filter (where outlet_id = ? and distributor_id = ?),
+                    min(invoice_date) filter (where outlet_id = ? and distributor_id = ?)]
+            from sales""", out_a, a, out_b, b)
+        assert there < back and (back - there).days <= 30
+        names = q.all("""select o.outlet_id, o.name like p.name || '%', o.phone from outlets o
+                         join participants p on p.participant_id = ?
+                           and o.outlet_id = ? or p.participant_id = ? and o.outlet_id = ?
+                         order by 1""", b, out_a, a, out_b)
+        assert [n for _, n, _ in names] == [True, True] and names[0][2] == names[1][2]

@@ -101,6 +101,9 @@ class Plan:
     back_month: np.ndarray
     claim_seller: np.ndarray
     claim_month: np.ndarray
+    circ_a: np.ndarray
+    circ_b: np.ndarray
+    circ_month: np.ndarray
     terr_size: np.ndarray
     town_seller: np.ndarray
     town_month: np.ndarray
@@ -127,6 +130,7 @@ class Plan:
                  "month_end_stuffing": len(self.stuff_seller),
                  "sales_jump": len(self.jump_seller), "token_invoices": len(self.token_seller),
                  "territory_violations": len(self.terr_seller),
+                 "circular_flows": len(self.circ_a),
                  "backdated_entries": len(self.back_seller),
                  "duplicate_claims": len(self.claim_seller)}
         base, out = 0, {}
@@ -182,6 +186,11 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     # Backdating may fall on any stable distributor (kinds are scored separately).
     back = np.sort(rng2.permutation(np.flatnonzero(stable))[:k])
     claim = np.sort(rng2.permutation(np.flatnonzero(stable))[:k]) if m_count >= 2 else back[:0]
+    # Circular flows: pairs of distinct distributors (A sells to B and B back to A).
+    pairs = rng2.permutation(np.flatnonzero(stable))
+    n_circ = min(k, len(pairs) // 2)
+    circ_a, circ_b = pairs[:n_circ], pairs[n_circ:2 * n_circ]
+    by_a = np.argsort(circ_a, kind="stable")
     town = np.sort(rest[:n_town])
     token = np.sort(rest[n_town:n_town + n_tok])
     terr = np.sort(rest[n_town + n_tok:n_town + n_tok + n_terr])
@@ -195,6 +204,8 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
         terr_size=rng2.integers(1, 3, n_terr) if mode.subtle else rng2.integers(2, 5, n_terr),
         back_seller=back, back_month=rng2.integers(0, max(1, m_count - 1), len(back)),
         claim_seller=claim, claim_month=rng2.integers(0, max(1, m_count - 1), len(claim)),
+        circ_a=circ_a[by_a], circ_b=circ_b[by_a],
+        circ_month=rng2.integers(0, m_count, n_circ),
         town_seller=town, town_month=rng2.integers(0, max(1, m_count - 1), n_town),
         town_size=rng2.integers(4, 9, n_town),
         festival_month=int(np.argmax(season)) if season.max() >= 1.2 else -1,
@@ -254,6 +265,13 @@ def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.A
                      outlets_of("territory_violations", i), _ids(invoices.get(len(rows), [])),
                      "outlets opened and billed in a city of another region" if not mode.subtle
                      else "outlets opened and billed in another city of the region"))
+    for i, (a, b, m) in enumerate(zip(plan.circ_a.tolist(), plan.circ_b.tolist(),
+                                      plan.circ_month.tolist(), strict=True)):
+        rows.append(("circular_flows", seller_ids[a], seller_ids[b], st[m], st[m + 1] - 1,
+                     outlets_of("circular_flows", i), _ids(invoices.get(len(rows), [])),
+                     f"{seller_ids[a]} bills an outlet that is {seller_ids[b]} (its name, one "
+                     f"{'phone' if mode.subtle else 'phone and tax id'}), which bills the goods "
+                     "back to an outlet that is the first, within 30 days"))
     for s, m in zip(plan.back_seller.tolist(), plan.back_month.tolist(), strict=True):
         inv = invoices.get(len(rows), [])
         lo, hi = mode.backdate_lag
