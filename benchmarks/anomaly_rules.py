@@ -35,10 +35,12 @@ RULES = {
         where doc_type = 'invoice' group by all
         having sum(net_amount) filter (where invoice_date > last_day(invoice_date) - 3)
                > 0.35 * sum(net_amount)""",
-    # Outlets created in the same month sharing a phone, a tax id or exact coordinates.
+    # Outlets of one distributor created in the same month sharing a phone, a tax id or
+    # exact coordinates.
     "dummy_outlets": f"""
         select distinct distributor_id, {_MONTH.format(d="created_on")} from outlets o
         where exists (select 1 from outlets p where p.outlet_id <> o.outlet_id
+                      and p.distributor_id = o.distributor_id
                       and date_trunc('month', p.created_on) = date_trunc('month', o.created_on)
                       and (p.phone = o.phone or p.tax_id = o.tax_id
                            or (p.latitude = o.latitude and p.longitude = o.longitude)))""",
