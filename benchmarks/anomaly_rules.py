@@ -82,6 +82,17 @@ RULES = {
               using (outlet_id) where sales.distributor_id = ident.seller)
         select distinct x.seller, {_MONTH.format(d="x.d")} from f x join f y
           on x.seller = y.buyer and x.buyer = y.seller and y.d between x.d and x.d + 30""",
+    # Net value within 3% above the volume target in ≥ 2 of the months (the window's first
+    # four: the usual "2 of 4 periods near a threshold").
+    "slab_bunching": """
+        with m as (select distributor_id, date_trunc('month', invoice_date)::date m,
+                          sum(net_amount) v from sales group by all),
+        w as (select * from m where m < (select min(m) from m) + interval 4 month),
+        near as (select distributor_id, m from w join targets t
+                 on t.participant_id = w.distributor_id and t.program_id = 'volume_targets'
+                 where v >= t.target and v <= 1.03 * t.target)
+        select distributor_id, min(m), (max(m) + interval 1 month - interval 1 day)::date
+        from near group by all having count(*) >= 2""",
     # The same (program, invoice, sku) claimed in two claims.
     "duplicate_claims": f"""
         select distinct c.participant_id, {_MONTH.format(d="s.invoice_date")}
@@ -94,7 +105,7 @@ RULES = {
 def connect(dataset: Path) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with views over a generated dataset's files."""
     con = duckdb.connect()
-    for name in ("sales", "outlets", "participants"):
+    for name in ("sales", "outlets", "participants", "targets"):
         con.execute(f"create view {name} as select * from read_parquet('{dataset / name}"
                     ".parquet')")
     for name in ("labels", "claims"):

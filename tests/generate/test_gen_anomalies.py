@@ -12,7 +12,8 @@ from schemeops.generate import generate
 COLUMNS = ["label_id", "kind", "distributor_id", "counterparty_id", "period_start",
            "period_end", "outlet_ids", "invoice_ids", "note"]
 PLANTED = {"dummy_outlets", "month_end_stuffing", "sales_jump", "token_invoices",
-           "territory_violations", "backdated_entries", "duplicate_claims", "circular_flows"}
+           "territory_violations", "backdated_entries", "duplicate_claims", "circular_flows",
+           "slab_bunching"}
 
 
 def _labels(q, kind: str) -> list[tuple]:
@@ -262,3 +263,24 @@ def test_circular_flows(q):
                            and o.outlet_id = ? or p.participant_id = ? and o.outlet_id = ?
                          order by 1""", b, out_a, a, out_b)
         assert [n for _, n, _ in names] == [True, True] and names[0][2] == names[1][2]
+
+
+def test_slab_bunching(q):
+    """Each case: in ≥ 3 months the distributor's net value (invoices less returns, by date)
+    is 100–103% of its volume target, though its natural level is lower: without the lifted
+    bills those months sit below the target."""
+    rows = q.all("select distributor_id, invoice_ids from labels where kind = 'slab_bunching'")
+    assert rows
+    for dist, invoices in rows:
+        ids = invoices.split(";")
+        target = q.one("select target from targets where program_id = 'volume_targets' "
+                       "and participant_id = ?", dist)
+        months = q.all("""
+            select date_trunc('month', invoice_date) m, sum(net_amount) / ? r,
+                   sum(net_amount) filter (where invoice_id not in
+                       (select unnest(?::varchar[]))) / ? nat
+            from sales where distributor_id = ? group by 1 order by 1""",
+                       target, ids, target, dist)
+        bunched = [(r, n) for _, r, n in months if 1 <= r <= Decimal("1.03")]
+        assert len(bunched) >= 3, months
+        assert all(n < 1 for _, n in bunched)

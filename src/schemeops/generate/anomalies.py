@@ -104,6 +104,7 @@ class Plan:
     circ_a: np.ndarray
     circ_b: np.ndarray
     circ_month: np.ndarray
+    bunch_seller: np.ndarray
     terr_size: np.ndarray
     town_seller: np.ndarray
     town_month: np.ndarray
@@ -132,7 +133,8 @@ class Plan:
                  "territory_violations": len(self.terr_seller),
                  "circular_flows": len(self.circ_a),
                  "backdated_entries": len(self.back_seller),
-                 "duplicate_claims": len(self.claim_seller)}
+                 "duplicate_claims": len(self.claim_seller),
+                 "slab_bunching": len(self.bunch_seller)}
         base, out = 0, {}
         for kind, n in sizes.items():
             out[kind] = base
@@ -191,6 +193,10 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     n_circ = min(k, len(pairs) // 2)
     circ_a, circ_b = pairs[:n_circ], pairs[n_circ:2 * n_circ]
     by_a = np.argsort(circ_a, kind="stable")
+    # Slab bunching: distributors without stuffing or a jump (their months stay natural).
+    calm = np.setdiff1d(np.flatnonzero(stable & (network.n_outlets >= 4)),
+                        np.concatenate([stuff, jump]))
+    bunch = np.sort(rng2.permutation(calm)[:k]) if m_count >= 3 else calm[:0]
     town = np.sort(rest[:n_town])
     token = np.sort(rest[n_town:n_town + n_tok])
     terr = np.sort(rest[n_town + n_tok:n_town + n_tok + n_terr])
@@ -204,9 +210,9 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
         terr_size=rng2.integers(1, 3, n_terr) if mode.subtle else rng2.integers(2, 5, n_terr),
         back_seller=back, back_month=rng2.integers(0, max(1, m_count - 1), len(back)),
         claim_seller=claim, claim_month=rng2.integers(0, max(1, m_count - 1), len(claim)),
-        circ_a=circ_a[by_a], circ_b=circ_b[by_a],
+        circ_a=circ_a[by_a], circ_b=circ_b[by_a], bunch_seller=bunch,
         circ_month=rng2.integers(0, m_count, n_circ),
-        town_seller=town, town_month=rng2.integers(0, max(1, m_count - 1), n_town),
+        town_seller=town, town_month=rng2.integers(0, max(1, m_count - 2), n_town),
         town_size=rng2.integers(4, 9, n_town),
         festival_month=int(np.argmax(season)) if season.max() >= 1.2 else -1,
     )
@@ -217,13 +223,14 @@ def _ids(values: list[str]) -> str:
 
 
 def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.Array,
-                  groups: dict[str, list[np.ndarray]],
-                  invoices: dict[int, list[str]]) -> tuple[pa.Table, pa.Table]:
+                  groups: dict[str, list[np.ndarray]], invoices: dict[int, list[str]],
+                  bunched: dict[int, tuple[int, list[int]]]) -> tuple[pa.Table, pa.Table]:
     """Ground truth: labels (one row per planted anomaly) and negatives (one per planted hard
     negative), in the shared format of LABEL_COLUMNS.
 
     `groups[kind]` lists each case's outlet indexes (planted outlets or the outlets of planted
-    bills); `invoices[label row]` its invoice ids."""
+    bills); `invoices[label row]` its invoice ids; `bunched[label row]` a slab-bunching case's
+    volume target (rupees) and bunched months."""
     st = window.starts
     seller_ids = network.ids.to_pylist()
     mode = plan.mode
@@ -283,6 +290,15 @@ def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.A
         rows.append(("duplicate_claims", seller_ids[s], "", st[m], st[m + 1] - 1, "",
                      _ids(inv), f"{len(inv)} claim lines of this month's invoices claimed "
                      "again, with the same invoice and sku, in the next month's claim"))
+    for s in plan.bunch_seller.tolist():
+        row = len(rows)
+        target, months = bunched.get(row, (0, []))
+        lo, hi = (min(months), max(months)) if months else (0, window.months - 1)
+        rows.append(("slab_bunching", seller_ids[s], "", st[lo], st[hi + 1] - 1, "",
+                     _ids(invoices.get(row, [])),
+                     f"net value at 100–{101 if mode.subtle else 103}% of its volume target "
+                     f"({target} rupees) in {len(months)} months through one lifted bill near "
+                     "each month end; its natural level is about 91%"))
     neg: list[tuple] = []
     if plan.festival_month >= 0:
         m = plan.festival_month

@@ -61,10 +61,11 @@ def _sku_ids(index: np.ndarray) -> pa.Array:
 
 
 def _chunk_tables(world: World, plan: Plan, fixed: FixedInvoices, lines: int, seed: int,
-                  value: np.ndarray,
-                  invoices: dict[int, list[str]]) -> Iterator[dict[str, pa.Table]]:
+                  value: np.ndarray, invoices: dict[int, list[str]],
+                  bunched: dict[int, tuple[int, list[int]]]) -> Iterator[dict[str, pa.Table]]:
     """Each chunk's sales, primary_sales and payments; fills `value` (net per seller-month)
-    and `invoices` (label row -> ids of its planted invoices)."""
+    `invoices` (label row -> ids of its planted invoices) and `bunched` (label row -> volume
+    target and months of a slab-bunching case)."""
     n_inv = n_ret = n_pinv = n_pay = 0
     for chunk in _chunks(world, fixed, lines):
         rng = np.random.default_rng(np.random.SeedSequence([seed, 1, chunk.number]))
@@ -74,6 +75,8 @@ def _chunk_tables(world: World, plan: Plan, fixed: FixedInvoices, lines: int, se
                                   _sku_ids, _invoice_ids)
         for row, ids in dup.items():
             invoices.setdefault(row, []).extend(ids)
+        for b in sales.bunched:  # slab-bunching cases of this chunk
+            bunched[b.label] = (b.target, b.months)
         rows, numbers = sales.labelled
         ids = col.fixed_ids("INV", numbers, ID_WIDTH).to_pylist()
         for row, inv_id in zip(rows.tolist(), ids, strict=True):  # planted bills only
@@ -136,7 +139,9 @@ def build_world(*, lines: int, months: int, seed: int, current_month: date,
     world = World(window=window, network=network, outlets=outlets, activity=activity,
                   catalogue=catalogue, jump_units=plan.jump_units(network.sellers, months),
                   backdated=plan.backdated(network.sellers, months), mode=mode,
-                  claimant=claimants(network, plan))
+                  claimant=claimants(network, plan),
+                  bunch=[(plan.label_base["slab_bunching"] + i, s)
+                         for i, s in enumerate(plan.bunch_seller.tolist())])
     return world, plan, fixed
 
 
@@ -169,13 +174,17 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
         sinks["products"].write(world.catalogue.table)
         value = np.zeros((network.sellers, months))
         invoices: dict[int, list[str]] = {}
+        bunched: dict[int, tuple[int, list[int]]] = {}
         for tables in _in_background(_chunk_tables(world, plan, fixed, lines, seed, value,
-                                                     invoices)):
+                                                     invoices, bunched)):
             for name, data in tables.items():
                 sinks[name].write(data)
             if progress is not None:
                 progress(tables["sales"].num_rows)
-        sinks["targets"].write(make_targets(network, value))
+        override = {s: bunched[plan.label_base["slab_bunching"] + i][0]
+                    for i, s in enumerate(plan.bunch_seller.tolist())
+                    if plan.label_base["slab_bunching"] + i in bunched}
+        sinks["targets"].write(make_targets(network, value, override))
     finally:
         for sink in sinks.values():
             sink.close()
@@ -186,7 +195,7 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
                         ("token_invoices", len(plan.token_seller))):
         groups[kind] = [fixed.outlet[fixed.label == base[kind] + i] for i in range(cases)]
     labels, negatives = labels_tables(plan, network, window, outlets.ids(np.arange(
-        outlets.count)), groups, invoices)
+        outlets.count)), groups, invoices, bunched)
     rows["labels"] = write_labels(out, labels)
     rows["negatives"] = write_labels(out, negatives, "negatives.csv")
     return rows

@@ -10,6 +10,7 @@ import pyarrow as pa
 from schemeops.generate import columns as col
 from schemeops.generate.activity import Activity, FixedInvoices
 from schemeops.generate.anomalies import Mode
+from schemeops.generate.bunching import Bunched, bunch
 from schemeops.generate.calendar import Window, weekday
 from schemeops.generate.catalogue import Catalogue
 from schemeops.generate.claims import CLAIM_SHARE, ClaimLines
@@ -39,6 +40,7 @@ class World:
     backdated: np.ndarray
     mode: Mode
     claimant: np.ndarray
+    bunch: list[tuple[int, int]]  # (label row, seller) of slab-bunching cases
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Sales:
     returns: int
     labelled: tuple[np.ndarray, np.ndarray]  # (label row, invoice number) of planted bills
     claim_lines: ClaimLines
+    bunched: list[Bunched]
 
 
 def _visits(rng: np.random.Generator, world: World, chunk: Chunk):
@@ -175,6 +178,23 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     lag = np.where(back, rng.integers(*world.mode.backdate_lag, n_inv), lag)
     label = np.where(back, case - 1, label)
 
+    m_count = w.months
+    s_local = np.concatenate([seller[inv], seller[r_inv][r_doc]]) - chunk.seller_lo
+    m_all = np.concatenate([month[inv], w.month_of(r_day)[r_doc]])
+    value = np.bincount(s_local * m_count + m_all,
+                        weights=np.concatenate([amount, -r_amount]).astype(np.float64),
+                        minlength=(chunk.seller_hi - chunk.seller_lo) * m_count
+                        ).reshape(-1, m_count)
+    cases = [(int(row), int(s) - chunk.seller_lo) for row, s in world.bunch
+             if chunk.seller_lo <= s < chunk.seller_hi]
+    bunched = []
+    if cases:  # slab bunching: lift one late bill per bunched month
+        returned = np.zeros(len(inv), dtype=bool)
+        returned[src] = True
+        bunched = bunch(rng, cases, value, seller[inv] - chunk.seller_lo, month[inv],
+                        month_end, returned, units, amount, cat.price[sku], bp,
+                        world.mode.subtle)
+
     inv_no = invoice_base + np.arange(n_inv) + 1
     all_outlet = np.concatenate([outlet[inv], outlet[r_inv][r_doc]])
     n_ret = len(r_doc)
@@ -195,16 +215,13 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
             col.fixed_ids("INV", inv_no[r_inv][r_doc], ID_WIDTH)]),
         "entered_on": col.dates(np.concatenate([lday + lag[inv], r_day[r_doc]])),
     })
-    m_count = w.months
-    s_local = np.concatenate([seller[inv], seller[r_inv][r_doc]]) - chunk.seller_lo
-    m_all = np.concatenate([month[inv], w.month_of(r_day)[r_doc]])
-    value = np.bincount(s_local * m_count + m_all,
-                        weights=np.concatenate([amount, -r_amount]).astype(np.float64),
-                        minlength=(chunk.seller_hi - chunk.seller_lo) * m_count)
     planted = np.flatnonzero(label >= 0)
     c = np.flatnonzero(world.claimant[seller[inv]] & (rng.random(len(inv)) < CLAIM_SHARE))
     claim_lines = ClaimLines(seller=seller[inv][c], month=month[inv][c], invoice=inv_no[inv][c],
                              sku=sku[c], units=units[c], amount=amount[c])
-    return Sales(table=table, value=value.reshape(-1, m_count), invoices=n_inv,
-                 returns=len(r_inv), labelled=(label[planted], inv_no[planted]),
-                 claim_lines=claim_lines)
+    b_rows = [np.full(len(b.lines), b.label) for b in bunched]
+    b_inv = [inv_no[inv[b.lines]] for b in bunched]
+    return Sales(table=table, value=value, invoices=n_inv, returns=len(r_inv),
+                 labelled=(np.concatenate([label[planted], *b_rows]).astype(np.int64),
+                           np.concatenate([inv_no[planted], *b_inv]).astype(np.int64)),
+                 claim_lines=claim_lines, bunched=bunched)
