@@ -105,6 +105,8 @@ class Plan:
     circ_b: np.ndarray
     circ_month: np.ndarray
     bunch_seller: np.ndarray
+    ramp_seller: np.ndarray
+    ramp_month: int
     terr_size: np.ndarray
     town_seller: np.ndarray
     town_month: np.ndarray
@@ -182,6 +184,10 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     rest = rng2.permutation(np.flatnonzero(stable & (network.n_outlets >= 4)))
     # New towns keep a quarter of the pool (all of it when no anomaly is planted).
     n_town = min(k_neg, len(rest) // 4 if k else len(rest)) if m_count >= 2 else 0
+    # A new distributor ramping up: joins a third into the window (a hard negative).
+    n_ramp = min(1, len(rest) - n_town) if m_count >= 3 else 0
+    ramp = np.sort(rest[n_town:n_town + n_ramp])
+    rest = np.concatenate([rest[:n_town], rest[n_town + n_ramp:]])
     avail = len(rest) - n_town
     n_tok = min(k, (avail + 1) // 2)
     n_terr = min(k, avail - n_tok)
@@ -195,7 +201,7 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     by_a = np.argsort(circ_a, kind="stable")
     # Slab bunching: distributors without stuffing or a jump (their months stay natural).
     calm = np.setdiff1d(np.flatnonzero(stable & (network.n_outlets >= 4)),
-                        np.concatenate([stuff, jump]))
+                        np.concatenate([stuff, jump, ramp]))
     bunch = np.sort(rng2.permutation(calm)[:k]) if m_count >= 3 else calm[:0]
     town = np.sort(rest[:n_town])
     token = np.sort(rest[n_town:n_town + n_tok])
@@ -211,6 +217,7 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
         back_seller=back, back_month=rng2.integers(0, max(1, m_count - 1), len(back)),
         claim_seller=claim, claim_month=rng2.integers(0, max(1, m_count - 1), len(claim)),
         circ_a=circ_a[by_a], circ_b=circ_b[by_a], bunch_seller=bunch,
+        ramp_seller=ramp, ramp_month=max(1, m_count // 3),
         circ_month=rng2.integers(0, m_count, n_circ),
         town_seller=town, town_month=rng2.integers(0, max(1, m_count - 2), n_town),
         town_size=rng2.integers(4, 9, n_town),
@@ -311,6 +318,11 @@ def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.A
                     outlets_of("new_town_outlets", i), "",
                     "genuine new outlets opened together at month end in a new town nearby, "
                     "distinct phones and tax ids, billed again in later months"))
+    for s in plan.ramp_seller.tolist():
+        j = plan.ramp_month
+        neg.append(("new_distributor_ramp", seller_ids[s], "", st[j], st[-1] - 1, "", "",
+                    "a distributor that joins in this month: all its outlets are new, opened "
+                    "steadily from then on, so its sales grow fast month after month"))
     return _table(rows, "L"), _table(neg, "N")
 
 

@@ -99,6 +99,12 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
         is_new, window.starts[np.maximum(month, 0)] + (rng.random(n) * 0.8 * length[
             np.maximum(month, 0)]).astype(np.int64),
         window.first_day - rng.integers(30, 2500, n))
+    # A ramping new distributor: all its own outlets opened evenly from its joining month.
+    ramp = np.isin(seller, plan.ramp_seller) & (pos < network.n_outlets[seller])
+    j = plan.ramp_month
+    month[ramp] = j + (rng.random(int(ramp.sum())) * (m_count - j)).astype(np.int64)
+    created[ramp] = window.starts[month[ramp]] + (rng.random(int(ramp.sum())) * 0.8 * length[
+        month[ramp]]).astype(np.int64)
     # Dummy groups and new-town groups: created in the last 3 days of their month;
     # territory violations in the first 10 days of theirs.
     e_month = np.zeros(len(e_idx), dtype=np.int64)

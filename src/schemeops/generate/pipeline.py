@@ -17,7 +17,7 @@ from schemeops.generate.anomalies import DEFAULT_MODE, Mode, Plan, labels_tables
 from schemeops.generate.calendar import make_window
 from schemeops.generate.catalogue import make_catalogue
 from schemeops.generate.claims import claimants, make_claims
-from schemeops.generate.network import allocate, make_network
+from schemeops.generate.network import allocate, make_network, with_joiners
 from schemeops.generate.outlets import make_outlets
 from schemeops.generate.primary import make_primary
 from schemeops.generate.secondary import ID_WIDTH, Chunk, World, make_sales
@@ -133,6 +133,7 @@ def build_world(*, lines: int, months: int, seed: int, current_month: date,
     network = make_network(rng, window, max(
         20, round(lines / (LINES_PER_OUTLET_MONTH * months * ACTIVE_SHARE))))
     plan = plan_anomalies(rng, network, window, lines, mode)
+    network = with_joiners(network, plan.ramp_seller, int(window.starts[plan.ramp_month]) - 10)
     outlets = make_outlets(rng, network, window, plan)
     activity = make_activity(rng, outlets, network, window)
     fixed = fixed_invoices(rng, outlets, activity, plan, window)
