@@ -12,7 +12,8 @@ from schemeops.generate import generate
 COLUMNS = ["label_id", "kind", "distributor_id", "counterparty_id", "period_start",
            "period_end", "outlet_ids", "invoice_ids", "note"]
 PLANTED = {"dummy_outlets", "month_end_stuffing", "sales_jump", "token_invoices",
-           "territory_violations"}
+           "territory_violations", "backdated_entries", "duplicate_claims", "circular_flows",
+           "slab_bunching"}
 
 
 def _labels(q, kind: str) -> list[tuple]:
@@ -30,21 +31,24 @@ def test_labels_columns_and_kinds(dataset):
     assert len(set(t.column("label_id").to_pylist())) == t.num_rows
     n = pacsv.read_csv(out / "negatives.csv")
     assert n.column_names == COLUMNS
-    assert set(n.column("kind").to_pylist()) == {"festival_month", "new_town_outlets"}
+    assert set(n.column("kind").to_pylist()) == {"festival_month", "new_town_outlets",
+                                                 "new_distributor_ramp"}
 
 
 def test_labels_point_at_real_rows(q):
-    """Every labelled outlet id and invoice id exists, belongs to the labelled distributor, and
-    every labelled invoice is dated inside the label's period."""
+    """Every labelled outlet id and invoice id exists, belongs to the labelled distributor (or
+    its counterparty), and every labelled invoice is dated inside the label's period."""
     assert q.one("""
-        select count(*) from (select label_id, distributor_id, unnest(string_split(outlet_ids,
-        ';')) o from labels where outlet_ids <> '') l left join outlets x on x.outlet_id = l.o
-        where x.distributor_id is distinct from l.distributor_id""") == 0
+        select count(*) from (select label_id, distributor_id, counterparty_id,
+        unnest(string_split(outlet_ids, ';')) o from labels where outlet_ids <> '') l
+        left join outlets x on x.outlet_id = l.o
+        where x.distributor_id is distinct from l.distributor_id
+          and x.distributor_id is distinct from l.counterparty_id""") == 0
     assert q.one("""
         select count(*) from (select *, unnest(string_split(invoice_ids, ';')) i from labels
         where invoice_ids <> '') l
         where not exists (select 1 from sales s where s.invoice_id = l.i
-          and s.distributor_id = l.distributor_id
+          and s.distributor_id in (l.distributor_id, l.counterparty_id)
           and s.invoice_date between l.period_start::date - 3 and l.period_end::date)""") == 0
 
 
@@ -191,3 +195,109 @@ def test_negatives(q):
                          (select unnest(?::varchar[])) and invoice_date > ?::date + 1""",
                       ids, end)
         assert later >= len(ids) // 2
+
+
+def test_backdated_entries(q):
+    """Each labelled invoice is dated in the label's last 3 days and entered ≥ 6 days later, in
+    the next month; across the network, fewer than 1% of invoices are entered > 3 days late."""
+    rows = q.all("select distributor_id, invoice_ids, period_start::date, period_end::date "
+                 "from labels where kind = 'backdated_entries'")
+    assert rows
+    for dist, invoices, start, end in rows:
+        ids = invoices.split(";")
+        n, lo, hi, lag, dists = q.one("""
+            select [count(distinct invoice_id), min(invoice_date) - ?::date,
+                    max(invoice_date) - ?::date, min(entered_on - invoice_date),
+                    count(distinct distributor_id) filter (where distributor_id = ?)]
+            from sales where invoice_id in (select unnest(?::varchar[]))""",
+            start, end, dist, ids)
+        assert (n, dists) == (len(ids), 1) and lo >= 0 and hi <= 0 and lag >= 6
+        assert q.one("select count(*) from sales where invoice_id in "
+                     "(select unnest(?::varchar[])) and entered_on <= ?", ids, end) == 0
+    late = q.one("select avg((entered_on - invoice_date > 3)::int) from sales "
+                 "where doc_type = 'invoice'")
+    assert late < 0.01
+
+
+def test_claims_and_duplicate_claims(dataset, q):
+    """claims.csv has the shared columns; every claim line names a real invoice line of its
+    participant and claims no more than it (amount ≤ line value, same quantity); the only
+    (program, invoice, sku) claimed in two claims are the labelled duplicates, each claimed
+    again in a later claim."""
+    out, counts = dataset
+    q.con.execute(f"create or replace view claims as select * from read_csv("
+                  f"'{out / 'claims.csv'}', header=true)")
+    assert pacsv.read_csv(out / "claims.csv").column_names == [
+        "claim_id", "line_no", "participant_id", "program_id", "invoice_id", "sku", "quantity",
+        "amount", "submitted_on"]
+    assert counts["claims"] == q.one("select count(*) from claims") > 100
+    assert q.one("""
+        select count(*) from claims c where not exists (
+          select 1 from sales s where s.invoice_id = c.invoice_id and s.sku = c.sku
+            and s.distributor_id = c.participant_id and s.doc_type = 'invoice'
+            and s.quantity = c.quantity and s.net_amount >= c.amount
+            and s.invoice_date < c.submitted_on)""") == 0
+    twice = q.all("""
+        select participant_id, invoice_id from claims group by all
+        having count(distinct claim_id) > 1 and min(claim_id) < max(claim_id)""")
+    labelled = q.all("""
+        select distinct distributor_id, unnest(string_split(invoice_ids, ';')) from labels
+        where kind = 'duplicate_claims'""")
+    assert twice and sorted(twice) == sorted(labelled)
+
+
+def test_circular_flows(q):
+    """Each case: the distributor bills an outlet named after the counterparty, and within 30
+    days the counterparty bills an outlet named after the distributor sharing that phone."""
+    rows = q.all("select distributor_id, counterparty_id, outlet_ids from labels "
+                 "where kind = 'circular_flows'")
+    assert rows
+    for a, b, outlets in rows:
+        out_a, out_b = outlets.split(";")
+        there, back = q.one("""
+            select [min(invoice_date) filter (where outlet_id = ? and distributor_id = ?),
+                    min(invoice_date) filter (where outlet_id = ? and distributor_id = ?)]
+            from sales""", out_a, a, out_b, b)
+        assert there < back and (back - there).days <= 30
+        names = q.all("""select o.outlet_id, o.name like p.name || '%', o.phone from outlets o
+                         join participants p on p.participant_id = ?
+                           and o.outlet_id = ? or p.participant_id = ? and o.outlet_id = ?
+                         order by 1""", b, out_a, a, out_b)
+        assert [n for _, n, _ in names] == [True, True] and names[0][2] == names[1][2]
+
+
+def test_slab_bunching(q):
+    """Each case: in ≥ 3 months the distributor's net value (invoices less returns, by date)
+    is 100–103% of its volume target although, without the lifted bills, it sits below it."""
+    rows = q.all("select distributor_id, invoice_ids from labels where kind = 'slab_bunching'")
+    assert rows
+    for dist, invoices in rows:
+        ids = invoices.split(";")
+        target = q.one("select target from targets where program_id = 'volume_targets' "
+                       "and participant_id = ?", dist)
+        months = q.all("""
+            select date_trunc('month', invoice_date) m, sum(net_amount) / ? r,
+                   sum(net_amount) filter (where invoice_id not in
+                       (select unnest(?::varchar[]))) / ? nat
+            from sales where distributor_id = ? group by 1 order by 1""",
+                       target, ids, target, dist)
+        lifted = [(r, n) for _, r, n in months if 1 <= r <= Decimal("1.03") and n < 1]
+        assert len(lifted) >= 3, months
+
+
+def test_new_distributor_ramp(q):
+    """The ramping distributor joins on (about) its label's start, sells nothing before it,
+    and its monthly secondary value grows: the last month is ≥ 2× its first."""
+    rows = q.all("select distributor_id, period_start::date from negatives "
+                 "where kind = 'new_distributor_ramp'")
+    assert rows
+    for dist, start in rows:
+        joined = q.one("select joined_on from participants where participant_id = ?", dist)
+        assert 0 < (start - joined).days <= 10
+        assert q.one("select count(*) from sales where distributor_id = ? "
+                     "and invoice_date < ?", dist, start) == 0
+        months = [v for _, v in q.all("""select date_trunc('month', invoice_date) m,
+                                                sum(net_amount) from sales
+                                         where distributor_id = ? group by 1 order by 1""",
+                                      dist)]
+        assert len(months) >= 2 and months[-1] >= 2 * months[0]

@@ -143,7 +143,8 @@ def test_money_has_two_decimals_in_csv(tmp_path: Path):
     generate(tmp_path, lines=3_000, seed=1, fmt="csv")
     text = (tmp_path / "sales.csv").read_text().splitlines()
     assert text[0] == ('"invoice_id","line_no","invoice_date","distributor_id","outlet_id",'
-                       '"sku","quantity","net_amount","doc_type","ref_invoice_id"')
+                       '"sku","quantity","net_amount","doc_type","ref_invoice_id",'
+                       '"entered_on"')
     fields = text[1].split(",")
     assert fields[2].count("-") == 2 and len(fields[2]) == 10
     assert decimal.Decimal(fields[7]).as_tuple().exponent == -2

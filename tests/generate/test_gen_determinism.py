@@ -16,8 +16,8 @@ def _bytes(out: Path, fmt: str) -> dict[str, bytes]:
             if p.suffix in (f".{fmt}", ".csv")}
 
 
-#: Files beside the contract tables: labels.csv and negatives.csv.
-EXTRA_FILES = 2
+#: Files beside the contract tables: labels.csv, negatives.csv and claims.csv.
+EXTRA_FILES = 3
 
 
 @pytest.mark.parametrize(("fmt", "options"), [

@@ -55,6 +55,6 @@ def test_sales_changed_outside_a_load_are_read_from_the_lines(bench: Bench):
     bench.load(bench.csv("sales.csv", "\n".join([SALES_HEADER, *LINES]) + "\n"))
     with duckdb.connect(str(bench.warehouse)) as con:
         con.execute("INSERT INTO sales VALUES ('S9', 1, DATE '2026-01-09', 'D1', 'O1', 'P1', "
-                    "1, 10.00, 'invoice', NULL)")
+                    "1, 10.00, 'invoice', NULL, NULL)")
         assert con.execute(f"SELECT count(*) FROM {NAMED_TABLE}").fetchone() == (1,)
     assert _named(bench.warehouse) is None

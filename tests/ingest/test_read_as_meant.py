@@ -68,9 +68,26 @@ def test_optional_columns_left_out_load_as_null(bench: Bench):
                                "quantity,net_amount,doc_type\nS1,1,2026-01-05,D1,O3,P1,2,20,"
                                "invoice\n"))
     assert out.report.ok, out.problems
-    assert _sales_row(bench, "ref_invoice_id, net_amount") == [(None, Decimal("20.00"))]
+    assert _sales_row(bench, "ref_invoice_id, entered_on, net_amount") == [
+        (None, None, Decimal("20.00"))]
     assert bench.rows("SELECT latitude, longitude, phone, city FROM outlets "
                       "WHERE outlet_id = 'O3'") == [(None, None, None, None)]
+
+
+def test_warehouse_made_before_entered_on_gains_it(bench: Bench):
+    """A warehouse whose sales table predates the optional sales.entered_on column gets it
+    (empty on its rows) at the next load, and a file with the column loads into it."""
+    import duckdb
+
+    con = duckdb.connect(str(bench.warehouse))
+    con.execute("ALTER TABLE sales DROP COLUMN entered_on")
+    con.close()
+    out = bench.load(bench.csv(
+        "sales.csv", "invoice_id,line_no,invoice_date,distributor_id,outlet_id,sku,quantity,"
+        "net_amount,doc_type,entered_on\nS1,1,2026-01-29,D1,O1,P1,2,20,invoice,2026-02-04\n"))
+    assert out.report.ok, out.problems
+    assert _sales_row(bench, "invoice_date, entered_on") == [
+        (dt.date(2026, 1, 29), dt.date(2026, 2, 4))]
 
 
 def test_excel_date_cells_and_numbers_without_float_noise(bench: Bench):

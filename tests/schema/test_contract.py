@@ -42,7 +42,7 @@ def test_design_tables_and_columns_are_all_present():
                    "latitude longitude created_on",
         "products": "sku name brand category segment unit_price unit_cost launched_on",
         "sales": "invoice_id line_no invoice_date distributor_id outlet_id sku quantity "
-                 "net_amount doc_type ref_invoice_id",
+                 "net_amount doc_type ref_invoice_id entered_on",
         "primary_sales": "invoice_id line_no invoice_date due_date distributor_id sku quantity "
                          "net_amount",
         "payments": "payment_id distributor_id invoice_id paid_on amount",

@@ -109,10 +109,11 @@ def fixed_invoices(rng: np.random.Generator, outlets: Outlets, activity: Activit
     mode, base = plan.mode, plan.label_base
     n_out = outlets.count
     g_label = np.full(n_out, -1, dtype=np.int64)
-    for kind in ("dummy_outlets", "territory_violations"):  # per kind, then per case
+    for kind in ("dummy_outlets", "territory_violations", "circular_flows"):  # per case
         for i, idx in enumerate(outlets.groups.get(kind, [])):
             g_label[idx] = base[kind] + i
-    planted = [idx for cases in outlets.groups.values() for idx in cases]
+    planted = [idx for kind, cases in outlets.groups.items() if kind != "circular_flows"
+               for idx in cases]
     once = np.sort(np.concatenate(planted)) if planted else np.zeros(0, np.int64)
     d_end = window.starts[outlets.created_month[once] + 1] - 1
     d_day = outlets.created[once] + (rng.random(len(once)) * (
@@ -129,16 +130,24 @@ def fixed_invoices(rng: np.random.Generator, outlets: Outlets, activity: Activit
     s_day = window.starts[m + 1] - 1 - rng.integers(0, mode.stuff_days, len(s))
     s_ret = window.starts[m + 1] + rng.integers(0, 5, len(s))
     t_out, t_day, t_label = _token_bills(rng, outlets, activity, plan, window)
+    # Circular flows: A bills B's outlet early in the month; B bills A's outlet 5–19 days on.
+    c_out = np.concatenate(outlets.groups.get("circular_flows", []) or [np.zeros(0, np.int64)])
+    c_first = window.starts[plan.circ_month] + 2 + rng.integers(0, 7, len(plan.circ_month))
+    c_day = np.column_stack([c_first, c_first + rng.integers(5, 20, len(c_first))]).ravel()
+    t_out = np.concatenate([t_out, c_out])
+    t_day = np.concatenate([t_day, c_day])
+    t_label = np.concatenate([t_label, g_label[c_out]])
     outlet = np.concatenate([once, s, t_out])
     order = np.argsort(outlet, kind="stable")
     k1, k2, k3 = len(once), len(s), len(t_out)
+    circ = np.arange(k3) >= k3 - len(c_out)
     return FixedInvoices(
         outlet=outlet[order],
         day=np.concatenate([d_day, s_day, t_day])[order],
         lines=np.concatenate([rng.integers(1, 3, k1), np.full(k2, STUFF_LINES),
-                              np.ones(k3, np.int64)])[order],
+                              np.where(circ, STUFF_LINES, 1)])[order],
         units=np.concatenate([np.ones(k1, np.int64), np.full(k2, mode.stuff_units),
-                              np.zeros(k3, np.int64)])[order],
+                              np.where(circ, mode.stuff_units, 0)])[order],
         return_day=np.concatenate([np.full(k1, -1), s_ret, np.full(k3, -1)])[order],
         return_pct=np.concatenate([np.zeros(k1, np.int64), np.full(k2, mode.stuff_returned),
                                    np.zeros(k3, np.int64)])[order],

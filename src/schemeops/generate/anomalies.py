@@ -62,6 +62,16 @@ class Mode:
         return (5, 8) if self.subtle else (12, 21)
 
     @property
+    def backdate_share(self) -> float:
+        """Share of a backdating seller's last-3-day invoices that are entered late."""
+        return 0.4 if self.subtle else 1.0
+
+    @property
+    def backdate_lag(self) -> tuple[int, int]:
+        """Days (low, high exclusive) between the invoice date and its late entry."""
+        return (4, 7) if self.subtle else (6, 13)
+
+    @property
     def token_days(self) -> int:
         """Token bills are spread over this many consecutive days."""
         return 2 if self.subtle else 1
@@ -87,6 +97,16 @@ class Plan:
     token_month: np.ndarray
     terr_seller: np.ndarray
     terr_month: np.ndarray
+    back_seller: np.ndarray
+    back_month: np.ndarray
+    claim_seller: np.ndarray
+    claim_month: np.ndarray
+    circ_a: np.ndarray
+    circ_b: np.ndarray
+    circ_month: np.ndarray
+    bunch_seller: np.ndarray
+    ramp_seller: np.ndarray
+    ramp_month: int
     terr_size: np.ndarray
     town_seller: np.ndarray
     town_month: np.ndarray
@@ -99,13 +119,24 @@ class Plan:
         mult[self.jump_seller, self.jump_month] = self.mode.jump_units
         return mult
 
+    def backdated(self, sellers: int, months: int) -> np.ndarray:
+        """Per (seller, month): 0, or the label row + 1 of a backdating case there."""
+        case = np.zeros((sellers, months), dtype=np.int64)
+        case[self.back_seller, self.back_month] = (self.label_base["backdated_entries"] + 1
+                                                    + np.arange(len(self.back_seller)))
+        return case
+
     @property
     def label_base(self) -> dict[str, int]:
         """Index of each kind's first label row (labels are numbered in this order)."""
         sizes = {"dummy_outlets": len(self.dummy_seller),
                  "month_end_stuffing": len(self.stuff_seller),
                  "sales_jump": len(self.jump_seller), "token_invoices": len(self.token_seller),
-                 "territory_violations": len(self.terr_seller)}
+                 "territory_violations": len(self.terr_seller),
+                 "circular_flows": len(self.circ_a),
+                 "backdated_entries": len(self.back_seller),
+                 "duplicate_claims": len(self.claim_seller),
+                 "slab_bunching": len(self.bunch_seller)}
         base, out = 0, {}
         for kind, n in sizes.items():
             out[kind] = base
@@ -153,9 +184,25 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     rest = rng2.permutation(np.flatnonzero(stable & (network.n_outlets >= 4)))
     # New towns keep a quarter of the pool (all of it when no anomaly is planted).
     n_town = min(k_neg, len(rest) // 4 if k else len(rest)) if m_count >= 2 else 0
+    # A new distributor ramping up: joins a third into the window (a hard negative).
+    n_ramp = min(1, len(rest) - n_town) if m_count >= 3 else 0
+    ramp = np.sort(rest[n_town:n_town + n_ramp])
+    rest = np.concatenate([rest[:n_town], rest[n_town + n_ramp:]])
     avail = len(rest) - n_town
     n_tok = min(k, (avail + 1) // 2)
     n_terr = min(k, avail - n_tok)
+    # Backdating may fall on any stable distributor (kinds are scored separately).
+    back = np.sort(rng2.permutation(np.flatnonzero(stable))[:k])
+    claim = np.sort(rng2.permutation(np.flatnonzero(stable))[:k]) if m_count >= 2 else back[:0]
+    # Circular flows: pairs of distinct distributors (A sells to B and B back to A).
+    pairs = rng2.permutation(np.flatnonzero(stable))
+    n_circ = min(k, len(pairs) // 2)
+    circ_a, circ_b = pairs[:n_circ], pairs[n_circ:2 * n_circ]
+    by_a = np.argsort(circ_a, kind="stable")
+    # Slab bunching: distributors without stuffing or a jump (their months stay natural).
+    calm = np.setdiff1d(np.flatnonzero(stable & (network.n_outlets >= 4)),
+                        np.concatenate([stuff, jump, ramp]))
+    bunch = np.sort(rng2.permutation(calm)[:k]) if m_count >= 3 else calm[:0]
     town = np.sort(rest[:n_town])
     token = np.sort(rest[n_town:n_town + n_tok])
     terr = np.sort(rest[n_town + n_tok:n_town + n_tok + n_terr])
@@ -167,7 +214,12 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
         token_seller=token, token_month=rng2.integers(0, m_count, n_tok),
         terr_seller=terr, terr_month=rng2.integers(0, m_count, n_terr),
         terr_size=rng2.integers(1, 3, n_terr) if mode.subtle else rng2.integers(2, 5, n_terr),
-        town_seller=town, town_month=rng2.integers(0, max(1, m_count - 1), n_town),
+        back_seller=back, back_month=rng2.integers(0, max(1, m_count - 1), len(back)),
+        claim_seller=claim, claim_month=rng2.integers(0, max(1, m_count - 1), len(claim)),
+        circ_a=circ_a[by_a], circ_b=circ_b[by_a], bunch_seller=bunch,
+        ramp_seller=ramp, ramp_month=max(1, m_count // 3),
+        circ_month=rng2.integers(0, m_count, n_circ),
+        town_seller=town, town_month=rng2.integers(0, max(1, m_count - 2), n_town),
         town_size=rng2.integers(4, 9, n_town),
         festival_month=int(np.argmax(season)) if season.max() >= 1.2 else -1,
     )
@@ -178,13 +230,14 @@ def _ids(values: list[str]) -> str:
 
 
 def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.Array,
-                  groups: dict[str, list[np.ndarray]],
-                  invoices: dict[int, list[str]]) -> tuple[pa.Table, pa.Table]:
+                  groups: dict[str, list[np.ndarray]], invoices: dict[int, list[str]],
+                  bunched: dict[int, tuple[int, list[int]]]) -> tuple[pa.Table, pa.Table]:
     """Ground truth: labels (one row per planted anomaly) and negatives (one per planted hard
     negative), in the shared format of LABEL_COLUMNS.
 
     `groups[kind]` lists each case's outlet indexes (planted outlets or the outlets of planted
-    bills); `invoices[label row]` its invoice ids."""
+    bills); `invoices[label row]` its invoice ids; `bunched[label row]` a slab-bunching case's
+    volume target (rupees) and bunched months."""
     st = window.starts
     seller_ids = network.ids.to_pylist()
     mode = plan.mode
@@ -226,6 +279,33 @@ def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.A
                      outlets_of("territory_violations", i), _ids(invoices.get(len(rows), [])),
                      "outlets opened and billed in a city of another region" if not mode.subtle
                      else "outlets opened and billed in another city of the region"))
+    for i, (a, b, m) in enumerate(zip(plan.circ_a.tolist(), plan.circ_b.tolist(),
+                                      plan.circ_month.tolist(), strict=True)):
+        rows.append(("circular_flows", seller_ids[a], seller_ids[b], st[m], st[m + 1] - 1,
+                     outlets_of("circular_flows", i), _ids(invoices.get(len(rows), [])),
+                     f"{seller_ids[a]} bills an outlet that is {seller_ids[b]} (its name, one "
+                     f"{'phone' if mode.subtle else 'phone and tax id'}), which bills the goods "
+                     "back to an outlet that is the first, within 30 days"))
+    for s, m in zip(plan.back_seller.tolist(), plan.back_month.tolist(), strict=True):
+        inv = invoices.get(len(rows), [])
+        lo, hi = mode.backdate_lag
+        rows.append(("backdated_entries", seller_ids[s], "", st[m + 1] - 3, st[m + 1] - 1,
+                     "", _ids(inv), f"{len(inv)} invoices of the last 3 days entered {lo}–"
+                     f"{hi - 1} days after their date, in the next month"))
+    for s, m in zip(plan.claim_seller.tolist(), plan.claim_month.tolist(), strict=True):
+        inv = invoices.get(len(rows), [])
+        rows.append(("duplicate_claims", seller_ids[s], "", st[m], st[m + 1] - 1, "",
+                     _ids(inv), f"{len(inv)} claim lines of this month's invoices claimed "
+                     "again, with the same invoice and sku, in the next month's claim"))
+    for s in plan.bunch_seller.tolist():
+        row = len(rows)
+        target, months = bunched.get(row, (0, []))
+        lo, hi = (min(months), max(months)) if months else (0, window.months - 1)
+        rows.append(("slab_bunching", seller_ids[s], "", st[lo], st[hi + 1] - 1, "",
+                     _ids(invoices.get(row, [])),
+                     f"net value at 100–{101 if mode.subtle else 103}% of its volume target "
+                     f"({target} rupees) in {len(months)} months through one lifted bill near "
+                     "each month end; its natural level is about 91%"))
     neg: list[tuple] = []
     if plan.festival_month >= 0:
         m = plan.festival_month
@@ -238,6 +318,11 @@ def labels_tables(plan: Plan, network: Network, window: Window, outlet_ids: pa.A
                     outlets_of("new_town_outlets", i), "",
                     "genuine new outlets opened together at month end in a new town nearby, "
                     "distinct phones and tax ids, billed again in later months"))
+    for s in plan.ramp_seller.tolist():
+        j = plan.ramp_month
+        neg.append(("new_distributor_ramp", seller_ids[s], "", st[j], st[-1] - 1, "", "",
+                    "a distributor that joins in this month: all its outlets are new, opened "
+                    "steadily from then on, so its sales grow fast month after month"))
     return _table(rows, "L"), _table(neg, "N")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyarrow as pa
@@ -136,3 +136,15 @@ def make_network(rng: np.random.Generator, window: Window, n_outlets: int) -> Ne
     })
     return Network(role=role, size=size, n_outlets=counts, city=city, end_day=end_day,
                    ids=ids, table=table)
+
+
+def with_joiners(network: Network, sellers: np.ndarray, day: int) -> Network:
+    """`network` with `sellers` (seller indexes) joining on `day` (their joined_on)."""
+    if len(sellers) == 0:
+        return network
+    t = network.table
+    joined = t.column("joined_on").combine_chunks().cast(pa.int32()).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+    joined[t.num_rows - network.sellers + sellers] = day
+    table = t.set_column(t.schema.get_field_index("joined_on"), "joined_on", col.dates(joined))
+    return replace(network, table=table)

@@ -58,8 +58,9 @@ def _unique_numbers(index: np.ndarray, modulus: int, salt: int) -> np.ndarray:
 
 def _extras(plan: Plan, sellers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Planted outlets by seller: their seller, kind (see EXTRA_KINDS) and case number."""
-    sizes = (plan.dummy_size, plan.town_size, plan.terr_size)
-    owners = (plan.dummy_seller, plan.town_seller, plan.terr_seller)
+    ones = np.ones(len(plan.circ_a), dtype=np.int64)
+    sizes = (plan.dummy_size, plan.town_size, plan.terr_size, ones, ones)
+    owners = (plan.dummy_seller, plan.town_seller, plan.terr_seller, plan.circ_a, plan.circ_b)
     seller = np.concatenate([np.repeat(o, n) for o, n in zip(owners, sizes, strict=True)])
     kind = np.concatenate([np.full(int(n.sum()), k) for k, n in enumerate(sizes)])
     case = np.concatenate([np.repeat(np.arange(len(n)), n) for n in sizes])
@@ -67,9 +68,12 @@ def _extras(plan: Plan, sellers: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return seller[order].astype(np.int64), kind[order].astype(np.int64), case[order]
 
 
-#: Kinds of planted outlets, appended after each seller's own outlets in this order.
-EXTRA_KINDS = ("dummy_outlets", "new_town_outlets", "territory_violations")
-#: Share of a seller's outlets in a neighbouring city of its region (served legitimately).
+#: Kinds of planted outlets, appended after each seller's own outlets in this order. A
+#: circular flow has two: the counterparty as an outlet of the distributor, and back.
+EXTRA_KINDS = ("dummy_outlets", "new_town_outlets", "territory_violations", "circular_flows",
+               "circular_back")
+#: Subtle mode: share of a seller's outlets in a neighbouring city of its region, served
+#: legitimately (a background that hides territory violations from a plain distance rule).
 OTHER_CITY = 0.03
 
 
@@ -84,8 +88,8 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
     seller = np.repeat(np.arange(network.sellers), per_seller)
     pos = np.arange(n) - first[seller]
     e_idx = np.flatnonzero(pos >= network.n_outlets[seller])  # in the order of _extras
-    dummy = np.zeros(n, dtype=bool)
-    dummy[e_idx[e_kind == 0]] = True
+    dummy = np.zeros(n, dtype=bool)  # billed only by planted bills
+    dummy[e_idx[(e_kind == 0) | (e_kind >= 3)]] = True
 
     m_count = window.months
     is_new = rng.random(n) < NEW_PER_MONTH * m_count
@@ -95,21 +99,31 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
         is_new, window.starts[np.maximum(month, 0)] + (rng.random(n) * 0.8 * length[
             np.maximum(month, 0)]).astype(np.int64),
         window.first_day - rng.integers(30, 2500, n))
+    # A ramping new distributor: all its own outlets opened evenly from its joining month.
+    ramp = np.isin(seller, plan.ramp_seller) & (pos < network.n_outlets[seller])
+    j = plan.ramp_month
+    month[ramp] = j + (rng.random(int(ramp.sum())) * (m_count - j)).astype(np.int64)
+    created[ramp] = window.starts[month[ramp]] + (rng.random(int(ramp.sum())) * 0.8 * length[
+        month[ramp]]).astype(np.int64)
     # Dummy groups and new-town groups: created in the last 3 days of their month;
     # territory violations in the first 10 days of theirs.
     e_month = np.zeros(len(e_idx), dtype=np.int64)
-    for k, months in enumerate((plan.dummy_month, plan.town_month, plan.terr_month)):
+    for k, months in enumerate((plan.dummy_month, plan.town_month, plan.terr_month,
+                                plan.circ_month, plan.circ_month)):
         e_month[e_kind == k] = months[e_case[e_kind == k]]  # one iteration per kind
     month[e_idx] = e_month
-    created[e_idx] = np.where(e_kind == 2, window.starts[e_month] + rng.integers(0, 10, len(
+    created[e_idx] = np.where(e_kind >= 2, window.starts[e_month] + rng.integers(0, 10, len(
         e_idx)), window.starts[e_month + 1] - 1 - rng.integers(0, 3, len(e_idx)))
+    c_idx = e_idx[e_kind >= 3]
+    created[c_idx] = window.starts[e_month[e_kind >= 3]] + 1
     d_idx = e_idx[e_kind == 0]
     d_group = e_case[e_kind == 0]
 
     size = rng.lognormal(-0.2, 0.7, n) * network.size[seller] ** 0.15
     p_buy = np.clip(0.72 + 0.18 * np.log(size), 0.35, 0.97)
     region_city = network.city[seller] // 4 * 4
-    city = np.where(rng.random(n) < OTHER_CITY, region_city + rng.integers(0, 4, n),
+    other = OTHER_CITY if plan.mode.subtle else 0.0
+    city = np.where(rng.random(n) < other, region_city + rng.integers(0, 4, n),
                     network.city[seller])
     # Territory violations: another region (subtle: another city of the same region).
     t_idx = e_idx[e_kind == 2]
@@ -133,6 +147,7 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
     phone = 9_000_000_000 + _unique_numbers(idx, 1_000_000_000, 123_457)
     gst = _unique_numbers(idx, 10_000_000_000, 98_765_431)
     registered = rng.random(n) < 0.4
+    subtle = plan.mode.subtle
 
     # Each dummy group shares one attribute: copy its first member's value to the rest.
     # Subtle mode: only a similar name and coordinates within 30 m of the first member.
@@ -141,7 +156,6 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
     lead = d_idx[starts][np.cumsum(np.diff(d_group, prepend=-1) != 0) - 1] if len(
         d_idx) else d_idx
     shared = plan.dummy_shared[d_group] if len(d_idx) else d_idx
-    subtle = plan.mode.subtle
     if subtle:
         shared = np.full(len(d_idx), 2)
     phone[d_idx] = np.where(shared == 0, phone[lead], phone[d_idx])
@@ -152,6 +166,17 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
     lat[d_idx] = np.where(shared == 2, np.round(lat[lead] + jitter[0], 6), lat[d_idx])
     lon[d_idx] = np.where(shared == 2, np.round(lon[lead] + jitter[1], 6), lon[d_idx])
 
+    # Circular flows: each side's outlet is the other distributor (one phone; tax id too
+    # unless subtle), named after it.
+    a_idx, b_idx = e_idx[e_kind == 3], e_idx[e_kind == 4]
+    a_case, b_case = e_case[e_kind == 3], e_case[e_kind == 4]
+    pair_phone = 8_000_000_000 + _unique_numbers(np.arange(len(plan.circ_a)), 999_999_999, 77)
+    phone[a_idx], phone[b_idx] = pair_phone[a_case], pair_phone[b_case]
+    if not subtle:
+        pair_gst = 9_000_000_000 + np.arange(len(plan.circ_a))
+        gst[a_idx], gst[b_idx] = pair_gst[a_case], pair_gst[b_case]
+        registered[a_idx] = registered[b_idx] = True
+
     otype = rng.choice(len(OUTLET_TYPES), n, p=_TYPE_P)
     surname = rng.integers(0, len(SURNAMES), n)
     if subtle and len(d_idx):  # the same surname and kind of shop as the group's first
@@ -160,10 +185,19 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
     out = Outlets(seller=seller, created=created, created_month=month, size=size,
                   weekday=rng.integers(0, 6, n), p_buy=p_buy, dummy=dummy, first=first,
                   table=pa.table({}), groups=_groups(e_idx, e_kind, e_case, plan))
+    name = pc.binary_join_element_wise(
+        col.choose(SURNAMES, surname), col.choose(_SHOP, otype), " ")
+    if len(a_idx):
+        other = np.concatenate([plan.circ_b[a_case], plan.circ_a[b_case]])
+        them = col.take(network.table.column("name").combine_chunks(),
+                        other + network.table.num_rows - network.sellers)
+        if subtle:  # a trading name, not the registered one
+            them = pc.binary_join_element_wise(them, pa.scalar("Retail"), " ")
+        name = pc.replace_with_mask(name, _mask(n, np.concatenate([a_idx, b_idx])), them.take(
+            pa.array(np.argsort(np.concatenate([a_idx, b_idx]), kind="stable"))))
     table = pa.table({
         "outlet_id": out.ids(idx),
-        "name": pc.binary_join_element_wise(
-            col.choose(SURNAMES, surname), col.choose(_SHOP, otype), " "),
+        "name": name,
         "distributor_id": col.take(network.ids, seller),
         "outlet_type": col.choose(OUTLET_TYPES, otype),
         "city": col.choose(CITIES, city),
@@ -177,12 +211,22 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
     return Outlets(**{**out.__dict__, "table": table})
 
 
+def _mask(n: int, index: np.ndarray) -> pa.Array:
+    mask = np.zeros(n, dtype=bool)
+    mask[index] = True
+    return pa.array(mask)
+
+
 def _groups(e_idx: np.ndarray, e_kind: np.ndarray, e_case: np.ndarray,
             plan: Plan) -> dict[str, list[np.ndarray]]:
     """Outlet indexes of each planted case, by kind."""
-    counts = (len(plan.dummy_seller), len(plan.town_seller), len(plan.terr_seller))
+    counts = (len(plan.dummy_seller), len(plan.town_seller), len(plan.terr_seller),
+              len(plan.circ_a), len(plan.circ_a))
     out: dict[str, list[np.ndarray]] = {}
     for k, name in enumerate(EXTRA_KINDS):  # one iteration per kind, then per case
         idx, case = e_idx[e_kind == k], e_case[e_kind == k]
         out[name] = [idx[case == c] for c in range(counts[k])]
+    back = out.pop("circular_back")
+    out["circular_flows"] = [np.concatenate([a, b]) for a, b in zip(
+        out["circular_flows"], back, strict=True)]
     return out

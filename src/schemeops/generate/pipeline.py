@@ -16,12 +16,13 @@ from schemeops.generate.activity import FixedInvoices, fixed_invoices, make_acti
 from schemeops.generate.anomalies import DEFAULT_MODE, Mode, Plan, labels_tables, plan_anomalies
 from schemeops.generate.calendar import make_window
 from schemeops.generate.catalogue import make_catalogue
-from schemeops.generate.network import allocate, make_network
+from schemeops.generate.claims import claimants, make_claims
+from schemeops.generate.network import allocate, make_network, with_joiners
 from schemeops.generate.outlets import make_outlets
 from schemeops.generate.primary import make_primary
 from schemeops.generate.secondary import ID_WIDTH, Chunk, World, make_sales
 from schemeops.generate.targets import make_targets
-from schemeops.generate.writer import FORMATS, TableSink, write_labels
+from schemeops.generate.writer import FORMATS, ClaimSink, TableSink, write_labels
 from schemeops.schema import TABLES
 
 #: Sales lines per chunk (memory is bounded by this, not by `lines`).
@@ -50,16 +51,32 @@ def _chunks(world: World, fixed, lines: int) -> Iterator[Chunk]:
                     budget=budget, fixed=fixed.select(oa, ob))
 
 
-def _chunk_tables(world: World, fixed: FixedInvoices, lines: int, seed: int,
-                  value: np.ndarray,
-                  invoices: dict[int, list[str]]) -> Iterator[dict[str, pa.Table]]:
+def _invoice_ids(numbers: np.ndarray, arrow: bool = False):
+    ids = col.fixed_ids("INV", numbers, ID_WIDTH)
+    return ids if arrow else ids.to_pylist()
+
+
+def _sku_ids(index: np.ndarray) -> pa.Array:
+    return col.fixed_ids("SKU", index + 1, 4)
+
+
+def _chunk_tables(world: World, plan: Plan, fixed: FixedInvoices, lines: int, seed: int,
+                  value: np.ndarray, invoices: dict[int, list[str]],
+                  bunched: dict[int, tuple[int, list[int]]]) -> Iterator[dict[str, pa.Table]]:
     """Each chunk's sales, primary_sales and payments; fills `value` (net per seller-month)
-    and `invoices` (label row -> ids of its planted invoices)."""
+    `invoices` (label row -> ids of its planted invoices) and `bunched` (label row -> volume
+    target and months of a slab-bunching case)."""
     n_inv = n_ret = n_pinv = n_pay = 0
     for chunk in _chunks(world, fixed, lines):
         rng = np.random.default_rng(np.random.SeedSequence([seed, 1, chunk.number]))
         sales = make_sales(rng, world, chunk, n_inv, n_ret)
         value[chunk.seller_lo:chunk.seller_hi] = sales.value
+        claims, dup = make_claims(sales.claim_lines, plan, world.network, world.window,
+                                  _sku_ids, _invoice_ids)
+        for row, ids in dup.items():
+            invoices.setdefault(row, []).extend(ids)
+        for b in sales.bunched:  # slab-bunching cases of this chunk
+            bunched[b.label] = (b.target, b.months)
         rows, numbers = sales.labelled
         ids = col.fixed_ids("INV", numbers, ID_WIDTH).to_pylist()
         for row, inv_id in zip(rows.tolist(), ids, strict=True):  # planted bills only
@@ -70,7 +87,7 @@ def _chunk_tables(world: World, fixed: FixedInvoices, lines: int, seed: int,
         n_inv, n_ret = n_inv + sales.invoices, n_ret + sales.returns
         n_pinv, n_pay = n_pinv + prim.invoices, n_pay + prim.payment_count
         yield {"sales": sales.table, "primary_sales": prim.sales,
-                      "payments": prim.payments}
+               "payments": prim.payments, "claims": claims}
 
 
 def _in_background(items: Iterator, depth: int = 2) -> Iterator:
@@ -116,11 +133,16 @@ def build_world(*, lines: int, months: int, seed: int, current_month: date,
     network = make_network(rng, window, max(
         20, round(lines / (LINES_PER_OUTLET_MONTH * months * ACTIVE_SHARE))))
     plan = plan_anomalies(rng, network, window, lines, mode)
+    network = with_joiners(network, plan.ramp_seller, int(window.starts[plan.ramp_month]) - 10)
     outlets = make_outlets(rng, network, window, plan)
     activity = make_activity(rng, outlets, network, window)
     fixed = fixed_invoices(rng, outlets, activity, plan, window)
     world = World(window=window, network=network, outlets=outlets, activity=activity,
-                  catalogue=catalogue, jump_units=plan.jump_units(network.sellers, months))
+                  catalogue=catalogue, jump_units=plan.jump_units(network.sellers, months),
+                  backdated=plan.backdated(network.sellers, months), mode=mode,
+                  claimant=claimants(network, plan),
+                  bunch=[(plan.label_base["slab_bunching"] + i, s)
+                         for i, s in enumerate(plan.bunch_seller.tolist())])
     return world, plan, fixed
 
 
@@ -146,18 +168,24 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
     network, outlets, window = world.network, world.outlets, world.window
 
     sinks = {t.name: TableSink(out, t, fmt) for t in TABLES}
+    sinks["claims"] = ClaimSink(out / "claims.csv")
     try:
         sinks["participants"].write(network.table)
         sinks["outlets"].write(outlets.table)
         sinks["products"].write(world.catalogue.table)
         value = np.zeros((network.sellers, months))
         invoices: dict[int, list[str]] = {}
-        for tables in _in_background(_chunk_tables(world, fixed, lines, seed, value, invoices)):
+        bunched: dict[int, tuple[int, list[int]]] = {}
+        for tables in _in_background(_chunk_tables(world, plan, fixed, lines, seed, value,
+                                                     invoices, bunched)):
             for name, data in tables.items():
                 sinks[name].write(data)
             if progress is not None:
                 progress(tables["sales"].num_rows)
-        sinks["targets"].write(make_targets(network, value))
+        override = {s: bunched[plan.label_base["slab_bunching"] + i][0]
+                    for i, s in enumerate(plan.bunch_seller.tolist())
+                    if plan.label_base["slab_bunching"] + i in bunched}
+        sinks["targets"].write(make_targets(network, value, override))
     finally:
         for sink in sinks.values():
             sink.close()
@@ -168,7 +196,7 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
                         ("token_invoices", len(plan.token_seller))):
         groups[kind] = [fixed.outlet[fixed.label == base[kind] + i] for i in range(cases)]
     labels, negatives = labels_tables(plan, network, window, outlets.ids(np.arange(
-        outlets.count)), groups, invoices)
+        outlets.count)), groups, invoices, bunched)
     rows["labels"] = write_labels(out, labels)
     rows["negatives"] = write_labels(out, negatives, "negatives.csv")
     return rows

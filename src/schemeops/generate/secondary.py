@@ -9,8 +9,11 @@ import pyarrow as pa
 
 from schemeops.generate import columns as col
 from schemeops.generate.activity import Activity, FixedInvoices
+from schemeops.generate.anomalies import Mode
+from schemeops.generate.bunching import Bunched, bunch
 from schemeops.generate.calendar import Window, weekday
 from schemeops.generate.catalogue import Catalogue
+from schemeops.generate.claims import CLAIM_SHARE, ClaimLines
 from schemeops.generate.network import Network
 from schemeops.generate.outlets import Outlets
 
@@ -20,6 +23,8 @@ P_RETURN, P_OFF_DAY, P_PUSH = 0.06, 0.12, 0.25
 _DISCOUNT_BP = np.array([0, 200, 500, 800])
 _DISCOUNT_P = [0.55, 0.25, 0.15, 0.05]
 ID_WIDTH = 10
+#: Shares of invoices entered 1–3 and 4–10 days after their date (ordinary late entry).
+LATE_ENTRY = (0.01, 0.003)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,10 @@ class World:
     activity: Activity
     catalogue: Catalogue
     jump_units: np.ndarray
+    backdated: np.ndarray
+    mode: Mode
+    claimant: np.ndarray
+    bunch: list[tuple[int, int]]  # (label row, seller) of slab-bunching cases
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ class Sales:
     invoices: int
     returns: int
     labelled: tuple[np.ndarray, np.ndarray]  # (label row, invoice number) of planted bills
+    claim_lines: ClaimLines
+    bunched: list[Bunched]
 
 
 def _visits(rng: np.random.Generator, world: World, chunk: Chunk):
@@ -156,6 +167,34 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     r_units = np.minimum(np.ceil(units[src] * frac).astype(np.int64), units[src])
     r_amount = (amount[src] * r_units + units[src] // 2) // units[src]
 
+    # Entry dates: mostly the invoice date, some a few days late; backdating sellers enter
+    # (some of) their last-3-day invoices in the next month.
+    r = rng.random(n_inv)
+    lag = np.where(r < LATE_ENTRY[0], rng.integers(1, 4, n_inv),
+                   np.where(r < LATE_ENTRY[0] + LATE_ENTRY[1], rng.integers(4, 11, n_inv), 0))
+    case = world.backdated[seller, month]
+    back = (case > 0) & (label < 0) & (day >= w.starts[month + 1] - 3) & (
+        rng.random(n_inv) < world.mode.backdate_share)
+    lag = np.where(back, rng.integers(*world.mode.backdate_lag, n_inv), lag)
+    label = np.where(back, case - 1, label)
+
+    m_count = w.months
+    s_local = np.concatenate([seller[inv], seller[r_inv][r_doc]]) - chunk.seller_lo
+    m_all = np.concatenate([month[inv], w.month_of(r_day)[r_doc]])
+    value = np.bincount(s_local * m_count + m_all,
+                        weights=np.concatenate([amount, -r_amount]).astype(np.float64),
+                        minlength=(chunk.seller_hi - chunk.seller_lo) * m_count
+                        ).reshape(-1, m_count)
+    cases = [(int(row), int(s) - chunk.seller_lo) for row, s in world.bunch
+             if chunk.seller_lo <= s < chunk.seller_hi]
+    bunched = []
+    if cases:  # slab bunching: lift one late bill per bunched month
+        returned = np.zeros(len(inv), dtype=bool)
+        returned[src] = True
+        bunched = bunch(rng, cases, value, seller[inv] - chunk.seller_lo, month[inv],
+                        month_end, returned, units, amount, cat.price[sku], bp,
+                        world.mode.subtle)
+
     inv_no = invoice_base + np.arange(n_inv) + 1
     all_outlet = np.concatenate([outlet[inv], outlet[r_inv][r_doc]])
     n_ret = len(r_doc)
@@ -174,13 +213,15 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
         "ref_invoice_id": pa.concat_arrays([
             pa.nulls(len(inv), pa.string()),
             col.fixed_ids("INV", inv_no[r_inv][r_doc], ID_WIDTH)]),
+        "entered_on": col.dates(np.concatenate([lday + lag[inv], r_day[r_doc]])),
     })
-    m_count = w.months
-    s_local = np.concatenate([seller[inv], seller[r_inv][r_doc]]) - chunk.seller_lo
-    m_all = np.concatenate([month[inv], w.month_of(r_day)[r_doc]])
-    value = np.bincount(s_local * m_count + m_all,
-                        weights=np.concatenate([amount, -r_amount]).astype(np.float64),
-                        minlength=(chunk.seller_hi - chunk.seller_lo) * m_count)
     planted = np.flatnonzero(label >= 0)
-    return Sales(table=table, value=value.reshape(-1, m_count), invoices=n_inv,
-                 returns=len(r_inv), labelled=(label[planted], inv_no[planted]))
+    c = np.flatnonzero(world.claimant[seller[inv]] & (rng.random(len(inv)) < CLAIM_SHARE))
+    claim_lines = ClaimLines(seller=seller[inv][c], month=month[inv][c], invoice=inv_no[inv][c],
+                             sku=sku[c], units=units[c], amount=amount[c])
+    b_rows = [np.full(len(b.lines), b.label) for b in bunched]
+    b_inv = [inv_no[inv[b.lines]] for b in bunched]
+    return Sales(table=table, value=value, invoices=n_inv, returns=len(r_inv),
+                 labelled=(np.concatenate([label[planted], *b_rows]).astype(np.int64),
+                           np.concatenate([inv_no[planted], *b_inv]).astype(np.int64)),
+                 claim_lines=claim_lines, bunched=bunched)

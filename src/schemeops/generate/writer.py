@@ -58,3 +58,23 @@ def write_labels(out: Path, labels: pa.Table, name: str = "labels.csv") -> int:
     """Write labels.csv or negatives.csv (always CSV); return its row count."""
     pacsv.write_csv(labels, out / name)
     return labels.num_rows
+
+
+class ClaimSink:
+    """Appends claim lines to claims.csv (always CSV: it is a distributor's upload)."""
+
+    def __init__(self, path: Path) -> None:
+        from schemeops.generate.claims import SCHEMA
+
+        self.schema = SCHEMA
+        self.rows = 0
+        self._writer = pacsv.CSVWriter(path, SCHEMA)
+
+    def write(self, data: pa.Table) -> None:
+        """Append `data` (in claims.csv's schema)."""
+        self._writer.write_table(data.cast(self.schema))
+        self.rows += data.num_rows
+
+    def close(self) -> None:
+        """Finish the file."""
+        self._writer.close()

@@ -35,10 +35,25 @@ def ensure_tables(ib: ibis.BaseBackend, database: tuple[str, str] | None = None)
     for t in TABLES:
         if t.name not in existing:
             ib.create_table(t.name, schema=table_schema(t), database=database)
+        else:
+            _add_new_columns(ib, t, database)
     if LOADS_TABLE not in existing:
         ib.create_table(LOADS_TABLE, schema=ibis.schema(_LOADS_SCHEMA), database=database)
     if DIGESTS_TABLE not in existing:
         ib.create_table(DIGESTS_TABLE, schema=ibis.schema(_DIGESTS_SCHEMA), database=database)
+
+
+def _add_new_columns(ib: ibis.BaseBackend, t: Table,
+                     database: tuple[str, str] | None) -> None:
+    """Add the optional columns the contract gained since this warehouse was made (e.g.
+    sales.entered_on), empty on the rows already there."""
+    have = set(ib.table(t.name, database=database).columns)
+    catalog, db = database or (None, None)
+    target = sg.table(t.name, db=db, catalog=catalog, quoted=True).sql("duckdb")
+    for c in t.columns:
+        if c.name not in have and not c.required:
+            ib.con.execute(f"ALTER TABLE {target} ADD COLUMN "
+                           f"{sg.to_identifier(c.name, quoted=True).sql('duckdb')} {c.dtype.sql}")
 
 
 def record_digests(ib: ibis.BaseBackend, names: list[str],

@@ -138,6 +138,8 @@ SALES = Table(
         _c("doc_type", STRING, "invoice or return.", required=True, choices=DOC_TYPES),
         _c("ref_invoice_id", STRING, "For a return: the invoice it returns.",
            references=Reference("sales", "invoice_id")),
+        _c("entered_on", DATE, "When the line was entered in the DMS; empty or absent means "
+           "the invoice_date."),
     ),
 )
 
