@@ -34,12 +34,15 @@ def check_true_up(program: Program, spans: Spans) -> list[Diagnostic]:
 
 
 def check_clawback(program: Program, spans: Spans) -> list[Diagnostic]:
-    """`allow_clawback` only means something with a true-up to take back from."""
-    if not program.allow_clawback or any(c.true_up for c in program.components):
+    """`allow_clawback` only means something with a true-up or late returns (`returns`)
+    to take back from."""
+    if (not program.allow_clawback or program.returns is not None
+            or any(c.true_up for c in program.components)):
         return []
     return [Diagnostic(spans.at(("allow_clawback",), key=True), "clawback_without_true_up",
-                       "`allow_clawback` is set, but no component trues up: nothing can be "
-                       "taken back", "add `true_up: true` to a component, or drop "
+                       "`allow_clawback` is set, but no component trues up and late returns "
+                       "are not counted: nothing can be taken back", "add `true_up: true` to "
+                       "a component or `returns: {until_days: 30}`, or drop "
                        "`allow_clawback`")]
 
 

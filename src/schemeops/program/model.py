@@ -508,6 +508,13 @@ class Caps(Spec):
         return self
 
 
+class Returns(Spec):
+    """Late returns count against their invoice's period: those dated up to `until_days`
+    days after the period's end that name (`ref_invoice_id`) an invoice of the period."""
+
+    until_days: int = Field(ge=1, le=366)
+
+
 class Program(Spec):
     """A whole incentive program: who, when, what is measured, targets, payouts, caps."""
 
@@ -522,6 +529,7 @@ class Program(Spec):
     gate: str | None = None
     caps: Caps = Caps()
     allow_clawback: bool = later_flag()
+    returns: Returns | None = later()
 
     def kpi(self, kpi_id: str) -> Kpi:
         """The KPI called `kpi_id`."""
