@@ -88,3 +88,26 @@ def _actual(out, pid: str, start: str) -> str:
             and r["period_start"] == dt.date.fromisoformat(start)]
     assert len(rows) == 1, rows
     return rows[0]["actual"]
+
+
+HOLDBACK = JUNE_JULY.replace("returns: {until_days: 30}\n", "returns: {until_days: 30}\n"
+                             "holdback: {rate: 0.25, release_after_days: 30}\n")
+
+
+def test_holdback_is_paid_after_the_window(wh2):
+    """2 % from 100,000; 25 % of each period's payout held until 30 days after its end.
+    D2 bills 110,000 on 28 June → June earns 2,200.00. As of 15 July (release 30 July):
+    holdback −550.00 (25 % of 2,200.00), June pays 1,650.00. As of 31 July the release row
+    +550.00 is beside it: June pays 2,200.00. July (D2 sells nothing) holds nothing."""
+    wh2.sale("S2", "2026-06-28", "D2", "O5", "A1", "11", "110000.00")
+    early = run(HOLDBACK, wh2, as_of=dt.date(2026, 7, 15))
+    assert early.payout("D2", "2026-06-01") == D("1650.00")
+    row = early.component("D2", "holdback", "2026-06-01")
+    assert row["amount"] == "-550.00"
+    assert row["note"] == "held until 2026-07-30 (the returns window): 25 % of 2200.00"
+    assert not [r for r in early.components if r["component"] == "holdback_release"]
+    late = run(HOLDBACK, wh2, as_of=dt.date(2026, 7, 31))
+    assert late.payout("D2", "2026-06-01") == D("2200.00")
+    assert late.component("D2", "holdback_release", "2026-06-01")["note"] == (
+        "released on 2026-07-30: the holdback of period 1")
+    assert late.payout("D2", "2026-07-01") == D("0.00")
