@@ -149,3 +149,27 @@ def test_without_clawback_the_fall_is_withheld_from_july(june_app, team):
         D("0.00"), D("500.00"), sealed["D2", "2026-06-01"].id)
     assert d1.reason == "withholds 800.00 for late returns of the closed period " \
                         "2026-06-01–2026-06-30"
+
+
+def test_a_holdback_held_at_close_is_released_as_a_correction(june_app, team):
+    """25 % held until 30 July. Run as of 30 June: D1 earns 2 % of 120,000 = 2,400.00, pays
+    1,800.00 (600.00 held); D2 2,200.00, pays 1,650.00. June closed. No return arrives; run
+    as of 1 August (after the release): June pays 2,400.00 and 2,200.00 → corrections
+    +600.00 and +550.00, linked to the sealed payouts."""
+    app = june_app
+    v = live_version(app, team, PROGRAM + "holdback: {rate: 0.25, release_after_days: 30}\n")
+    first = calculated_run(app, team, v, as_of=dt.date(2026, 6, 30))
+    with app.sessions.begin() as s:
+        runs.decide_payouts(s, team.approver2, first, approve=True)
+        [june] = periods.list_periods(s, team.approver)
+        periods.close(s, team.approver, june.id)
+    second = calculated_run(app, team, v, as_of=dt.date(2026, 8, 1))
+    with app.sessions.begin() as s:
+        sealed = {p.participant_id: p for p in s.scalars(select(Payout).where(
+            Payout.run_id == first))}
+        fixes = {p.participant_id: p for p in s.scalars(select(Payout).where(
+            Payout.run_id == second, Payout.period_start == dt.date(2026, 6, 1)))}
+        assert (sealed["D1"].amount, sealed["D2"].amount) == (D("1800.00"), D("1650.00"))
+        assert (fixes["D1"].amount, fixes["D1"].corrects_id) == (D("600.00"), sealed["D1"].id)
+        assert (fixes["D2"].amount, fixes["D2"].corrects_id) == (D("550.00"), sealed["D2"].id)
+        assert verify(s) == []
