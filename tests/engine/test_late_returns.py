@@ -6,6 +6,8 @@ on Spark (`wh2`). Default test network (see conftest): distributors D1, D2, D3.
 import datetime as dt
 from decimal import Decimal as D
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from payout_support import run
 
 JUNE_JULY = """id: r
@@ -111,3 +113,41 @@ def test_holdback_is_paid_after_the_window(wh2):
     assert late.component("D2", "holdback_release", "2026-06-01")["note"] == (
         "released on 2026-07-30: the holdback of period 1")
     assert late.payout("D2", "2026-07-01") == D("0.00")
+
+
+SETTINGS = settings(max_examples=10, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+THREE_MONTHS = JUNE_JULY.replace("count: 2", "count: 3")
+
+
+@SETTINGS
+@given(bills=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 9_999_999),
+                                st.integers(0, 100), st.integers(0, 91)),
+                      min_size=1, max_size=6),
+       until=st.integers(1, 60))
+def test_each_return_reduces_exactly_one_period(make_warehouse, bills, until):
+    """Invoices on June–July days and a return of part of each (0–100 %) some days later,
+    all inside June–August: with any window the three months' volumes add up to the same
+    total as without it (a return is moved, never counted twice or lost), and no period's
+    volume is higher with the window than the same period's sales before returns."""
+    wh = make_warehouse()
+    june = dt.date(2026, 6, 1)
+    for i, (day_, paise, share, later) in enumerate(bills):
+        on = june + dt.timedelta(days=day_)
+        back = min(on + dt.timedelta(days=later), dt.date(2026, 8, 31))
+        amount = D(paise) / 100
+        wh.sale(f"S{i}", on.isoformat(), "D1", "O1", "A1", "1", f"{amount:.2f}")
+        part = (amount * share / 100).quantize(D("0.01"))
+        if part:
+            wh.ret(f"R{i}", back.isoformat(), "D1", "O1", "A1", "-1", f"{-part:.2f}",
+                   ref=f"S{i}")
+    plain_ = run(THREE_MONTHS.replace("returns: {until_days: 30}\n", ""), wh)
+    moved = run(THREE_MONTHS.replace("until_days: 30", f"until_days: {until}"), wh)
+    starts = ("2026-06-01", "2026-07-01", "2026-08-01")
+    assert sum(D(_actual(moved, "D1", s)) for s in starts) == sum(
+        D(_actual(plain_, "D1", s)) for s in starts)
+    for s in starts:
+        start = dt.date.fromisoformat(s)
+        billed = sum((D(p) / 100 for d, p, _, _ in bills
+                      if (june + dt.timedelta(days=d)).month == start.month), D(0))
+        assert D(_actual(moved, "D1", s)) <= billed
