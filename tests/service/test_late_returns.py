@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 from service_support import calculated_run, live_version
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from schemeops.schema import TABLES
 from schemeops.service import periods, runs
@@ -173,3 +173,23 @@ def test_a_holdback_held_at_close_is_released_as_a_correction(june_app, team):
         assert (fixes["D1"].amount, fixes["D1"].corrects_id) == (D("600.00"), sealed["D1"].id)
         assert (fixes["D2"].amount, fixes["D2"].corrects_id) == (D("550.00"), sealed["D2"].id)
         assert verify(s) == []
+
+
+def test_what_a_closed_payout_withheld_is_sealed(june_app, team):
+    """July, which withheld 800.00 for June, is approved and closed; changing what it
+    withheld afterwards (which would let June's fall be withheld again) breaks July's seal."""
+    app = june_app
+    _, again = _close_june_then_recalculate(app, team, PROGRAM)
+    run_id = again["D1", "2026-07-01"].run_id
+    with app.sessions.begin() as s:
+        runs.decide_payouts(s, team.approver2, run_id, approve=True)
+        july = next(p for p in periods.list_periods(s, team.approver)
+                    if p.start == dt.date(2026, 7, 1))
+        periods.close(s, team.approver, july.id)
+        assert verify(s) == []
+    with app.sessions.begin() as s:
+        s.execute(update(Payout).where(Payout.id == again["D1", "2026-07-01"].id)
+                  .values(withheld=D("0.00")))
+    with app.sessions.begin() as s:
+        found = verify(s)
+        assert len(found) == 1 and str(july.id) in str(found[0])
