@@ -22,7 +22,9 @@ from schemeops.engine.data import Data
 from schemeops.engine.eligibility import eligible, heads_may_take_part
 from schemeops.engine.exact import as_dec, dec, div_half_up
 from schemeops.engine.formula import formula_actuals
+from schemeops.engine.holdback import holdback_rows
 from schemeops.engine.kpis import compute_kpi, kpi_scale
+from schemeops.engine.late_returns import with_late_returns
 from schemeops.engine.payouts import ComponentCompiler
 from schemeops.engine.per_invoice import with_invoice_pay
 from schemeops.engine.periods import Window, program_windows, windows_table
@@ -155,6 +157,8 @@ def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = N
     component lines computed once, by `keep`)."""
     windows = windows_as_of(program, as_of)
     data = replace(data, heads=heads_may_take_part(program.participants))
+    if program.returns is not None:
+        data = with_late_returns(data, windows, program.returns.until_days, as_of=as_of)
     w = keep(_wide(program, data, windows))
     parts, items = _component_lines(program, w, data)
     lines = keep(ibis.union(*parts, distinct=False))  # read by both output files
@@ -163,7 +167,15 @@ def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = N
     limits = program_limits(program, w, totals, first_order=len(program.components))
     all_comps = ibis.union(comps, *limit_totals(limits), distinct=False)
     payouts = all_comps.group_by(KEYS).aggregate(payout=all_comps.amount.sum())
+    held = []
+    if program.holdback is not None:  # on what the limits left, so after them
+        held = holdback_rows(program, w, payouts, len(program.components) + len(limits),
+                             as_of)
+        all_comps = ibis.union(all_comps, *limit_totals(held), distinct=False)
+        payouts = all_comps.group_by(KEYS).aggregate(payout=all_comps.amount.sum())
     explanations = ibis.union(*why.kpi_rows(program, w), lines.select(*why.EXPLANATION),
-                              *items, *(why.limit_rows(x) for x in limits), distinct=False)
+                              *items, *(why.limit_rows(x) for x in limits),
+                              *(why.limit_rows(x).filter(lambda t: t.amount != 0)
+                                for x in held), distinct=False)
     return ProgramResult(program, windows, w, _kpi_rows(program, w), all_comps, payouts,
                          explanations)

@@ -241,6 +241,9 @@ def note(r: Row, kpis: Mapping[str, Row]) -> str:
         return (f"recovers the draw paid above earnings in "
                 f"{_periods(r.carried_from, r.carried_to)}: earned {r.earned}, balance "
                 f"{r.balance_before} → {r.balance_after}")
+    if r.row in ("holdback", "holdback_release"):
+        what = "held" if r.row == "holdback" else "released"
+        return f"{what}: the holdback of period {r.carried_from} on {r.earned}"
     return _limit(r, bit=True)
 
 

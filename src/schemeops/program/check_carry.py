@@ -34,12 +34,15 @@ def check_true_up(program: Program, spans: Spans) -> list[Diagnostic]:
 
 
 def check_clawback(program: Program, spans: Spans) -> list[Diagnostic]:
-    """`allow_clawback` only means something with a true-up to take back from."""
-    if not program.allow_clawback or any(c.true_up for c in program.components):
+    """`allow_clawback` only means something with a true-up or late returns (`returns`)
+    to take back from."""
+    if (not program.allow_clawback or program.returns is not None
+            or any(c.true_up for c in program.components)):
         return []
     return [Diagnostic(spans.at(("allow_clawback",), key=True), "clawback_without_true_up",
-                       "`allow_clawback` is set, but no component trues up: nothing can be "
-                       "taken back", "add `true_up: true` to a component, or drop "
+                       "`allow_clawback` is set, but no component trues up and late returns "
+                       "are not counted: nothing can be taken back", "add `true_up: true` to "
+                       "a component or `returns: {until_days: 30}`, or drop "
                        "`allow_clawback`")]
 
 
@@ -77,4 +80,24 @@ def check_windows(program: Program, spans: Spans) -> list[Diagnostic]:
     return out
 
 
-CARRY_CHECKS = (check_true_up, check_clawback, check_draw, check_windows)
+def check_holdback(program: Program, spans: Spans) -> list[Diagnostic]:
+    """A holdback waits for the returns window: there must be one, and it must be over
+    when the holdback is released."""
+    h, r = program.holdback, program.returns
+    if h is None:
+        return []
+    if r is None:
+        return [Diagnostic(spans.at(("holdback",), key=True), "holdback_without_returns",
+                           "`holdback` waits for the returns window, but late returns are "
+                           "not counted", f"add `returns: {{until_days: "
+                           f"{h.release_after_days}}}`, or drop `holdback`")]
+    if h.release_after_days < r.until_days:
+        return [Diagnostic(spans.at(("holdback", "release_after_days")),
+                           "holdback_before_window_ends",
+                           f"the holdback is released {h.release_after_days} days after the "
+                           f"period, before its returns window of {r.until_days} days ends",
+                           f"make `release_after_days` at least {r.until_days}")]
+    return []
+
+
+CARRY_CHECKS = (check_true_up, check_clawback, check_draw, check_windows, check_holdback)

@@ -508,6 +508,21 @@ class Caps(Spec):
         return self
 
 
+class Returns(Spec):
+    """Late returns count against their invoice's period: those dated up to `until_days`
+    days after the period's end that name (`ref_invoice_id`) an invoice of the period."""
+
+    until_days: int = Field(ge=1, le=366)
+
+
+class Holdback(Spec):
+    """A share (`rate`, 0 to 1) of each period's payout paid only `release_after_days`
+    after the period's end, once its returns window is over."""
+
+    rate: Decimal = Field(gt=0, le=1)
+    release_after_days: int = Field(ge=1, le=366)
+
+
 class Program(Spec):
     """A whole incentive program: who, when, what is measured, targets, payouts, caps."""
 
@@ -522,6 +537,8 @@ class Program(Spec):
     gate: str | None = None
     caps: Caps = Caps()
     allow_clawback: bool = later_flag()
+    returns: Returns | None = later()
+    holdback: Holdback | None = later()
 
     def kpi(self, kpi_id: str) -> Kpi:
         """The KPI called `kpi_id`."""

@@ -57,19 +57,29 @@ def _paid_so_far(s: Session, period: Period) -> dict[str, tuple[int, Decimal]]:
         Payout.run_id == period.run_id, Payout.program_id == period.program_id,
         Payout.period_start == period.start, Payout.corrects_id.is_(None))).all()
     out = {r.participant_id: (r.id, r.amount) for r in sealed}
+    ids = [i for i, _ in out.values()]
     fixes = s.execute(select(Payout.participant_id, func.sum(Payout.amount)).where(
-        Payout.corrects_id.in_([i for i, _ in out.values()])).group_by(Payout.participant_id))
-    for pid, total in fixes:
+        Payout.corrects_id.in_(ids)).group_by(Payout.participant_id))
+    # what later payouts withheld for this period counts as taken back from it
+    kept = s.execute(select(Payout.participant_id, -func.sum(Payout.withheld)).where(
+        Payout.withholds_id.in_(ids)).group_by(Payout.participant_id))
+    for pid, total in [*fixes, *kept]:
         oid, amount = out[pid]
         out[pid] = (oid, amount + total)
     return out
 
 
-def store_payouts(s: Session, run: Run, out: Path, versions: dict[str, int]) -> None:
-    """Insert the run's payouts; in a closed period only the differences, as corrections."""
+def store_payouts(s: Session, run: Run, out: Path, versions: dict[str, int],
+                  withhold: frozenset[str] = frozenset()) -> None:
+    """Insert the run's payouts; in a closed period only the differences, as corrections.
+
+    For the programs in `withhold` (a returns window without allow_clawback) a closed
+    period's fall is not debited: it is withheld from the participant's next open payout of
+    the program in this run, up to that payout (what is left is withheld by later runs)."""
     closed = _closed_periods(s, set(versions)) if run.kind == "calculation" else {}
     paid: dict[tuple, dict[str, tuple[int, Decimal]]] = {}
     rows, opened = [], set()
+    falls: dict[tuple[str, str], list[tuple[Decimal, int, tuple]]] = {}
     for r in _rows(out / "payouts.csv"):
         start, end = _period(r)
         key = (r["program_id"], start, end)
@@ -84,14 +94,37 @@ def store_payouts(s: Session, run: Run, out: Path, versions: dict[str, int]) -> 
             original, before = paid[key].get(r["participant_id"], (None, Decimal("0.00")))
             if amount == before:
                 continue
+            if amount < before and r["program_id"] in withhold:
+                falls.setdefault((r["program_id"], r["participant_id"]), []).append(
+                    (before - amount, original, key))
+                continue
             row |= {"amount": amount - before, "corrects_id": original,
                     "reason": run.reason or f"recalculated by run {run.id}"}
         elif run.kind == "calculation":
             opened.add(key)
         rows.append(row)
+    _withhold(rows, falls)
     if rows:
         s.execute(insert(Payout), rows)
     _open_periods(s, opened)
+
+
+def _withhold(rows: list[dict], falls: dict[tuple[str, str], list]) -> None:
+    """Take each closed period's fall out of the first later open payout of the same
+    participant and program that pays more than 0 (rows are changed in place)."""
+    for (program_id, pid), pending in falls.items():
+        fall, original, (_, start, end) = min(pending, key=lambda f: f[2])
+        later = sorted((r for r in rows if r["program_id"] == program_id
+                        and r["participant_id"] == pid and "corrects_id" not in r
+                        and r["period_start"] > end and r["amount"] > 0),
+                       key=lambda r: r["period_start"])
+        if not later:
+            continue  # nothing to withhold from yet: a later run does
+        row = later[0]
+        taken = min(fall, row["amount"])
+        row |= {"amount": row["amount"] - taken, "withheld": taken, "withholds_id": original,
+                "reason": f"withholds {taken} for late returns of the closed period "
+                          f"{start}–{end}"}
 
 
 def _open_periods(s: Session, keys: set[tuple]) -> None:

@@ -130,7 +130,11 @@ def execute(app: App, run_id: int) -> None:
         with app.sessions.begin() as s:
             run = get_run(s, run_id)
             sync_participants(s, app.warehouse)
-            store_payouts(s, run, folder / "out", versions)
+            # a returns window without clawback withholds a closed period's fall instead
+            withhold = frozenset(r.program.id for r in calc.results
+                                 if r.program.returns is not None
+                                 and not r.program.allow_clawback)
+            store_payouts(s, run, folder / "out", versions, withhold)
             store_lines(s, run, folder / "out")
             store_explanations(s, run, folder / "out")
             store_warnings(s, run, warned)

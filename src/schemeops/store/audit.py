@@ -50,12 +50,17 @@ def record(session: Session, *, actor: str, action: str, subject_type: str,
 def period_seal(session: Session, period: Period) -> str:
     """The digest of the payouts a closed period froze (its run's rows for that period)."""
     rows = session.execute(
-        select(Payout.id, Payout.participant_id, Payout.amount, Payout.reference)
+        select(Payout.id, Payout.participant_id, Payout.amount, Payout.reference,
+               Payout.withholds_id, Payout.withheld)
         .where(Payout.run_id == period.run_id, Payout.program_id == period.program_id,
                Payout.period_start == period.start, Payout.period_end == period.end,
                Payout.corrects_id.is_(None))
         .order_by(Payout.id)).all()
-    body = "\n".join(_canonical([r.id, r.participant_id, str(r.amount), r.reference])
+    # what a payout withheld for an earlier period is sealed too (only where there is some,
+    # so the seals of periods closed before withholding existed read as they did)
+    body = "\n".join(_canonical([r.id, r.participant_id, str(r.amount), r.reference]
+                                 + ([r.withholds_id, str(r.withheld)] if r.withholds_id
+                                    else []))
                      for r in rows)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 

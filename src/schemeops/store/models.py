@@ -202,7 +202,8 @@ class Period(Base):
 
 class Payout(Base):
     """What a run computed for one participant, program and period, with its stable reference;
-    a correction to a closed period is a row with `corrects_id` and a reason."""
+    a correction to a closed period is a row with `corrects_id` and a reason; a payout that
+    withholds a closed period's fall names it in `withholds_id`."""
 
     __tablename__ = "payouts"
     __table_args__ = (
@@ -220,6 +221,11 @@ class Payout(Base):
     reference: Mapped[str] = mapped_column(String(200), unique=True)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("payouts.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: The sealed payout whose late returns (a fall it may not debit: no allow_clawback)
+    #: this payout withholds `withheld` for; `amount` is already net of it.
+    withholds_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payouts.id", name="fk_payouts_withholds_id"))
+    withheld: Mapped[Decimal | None] = mapped_column(Money)
 
 
 class _ResultLine:

@@ -1,0 +1,70 @@
+"""Returns that cannot be stuffed: late returns count against their invoice's period.
+
+With `returns: {until_days: N}`, a return line of `sales` that names (`ref_invoice_id`) an
+invoice dated in a period of the program, and is itself dated after that period's end but at
+most N days after it, is read as if booked on its invoice's date, by its invoice's seller and
+outlet. So it reduces the period it undoes and, moved out of the day it is dated in, is not
+counted again there: each return reduces exactly one period. Returns dated after `as_of`
+(when given) are not seen; returns after the window count on their own date, as before.
+The move is one join of the return lines with the invoices they name, never a row loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import ibis
+import ibis.expr.types as ir
+
+from schemeops.engine.data import Data
+from schemeops.engine.kpis.history import named_invoices
+from schemeops.engine.periods import Window, windows_table
+
+
+def _named_return(sales: ir.Table) -> ir.BooleanValue:
+    ref = sales.ref_invoice_id
+    return (sales.doc_type == "return") & ref.notnull() & (ref != "")
+
+
+def late_moves(sales: ir.Table, windows: tuple[Window, ...], until_days: int,
+               named: ir.Table | None = None) -> ir.Table:
+    """ref, m_distributor, m_outlet, m_date, m_end: for each invoice named by a return, its
+    seller, outlet and date, and the last day (its period's end + `until_days`) up to which
+    a return of it dated after the period's end is moved to it."""
+    inv = named_invoices(sales) if named is None else named
+    p = windows_table(windows)
+    j = inv.join(p, [inv.invoice_date >= p.start, inv.invoice_date <= p["end"]])
+    # overlapping periods (every_days shorter than the period): the first one holds it
+    g = j.group_by(["invoice_id", "distributor_id", "outlet_id", "invoice_date"]).agg(
+        p_end=j["end"].min())
+    return g.select(ref=g.invoice_id, m_distributor=g.distributor_id, m_outlet=g.outlet_id,
+                    m_date=g.invoice_date, p_end=g.p_end,
+                    m_end=g.p_end + ibis.interval(days=until_days))
+
+
+def moved_sales(sales: ir.Table, windows: tuple[Window, ...], until_days: int, *,
+                as_of: dt.date | None = None, named: ir.Table | None = None) -> ir.Table:
+    """`sales` with its late returns (within `until_days` of their invoice's period's end,
+    and not after `as_of`) moved to their invoice's date, seller and outlet."""
+    is_ret = _named_return(sales)
+    rest, rets = sales.filter(~is_ret), sales.filter(is_ret)
+    m = late_moves(sales, windows, until_days, named)
+    j = rets.left_join(m, rets.ref_invoice_id == m.ref)
+    late = m.ref.notnull() & (j.invoice_date > j.p_end) & (j.invoice_date <= j.m_end)
+    if as_of is not None:
+        late &= j.invoice_date <= ibis.literal(as_of)
+    swap = {"invoice_date": j.m_date, "distributor_id": j.m_distributor,
+            "outlet_id": j.m_outlet}
+    cols = [ibis.ifelse(late, swap[c], j[c]).name(c) if c in swap else j[c]
+            for c in sales.columns]
+    return ibis.union(rest, j.select(*cols), distinct=False)
+
+
+def with_late_returns(data: Data, windows: tuple[Window, ...], until_days: int, *,
+                      as_of: dt.date | None = None) -> Data:
+    """`data` whose sales count late returns against their invoice's period; the day totals
+    are summed again from them, and the run's outlet facts (read from the sales as they are)
+    are left out so every KPI reads the moved lines."""
+    sales = moved_sales(data.sales, windows, until_days, as_of=as_of, named=data.named)
+    return replace(data, sales=sales, daily=None, facts=None)
