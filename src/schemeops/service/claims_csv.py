@@ -47,6 +47,20 @@ def _number(raw: str, where: str, *, places: int | None) -> tuple[Decimal | None
     return value, None
 
 
+def typed_line(line_no: int, invoice_id: str, sku: str, quantity: str, amount: str, *,
+               where: str) -> LineInput:
+    """One line from typed text (a portal form row): bad values refuse the line, `where`
+    naming its place (e.g. "line 3")."""
+    invoice_id, sku = invoice_id.strip(), sku.strip()
+    problems = [("malformed", f"{where}, {col}: longer than {MAX_ID} characters")
+                for col, v in (("invoice_id", invoice_id), ("sku", sku)) if len(v) > MAX_ID]
+    qty, bad_q = _number(quantity.strip()[:60], f"{where}, quantity", places=3)
+    value, bad_a = _number(amount.strip()[:60], f"{where}, amount", places=2)
+    problems += [("malformed", m) for m in (bad_q, bad_a) if m]
+    return LineInput(line_no, invoice_id[:MAX_ID + 1] or None, sku[:MAX_ID + 1] or None, qty,
+                     value, tuple(problems))
+
+
 def _line(rec: dict[str, str], row: int, line_no: int, first: dict[str, str],
           file: str) -> LineInput:
     problems = []
