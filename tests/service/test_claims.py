@@ -6,12 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from claims_support import Picks, pick
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from service_support import example, live_version
 from sqlalchemy import update
 
+from claims_support import Picks, pick
 from schemeops.service import claims
 from schemeops.service.claim_rules import ERROR_CLASSES, LineInput
 from schemeops.service.claims_csv import read_claims
@@ -223,3 +223,14 @@ def test_no_approved_claim_pays_more_than_its_invoices(app, team, picks, data):
             paid[key] = paid.get(key, Decimal(0)) + ln.approved
         assert all(v <= support[k] for k, v in paid.items())
         assert not verify(s)
+
+
+def test_control_characters_are_refused_not_sent_to_sql(app, team, picks):
+    """A NUL in an invoice id (found by the API fuzzer) refuses its line; it never reaches
+    the warehouse's SQL or the store."""
+    i1, s1, _, _ = picks.october[0]
+    _, verdicts = _submit(app, team.distributor, [_line(1, "A\x00'", s1, "1", "1.00"),
+                                                  _line(2, i1, "s\x07", "1", "1.00")])
+    assert [v[1] for v in verdicts.values()] == ["malformed", "malformed"]
+    with pytest.raises(Conflict, match="printable"):
+        _submit(app, team.distributor, [_line(1, i1, s1, "1", "1.00")], program="p\x00")

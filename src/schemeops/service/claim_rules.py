@@ -51,6 +51,12 @@ class Verdict:
     supported_amount: Decimal | None = None
 
 
+def plain(text: str) -> bool:
+    """Whether an id is plain text: no control characters (a NUL ends strings in the
+    warehouse's SQL and is refused by PostgreSQL)."""
+    return text.isprintable()
+
+
 def _show(text: str) -> str:
     return repr(text[:40] + ("…" if len(text) > 40 else ""))
 
@@ -67,6 +73,9 @@ def _check(line: LineInput, *, participant_id: str,
     if missing:
         return Verdict(n, "incomplete", f"line {n}: {', '.join(missing)} missing; fill in "
                        "every column of the line")
+    if not (plain(line.invoice_id) and plain(line.sku)):
+        return Verdict(n, "malformed", f"line {n}: the invoice or sku holds control "
+                       "characters; type them as printed on the invoice")
     if line.quantity <= 0 or line.amount <= 0:
         return Verdict(n, "malformed", f"line {n}: quantity and amount must be above zero; "
                        "claim what you passed on, as a positive number")

@@ -17,7 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from schemeops.engine.periods import program_windows
-from schemeops.service.claim_rules import Invoice, LineInput, Verdict, approvable, validate
+from schemeops.service.claim_rules import (
+    Invoice,
+    LineInput,
+    Verdict,
+    approvable,
+    plain,
+    validate,
+)
 from schemeops.service.context import Actor
 from schemeops.service.errors import Conflict, Forbidden, NotFound
 from schemeops.service.policy import allowed, require, require_participant
@@ -34,7 +41,7 @@ _ZERO = Decimal("0.00")
 def invoices_of(warehouse: Path, invoice_ids: Sequence[str]) -> dict[str, Invoice]:
     """The named invoices with, per sku, their quantity and amount net of the returns that
     reference them (two grouped Ibis queries on the read-only warehouse)."""
-    ids = sorted({i for i in invoice_ids if i})
+    ids = sorted({i for i in invoice_ids if i and plain(i) and len(i) <= 80})
     if not ids:
         return {}
     con = ibis.duckdb.connect(str(warehouse), read_only=True)
@@ -77,7 +84,7 @@ def _windows(version: ProgramVersion | None) -> list[tuple[dt.date, dt.date]] | 
 def _held(s: Session, program_id: str, invoice_ids: Sequence[str]) -> set[tuple[str, str]]:
     rows = s.execute(select(ClaimLine.invoice_id, ClaimLine.sku).where(
         ClaimLine.program_id == program_id, ClaimLine.holds,
-        ClaimLine.invoice_id.in_(sorted({i for i in invoice_ids if i}))))
+        ClaimLine.invoice_id.in_(sorted({i for i in invoice_ids if i and plain(i)}))))
     return {(r.invoice_id, r.sku) for r in rows}
 
 
@@ -93,14 +100,15 @@ def submit(s: Session, warehouse: Path, actor: Actor, *, participant_id: str,
     if len({ln.line_no for ln in lines}) != len(lines):
         raise Conflict("each line number may appear once in a claim")
     reference = (reference or f"C-{secrets.token_hex(4).upper()}").strip()
-    if not reference or len(reference) > 80 or len(program_id) > 80:
-        raise Conflict("the claim id and the program id must be 1 to 80 characters")
+    if not all(0 < len(x) <= 80 and plain(x) for x in (reference, program_id, participant_id)):
+        raise Conflict("the claim id, the program id and the participant must be 1 to 80 "
+                       "printable characters")
     if s.scalar(select(Claim.id).where(Claim.participant_id == participant_id,
                                        Claim.reference == reference)):
         raise Conflict(f"claim {reference!r} was already submitted for {participant_id}; "
                        "give a new claim id")
     version = _in_force(s, program_id)
-    ids = [ln.invoice_id for ln in lines if ln.invoice_id and len(ln.invoice_id) <= 80]
+    ids = [ln.invoice_id for ln in lines if ln.invoice_id]
     verdicts = validate(lines, participant_id=participant_id, windows=_windows(version),
                         invoices=invoices_of(warehouse, ids), claimed=_held(s, program_id, ids))
     claim = Claim(reference=reference, participant_id=participant_id, program_id=program_id,
@@ -129,12 +137,17 @@ def _money(value: Decimal | None) -> bool:
     return value is not None and value == value.quantize(_ZERO)
 
 
+def _kept(text: str | None) -> str | None:
+    """An id as the store may keep it (a refused line's garbage is in its reason only)."""
+    return text if text and plain(text) and len(text) <= 80 else None
+
+
 def _line(claim: Claim, program_id: str, ln: LineInput, v: Verdict) -> ClaimLine:
     ok = v.error is None
     return ClaimLine(
         claim_id=claim.id, line_no=ln.line_no, program_id=program_id,
-        invoice_id=(ln.invoice_id or None) if not ln.problems else None,
-        sku=(ln.sku or None) if not ln.problems else None,
+        invoice_id=_kept(ln.invoice_id) if not ln.problems else None,
+        sku=_kept(ln.sku) if not ln.problems else None,
         quantity=ln.quantity, amount=ln.amount if _money(ln.amount) else None,
         status="accepted" if ok else "refused", error=v.error, reason=v.reason,
         supported_quantity=v.supported_quantity, supported_amount=v.supported_amount,
