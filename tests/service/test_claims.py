@@ -197,18 +197,23 @@ def test_no_approved_claim_pays_more_than_its_invoices(app, team, picks, data):
     """Whatever is claimed and however it is approved, each line's approval stays within its
     claim and its invoice's support, and all approvals of one invoice line within its
     support: duplicates cannot stack."""
-    pool = picks.october[:12] + ([picks.returned] if picks.returned else [])
+    # the whole October pool (≈100 invoice lines): approved lines hold theirs for good, so a
+    # small pool would leave later examples nothing but duplicates
+    pool = picks.october + ([picks.returned] if picks.returned else [])
     chosen = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=6))
     lines = [_line(n, i, sku, data.draw(st.decimals(Decimal("0.001"), q * 2, places=3)),
                    data.draw(st.decimals(Decimal("0.01"), a * 2, places=2)))
              for n, (i, sku, q, a) in enumerate(chosen, start=1)]
+    reject = data.draw(st.booleans())
     asks = [data.draw(st.none() | st.decimals(Decimal(0), Decimal(5000), places=2))
             for _ in lines]  # drawn up front: which lines stand depends on earlier examples
     cid, verdicts = _submit(app, team.distributor, lines)
     want = {n: a for n, a in zip(verdicts, asks, strict=True)
             if a is not None and verdicts[n][0] == "accepted"}
     with app.sessions.begin() as s:
-        if any(v[0] == "accepted" for v in verdicts.values()):
+        if reject and any(v[0] == "accepted" for v in verdicts.values()):
+            claims.decide(s, app.warehouse, team.approver, cid, approve=False, comment="no")
+        elif any(v[0] == "accepted" for v in verdicts.values()):
             try:
                 claims.decide(s, app.warehouse, team.approver, cid, approve=True, amounts=want)
             except Conflict:  # an amount above what the line supports: approve as claimed
@@ -234,3 +239,38 @@ def test_control_characters_are_refused_not_sent_to_sql(app, team, picks):
     assert [v[1] for v in verdicts.values()] == ["malformed", "malformed"]
     with pytest.raises(Conflict, match="printable"):
         _submit(app, team.distributor, [_line(1, i1, s1, "1", "1.00")], program="p\x00")
+
+
+def test_support_is_the_invoice_net_of_its_returns(tmp_path):
+    """By hand: INV1 sells 10 units of A for 1,000.00 (two lines: 6 for 600.00, 4 for
+    400.00) and 1 unit of B for 50.00; RET1 returns 3 units of A (-300.00) referencing INV1;
+    RET2 returns 1 unit of A of another invoice. A supports 10 - 3 = 7 units for
+    1,000.00 - 300.00 = 700.00; B supports 1 unit for 50.00."""
+    import datetime as dt
+
+    import ibis
+    import pyarrow as pa
+
+    from schemeops.service.claims import invoices_of
+
+    d, q, m = dt.date(2026, 10, 5), pa.decimal128(18, 3), pa.decimal128(18, 2)
+    rows = pa.table({
+        "invoice_id": ["INV1", "INV1", "INV1", "RET1", "RET2"],
+        "line_no": [1, 2, 3, 1, 1],
+        "invoice_date": [d] * 5,
+        "distributor_id": ["D1"] * 5,
+        "sku": ["A", "A", "B", "A", "A"],
+        "quantity": pa.array([Decimal(6), Decimal(4), Decimal(1), Decimal(-3), Decimal(-1)], q),
+        "net_amount": pa.array([Decimal("600.00"), Decimal("400.00"), Decimal("50.00"),
+                                Decimal("-300.00"), Decimal("-100.00")], m),
+        "doc_type": ["invoice", "invoice", "invoice", "return", "return"],
+        "ref_invoice_id": [None, None, None, "INV1", "INV9"],
+    })
+    con = ibis.duckdb.connect(str(tmp_path / "wh.duckdb"))
+    con.create_table("sales", rows)
+    con.disconnect()
+    inv = invoices_of(tmp_path / "wh.duckdb", ["INV1", "NOPE"])
+    assert set(inv) == {"INV1"}
+    assert inv["INV1"].lines == {"A": (Decimal("7.000"), Decimal("700.00")),
+                                 "B": (Decimal("1.000"), Decimal("50.00"))}
+    assert (inv["INV1"].distributor_id, inv["INV1"].invoice_date) == ("D1", d)
