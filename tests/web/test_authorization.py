@@ -79,6 +79,17 @@ EXPECTED = {
     ("GET", "/dashboards"): "dashboards.read",
     ("GET", "/audit"): "audit.read",
     ("GET", "/audit/verify"): "audit.read",
+    ("POST", "/api/claims"): "claims.submit",
+    ("POST", "/api/claims/upload"): "claims.submit",
+    ("GET", "/api/claims"): "claims.read",
+    ("GET", "/api/portal/claims"): "claims.submit",
+    ("GET", "/api/claims/{claim_id}"): "claims.read",
+    ("POST", "/api/claims/{claim_id}/decision"): "claims.decide",
+    ("GET", "/portal/claims"): "claims.submit",
+    ("POST", "/portal/claims"): "claims.submit",
+    ("GET", "/claims"): "claims.read",
+    ("GET", "/claims/{claim_id}"): "claims.read",
+    ("POST", "/claims/{claim_id}/decide"): "claims.decide",
 }
 ROLE_OF = {"admin": "admin", "designer": "designer", "approver": "approver",
            "regional": "regional_head", "distributor": "distributor", "rep": "rep"}
@@ -102,7 +113,8 @@ def _routes(web: FastAPI) -> list[tuple[str, str]]:
 
 def _fill(path: str, w: World, participant: str) -> str:
     ids = {"version_id": w.version, "program_id": w.program, "run_id": w.run,
-           "period_id": w.period, "participant_id": participant, "fmt": "csv"}
+           "period_id": w.period, "participant_id": participant, "fmt": "csv",
+           "claim_id": 1}
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 

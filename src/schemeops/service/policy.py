@@ -21,6 +21,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.read": frozenset({"admin", "approver"}),
     "users.manage": frozenset({"admin"}),
     "portal.read": frozenset({"distributor", "rep"}),
+    "claims.submit": frozenset({"admin", "distributor"}),
+    "claims.read": frozenset({"admin", "approver"}),
+    "claims.decide": frozenset({"admin", "approver"}),
 }
 
 

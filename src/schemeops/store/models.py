@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -380,3 +381,60 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+CLAIM_STATES = ("submitted", "refused", "approved", "partly_approved", "rejected")
+CLAIM_LINE_STATES = ("accepted", "refused")
+
+
+class Claim(Base):
+    """A participant's claim on a program (free goods, display rent, price-drop support):
+    its lines are validated against the warehouse on submission, then an approver other than
+    the submitter approves them fully or partly, or rejects the claim."""
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("participant_id", "reference"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(80))
+    participant_id: Mapped[str] = mapped_column(String(80), index=True)
+    program_id: Mapped[str] = mapped_column(String(80))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("program_versions.id"))
+    status: Mapped[str] = mapped_column(_choice("claim_status", CLAIM_STATES))
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    claimed: Mapped[Decimal] = mapped_column(Money)
+    approved: Mapped[Decimal | None] = mapped_column(Money)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    lines: Mapped[list[ClaimLine]] = relationship(order_by="ClaimLine.line_no")
+
+
+class ClaimLine(Base):
+    """One line of a claim as submitted, with its verdict: accepted (with what the invoice
+    supports) or refused (an error class and a reason); `approved` once decided. `holds` marks
+    a line that keeps its (program, invoice, sku) claimed, so no later claim can claim it
+    again (a partial unique index enforces it, under concurrency too)."""
+
+    __tablename__ = "claim_lines"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "line_no"),
+        Index("ux_claim_lines_held", "program_id", "invoice_id", "sku", unique=True,
+              sqlite_where=text("holds"), postgresql_where=text("holds")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    program_id: Mapped[str] = mapped_column(String(80))
+    invoice_id: Mapped[str | None] = mapped_column(String(80))
+    sku: Mapped[str | None] = mapped_column(String(80))
+    quantity: Mapped[Decimal | None] = mapped_column(Exact)
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(_choice("claim_line_status", CLAIM_LINE_STATES))
+    error: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    supported_quantity: Mapped[Decimal | None] = mapped_column(Exact)
+    supported_amount: Mapped[Decimal | None] = mapped_column(Money)
+    approved: Mapped[Decimal | None] = mapped_column(Money)
+    holds: Mapped[bool] = mapped_column(Boolean, default=False)
