@@ -87,7 +87,10 @@ def contract_schema(name: str) -> ibis.Schema:
 
 def conform(t: ir.Table, name: str) -> ir.Table:
     """`t` with every contract column it has cast to the contract type where it differs
-    (tables built by hand may carry float money, string dates or all-null columns)."""
+    (tables built by hand may carry float money, string dates or all-null columns), and the
+    optional columns it lacks added as empty (a table older than a new optional column)."""
     want, have = contract_schema(name), t.schema()
     casts = {c: t[c].cast(want[c]) for c, ty in have.items() if c in want and ty != want[c]}
-    return t.mutate(**casts) if casts else t
+    absent = {c.name: ibis.null(want[c.name]) for c in contract_table(name).columns
+              if c.name not in have and not c.required}
+    return t.mutate(**casts, **absent) if casts or absent else t
