@@ -22,7 +22,7 @@ _CONF = {
     "spark.ui.enabled": "false",
     "spark.sql.ansi.enabled": "false",
     "spark.sql.decimalOperations.allowPrecisionLoss": "false",
-    "spark.driver.memory": "2g",
+    "spark.driver.memory": "4g",
 }
 
 
