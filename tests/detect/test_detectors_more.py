@@ -65,7 +65,7 @@ def _bunching(wh, programs):
 
 def test_slab_bunching_flags_months_landing_just_above_a_threshold(wh):
     # D1 lands 0.5–2% above the 10,000 slab in March–June (4 above, 0 just below: excess 4
-    # ≥ 2); D2 straddles it (3 just above, 3 just below: a natural spread, excess 0).
+    # ≥ 3); D2 straddles it (3 just above, 3 just below: a natural spread, excess 0).
     _monthly(wh, "D1", "O1", [9000, 10100, 10050, 10200, 10150, 9000])
     _monthly(wh, "D2", "O5", [9800, 10100, 9900, 10200, 9850, 10100])
     flagged, ev = _bunching(wh, [_program()])

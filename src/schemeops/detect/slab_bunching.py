@@ -35,7 +35,7 @@ class BunchingThresholds:
     #: Periods just above a threshold a participant needs ...
     min_periods: int = 3
     #: ... and how many more than just below one (score = the excess / this).
-    min_excess: int = 2
+    min_excess: int = 3
     #: Last days of a period in which the lifted bill is looked for.
     tail_days: int = 5
 
