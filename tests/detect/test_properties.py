@@ -9,6 +9,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_detectors import _run, _steady, _stuff
+from test_detectors_more import _claims
 
 from engine.conftest import Warehouse
 from schemeops.detect.finding import Finding
@@ -48,3 +49,27 @@ def test_findings_equal_to_the_labels_score_one(items):
         assert s.labels == s.findings
         if s.labels:
             assert s.recall == 1.0 and s.precision == 1.0
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["CL1", "CL2", "CL3"]), st.sampled_from(["I1", "I2"]),
+                          st.sampled_from(["A1", "A2"]), st.integers(1, 9)),
+                max_size=8, unique_by=lambda r: r[:3]))
+def test_duplicate_claims_risk_is_every_repeat_after_the_first_claim(rows):
+    # Oracle: per (invoice, sku), the claims after the earliest one (CL1 < CL2 < CL3 in
+    # submission) are claimed again; their amounts are the value at risk.
+    wh = Warehouse()
+    for inv in ("I1", "I2"):
+        for sku in ("A1", "A2"):
+            wh.sale(inv, "2026-06-10", "D1", "O1", sku, "1", "100.00")
+    sub = {"CL1": "2026-07-05", "CL2": "2026-08-05", "CL3": "2026-09-05"}
+    claims = [(c, i + 1, "D1", "P", inv, sku, f"{a}.00", sub[c])
+              for i, (c, inv, sku, a) in enumerate(rows)]
+    first = {}
+    for c, _, _, _, inv, sku, _, _ in sorted(claims, key=lambda r: r[0]):
+        first.setdefault((inv, sku), c)
+    want = sum(Decimal(a) for c, _, _, _, inv, sku, a, _ in claims if first[(inv, sku)] != c)
+    flagged, risk = _claims(wh, claims)
+    june = ("D1", dt.date(2026, 6, 1))
+    assert flagged == ({june} if want else set())
+    assert risk.get(june, Decimal(0)) == want

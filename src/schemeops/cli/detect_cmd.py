@@ -25,10 +25,14 @@ def detect_command(
         help="labels.csv: also write score.csv and print recall/precision.")] = None,
     negatives: Annotated[Path | None, typer.Option(
         help="negatives.csv: count findings on planted hard negatives.")] = None,
+    claims: Annotated[Path | None, typer.Option(
+        help="claims.csv (claim lines) for duplicate claims.")] = None,
     backend: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
 ) -> None:
     """Detect anomalies: findings.csv and evidence.csv in --out, counts per kind."""
-    from schemeops.detect.run import DETECTORS, detect
+    from schemeops.detect.claims import read_claims
+    from schemeops.detect.finding import KINDS
+    from schemeops.detect.run import detect
     from schemeops.detect.score import negatives_hit, read_labels, score
     from schemeops.detect.write import write_findings
     from schemeops.engine.backends import connect_warehouse
@@ -39,10 +43,11 @@ def detect_command(
     progs = load_programs(program_files(programs)) if programs else []
     con = connect_warehouse(warehouse, backend)
     data = Data.from_backend(con)
-    findings, spill = detect(data, con, periods=months, programs=progs)
+    findings, spill = detect(data, con, periods=months, programs=progs,
+                             claims=read_claims(claims) if claims is not None else None)
     nf, ne = write_findings(findings, out)
     counts = Counter(f.kind for f in findings)
-    for kind in DETECTORS:
+    for kind in KINDS:
         var = sum(f.value_at_risk for f in findings if f.kind == kind)
         typer.echo(f"{kind:>20}: {counts[kind]:>4} findings, value at risk {var:.2f}"
                    + (f", spill {spill[kind]}" if kind in spill else ""))
@@ -54,7 +59,7 @@ def detect_command(
     typer.echo(f"findings per 1,000 participant-periods: {1000 * nf / max(pp, 1):.1f} "
                f"({nf} / {pp})")
     if labels is not None:
-        scores = score(findings, read_labels(labels), list(DETECTORS))
+        scores = score(findings, read_labels(labels), list(KINDS))
         with (out / "score.csv").open("w", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow(("kind", "labels", "findings", "recall", "precision"))

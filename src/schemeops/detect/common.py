@@ -22,14 +22,14 @@ def line_evidence(lines: ir.Table) -> ir.Table:
     line_no, outlet_id of `lines`)."""
     return lines.select(*FINDING_KEYS, table=ibis.literal("sales"),
                         invoice_id=lines.invoice_id, line_no=lines.line_no.cast("int64"),
-                        outlet_id=lines.outlet_id)
+                        outlet_id=lines.outlet_id, claim_id=ibis.null("string"))
 
 
 def outlet_evidence(outlets: ir.Table) -> ir.Table:
     """Evidence rows for outlets (columns participant_id, period_start, outlet_id)."""
     return outlets.select(*FINDING_KEYS, table=ibis.literal("outlets"),
                           invoice_id=ibis.null("string"), line_no=ibis.null("int64"),
-                          outlet_id=outlets.outlet_id)
+                          outlet_id=outlets.outlet_id, claim_id=ibis.null("string"))
 
 
 def evidence_schema() -> tuple[str, ...]:

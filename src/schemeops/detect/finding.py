@@ -15,17 +15,19 @@ KINDS = ("dummy_outlets", "month_end_stuffing", "sales_jump", "slab_bunching",
 #: Columns of a detector's findings table: one row per participant and month flagged.
 FINDING_KEYS = ("participant_id", "period_start")
 #: Columns of a detector's evidence table (besides FINDING_KEYS): the rows that made it.
-EVIDENCE_COLUMNS = ("table", "invoice_id", "line_no", "outlet_id")
+EVIDENCE_COLUMNS = ("table", "invoice_id", "line_no", "outlet_id", "claim_id")
 
 
 @dataclass(frozen=True)
 class EvidenceRow:
-    """One warehouse row behind a finding: a sales line (invoice_id, line_no) or an outlet."""
+    """One row behind a finding: a sales line (invoice_id, line_no), an outlet, or a claim
+    line (claim_id, line_no, with the invoice it claims)."""
 
     table: str
     invoice_id: str | None
     line_no: int | None
     outlet_id: str | None
+    claim_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,12 @@ class Detection:
     """One detector's result as Ibis expressions (not yet executed).
 
     `findings`: participant_id, period_start (first day of the month), score (≥ 1 flags);
-    `evidence`: participant_id, period_start, table, invoice_id, line_no, outlet_id.
+    `evidence`: participant_id, period_start, table, invoice_id, line_no, outlet_id,
+    claim_id; `risk`: participant_id, period_start, value_at_risk, for a kind whose value
+    at risk is a sum of its own (duplicate claims) rather than a payout difference.
     """
 
     kind: str
     findings: ir.Table
     evidence: ir.Table
+    risk: ir.Table | None = None

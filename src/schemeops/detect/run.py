@@ -6,30 +6,47 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from functools import partial
 
 import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from schemeops.detect.backdated_entries import backdated_entries
+from schemeops.detect.circular_flows import circular_flows
 from schemeops.detect.dummy_outlets import dummy_outlets
-from schemeops.detect.finding import Detection, EvidenceRow, Finding
+from schemeops.detect.duplicate_claims import duplicate_claims
+from schemeops.detect.finding import KINDS, Detection, EvidenceRow, Finding
 from schemeops.detect.month_end_stuffing import month_end_stuffing
 from schemeops.detect.months import months_table
 from schemeops.detect.sales_jump import sales_jump
+from schemeops.detect.slab_bunching import slab_bunching
 from schemeops.detect.territory_violations import territory_violations
 from schemeops.detect.token_invoices import token_invoices
 from schemeops.detect.value_at_risk import kind_risk, payouts
 from schemeops.engine.data import Data
 from schemeops.program.model import Program
 
-#: One detector per kind, each `(data, months) -> Detection`.
-DETECTORS: dict[str, Callable[[Data, ibis.Table], Detection]] = {
+Detector = Callable[[Data, ibis.Table], Detection]
+#: The detectors that read only the warehouse, each `(data, months) -> Detection`.
+DETECTORS: dict[str, Detector] = {
     "dummy_outlets": dummy_outlets,
     "month_end_stuffing": month_end_stuffing,
     "sales_jump": sales_jump,
     "token_invoices": token_invoices,
     "territory_violations": territory_violations,
+    "circular_flows": circular_flows,
+    "backdated_entries": backdated_entries,
 }
+
+
+def detectors(programs: Sequence[Program], claims: ibis.Table | None) -> dict[str, Detector]:
+    """Every kind's detector, in KINDS order: slab bunching reads the programs' thresholds
+    (none without programs), duplicate claims the claim lines (absent without them)."""
+    every = {**DETECTORS, "slab_bunching": partial(slab_bunching, programs=programs)}
+    if claims is not None:
+        every["duplicate_claims"] = partial(duplicate_claims, claims=claims)
+    return {k: every[k] for k in KINDS if k in every}
 
 
 def _day(x: object) -> dt.date:
@@ -44,9 +61,11 @@ def _ids(kind: str, f: pa.Table) -> pa.Array:
 
 
 def detect(data: Data, con: ibis.BaseBackend, *, periods: Sequence[dt.date] = (),
-           programs: Sequence[Program] = ()) -> tuple[list[Finding], dict[str, int]]:
+           programs: Sequence[Program] = (), claims: ibis.Table | None = None
+           ) -> tuple[list[Finding], dict[str, int]]:
     """Every detector's findings (in `periods`' months when given), with their evidence and
-    value at risk against `programs` (0 without programs); and the spill per kind (see
+    value at risk: the kind's own (duplicate claims: the amount claimed again) or the payout
+    difference against `programs` (0 without programs); and the spill per kind (see
     `value_at_risk`)."""
     lo = _day(con.execute(data.sales.invoice_date.min()))
     hi = _day(con.execute(data.sales.invoice_date.max()))
@@ -55,7 +74,7 @@ def detect(data: Data, con: ibis.BaseBackend, *, periods: Sequence[dt.date] = ()
     base = con.execute(base).pipe(ibis.memtable) if base is not None else None
     out: list[Finding] = []
     spill: dict[str, int] = {}
-    for kind, fn in DETECTORS.items():  # one query per kind, not per row
+    for kind, fn in detectors(programs, claims).items():  # one query per kind, not per row
         det = fn(data, months)
         f = det.findings.join(months, "period_start")
         if periods:
@@ -64,9 +83,15 @@ def detect(data: Data, con: ibis.BaseBackend, *, periods: Sequence[dt.date] = ()
         ft = ft.append_column("finding_id", _ids(kind, ft))
         ev = det.evidence.semi_join(f, ["participant_id", "period_start"])
         et = con.to_pyarrow(ev.order_by(["participant_id", "period_start", "table",
-                                         "invoice_id", "line_no", "outlet_id"]))
+                                         "invoice_id", "line_no", "outlet_id", "claim_id"]))
         risk = {}
-        if base is not None and ft.num_rows:
+        if det.risk is not None and ft.num_rows:
+            rt = con.to_pyarrow(det.risk)
+            by = dict(zip(zip(rt["participant_id"].to_pylist(), rt["period_start"].to_pylist(),
+                              strict=True), rt["value_at_risk"].to_pylist(), strict=True))
+            risk = {r["finding_id"]: by.get((r["participant_id"], r["period_start"]), 0)
+                    for r in ft.to_pylist()}
+        elif base is not None and ft.num_rows:
             fm = ibis.memtable(ft.select(["finding_id", "participant_id", "period_start",
                                           "period_end"]))
             lines = ibis.memtable(et.filter(pc.equal(et["table"], "sales"))
@@ -88,7 +113,7 @@ def _findings(kind: str, ft: pa.Table, et: pa.Table, risk: dict[str, Decimal]
     by_key: dict[tuple, list[EvidenceRow]] = {}
     for r in et.to_pylist():
         by_key.setdefault((r["participant_id"], r["period_start"]), []).append(EvidenceRow(
-            r["table"], r["invoice_id"], r["line_no"], r["outlet_id"]))
+            r["table"], r["invoice_id"], r["line_no"], r["outlet_id"], r["claim_id"]))
     return [Finding(finding_id=r["finding_id"], kind=kind, participant_id=r["participant_id"],
                     period_start=r["period_start"], period_end=r["period_end"],
                     score=round(float(r["score"]), 4),

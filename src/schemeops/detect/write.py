@@ -10,7 +10,8 @@ from schemeops.detect.finding import Finding
 
 FINDINGS_COLUMNS = ("finding_id", "kind", "participant_id", "period_start", "period_end",
                     "score", "value_at_risk", "evidence_rows")
-EVIDENCE_FILE_COLUMNS = ("finding_id", "table", "invoice_id", "line_no", "outlet_id")
+EVIDENCE_FILE_COLUMNS = ("finding_id", "table", "invoice_id", "line_no", "outlet_id",
+                         "claim_id")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -37,6 +38,7 @@ def write_findings(findings: Iterable[Finding], out: Path) -> tuple[int, int]:
             nf += 1
             for e in f.evidence:
                 we.writerow([safe_cell(f.finding_id), e.table, safe_cell(e.invoice_id),
-                             "" if e.line_no is None else e.line_no, safe_cell(e.outlet_id)])
+                             "" if e.line_no is None else e.line_no, safe_cell(e.outlet_id),
+                             safe_cell(e.claim_id)])
                 ne += 1
     return nf, ne
