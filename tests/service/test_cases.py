@@ -6,11 +6,13 @@ cases_support's: D1's token bills put 20.00 of its 2,020.00 at risk."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 from cases_support import PROGRAM, write_warehouse
+from openpyxl import load_workbook
 from service_support import calculated_run, live_version
 from sqlalchemy import select, update
 
@@ -151,3 +153,19 @@ def test_audit_verify_passes_and_catches_an_edited_decision(app, team, approved)
         s.execute(update(CaseHold).where(CaseHold.case_id == case.id).values(pays=D("2020.00")))
     with app.sessions.begin() as s:
         assert len(verify(s)) == 1
+
+
+def test_formula_text_in_an_export_is_quoted(app, team, approved):
+    """A reason typed as a spreadsheet formula goes out as text: the CSV cell and the Excel
+    cell start with ' (a credit note's reason names the case first; a run's own reason, as
+    on a correction, may start the cell)."""
+    case = _case(app, team)
+    _decide(app, team.approver2, case.id, "release", "=cmd|' /C calc'!A0")
+    with app.sessions.begin() as s:
+        notes = exports.export(s, team.approver2, approved)
+    hostile = {**notes.lines[0], "reason": "=cmd|' /C calc'!A0", "participant_name": "@x"}
+    text = exports.CreditNotes(notes.export, [hostile]).csv().decode()
+    assert ",'@x," in text and ",'=cmd|' /C calc'!A0," in text
+    assert f"case {case.id} released: =cmd" in notes.csv().decode()
+    ws = load_workbook(io.BytesIO(exports.CreditNotes(notes.export, [hostile]).xlsx())).active
+    assert ws.cell(2, exports.COLUMNS.index("reason") + 1).value == "'=cmd|' /C calc'!A0"
