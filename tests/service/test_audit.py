@@ -25,7 +25,7 @@ def test_every_state_change_is_chained_and_the_chain_verifies(app, team):
         assert audit.verify(s) == []
     assert [a for a in actions if a != "user.created"] == [
         "version.drafted", "version.submitted", "version.approved", "version.live",
-        "run.queued", "run.succeeded", "payouts.approved", "period.closed"]
+        "run.queued", "cases.opened", "run.succeeded", "payouts.approved", "period.closed"]
 
 
 def test_an_edited_audit_entry_is_named(app, team):

@@ -19,6 +19,7 @@ from schemeops.engine.explain import explain
 from schemeops.engine.story import Row
 from schemeops.service import exports, periods, programs, reports, runs
 from schemeops.service.errors import Conflict
+from schemeops.service.holds import held_participants
 from schemeops.store.audit import verify
 from schemeops.store.models import Payout, Period
 
@@ -118,7 +119,10 @@ def test_exporting_twice_gives_the_same_references_and_no_second_payment(app, te
         two = exports.export(s, team.approver, run_id)
     refs = [line["reference"] for line in one.lines]
     assert refs == [line["reference"] for line in two.lines] and len(set(refs)) == len(refs)
-    paying = {k: v for k, v in _engine_payouts(app, run_id).items() if v != 0}
+    with app.sessions.begin() as s:  # participants an open case holds are not exported
+        held = held_participants(s)
+    paying = {k: v for k, v in _engine_payouts(app, run_id).items()
+              if v != 0 and k[0] not in held}
     assert one.export.new_credit_notes == len(paying) and two.export.new_credit_notes == 0
     assert {line["first_exported_in"] for line in two.lines} == {one.export.id}
     assert sum(Decimal(line["amount"]) for line in one.lines) == sum(paying.values())
@@ -165,8 +169,10 @@ def test_a_negative_payout_is_exported_as_a_debit_note(app, team):
     the participant owes, never a negative credit note."""
     run_id = calculated_run(app, team, live_version(app, team, example("volume_growth")))
     with app.sessions.begin() as s:
-        owed = s.scalars(select(Payout).where(Payout.run_id == run_id, Payout.amount != 0)
-                         .order_by(Payout.reference)).first()
+        owed = s.scalars(select(Payout).where(
+            Payout.run_id == run_id, Payout.amount != 0,
+            Payout.participant_id.not_in(held_participants(s) or {""}))
+            .order_by(Payout.reference)).first()
         owed.amount, ref = Decimal("-1234.50"), owed.reference
     with app.sessions.begin() as s:
         runs.decide_payouts(s, team.approver2, run_id, approve=True)

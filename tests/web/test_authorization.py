@@ -47,6 +47,9 @@ EXPECTED = {
     ("GET", "/api/runs/{run_id}/participants/{participant_id}"): "runs.read",
     ("POST", "/api/runs/{run_id}/decision"): "runs.approve",
     ("POST", "/api/runs/{run_id}/export"): "exports.create",
+    ("GET", "/api/cases"): "cases.read",
+    ("GET", "/api/cases/{case_id}"): "cases.read",
+    ("POST", "/api/cases/{case_id}/decision"): "cases.decide",
     ("GET", "/"): SIGNED_IN,
     ("GET", "/signin"): PUBLIC,
     ("POST", "/signin"): PUBLIC,
@@ -114,7 +117,7 @@ def _routes(web: FastAPI) -> list[tuple[str, str]]:
 def _fill(path: str, w: World, participant: str) -> str:
     ids = {"version_id": w.version, "program_id": w.program, "run_id": w.run,
            "period_id": w.period, "participant_id": participant, "fmt": "csv",
-           "claim_id": 1}
+           "claim_id": 1, "case_id": 1}
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 
@@ -132,7 +135,8 @@ def _body(path: str, w: World, user: str) -> dict:
            "/api/versions/{version_id}/decision": {"approve": True, "comment": "ok"},
            "/api/versions/{version_id}/simulate": {},
            "/api/runs": {"version_ids": [w.live_version]},
-           "/api/runs/{run_id}/decision": {"approve": True}}
+           "/api/runs/{run_id}/decision": {"approve": True},
+           "/api/cases/{case_id}/decision": {"decision": "release", "reason": "checked"}}
     return (api if path.startswith("/api") else forms).get(path, {})
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from schemeops.service.case_rules import CaseRules
 from schemeops.store.models import User
 
 STAFF = ("admin", "designer", "approver", "regional_head")
@@ -41,3 +42,5 @@ class App:
     warehouse: Path
     runs_dir: Path
     backend: str = "duckdb"
+    #: How a calculation's findings become cases (severity, holds, alert budget).
+    cases: CaseRules = field(default_factory=CaseRules)

@@ -13,8 +13,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schemeops.detect.write import safe_cell
 from schemeops.service.context import Actor
 from schemeops.service.errors import Conflict
+from schemeops.service.holds import Settled, decided_pays, held_participants
 from schemeops.service.policy import require
 from schemeops.service.runs import get_run
 from schemeops.store.audit import record
@@ -38,7 +40,7 @@ class CreditNotes:
         buf = io.StringIO()
         w = csv.DictWriter(buf, COLUMNS, lineterminator="\n")
         w.writeheader()
-        w.writerows(self.lines)
+        w.writerows({k: safe_cell(v) for k, v in line.items()} for line in self.lines)
         return buf.getvalue().encode("utf-8")
 
     def xlsx(self) -> bytes:
@@ -48,7 +50,9 @@ class CreditNotes:
         ws.title = "credit notes"
         ws.append(list(COLUMNS))
         for line in self.lines:
-            ws.append([line[c] for c in COLUMNS])
+            # text a spreadsheet would run as a formula (a reason typed as "=cmd…") is quoted
+            ws.append([safe_cell(line[c]) if isinstance(line[c], str) else line[c]
+                       for c in COLUMNS])
             ws.cell(ws.max_row, COLUMNS.index("amount") + 1).number_format = "0.00"
         buf = io.BytesIO()
         wb.save(buf)
@@ -57,38 +61,57 @@ class CreditNotes:
 
 def export(s: Session, actor: Actor, run_id: int) -> CreditNotes:
     """Credit notes for every non-zero payout of an approved run; new references are
-    recorded, known ones come back unchanged and are never paid again."""
+    recorded, known ones come back unchanged and are never paid again. A payout of a
+    participant with an open blocking case is held (left out until the case is decided);
+    a decided case's payout pays what the decision allows (docs/cases.md)."""
     require(actor, "exports.create")
     run = get_run(s, run_id)
     if run.kind != "calculation" or run.payout_status != "approved":
         raise Conflict("only an approved calculation's payouts can be exported")
     rows = s.execute(
-        select(Payout, Participant.name, CreditNote.first_export_id)
+        select(Payout, Participant.name, CreditNote.first_export_id, CreditNote.amount)
         .outerjoin(Participant, Participant.participant_id == Payout.participant_id)
         .outerjoin(CreditNote, CreditNote.payout_id == Payout.id)
         .where(Payout.run_id == run.id, Payout.amount != 0)
         .order_by(Payout.program_id, Payout.participant_id, Payout.period_start)).all()
-    ex = Export(run_id=run.id, created_by=actor.user_id, rows=len(rows), new_credit_notes=0,
-                total=sum((p.amount for p, _, _ in rows), Decimal("0.00")))
+    held, decided = held_participants(s), decided_pays(s, run.id)
+    due, skipped = [], 0
+    for p, name, first, noted in rows:
+        if first is not None:  # exported before: the same line, at what it paid
+            due.append((p, name, first, noted))
+        elif p.participant_id in held:
+            skipped += 1
+        elif p.id not in decided:
+            due.append((p, name, None, p.amount))
+        elif (settled := decided[p.id]).amount != 0:
+            due.append((p, name, None, settled.amount))
+    ex = Export(run_id=run.id, created_by=actor.user_id, rows=len(due), new_credit_notes=0,
+                total=sum((a for _, _, _, a in due), Decimal("0.00")))
     s.add(ex)
     s.flush()
     lines, new = [], []
-    for p, name, first in rows:
+    for p, name, first, amount in due:
         if first is None:
             new.append({"reference": p.reference, "payout_id": p.id,
-                        "participant_id": p.participant_id, "amount": p.amount,
+                        "participant_id": p.participant_id, "amount": amount,
                         "first_export_id": ex.id})
         lines.append({"reference": p.reference, "participant_id": p.participant_id,
                       "participant_name": name or "", "program_id": p.program_id,
                       "period_start": p.period_start.isoformat(),
-                      "period_end": p.period_end.isoformat(), "amount": f"{abs(p.amount):.2f}",
-                      "document": DEBIT_NOTE if p.amount < 0 else CREDIT_NOTE,
-                      "corrects": p.corrects_id or "", "reason": p.reason,
+                      "period_end": p.period_end.isoformat(), "amount": f"{abs(amount):.2f}",
+                      "document": DEBIT_NOTE if amount < 0 else CREDIT_NOTE,
+                      "corrects": p.corrects_id or "",
+                      "reason": _reason(p, decided.get(p.id)),
                       "first_exported_in": first or ex.id})
     for n in new:
         s.add(CreditNote(**n))
     ex.new_credit_notes = len(new)
     record(s, actor=actor.username, action="payouts.exported", subject_type="run",
-           subject_id=run.id, details={"export": ex.id, "rows": len(rows), "new": len(new),
-                                       "total": ex.total})
+           subject_id=run.id, details={"export": ex.id, "rows": len(due), "new": len(new),
+                                       "total": ex.total, "held": skipped})
     return CreditNotes(ex, lines)
+
+
+def _reason(p: Payout, settled: Settled | None) -> str:
+    """The payout's reason, and the decision of the case that held it."""
+    return "; ".join(filter(None, [p.reason, settled and settled.note]))

@@ -24,6 +24,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "claims.submit": frozenset({"admin", "distributor"}),
     "claims.read": frozenset({"admin", "approver"}),
     "claims.decide": frozenset({"admin", "approver"}),
+    "cases.read": frozenset({"admin", "approver"}),
+    "cases.decide": frozenset({"admin", "approver"}),
 }
 
 

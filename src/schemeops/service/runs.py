@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session, aliased
 from schemeops.engine.calc import run_calc
 from schemeops.engine.settlement import participant_warning_records
 from schemeops.engine.summary import summarize
+from schemeops.service.case_open import open_cases, run_findings
 from schemeops.service.context import Actor, App
 from schemeops.service.errors import Conflict, NotFound
+from schemeops.service.holds import held_participants
 from schemeops.service.policy import require
 from schemeops.service.programs import check, get_version
 from schemeops.service.results import (
@@ -126,6 +128,9 @@ def execute(app: App, run_id: int) -> None:
         summaries = {r.program.id: summarize(r, calc.data, calc.con) for r in calc.results}
         # on the run's data, while it is at hand: the drill-down never reads the warehouse
         warned = participant_warning_records(calc.results, calc.data, calc.con)
+        # a calculation's payouts are paid, so its findings open cases that hold them;
+        # found before the transaction below, so its payouts and their holds appear at once
+        findings = run_findings(calc) if run.kind == "calculation" else []
         _progress(app, run_id, "storing the results")
         with app.sessions.begin() as s:
             run = get_run(s, run_id)
@@ -138,6 +143,8 @@ def execute(app: App, run_id: int) -> None:
             store_lines(s, run, folder / "out")
             store_explanations(s, run, folder / "out")
             store_warnings(s, run, warned)
+            if run.kind == "calculation":
+                open_cases(s, run, findings, app.cases)
             for rv in run.programs:
                 sm = summaries[rv.program_id]
                 rv.participants, rv.eligible, rv.earning = sm.participants, sm.eligible, sm.earning
@@ -216,6 +223,12 @@ def decide_payouts(s: Session, actor: Actor, run_id: int, *, approve: bool,
     run.payout_status = "approved" if approve else "rejected"
     s.add(Decision(subject_type="run", subject_id=run.id, decision=run.payout_status,
                    user_id=actor.user_id, comment=comment))
+    # the payouts of participants with an open blocking case stay held: approving the run
+    # does not pay them; the case's decision does (docs/cases.md)
+    held = held_participants(s)
+    on_hold = sorted(s.scalars(select(Payout.reference).where(
+        Payout.run_id == run.id, Payout.participant_id.in_(held)))) if held else []
     record(s, actor=actor.username, action=f"payouts.{run.payout_status}", subject_type="run",
-           subject_id=run.id, details={"total": run.total_payout, "comment": comment})
+           subject_id=run.id, details={"total": run.total_payout, "comment": comment,
+                                       "held": on_hold})
     return run

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from schemeops.store.case_seal import case_findings
 from schemeops.store.models import AuditEntry, AuditHead, Payout, Period
 from schemeops.store.types import utcnow
 
@@ -110,10 +111,12 @@ def _seal_findings(session: Session) -> list[Finding]:
 
 def verify(session: Session) -> list[Finding]:
     """Recompute the chain (stopping at the first broken entry), compare its end with the
-    head row, and recompute every closed period's seal; empty means nothing was touched."""
+    head row, recompute every closed period's seal and compare every decided case with its
+    entry; empty means nothing was touched."""
     entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq))
     head = session.get(AuditHead, 1)
-    return _chain_findings(entries, head) + _seal_findings(session)
+    cases = [Finding(where, problem) for where, problem in case_findings(session)]
+    return _chain_findings(entries, head) + _seal_findings(session) + cases
 
 
 def count(session: Session) -> int:

@@ -438,3 +438,60 @@ class ClaimLine(Base):
     supported_amount: Mapped[Decimal | None] = mapped_column(Money)
     approved: Mapped[Decimal | None] = mapped_column(Money)
     holds: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+CASE_STATES = ("open", "released", "adjusted", "rejected", "dropped")
+
+
+class Case(Base):
+    """A detector's finding on one participant and month of a calculation run. Opened
+    (`open`) it is reviewed; `blocking` ones hold the participant's payouts until a reviewer
+    releases, adjusts or rejects; a finding over the alert budget is kept as `dropped`
+    (recorded and counted, never holding anything)."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("run_id", "finding_id"),
+                      Index(None, "participant_id", "status"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    finding_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    participant_id: Mapped[str] = mapped_column(String(80))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    score: Mapped[Decimal] = mapped_column(Exact)
+    value_at_risk: Mapped[Decimal] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(_choice("case_status", CASE_STATES))
+    blocking: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list[CaseEvidence]] = relationship(order_by="CaseEvidence.id")
+    holds: Mapped[list[CaseHold]] = relationship(order_by="CaseHold.payout_id")
+
+
+class CaseEvidence(Base):
+    """One warehouse row behind a case: a sales line (invoice_id, line_no) or an outlet."""
+
+    __tablename__ = "case_evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    table: Mapped[str] = mapped_column(String(20))
+    invoice_id: Mapped[str | None] = mapped_column(String(80))
+    line_no: Mapped[int | None] = mapped_column(Integer)
+    outlet_id: Mapped[str | None] = mapped_column(String(80))
+
+
+class CaseHold(Base):
+    """A payout a blocking case holds (the participant's payouts of the case's run in
+    periods overlapping its month); `pays` is what the decision lets it pay, None while
+    the case is open."""
+
+    __tablename__ = "case_holds"
+    __table_args__ = (UniqueConstraint("case_id", "payout_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    payout_id: Mapped[int] = mapped_column(ForeignKey("payouts.id"), index=True)
+    pays: Mapped[Decimal | None] = mapped_column(Money)
