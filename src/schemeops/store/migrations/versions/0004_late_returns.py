@@ -1,6 +1,6 @@
 """payouts withhold late returns of a closed period (returns window, no clawback)
 
-Revision ID: 0004_returns
+Revision ID: 0004
 Revises: 0003
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 
 import schemeops.store.types
 
-revision = "0004_returns"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None

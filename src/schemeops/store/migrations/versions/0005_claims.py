@@ -1,7 +1,7 @@
 """claims and their lines, validated against the warehouse and decided by an approver
 
-Revision ID: 0004_claims
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import schemeops.store.types
 
-revision = "0004_claims"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
