@@ -24,6 +24,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "claims.submit": frozenset({"admin", "distributor"}),
     "claims.read": frozenset({"admin", "approver"}),
     "claims.decide": frozenset({"admin", "approver"}),
+    "disputes.open": frozenset({"distributor", "rep"}),
+    "disputes.read": frozenset({"admin", "approver"}),
+    "disputes.answer": frozenset({"admin", "approver"}),
+    "disputes.resolve": frozenset({"admin", "approver"}),
 }
 
 

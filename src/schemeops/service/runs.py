@@ -16,6 +16,7 @@ from schemeops.engine.calc import run_calc
 from schemeops.engine.settlement import participant_warning_records
 from schemeops.engine.summary import summarize
 from schemeops.service.context import Actor, App
+from schemeops.service.dispute_adjustments import apply_adjustments
 from schemeops.service.errors import Conflict, NotFound
 from schemeops.service.policy import require
 from schemeops.service.programs import check, get_version
@@ -135,6 +136,7 @@ def execute(app: App, run_id: int) -> None:
                                  if r.program.returns is not None
                                  and not r.program.allow_clawback)
             store_payouts(s, run, folder / "out", versions, withhold)
+            apply_adjustments(s, run, versions)  # confirmed dispute adjustments
             store_lines(s, run, folder / "out")
             store_explanations(s, run, folder / "out")
             store_warnings(s, run, warned)
