@@ -93,6 +93,25 @@ EXPECTED = {
     ("GET", "/claims"): "claims.read",
     ("GET", "/claims/{claim_id}"): "claims.read",
     ("POST", "/claims/{claim_id}/decide"): "claims.decide",
+    ("GET", "/portal/disputes"): "disputes.open",
+    ("GET", "/portal/payouts/{payout_id}"): "disputes.open",
+    ("POST", "/portal/payouts/{payout_id}/dispute"): "disputes.open",
+    ("GET", "/portal/disputes/{dispute_id}"): "disputes.open",
+    ("POST", "/portal/disputes/{dispute_id}/messages"): "disputes.open",
+    ("GET", "/disputes"): "disputes.read",
+    ("GET", "/disputes/{dispute_id}"): "disputes.read",
+    ("POST", "/disputes/{dispute_id}/assign"): "disputes.answer",
+    ("POST", "/disputes/{dispute_id}/messages"): "disputes.answer",
+    ("POST", "/disputes/{dispute_id}/resolve"): "disputes.resolve",
+    ("POST", "/api/disputes"): "disputes.open",
+    ("GET", "/api/portal/disputes"): "disputes.open",
+    ("GET", "/api/portal/disputes/{dispute_id}"): "disputes.open",
+    ("POST", "/api/portal/disputes/{dispute_id}/messages"): "disputes.open",
+    ("GET", "/api/disputes"): "disputes.read",
+    ("GET", "/api/disputes/{dispute_id}"): "disputes.read",
+    ("POST", "/api/disputes/{dispute_id}/assign"): "disputes.answer",
+    ("POST", "/api/disputes/{dispute_id}/messages"): "disputes.answer",
+    ("POST", "/api/disputes/{dispute_id}/resolution"): "disputes.resolve",
 }
 ROLE_OF = {"admin": "admin", "designer": "designer", "approver": "approver",
            "regional": "regional_head", "distributor": "distributor", "rep": "rep"}
@@ -117,7 +136,9 @@ def _routes(web: FastAPI) -> list[tuple[str, str]]:
 def _fill(path: str, w: World, participant: str) -> str:
     ids = {"version_id": w.version, "program_id": w.program, "run_id": w.run,
            "period_id": w.period, "participant_id": participant, "fmt": "csv",
-           "claim_id": 1, "case_id": 1}
+           "claim_id": 1, "case_id": 1, "dispute_id": 1,
+           # the participant's own payout in the run (another's in the by-id test)
+           "payout_id": w.payouts.get(participant, 999_999)}
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 
@@ -136,7 +157,10 @@ def _body(path: str, w: World, user: str) -> dict:
            "/api/versions/{version_id}/simulate": {},
            "/api/runs": {"version_ids": [w.live_version]},
            "/api/runs/{run_id}/decision": {"approve": True},
-           "/api/cases/{case_id}/decision": {"decision": "release", "reason": "checked"}}
+           "/api/cases/{case_id}/decision": {"decision": "release", "reason": "checked"},
+           "/api/portal/disputes/{dispute_id}/messages": {"body": "hello"},
+           "/api/disputes/{dispute_id}/messages": {"body": "hello"},
+           "/api/disputes/{dispute_id}/resolution": {"decision": "no_change", "reason": "ok"}}
     return (api if path.startswith("/api") else forms).get(path, {})
 
 

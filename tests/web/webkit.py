@@ -65,7 +65,7 @@ class World:
     def __init__(self, app: App) -> None:
         from schemeops.service import periods, programs, runs
         from schemeops.service.context import Actor
-        from schemeops.store.models import Participant, User
+        from schemeops.store.models import Participant, Payout, User
 
         with app.sessions.begin() as s:
             who = {u.username: Actor.of(u) for u in s.query(User)}
@@ -84,5 +84,7 @@ class World:
             self.period = periods.list_periods(s, who["admin"])[0].id
             self.north = s.query(Participant.participant_id).filter(
                 Participant.region == "North").order_by(Participant.participant_id).first()[0]
+            self.payouts = {pid: i for pid, i in s.query(Payout.participant_id, Payout.id)
+                            .filter(Payout.run_id == self.run)}
             self.south = s.query(Participant.participant_id).filter(
                 Participant.region != "North").order_by(Participant.participant_id).first()[0]

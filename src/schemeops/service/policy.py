@@ -26,6 +26,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "claims.decide": frozenset({"admin", "approver"}),
     "cases.read": frozenset({"admin", "approver"}),
     "cases.decide": frozenset({"admin", "approver"}),
+    "disputes.open": frozenset({"distributor", "rep"}),
+    "disputes.read": frozenset({"admin", "approver"}),
+    "disputes.answer": frozenset({"admin", "approver"}),
+    "disputes.resolve": frozenset({"admin", "approver"}),
 }
 
 

@@ -58,8 +58,10 @@ def _paid_so_far(s: Session, period: Period) -> dict[str, tuple[int, Decimal]]:
         Payout.period_start == period.start, Payout.corrects_id.is_(None))).all()
     out = {r.participant_id: (r.id, r.amount) for r in sealed}
     ids = [i for i, _ in out.values()]
+    # a dispute's adjustment is paid on top of what the period computes: not a correction
     fixes = s.execute(select(Payout.participant_id, func.sum(Payout.amount)).where(
-        Payout.corrects_id.in_(ids)).group_by(Payout.participant_id))
+        Payout.corrects_id.in_(ids), Payout.dispute_id.is_(None))
+        .group_by(Payout.participant_id))
     # what later payouts withheld for this period counts as taken back from it
     kept = s.execute(select(Payout.participant_id, -func.sum(Payout.withheld)).where(
         Payout.withholds_id.in_(ids)).group_by(Payout.participant_id))

@@ -17,6 +17,7 @@ from schemeops.engine.settlement import participant_warning_records
 from schemeops.engine.summary import summarize
 from schemeops.service.case_open import open_cases, run_findings
 from schemeops.service.context import Actor, App
+from schemeops.service.dispute_adjustments import apply_adjustments
 from schemeops.service.errors import Conflict, NotFound
 from schemeops.service.holds import held_participants
 from schemeops.service.policy import require
@@ -140,6 +141,7 @@ def execute(app: App, run_id: int) -> None:
                                  if r.program.returns is not None
                                  and not r.program.allow_clawback)
             store_payouts(s, run, folder / "out", versions, withhold)
+            apply_adjustments(s, run, versions)  # confirmed dispute adjustments
             store_lines(s, run, folder / "out")
             store_explanations(s, run, folder / "out")
             store_warnings(s, run, warned)

@@ -1,5 +1,5 @@
 """The control plane's tables: users, programs and versions, runs and their results, periods,
-decisions, exports, and the hash-chained audit log."""
+decisions, exports, claims, disputes and the hash-chained audit log."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ _NAMING = {
 }
 
 
-def _choice(name: str, values: tuple[str, ...]) -> Enum:
-    return Enum(*values, name=name, native_enum=False, create_constraint=True, length=20)
+def _choice(name: str, values: tuple[str, ...], length: int = 20) -> Enum:
+    return Enum(*values, name=name, native_enum=False, create_constraint=True, length=length)
 
 
 class Base(DeclarativeBase):
@@ -208,7 +208,12 @@ class Payout(Base):
 
     __tablename__ = "payouts"
     __table_args__ = (
-        UniqueConstraint("run_id", "program_id", "participant_id", "period_start"),
+        # one computed row per participant, program and period in a run; a dispute's
+        # adjustment may sit beside it, once per dispute in a run
+        Index("ux_payouts_computed", "run_id", "program_id", "participant_id", "period_start",
+              unique=True, sqlite_where=text("dispute_id IS NULL"),
+              postgresql_where=text("dispute_id IS NULL")),
+        UniqueConstraint("run_id", "dispute_id"),
         Index(None, "program_id", "period_start", "participant_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -227,6 +232,10 @@ class Payout(Base):
     withholds_id: Mapped[int | None] = mapped_column(
         ForeignKey("payouts.id", name="fk_payouts_withholds_id"))
     withheld: Mapped[Decimal | None] = mapped_column(Money)
+    #: The dispute whose resolved adjustment this row pays (`corrects_id` is the disputed
+    #: payout); recalculations of a closed period leave such rows out of what was paid.
+    dispute_id: Mapped[int | None] = mapped_column(
+        ForeignKey("disputes.id", name="fk_payouts_dispute_id", use_alter=True))
 
 
 class _ResultLine:
@@ -495,3 +504,53 @@ class CaseHold(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     payout_id: Mapped[int] = mapped_column(ForeignKey("payouts.id"), index=True)
     pays: Mapped[Decimal | None] = mapped_column(Money)
+
+
+DISPUTE_REASONS = ("missing_sales", "wrong_target", "returns_wrongly_counted", "claim_not_paid",
+                   "other")
+DISPUTE_STATES = ("open", "proposed", "resolved")
+DISPUTE_OUTCOMES = ("no_change", "adjust")
+DISPUTE_SIDES = ("participant", "reviewer")
+
+
+class Dispute(Base):
+    """A participant's dispute of one of its payouts, with a reason code; a reviewer is
+    assigned, the two sides write in its thread, and it is resolved as no change or as an
+    adjustment (proposed by one reviewer, confirmed by another) that the program's next
+    calculation pays as a payout row linked to the disputed one."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (Index(None, "status", "due_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payout_id: Mapped[int] = mapped_column(ForeignKey("payouts.id"))
+    participant_id: Mapped[str] = mapped_column(String(80), index=True)
+    program_id: Mapped[str] = mapped_column(String(80))
+    reason_code: Mapped[str] = mapped_column(_choice("dispute_reason", DISPUTE_REASONS, 40))
+    status: Mapped[str] = mapped_column(_choice("dispute_status", DISPUTE_STATES),
+                                        default="open")
+    opened_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str | None] = mapped_column(_choice("dispute_outcome", DISPUTE_OUTCOMES))
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    payout: Mapped[Payout] = relationship(foreign_keys=[payout_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    messages: Mapped[list[DisputeMessage]] = relationship(order_by="DisputeMessage.id")
+
+
+class DisputeMessage(Base):
+    """One message of a dispute's thread (the opening comment is the first), by either side."""
+
+    __tablename__ = "dispute_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    side: Mapped[str] = mapped_column(_choice("dispute_side", DISPUTE_SIDES))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    author: Mapped[User] = relationship()
