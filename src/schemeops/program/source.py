@@ -3,6 +3,11 @@
 Numbers become `int` or `Decimal` from their source text (never float), `YYYY-MM-DD` becomes a
 `datetime.date`, only `true`/`false` are booleans (`on`, `yes`, `no` stay text), quoted scalars
 stay text, and duplicate keys are errors.
+
+Bounded, so that a program text cannot hold the process (CLI and web alike): at most
+`MAX_CHARS` characters, `MAX_DEPTH` levels of nesting and `MAX_NODES` values, and no anchors
+or aliases (`&a`, `*a`: an alias bomb expands a few hundred bytes into billions of nodes).
+Each is refused with a located diagnostic before any data is built.
 """
 
 from __future__ import annotations
@@ -24,6 +29,59 @@ _DECIMAL = re.compile(
     r"[-+]?([0-9][0-9_]*\.[0-9_]*|\.[0-9]+)([eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+#: The longest program text accepted (characters); the web forms and API say the same.
+MAX_CHARS = 200_000
+#: The deepest nesting of mappings and lists accepted (a real program needs fewer than 10).
+MAX_DEPTH = 40
+#: The most values (mappings, lists, scalars; keys included) accepted; the bundled examples
+#: have at most 117. It keeps composing (pure-Python PyYAML, ~30 µs a value) well under 1 s.
+MAX_NODES = 10_000
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A bound of the located loader was crossed; `code` names which."""
+
+    def __init__(self, code: str, mark: yaml.Mark, problem: str, hint: str) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.code, self.hint = code, hint
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe composer, refusing anchors, aliases and nesting past `MAX_DEPTH` at the
+    event that crosses the bound (so nothing is expanded and the place is known)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        event = self.peek_event()
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Refused("too_many_values", event.start_mark,
+                           f"more than {MAX_NODES:,} values", "a program needs far fewer; "
+                           "move data (targets, lists) to the warehouse")
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused("yaml_alias", event.start_mark,
+                           f"alias `*{event.anchor}` refused: anchors and aliases are not "
+                           "accepted in programs", "write the value out in full")
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused("yaml_anchor", event.start_mark,
+                           f"anchor `&{event.anchor}` refused: anchors and aliases are not "
+                           "accepted in programs", "write the value out in full")
+        if isinstance(event, yaml.CollectionStartEvent):
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _Refused("too_deep", event.start_mark,
+                               f"nesting deeper than {MAX_DEPTH} levels",
+                               "a program needs only a few levels; check the brackets and "
+                               "indentation here")
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)
 
 
 @dataclass(frozen=True)
@@ -146,13 +204,27 @@ def scalar_value(text: str, style: str | None) -> object:
 def load_located(text: str, file: str) -> tuple[object, Spans, list[Diagnostic]]:
     """Compose `text` and build its data and spans; YAML errors come back as diagnostics."""
     builder = _Builder(file, text)
+    if len(text) > MAX_CHARS:
+        line = text.count("\n", 0, MAX_CHARS) + 1
+        col = MAX_CHARS - text.rfind("\n", 0, MAX_CHARS)
+        return None, builder.spans, [Diagnostic(
+            SourceSpan(file, line, col), "too_large",
+            f"the program has {len(text):,} characters; at most {MAX_CHARS:,} are accepted",
+            "a program is a few pages of YAML; move data (targets, lists) to the warehouse")]
+    loader = _BoundedLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
+    except _Refused as e:
+        mark = e.problem_mark
+        return None, builder.spans, [Diagnostic(
+            SourceSpan(file, mark.line + 1, mark.column + 1), e.code, e.problem or "", e.hint)]
     except yaml.MarkedYAMLError as e:
         return None, builder.spans, [_yaml_diagnostic(e, file)]
     except yaml.YAMLError as e:
         return None, builder.spans, [Diagnostic(SourceSpan(file, 1, 1), "yaml_syntax", str(e),
                                                 "check the file is valid YAML")]
+    finally:
+        loader.dispose()
     if root is None:
         return None, builder.spans, [Diagnostic(
             SourceSpan(file, 1, 1), "empty_program", "the file holds no program",
