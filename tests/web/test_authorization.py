@@ -112,6 +112,13 @@ EXPECTED = {
     ("POST", "/api/disputes/{dispute_id}/assign"): "disputes.answer",
     ("POST", "/api/disputes/{dispute_id}/messages"): "disputes.answer",
     ("POST", "/api/disputes/{dispute_id}/resolution"): "disputes.resolve",
+    ("POST", "/api/users/{user_id}/unlock"): "users.manage",
+    ("GET", "/account/password"): SIGNED_IN,
+    ("POST", "/account/password"): SIGNED_IN,
+    ("GET", "/users"): "users.manage",
+    ("POST", "/users/{user_id}/unlock"): "users.manage",
+    ("POST", "/users/unlock-address"): "users.manage",
+    ("POST", "/users/{user_id}/remove"): "users.manage",
 }
 ROLE_OF = {"admin": "admin", "designer": "designer", "approver": "approver",
            "regional": "regional_head", "distributor": "distributor", "rep": "rep"}
@@ -137,6 +144,8 @@ def _fill(path: str, w: World, participant: str) -> str:
     ids = {"version_id": w.version, "program_id": w.program, "run_id": w.run,
            "period_id": w.period, "participant_id": participant, "fmt": "csv",
            "claim_id": 1, "case_id": 1, "dispute_id": 1,
+           # a user outside ROLE_OF: unlocking or removing them leaves the callers be
+           "user_id": w.spare_user,
            # the participant's own payout in the run (another's in the by-id test)
            "payout_id": w.payouts.get(participant, 999_999)}
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
@@ -149,7 +158,9 @@ def _body(path: str, w: World, user: str) -> dict:
              "/versions/{version_id}/edit": {"yaml": example("billed_outlets")},
              "/versions/{version_id}/decide": {"decision": "approve"},
              "/runs/new": {"version_ids": str(w.live_version)},
-             "/runs/{run_id}/decide": {"decision": "approve"}}
+             "/runs/{run_id}/decide": {"decision": "approve"},
+             "/account/password": {"current": f"{user}-pw", "new": "too short"},
+             "/users/unlock-address": {"address": "192.0.2.1"}}
     api = {"/api/tokens": {"username": user, "password": f"{user}-pw"},
            "/api/programs": {"yaml": example("billed_channels")},
            "/api/versions/{version_id}": {"yaml": example("billed_outlets")},

@@ -82,6 +82,7 @@ class World:
             programs.submit(s, who["designer"], other.id)
             self.version, self.program = other.id, other.program_id
             self.period = periods.list_periods(s, who["admin"])[0].id
+            self.spare_user = who["approver2"].user_id
             self.north = s.query(Participant.participant_id).filter(
                 Participant.region == "North").order_by(Participant.participant_id).first()[0]
             self.payouts = {pid: i for pid, i in s.query(Payout.participant_id, Payout.id)

@@ -7,14 +7,17 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from schemeops.service.errors import Conflict
 from schemeops.store.audit import record
-from schemeops.store.models import ROLES, ApiToken, User
+from schemeops.store.models import ROLES, ApiToken, User, WebSession
+from schemeops.store.types import utcnow
 
 _HASHER = PasswordHasher()
+#: The shortest password `change_password` accepts.
+MIN_PASSWORD = 12
 
 
 def create_user(s: Session, *, username: str, password: str, role: str,
@@ -73,3 +76,42 @@ def user_for_token(s: Session, token: str) -> User | None:
     t = s.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
                                         ApiToken.revoked_at.is_(None)))
     return t.user if t is not None and t.user.active else None
+
+
+def _end_sessions(s: Session, user_id: int) -> int:
+    return s.execute(delete(WebSession).where(WebSession.user_id == user_id)).rowcount or 0
+
+
+def set_password(s: Session, user: User, password: str, *, by: str) -> int:
+    """Give the user a new password and end every web session they had (how many); their
+    API tokens stay (revoke those by removing the user)."""
+    if len(password) < MIN_PASSWORD:
+        raise Conflict(f"a password needs at least {MIN_PASSWORD} characters")
+    user.password_hash = _HASHER.hash(password)
+    ended = _end_sessions(s, user.id)
+    record(s, actor=by, action="user.password_changed", subject_type="user",
+           subject_id=user.id, details={"sessions_ended": ended})
+    s.flush()
+    return ended
+
+
+def change_password(s: Session, user: User, current: str, new: str) -> int:
+    """The user changes their own password, proving the current one; every session ends."""
+    try:
+        _HASHER.verify(user.password_hash, current)
+    except (VerifyMismatchError, InvalidHashError):
+        raise Conflict("the current password is wrong") from None
+    return set_password(s, user, new, by=user.username)
+
+
+def remove_user(s: Session, user: User, *, by: str) -> None:
+    """Deactivate a user: their sessions end and their API tokens are revoked (the row
+    stays, for the audit chain and the records that name them)."""
+    user.active = False
+    ended = _end_sessions(s, user.id)
+    revoked = s.execute(update(ApiToken).where(ApiToken.user_id == user.id,
+                                               ApiToken.revoked_at.is_(None))
+                        .values(revoked_at=utcnow())).rowcount or 0
+    record(s, actor=by, action="user.removed", subject_type="user", subject_id=user.id,
+           details={"sessions_ended": ended, "tokens_revoked": revoked})
+    s.flush()

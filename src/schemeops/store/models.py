@@ -81,6 +81,35 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class WebSession(Base):
+    """A signed-in browser: the cookie carries a random id, the store only its sha256.
+    Deleting the row ends the session (sign-out, password change, removal, timeouts)."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    seen_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+THROTTLE_SCOPES = ("account", "address")
+
+
+class SignInThrottle(Base):
+    """Failed password checks of one account name or one client address in the current
+    window, and until when further attempts are refused (the lockout)."""
+
+    __tablename__ = "sign_in_throttles"
+    scope: Mapped[str] = mapped_column(_choice("throttle_scope", THROTTLE_SCOPES),
+                                       primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
 class Participant(Base):
     """A copy of the warehouse's participants, for scoping and display."""
 

@@ -1,24 +1,33 @@
-"""The web application: routers mounted in one place, and domain errors mapped to HTTP in one
-handler (a page for the browser, JSON for the API)."""
+"""The web application: routers mounted in one place, domain errors mapped to HTTP in one
+handler (a page for the browser, JSON for the API), and the guards every request passes: a
+body size limit (checked on Content-Length before reading, and while reading), security
+headers, and a signed session cookie naming a server-side session."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import plotly
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from schemeops.errors import SchemeopsError
 from schemeops.service.context import App
 from schemeops.service.errors import Conflict, Forbidden, Invalid, NotFound
 from schemeops.web import api, pages
+from schemeops.web.headers import SecurityHeaders, SessionCookie
 from schemeops.web.render import page
 from schemeops.web.schemas import DiagnosticRead, ErrorRead
 from schemeops.web.security import SignInRequired
+from schemeops.web.settings import WebSettings
 from schemeops.web.worker import Worker
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
@@ -52,10 +61,43 @@ def _sign_in_required(request: Request, _exc: Exception) -> Response:
     return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
 
 
-def create_app(app: App, *, secret_key: str, secure_cookies: bool = True,
-               worker: Worker | None = None) -> FastAPI:
-    """The FastAPI application over a store and warehouse."""
+def _invalid_request(request: Request, exc: Exception) -> Response:
+    """A request that does not fit its route's parameters: where and what, never the value
+    sent (FastAPI's default handler echoes the input, a whole body included)."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": [str(part) for part in e.get("loc", ())], "msg": e.get("msg", ""),
+               "type": e.get("type", "")} for e in exc.errors()[:20]]
+    if _is_api(request):
+        return JSONResponse({"detail": errors}, status_code=422)
+    message = "; ".join(f"{' '.join(e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+                        for e in errors if e["loc"])
+    return page(request, "error.html", 422, status=422, message=message)
+
+
+def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
+    """Swagger UI, with a policy of its own: its files from the CDN it names and its one
+    inline script by hash (still no 'unsafe-inline')."""
+    html = get_swagger_ui_html(openapi_url=openapi_url, title=f"{title} - Swagger UI")
+    body = html.body.decode() if isinstance(html.body, bytes) else str(html.body)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode()).digest()).decode() + "'"
+        for m in re.findall(r"<script>(.*?)</script>", body, flags=re.S))
+    cdn = "https://cdn.jsdelivr.net"
+    csp = (f"default-src 'self'; script-src 'self' {cdn} {hashes}; style-src 'self' {cdn}; "
+           "img-src 'self' data: https://fastapi.tiangolo.com; object-src 'none'; "
+           "base-uri 'none'; frame-ancestors 'none'")
+    return HTMLResponse(body, headers={"Content-Security-Policy": csp})
+
+
+def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
+               worker: Worker | None = None, settings: WebSettings | None = None) -> FastAPI:
+    """The FastAPI application over a store and warehouse. `secure_cookies`, when given,
+    overrides `settings.secure_cookies` (None: Secure on HTTPS requests)."""
     worker = worker or Worker(app)
+    settings = settings or WebSettings()
+    if secure_cookies is not None:
+        settings = WebSettings(secure_cookies, settings.max_body, settings.signin,
+                               settings.sessions)
 
     @asynccontextmanager
     async def lifespan(_web: FastAPI):  # type: ignore[no-untyped-def]
@@ -63,19 +105,29 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool = True,
         yield
         worker.shutdown()
 
-    web = FastAPI(title="schemeops", version="1", lifespan=lifespan, docs_url="/api/docs",
+    web = FastAPI(title="schemeops", version="1", lifespan=lifespan, docs_url=None,
                   redoc_url=None, swagger_ui_oauth2_redirect_url=None, openapi_url="/openapi.json",
                   description="Incentive programs for a distribution network: programs, "
                               "runs, payouts, periods, portal, dashboards, audit.")
     web.state.schemeops = app
     web.state.worker = worker
-    web.add_middleware(SessionMiddleware, secret_key=secret_key, session_cookie="schemeops",
-                       max_age=12 * 3600, same_site="lax", https_only=secure_cookies)
+    web.state.web_settings = settings
+    # Starlette's body limit, inside the headers middleware so that a 413 carries them too.
+    web.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body)
+    web.add_middleware(SessionCookie, secret_key=secret_key, secure=settings.secure_cookies,
+                       max_age=int(settings.sessions.absolute.total_seconds()))
+    web.add_middleware(SecurityHeaders)
     web.add_exception_handler(SchemeopsError, _domain_error)
     web.add_exception_handler(SignInRequired, _sign_in_required)
+    web.add_exception_handler(RequestValidationError, _invalid_request)
     web.include_router(api.router, prefix="/api")
     web.include_router(pages.router, include_in_schema=False)
     web.mount("/static", StaticFiles(directory=_STATIC), name="static")
+
+    @web.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The API's interactive documentation."""
+        return _docs_page("/openapi.json", web.title)
 
     @web.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:

@@ -39,7 +39,8 @@ TEMPLATES.env.filters["pct"] = _pct
 TEMPLATES.env.filters["num"] = _num
 
 
-def page(request: Request, name: str, status_code: int = 200, **context: object) -> HTMLResponse:
+def page(request: Request, name: str, status_code: int = 200,
+         headers: dict[str, str] | None = None, **context: object) -> HTMLResponse:
     """The named template with the actor, their permissions and the CSRF token."""
     actor = getattr(request.state, "actor", None)
 
@@ -48,4 +49,4 @@ def page(request: Request, name: str, status_code: int = 200, **context: object)
 
     return TEMPLATES.TemplateResponse(
         request, name, {"actor": actor, "can": can, "csrf": csrf_token(request), **context},
-        status_code=status_code)
+        status_code=status_code, headers=headers)

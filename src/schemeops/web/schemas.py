@@ -60,6 +60,13 @@ class TokenRead(BaseModel):
     token: str
 
 
+class UnlockRead(BaseModel):
+    """The user whose lockout was lifted."""
+
+    user_id: int
+    username: str
+
+
 class VersionCreate(BaseModel):
     """A program text (a new program, or the next draft of an existing one)."""
 

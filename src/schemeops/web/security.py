@@ -1,5 +1,5 @@
-"""Who is asking: sign-in on a signed session cookie (pages, with a CSRF token per session) or
-a bearer token (the API); the request's transaction; permission dependencies."""
+"""Who is asking: a server-side session named by a signed cookie (pages, with a CSRF token per
+session) or a bearer token (the API); the request's transaction; permission dependencies."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from schemeops.service.context import Actor, App
 from schemeops.service.errors import Forbidden
 from schemeops.service.policy import require
+from schemeops.service.signin import end_session, session_user, start_session
 from schemeops.service.users import user_for_token
 from schemeops.store.models import User
+from schemeops.web.settings import WebSettings
 
 CSRF_FIELD = "csrf_token"
 
@@ -32,6 +34,16 @@ def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, else rolled back."""
     with get_app(request).sessions.begin() as s:
         yield s
+
+
+def get_settings(request: Request) -> WebSettings:
+    """The web app's limits and switches."""
+    return request.app.state.web_settings
+
+
+def client_address(request: Request) -> str:
+    """The client's address (the proxy's X-Forwarded-For only with `serve --behind-proxy`)."""
+    return request.client.host if request.client else "unknown"
 
 
 AppDep = Annotated[App, Depends(get_app)]
@@ -56,25 +68,37 @@ async def check_csrf(request: Request) -> None:
         raise Forbidden("the form's security token is missing or stale; reload the page")
 
 
-def sign_in(request: Request, user: User) -> None:
-    """Start a fresh session for the user (a new CSRF token too)."""
+SESSION_FIELD = "sid"
+
+
+def sign_in(request: Request, s: Session, user: User) -> None:
+    """Start a fresh server-side session for the user (a new CSRF token too); a session this
+    browser had before ends."""
+    old = request.session.get(SESSION_FIELD)
+    if isinstance(old, str):
+        end_session(s, old)
     request.session.clear()
-    request.session["user_id"] = user.id
+    request.session[SESSION_FIELD] = start_session(s, user, client_address(request),
+                                                   get_settings(request).sessions)
     csrf_token(request)
 
 
-def sign_out(request: Request) -> None:
-    """Forget the session."""
+def sign_out(request: Request, s: Session) -> User | None:
+    """End the session in the store (so a copy of the cookie is worthless) and forget it;
+    the user it belonged to, if it was live."""
+    sid = request.session.get(SESSION_FIELD)
     request.session.clear()
+    return end_session(s, sid) if isinstance(sid, str) else None
 
 
 def _user(request: Request, s: Session) -> User | None:
     if request.url.path.startswith("/api/"):
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         return user_for_token(s, token.strip()) if scheme.lower() == "bearer" else None
-    user_id = request.session.get("user_id")
-    user = s.get(User, user_id) if isinstance(user_id, int) else None
-    return user if user is not None and user.active else None
+    sid = request.session.get(SESSION_FIELD)
+    if not isinstance(sid, str):
+        return None
+    return session_user(s, sid, get_settings(request).sessions)
 
 
 def current_actor(request: Request, s: SessionDep) -> Actor:

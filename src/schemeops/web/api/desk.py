@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
 
-from schemeops.service import audit, dashboards, periods, portal, users
-from schemeops.service.errors import Forbidden
-from schemeops.web.actors import Auditor, DashboardReader, PeriodCloser, PortalUser, RunReader
+from schemeops.service import audit, dashboards, periods, portal, signin, users
+from schemeops.store.types import utcnow
+from schemeops.web.actors import (
+    Auditor,
+    DashboardReader,
+    PeriodCloser,
+    PortalUser,
+    RunReader,
+    UserManager,
+)
 from schemeops.web.schemas import (
     AuditEntryRead,
     DashboardRead,
+    ErrorRead,
     FindingRead,
     PathId,
     PeriodRead,
@@ -21,19 +29,38 @@ from schemeops.web.schemas import (
     RunProgramRead,
     TokenCreate,
     TokenRead,
+    UnlockRead,
 )
-from schemeops.web.security import SessionDep
+from schemeops.web.security import AppDep, SessionDep, client_address, get_settings
 
 router = APIRouter()
 
 
-@router.post("/tokens", status_code=201, tags=["auth"])
-def token(s: SessionDep, body: TokenCreate) -> TokenRead:
-    """Exchange a user name and password for an API token (shown once)."""
-    user = users.authenticate(s, body.username, body.password)
-    if user is None:
-        raise Forbidden("wrong user name or password")
-    return TokenRead(token=users.issue_token(s, user, body.name))
+@router.post("/tokens", status_code=201, tags=["auth"], response_model=TokenRead,
+             responses={429: {"model": ErrorRead, "description": "locked out for a while"}})
+def token(request: Request, app: AppDep, body: TokenCreate) -> Response:
+    """Exchange a user name and password for an API token (shown once). Failed attempts
+    count towards the same lockouts as the sign-in form (429 with Retry-After)."""
+    with app.sessions.begin() as s:
+        got = signin.attempt(s, get_settings(request).signin, body.username, body.password,
+                             client_address(request), "api")
+        if got.user is not None:
+            made = TokenRead(token=users.issue_token(s, got.user, body.name))
+            return JSONResponse(made.model_dump(), status_code=201)
+    if got.locked_until is not None:
+        wait = int((got.locked_until - utcnow()).total_seconds()) + 1
+        return JSONResponse(ErrorRead(detail=f"too many failed sign-ins; try again in {wait} s "
+                                      "or ask an administrator to unlock").model_dump(),
+                            status_code=429, headers={"Retry-After": str(wait)})
+    return JSONResponse(ErrorRead(detail="wrong user name or password").model_dump(),
+                        status_code=403)
+
+
+@router.post("/users/{user_id}/unlock", tags=["auth"])
+def unlock(s: SessionDep, actor: UserManager, user_id: PathId) -> UnlockRead:
+    """Lift the sign-in lockout of a user's account (admins)."""
+    user = signin.unlock_user(s, actor, user_id)
+    return UnlockRead(user_id=user.id, username=user.username)
 
 
 @router.get("/periods", tags=["periods"])

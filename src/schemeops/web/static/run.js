@@ -6,7 +6,7 @@
   function tick() {
     fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (p) {
       document.getElementById("step").textContent = p.step || p.status;
-      document.getElementById("bar").style.width = p.progress + "%";
+      document.getElementById("bar").value = p.progress;
       if (p.status === "succeeded" || p.status === "failed") { window.location.reload(); }
       else { setTimeout(tick, 1000); }
     }).catch(function () { setTimeout(tick, 3000); });

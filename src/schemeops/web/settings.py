@@ -1,0 +1,49 @@
+"""The web app's limits and switches, in one frozen value given to `create_app` (nothing is
+kept in module state). `serve` builds it from its options; `serve --workers N` hands it to each
+process as JSON in the environment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from schemeops.service.signin import SessionLimits, SignInLimits
+
+#: Largest request body accepted (bytes), forms, JSON and the claims CSV upload alike.
+MAX_BODY = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """`secure_cookies`: None marks the session cookie Secure when the request came over
+    HTTPS (behind a proxy: as its X-Forwarded-Proto says, with `--behind-proxy` only); True or
+    False forces it. HSTS follows the request's scheme alone."""
+
+    secure_cookies: bool | None = None
+    max_body: int = MAX_BODY
+    signin: SignInLimits = field(default_factory=SignInLimits)
+    sessions: SessionLimits = field(default_factory=SessionLimits)
+
+    def to_json(self) -> str:
+        """The settings as JSON (durations in seconds)."""
+        def limits(obj: object) -> dict[str, object]:
+            return {k: v.total_seconds() if isinstance(v, dt.timedelta) else v
+                    for k, v in vars(obj).items()}
+
+        return json.dumps({"secure_cookies": self.secure_cookies, "max_body": self.max_body,
+                           "signin": limits(self.signin), "sessions": limits(self.sessions)})
+
+    @classmethod
+    def from_json(cls, text: str) -> WebSettings:
+        """Settings from `to_json`'s text."""
+        raw = json.loads(text)
+
+        def limits(kind: type, values: dict[str, object]):  # type: ignore[no-untyped-def]
+            return kind(**{k: dt.timedelta(seconds=v) if k not in (
+                "account_failures", "address_failures") else int(v)  # type: ignore[call-overload]
+                for k, v in values.items()})
+
+        return cls(secure_cookies=raw["secure_cookies"], max_body=int(raw["max_body"]),
+                   signin=limits(SignInLimits, raw["signin"]),
+                   sessions=limits(SessionLimits, raw["sessions"]))
