@@ -6,9 +6,11 @@ same server under the same load, is the baseline."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -26,7 +28,8 @@ from schemeops.service.context import Actor, App
 from schemeops.service.users import create_user
 from schemeops.store.db import make_engine, sessions, sqlite_url
 from schemeops.store.migrate import upgrade
-from schemeops.store.models import Participant, User
+from schemeops.store.models import Participant, User, WebSession
+from schemeops.store.types import utcnow
 
 EXAMPLES = Path(__file__).parents[3] / "examples" / "programs"
 LUA = Path(__file__).parent / "lua" / "portal.lua"
@@ -95,15 +98,22 @@ def secretless() -> str:
 
 
 def session_cookies(url: str, secret: str) -> list[str]:
-    """A signed session cookie per portal user, as Starlette's session middleware makes."""
+    """A server-side session per portal user (as signing in makes one), and its signed
+    session cookie, as Starlette's session middleware makes."""
     engine = make_engine(url)
-    with sessions(engine)() as s:
+    now = utcnow()
+    with sessions(engine).begin() as s:
         ids = s.scalars(select(User.id).where(User.role.in_(("distributor", "rep")))
                         .order_by(User.id)).all()
+        sids = [secrets.token_urlsafe(32) for _ in ids]
+        s.execute(insert(WebSession), [
+            {"token_hash": hashlib.sha256(sid.encode()).hexdigest(), "user_id": i,
+             "address": "bench", "created_at": now, "seen_at": now}
+            for i, sid in zip(ids, sids, strict=True)])
     engine.dispose()
     signer = TimestampSigner(secret)
-    return [signer.sign(base64.b64encode(json.dumps({"user_id": i, "csrf_token": "x"})
-                                         .encode())).decode() for i in ids]
+    return [signer.sign(base64.b64encode(json.dumps({"sid": sid, "csrf_token": "x"})
+                                         .encode())).decode() for sid in sids]
 
 
 def _free_port() -> int:

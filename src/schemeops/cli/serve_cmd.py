@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Annotated
@@ -17,8 +18,6 @@ from schemeops.cli.store_opts import (
     store_url,
 )
 
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -28,8 +27,19 @@ def serve_command(
     runs: Annotated[Path | None, typer.Option(
         help="Folder for run outputs (default: runs/ beside the warehouse).")] = None,
     secure_cookies: Annotated[bool | None, typer.Option(
-        help="Send the session cookie over HTTPS only (default: yes, except on loopback).")
+        help="Mark the session cookie Secure (default: on requests that came over HTTPS).")
     ] = None,
+    behind_proxy: Annotated[bool, typer.Option(
+        help="Trust X-Forwarded-For/-Proto from --proxy-ips (a TLS-terminating proxy); "
+        "without it those headers are ignored.")] = False,
+    proxy_ips: Annotated[str, typer.Option(
+        help="With --behind-proxy: the proxy's addresses, comma-separated.")] = "127.0.0.1",
+    lockout_minutes: Annotated[float, typer.Option(
+        min=0, help="How long failed sign-ins lock an account or address out.")] = 15,
+    idle_minutes: Annotated[float, typer.Option(
+        min=1, help="A web session ends after this long without a request.")] = 30,
+    session_hours: Annotated[float, typer.Option(
+        min=0.1, help="A web session ends this long after sign-in, whatever.")] = 12,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
     workers: Annotated[int, typer.Option(
         min=1, help="Server processes (each with its own run worker; a run is claimed by "
@@ -38,18 +48,29 @@ def serve_command(
     """Migrate the store, then serve the web app (pages, /api, /api/docs)."""
     import uvicorn
 
+    from schemeops.service.signin import SessionLimits, SignInLimits
     from schemeops.web.app import create_app
-    from schemeops.web.main import ENV
+    from schemeops.web.main import ENV, SETTINGS_ENV
+    from schemeops.web.settings import WebSettings
 
     app = open_app(store, warehouse, runs)
-    secure = host not in _LOOPBACK if secure_cookies is None else secure_cookies
+    settings = WebSettings(
+        secure_cookies=secure_cookies,
+        signin=SignInLimits(lockout=dt.timedelta(minutes=lockout_minutes)),
+        sessions=SessionLimits(idle=dt.timedelta(minutes=idle_minutes),
+                               absolute=dt.timedelta(hours=session_hours)))
     key = secret_key(store, warehouse)
+    # uvicorn trusts X-Forwarded-* from 127.0.0.1 by default; here only when told.
+    proxy = {"proxy_headers": behind_proxy,
+             **({"forwarded_allow_ips": proxy_ips} if behind_proxy else {})}
     typer.echo(f"schemeops on http://{host}:{port}/ (API docs at /api/docs)")
     if workers == 1:
-        web = create_app(app, secret_key=key, secure_cookies=secure)
-        uvicorn.run(web, host=host, port=port, log_level="info", access_log=access_log)
+        web = create_app(app, secret_key=key, settings=settings)
+        uvicorn.run(web, host=host, port=port, log_level="info", access_log=access_log,
+                    **proxy)
         return
     os.environ.update(zip(ENV, (store_url(store, warehouse), str(app.warehouse),
-                                str(app.runs_dir), key, "1" if secure else "0"), strict=True))
+                                str(app.runs_dir), key), strict=True))
+    os.environ[SETTINGS_ENV] = settings.to_json()
     uvicorn.run("schemeops.web.main:app_from_env", factory=True, workers=workers, host=host,
-                port=port, log_level="info", access_log=access_log)
+                port=port, log_level="info", access_log=access_log, **proxy)

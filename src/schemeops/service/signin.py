@@ -140,19 +140,25 @@ def locks(s: Session, actor: Actor) -> list[SignInThrottle]:
                           .order_by(SignInThrottle.locked_until)))
 
 
-def unlock(s: Session, actor: Actor, scope: str, key: str) -> None:
-    """Lift a lockout (and forget its failures); audited. NotFound if there is none."""
-    require(actor, "users.manage")
+def lift(s: Session, by: str, scope: str, key: str) -> None:
+    """Lift a lockout (and forget its failures) on behalf of `by`; audited. NotFound if no
+    failure of it is recorded."""
     if scope not in ("account", "address"):
         raise NotFound(f"no lockout scope {scope!r}")
     t = s.get(SignInThrottle, (scope, key))
     if t is None:
         raise NotFound(f"no failed sign-ins recorded for {scope} {key!r}")
     s.delete(t)
-    record(s, actor=actor.username, action=f"{scope}.unlocked", subject_type=scope,
-           subject_id=key, details={"was_locked_until": t.locked_until.isoformat()
-                                    if t.locked_until else None, "failures": t.failures})
+    record(s, actor=by, action=f"{scope}.unlocked", subject_type=scope, subject_id=key,
+           details={"was_locked_until": t.locked_until.isoformat() if t.locked_until
+                    else None, "failures": t.failures})
     s.flush()
+
+
+def unlock(s: Session, actor: Actor, scope: str, key: str) -> None:
+    """An admin lifts a lockout."""
+    require(actor, "users.manage")
+    lift(s, actor.username, scope, key)
 
 
 def unlock_user(s: Session, actor: Actor, user_id: int) -> User:

@@ -11,14 +11,18 @@ from fastapi import FastAPI
 from schemeops.service.context import App
 from schemeops.store.db import make_engine, sessions
 from schemeops.web.app import create_app
+from schemeops.web.settings import WebSettings
 
-ENV = ("SCHEMEOPS_STORE_URL", "SCHEMEOPS_WAREHOUSE", "SCHEMEOPS_RUNS", "SCHEMEOPS_SECRET_KEY",
-       "SCHEMEOPS_SECURE_COOKIES")
+ENV = ("SCHEMEOPS_STORE_URL", "SCHEMEOPS_WAREHOUSE", "SCHEMEOPS_RUNS", "SCHEMEOPS_SECRET_KEY")
+#: The web settings as JSON (`WebSettings.to_json`); the defaults when absent.
+SETTINGS_ENV = "SCHEMEOPS_WEB_SETTINGS"
 
 
 def app_from_env() -> FastAPI:
     """The web app on the store, warehouse and runs folder named in the environment (the
     store already migrated by `serve`)."""
-    store, warehouse, runs, key, secure = (os.environ[name] for name in ENV)
+    store, warehouse, runs, key = (os.environ[name] for name in ENV)
     app = App(sessions(make_engine(store)), Path(warehouse), Path(runs))
-    return create_app(app, secret_key=key, secure_cookies=secure == "1")
+    raw = os.environ.get(SETTINGS_ENV)
+    return create_app(app, secret_key=key,
+                      settings=WebSettings.from_json(raw) if raw else WebSettings())
