@@ -11,7 +11,6 @@ import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import plotly
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -23,6 +22,7 @@ from schemeops.errors import SchemeopsError
 from schemeops.service.context import App
 from schemeops.service.errors import Conflict, Forbidden, Invalid, NotFound
 from schemeops.web import api, pages
+from schemeops.web.charts import PLOTLY_JS, inline_style_ids
 from schemeops.web.headers import SecurityHeaders, SessionCookie
 from schemeops.web.render import page
 from schemeops.web.schemas import DiagnosticRead, ErrorRead
@@ -31,7 +31,6 @@ from schemeops.web.settings import WebSettings
 from schemeops.web.worker import Worker
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 _STATIC = Path(__file__).parent / "static"
 
 
@@ -112,6 +111,7 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
     web.state.schemeops = app
     web.state.worker = worker
     web.state.web_settings = settings
+    web.state.plotly_style_ids = inline_style_ids()
     # Starlette's body limit, inside the headers middleware so that a 413 carries them too.
     web.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body)
     web.add_middleware(SessionCookie, secret_key=secret_key, secure=settings.secure_cookies,

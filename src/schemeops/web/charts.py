@@ -3,9 +3,26 @@ numbers are drawn as floats, shown exact in the tables beside them."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
+
+import plotly
 
 from schemeops.service.dashboards import Dashboard
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def inline_style_ids(js: Path = PLOTLY_JS) -> tuple[str, ...]:
+    """The ids of the stylesheets plotly.min.js injects as inline <style> when loaded, unless
+    an element with that id is already there (its map library's CSS; no chart here draws a
+    map). Pages with charts carry an empty element with each, so nothing is injected that
+    the Content-Security-Policy would refuse (Plotly's own rules are in static/charts.css)."""
+    text = js.read_text(encoding="utf-8", errors="replace")
+    return tuple(dict.fromkeys(re.findall(
+        r'getElementById\("([0-9a-f]{64})"\)\)\{var \w+=document\.createElement\("style"\)',
+        text)))
 
 _LAYOUT = {"margin": {"l": 50, "r": 10, "t": 40, "b": 50}, "height": 320,
            "legend": {"orientation": "h"}, "font": {"size": 12}}
