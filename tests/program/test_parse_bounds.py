@@ -42,3 +42,10 @@ def test_an_anchor_bomb_is_not_expanded():
     assert len(BOMB) < 300
     _, found = parse_program(BOMB, "bomb.yaml")
     assert "anchors and aliases" in found[0].message and found[0].hint
+
+
+def test_control_characters_are_a_syntax_error_not_a_crash():
+    """PyYAML's reader refuses them as the loader is made: still one diagnostic."""
+    _, found = parse_program("id: x\nname: a\x1fb\n", "p.yaml")
+    assert [(d.span.line, d.span.col, d.code) for d in found] == [(2, 8, "yaml_syntax")]
+    assert "U+001F" in found[0].message

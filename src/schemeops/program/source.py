@@ -211,8 +211,9 @@ def load_located(text: str, file: str) -> tuple[object, Spans, list[Diagnostic]]
             SourceSpan(file, line, col), "too_large",
             f"the program has {len(text):,} characters; at most {MAX_CHARS:,} are accepted",
             "a program is a few pages of YAML; move data (targets, lists) to the warehouse")]
-    loader = _BoundedLoader(text)
+    loader = None
     try:
+        loader = _BoundedLoader(text)  # its reader refuses control characters already
         root = loader.get_single_node()
     except _Refused as e:
         mark = e.problem_mark
@@ -220,11 +221,19 @@ def load_located(text: str, file: str) -> tuple[object, Spans, list[Diagnostic]]
             SourceSpan(file, mark.line + 1, mark.column + 1), e.code, e.problem or "", e.hint)]
     except yaml.MarkedYAMLError as e:
         return None, builder.spans, [_yaml_diagnostic(e, file)]
+    except yaml.reader.ReaderError as e:
+        at = max(0, min(e.position, len(text)))
+        line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        return None, builder.spans, [Diagnostic(
+            SourceSpan(file, line, col), "yaml_syntax",
+            f"character U+{e.character:04X} is not allowed in YAML",
+            "remove the control character (often pasted from another program)")]
     except yaml.YAMLError as e:
         return None, builder.spans, [Diagnostic(SourceSpan(file, 1, 1), "yaml_syntax", str(e),
                                                 "check the file is valid YAML")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         return None, builder.spans, [Diagnostic(
             SourceSpan(file, 1, 1), "empty_program", "the file holds no program",
