@@ -414,3 +414,34 @@ def test_pages_run_under_the_csp_in_a_browser(app: App, world: World, chromium):
         srv.should_exit = True
         thread.join(10)
     assert not violations, "\n".join(violations)
+
+
+def test_users_commands_unlock_reset_and_remove(web: FastAPI, as_user, app: App,
+                                                store_url: str, tokens):
+    """`users unlock` lifts a lockout; `users passwd` ends the user's sessions; `users
+    remove` ends them and revokes the user's tokens; each is audited."""
+    from typer.testing import CliRunner
+
+    from schemeops.cli.main import app as cli
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, ["users", *args, "--store", store_url,
+                                        "--warehouse", str(app.warehouse)])
+
+    b = Browser(web)
+    assert [b.sign_in("designer", "x").status_code for _ in range(10)][-1] == 429
+    assert run("unlock", "designer").exit_code == 0
+    assert run("unlock", "designer").exit_code == 2  # nothing left to lift
+    assert b.sign_in("designer").status_code == 303
+    r = run("passwd", "designer")
+    assert r.exit_code == 0 and "1 session(s) ended" in r.output
+    assert b.client.get("/programs").status_code == 303
+    approver = as_user("approver")
+    assert run("remove", "approver").exit_code == 0
+    assert approver.client.get("/programs").status_code == 303
+    gone = TestClient(web, headers={"Authorization": f"Bearer {tokens['approver']}"})
+    assert gone.get("/api/runs").status_code == 401
+    assert [e.actor for e in _audit(app, "account.unlocked")] == ["cli"]
+    assert len(_audit(app, "user.password_changed")) == 1
+    with app.sessions() as s:
+        assert verify(s) == []
