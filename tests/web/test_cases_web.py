@@ -10,21 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
-from cases_support import PROGRAM, write_warehouse
 
+from cases_support import PROGRAM, write_warehouse
 from schemeops.service import programs, runs
 from schemeops.service.context import Actor, App
 from schemeops.store.audit import verify
 from schemeops.store.db import make_engine, sessions
 from schemeops.store.models import AuditEntry, User
-from schemeops.web.app import create_app
 
 
 @pytest.fixture
@@ -102,25 +97,9 @@ def test_cases_are_for_reviewers_only(as_user, run_id: int):
         assert b.get("/cases/1").status_code == 403
 
 
-@pytest.fixture
-def server(app: App, run_id: int):  # type: ignore[no-untyped-def]
-    """The app served on a free local port (the calculation already done)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(app, secret_key="k", secure_cookies=False),
-                                        host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
 
 
-def test_review_queue_hold_and_release_in_a_browser(server, run_id, chromium, screenshot):
+def test_review_queue_hold_and_release_in_a_browser(run_id, server, chromium, screenshot):
     """In Chromium, approver2 opens the queue, the case (map and day chart drawn), exports
     the run without D1, releases the case with a reason, and exports again: D1 once."""
     from playwright.sync_api import expect
