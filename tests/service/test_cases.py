@@ -11,11 +11,11 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from cases_support import PROGRAM, write_warehouse
 from openpyxl import load_workbook
 from service_support import calculated_run, live_version
 from sqlalchemy import select, update
 
+from cases_support import PROGRAM, write_warehouse
 from schemeops.service import cases, exports, runs
 from schemeops.service.context import App
 from schemeops.service.errors import Conflict, Forbidden

@@ -13,12 +13,16 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import socket
 import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from webkit import USERS, Browser, World
@@ -121,6 +125,24 @@ def api(web: FastAPI, tokens: dict[str, str]):  # type: ignore[no-untyped-def]
         return TestClient(web, headers={"Authorization": f"Bearer {tokens[username]}"})
 
     return make
+
+
+@pytest.fixture
+def server(app: App) -> Iterator[str]:
+    """The app served by uvicorn on a free local port, in a thread; its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(app, secret_key="k", secure_cookies=False),
+                                        host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
 
 
 @pytest.fixture

@@ -374,45 +374,27 @@ def test_forwarded_headers_are_trusted_only_behind_a_proxy(app: App, monkeypatch
     assert "strict-transport-security" not in direct.headers
 
 
-def test_pages_run_under_the_csp_in_a_browser(app: App, world: World, chromium):
-    """Chromium reports no CSP violation on the pages with scripts and charts (the run with
-    its histogram, dashboards, the portal, the editor)."""
-    import threading
-
-    import uvicorn
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(app, secret_key="k", secure_cookies=False),
-                                       host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
+def test_pages_run_under_the_csp_in_a_browser(world: World, server: str, chromium):
+    """Chromium reports no CSP violation on the pages with scripts, charts or drawings (the
+    run with its histogram, dashboards, cases, the portal, the editor)."""
     violations: list[str] = []
-    try:
-        for user, paths in (("admin", ["/programs/new", f"/runs/{world.run}", "/dashboards",
-                                       f"/versions/{world.version}", "/users"]),
-                            ("distributor", ["/portal", "/portal/claims"])):
-            context = chromium.new_context()
-            page = context.new_page()
-            page.on("console", lambda m: violations.append(f"{m.type}: {m.text}")
-                    if "Content Security Policy" in m.text else None)
-            page.goto(base + "/signin")
-            page.fill("input[name=username]", user)
-            page.fill("input[name=password]", f"{user}-pw")
-            page.click("button[type=submit]")
-            page.wait_for_load_state()
-            for path in paths:
-                page.goto(base + path)
-                page.wait_for_load_state("networkidle")
-            context.close()
-    finally:
-        srv.should_exit = True
-        thread.join(10)
+    for user, paths in (("admin", ["/programs/new", f"/runs/{world.run}", "/dashboards",
+                                   f"/versions/{world.version}", "/users", "/cases",
+                                   "/cases/1"]),
+                        ("distributor", ["/portal", "/portal/claims"])):
+        context = chromium.new_context()
+        page = context.new_page()
+        page.on("console", lambda m: violations.append(f"{m.type}: {m.text}")
+                if "Content Security Policy" in m.text else None)
+        page.goto(server + "/signin")
+        page.fill("input[name=username]", user)
+        page.fill("input[name=password]", f"{user}-pw")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        for path in paths:
+            page.goto(server + path)
+            page.wait_for_load_state("networkidle")
+        context.close()
     assert not violations, "\n".join(violations)
 
 

@@ -47,6 +47,9 @@ EXPECTED = {
     ("GET", "/api/runs/{run_id}/participants/{participant_id}"): "runs.read",
     ("POST", "/api/runs/{run_id}/decision"): "runs.approve",
     ("POST", "/api/runs/{run_id}/export"): "exports.create",
+    ("GET", "/cases"): "cases.read",
+    ("GET", "/cases/{case_id}"): "cases.read",
+    ("POST", "/cases/{case_id}/decide"): "cases.decide",
     ("GET", "/api/cases"): "cases.read",
     ("GET", "/api/cases/{case_id}"): "cases.read",
     ("POST", "/api/cases/{case_id}/decision"): "cases.decide",
@@ -159,6 +162,7 @@ def _body(path: str, w: World, user: str) -> dict:
              "/versions/{version_id}/decide": {"decision": "approve"},
              "/runs/new": {"version_ids": str(w.live_version)},
              "/runs/{run_id}/decide": {"decision": "approve"},
+             "/cases/{case_id}/decide": {"decision": "release", "reason": "checked"},
              "/account/password": {"current": f"{user}-pw", "new": "too short"},
              "/users/unlock-address": {"address": "192.0.2.1"}}
     api = {"/api/tokens": {"username": user, "password": f"{user}-pw"},

@@ -3,34 +3,7 @@ a live server; screenshots of the main pages go to test-artifacts/screenshots/."
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
-import pytest
-import uvicorn
 from webkit import World, example
-
-from schemeops.service.context import App
-from schemeops.web.app import create_app
-
-
-@pytest.fixture
-def server(app: App, world: World):  # type: ignore[no-untyped-def]
-    """The app served on a free local port, its worker on a real background thread."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(app, secret_key="k", secure_cookies=False),
-                                       host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
 
 
 def test_journeys(server: str, world: World, chromium, screenshot):

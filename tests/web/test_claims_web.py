@@ -4,18 +4,13 @@ approver approves part of it, the distributor sees the result."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from decimal import Decimal
 
 import pytest
-import uvicorn
 from webkit import World
 
 from claims_support import pick
 from schemeops.service.context import App
-from schemeops.web.app import create_app
 
 PROGRAM = "volume_growth_oct"  # live in the World, October 2026
 HEAD = ("claim_id,line_no,participant_id,program_id,invoice_id,sku,quantity,amount,"
@@ -90,25 +85,9 @@ def test_typed_text_is_escaped_on_the_pages(as_user, world):
     assert "&lt;b&gt;x" in as_user("approver").get("/claims/1").text
 
 
-@pytest.fixture
-def server(app: App, world: World):  # type: ignore[no-untyped-def]
-    """The app served on a free local port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(app, secret_key="k", secure_cookies=False),
-                                        host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
 
 
-def test_claim_from_the_portal_approved_in_part(server, chromium, picks, screenshot):
+def test_claim_from_the_portal_approved_in_part(world, server, chromium, picks, screenshot):
     """On a phone, a distributor adds a second line and submits two lines (1.00 and 2.00);
     an approver approves line 1 at 0.50 and line 2 as claimed: 2.50 of 3.00; the
     distributor sees "partly approved" and 2.50."""

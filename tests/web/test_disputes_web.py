@@ -4,16 +4,7 @@ never sees the dispute; and a real browser (Playwright, Chromium) doing the same
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
-import pytest
-import uvicorn
 from webkit import World
-
-from schemeops.service.context import App
-from schemeops.web.app import create_app
 
 
 def test_a_dispute_from_the_portal_answered_and_resolved(as_user, api, world: World):
@@ -51,25 +42,9 @@ def test_a_dispute_from_the_portal_answered_and_resolved(as_user, api, world: Wo
     assert r.status_code == 404
 
 
-@pytest.fixture
-def server(app: App, world: World):  # type: ignore[no-untyped-def]
-    """The app served on a free local port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(app, secret_key="k", secure_cookies=False),
-                                        host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
 
 
-def test_dispute_in_a_browser(server, chromium, screenshot):
+def test_dispute_in_a_browser(world, server, chromium, screenshot):
     """On a phone, the distributor disputes a payout from its portal; the approver answers
     in the thread; the distributor sees the answer and the due date; the approver resolves
     with no change, which the distributor then sees."""

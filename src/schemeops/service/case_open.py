@@ -77,7 +77,8 @@ def _case(run: Run, f: Finding, *, status: str, blocking: bool, note: str = "") 
                 period_end=f.period_end, score=_score(f),
                 value_at_risk=f.value_at_risk, status=status, blocking=blocking, note=note,
                 evidence=[CaseEvidence(table=e.table, invoice_id=e.invoice_id,
-                                       line_no=e.line_no, outlet_id=e.outlet_id)
+                                       line_no=e.line_no, outlet_id=e.outlet_id,
+                                       claim_id=e.claim_id)
                           for e in f.evidence])
 
 

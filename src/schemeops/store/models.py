@@ -511,7 +511,8 @@ class Case(Base):
 
 
 class CaseEvidence(Base):
-    """One warehouse row behind a case: a sales line (invoice_id, line_no) or an outlet."""
+    """One row behind a case: a sales line (invoice_id, line_no), an outlet, or a claim
+    line (claim_id, line_no)."""
 
     __tablename__ = "case_evidence"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -520,6 +521,7 @@ class CaseEvidence(Base):
     invoice_id: Mapped[str | None] = mapped_column(String(80))
     line_no: Mapped[int | None] = mapped_column(Integer)
     outlet_id: Mapped[str | None] = mapped_column(String(80))
+    claim_id: Mapped[str | None] = mapped_column(String(80))
 
 
 class CaseHold(Base):

@@ -19,13 +19,14 @@ router = APIRouter(tags=["cases"])
 
 
 class EvidenceRead(BaseModel):
-    """A warehouse row behind a case: a sales line or an outlet."""
+    """A row behind a case: a sales line, an outlet or a claim line."""
 
     model_config = ConfigDict(from_attributes=True)
     table: str
     invoice_id: str | None
     line_no: int | None
     outlet_id: str | None
+    claim_id: str | None
 
 
 class HoldRead(BaseModel):

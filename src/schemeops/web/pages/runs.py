@@ -10,7 +10,8 @@ from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 
-from schemeops.service import exports, programs, reports, runs
+from schemeops.service import cases, exports, programs, reports, runs
+from schemeops.service.policy import allowed
 from schemeops.web import charts
 from schemeops.web.actors import Exporter, PayoutApprover, RunReader, RunStarter
 from schemeops.web.render import page
@@ -49,7 +50,11 @@ def start(request: Request, s: SessionDep, actor: RunStarter, background: Backgr
 def run_page(request: Request, s: SessionDep, actor: RunReader, run_id: PathId) -> Response:
     """A run: progress while it works, then its numbers, budget and decisions."""
     report = reports.run_report(s, actor, run_id)
-    return page(request, "run.html", r=report, histogram=charts.histogram(report.amounts))
+    found = (cases.list_cases(s, actor, status=None, run_id=run_id)
+             if allowed(actor, "cases.read") else [])
+    return page(request, "run.html", r=report, histogram=charts.histogram(report.amounts),
+                cases=[c for c in found if c.status != "dropped"],
+                dropped=sum(c.status == "dropped" for c in found))
 
 
 @router.get("/runs/{run_id}/progress")

@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("invoice_id", sa.String(length=80), nullable=True),
         sa.Column("line_no", sa.Integer(), nullable=True),
         sa.Column("outlet_id", sa.String(length=80), nullable=True),
+        sa.Column("claim_id", sa.String(length=80), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"],
                                 name=op.f("fk_case_evidence_case_id_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_evidence")),
