@@ -179,3 +179,21 @@ def test_territory_violations_ignores_a_new_town_near_the_seller(wh):
     # F1 opens in a new town 20 km from Pune (0.18° of latitude): not far, not flagged.
     flagged, _, _ = _run(_territory(wh, 18.68, 73.8, "Newtown"), territory_violations)
     assert flagged == set()
+
+
+def test_month_end_stuffing_ignores_one_ordinary_return_of_a_small_seller(wh):
+    # D1's June: its 28 June bill (500) comes back almost whole on 2 July: the returned
+    # share of its last days is high, but 480 is one bill's worth, not the ≥ 5 usual bills
+    # that stuffed goods send back.
+    _steady(wh)
+    wh.ret("R28", "2026-07-02", "D1", "O1", "A1", "-48", "-480.00", ref="I16")
+    flagged, _, _ = _run(wh, month_end_stuffing)
+    assert flagged == set()
+
+
+def test_territory_a_city_with_no_established_outlet_takes_its_nearest_citys_region(wh):
+    # F1 of D1 (West, Pune) opens in Nashik, ≈ 170 km out, where no seller has an
+    # established outlet: Nashik takes the region of the nearest city that has one (Pune,
+    # West), so F1 is no violation (before: a city of no region counted as another's).
+    flagged, _, _ = _run(_territory(wh, 20.0, 73.8, "Nashik"), territory_violations)
+    assert flagged == set()
