@@ -100,7 +100,7 @@ def test_subtle_is_closer_to_normal(normal: Path, subtle: Path):
 def test_subtle_territory_and_bunching(subtle: Path):
     """Subtle territory violations sit in a city of another region (one of the two nearest the
     seller's city), not in its own region; subtle bunching spreads its four months over the
-    window (not always the first four)."""
+    window (not always the first four); backdating cases enter ≥ 3 invoices late."""
     from schemeops.generate.network import CITIES
     from schemeops.generate.outlets import NEAREST_ACROSS
 
@@ -121,3 +121,7 @@ def test_subtle_territory_and_bunching(subtle: Path):
     spans = con.execute("""select date_diff('month', period_start::date, period_end::date)
                            from labels where kind = 'slab_bunching'""").fetchall()
     assert spans and all(s >= 3 for s, in spans)
+    # a backdating case enters 40% of its last-days invoices late, and at least 3
+    late = con.execute("""select min(len(string_split(invoice_ids, ';'))) from labels
+                          where kind = 'backdated_entries'""").fetchone()[0]
+    assert late >= 3
