@@ -45,8 +45,9 @@ def _run(wh, fn):
 
 
 def test_sales_jump_flags_a_fourfold_month(wh):
-    # D1's June invoices are 4× its usual (2,000 instead of 500): ln 4 ≈ 1.39 above its
-    # median month, peers flat, MAD floored at 0.08 → modified z ≈ 0.6745 × 1.39 / 0.08 ≫ 3.5.
+    # D1's June invoices are 4× its usual (2,000 instead of 500): its value per line is
+    # ln 4 ≈ 1.39 above its median month, peers flat, MAD floored at 0.05 → modified z ≈
+    # 0.6745 × 1.39 / 0.05 ≫ 3.5; the month's total is 4× (≥ 1.2×) its median.
     _steady(wh, scale={("D1", "2026-06"): 4})
     flagged, _, _ = _run(wh, sales_jump)
     assert flagged == {("D1", dt.date(2026, 6, 1))}
@@ -55,6 +56,16 @@ def test_sales_jump_flags_a_fourfold_month(wh):
 def test_sales_jump_ignores_a_festival_month_everyone_shares(wh):
     # Every seller's June is 4× (a festival): the peers' median deviation takes it out.
     _steady(wh, scale={(d, "2026-06"): 4 for d in SELLERS})
+    flagged, _, _ = _run(wh, sales_jump)
+    assert flagged == set()
+
+
+def test_sales_jump_ignores_growth_through_more_bills(wh):
+    # D1's June has three times the bills (new outlets O2, O3 billed like O1): the month is
+    # 3× its median but its value per line is its usual 500: growth, not inflated bills.
+    _steady(wh)
+    for i, o in enumerate(("O2", "O3") * 4):
+        wh.sale(f"G{i}", f"2026-06-{5 + 2 * i:02d}", "D1", o, "A1", "50", "500.00")
     flagged, _, _ = _run(wh, sales_jump)
     assert flagged == set()
 
@@ -167,4 +178,22 @@ def test_territory_violations_flags_an_outlet_opened_in_another_regions_city(wh)
 def test_territory_violations_ignores_a_new_town_near_the_seller(wh):
     # F1 opens in a new town 20 km from Pune (0.18° of latitude): not far, not flagged.
     flagged, _, _ = _run(_territory(wh, 18.68, 73.8, "Newtown"), territory_violations)
+    assert flagged == set()
+
+
+def test_month_end_stuffing_ignores_one_ordinary_return_of_a_small_seller(wh):
+    # D1's June: its 28 June bill (500) comes back almost whole on 2 July: the returned
+    # share of its last days is high, but 480 is one bill's worth, not the ≥ 5 usual bills
+    # that stuffed goods send back.
+    _steady(wh)
+    wh.ret("R28", "2026-07-02", "D1", "O1", "A1", "-48", "-480.00", ref="I16")
+    flagged, _, _ = _run(wh, month_end_stuffing)
+    assert flagged == set()
+
+
+def test_territory_a_city_with_no_established_outlet_takes_its_nearest_citys_region(wh):
+    # F1 of D1 (West, Pune) opens in Nashik, ≈ 170 km out, where no seller has an
+    # established outlet: Nashik takes the region of the nearest city that has one (Pune,
+    # West), so F1 is no violation (before: a city of no region counted as another's).
+    flagged, _, _ = _run(_territory(wh, 20.0, 73.8, "Nashik"), territory_violations)
     assert flagged == set()

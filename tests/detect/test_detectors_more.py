@@ -46,11 +46,14 @@ def _program():
     return p
 
 
-def _monthly(wh, seller, outlet, totals):
-    """One invoice of `total` on the 10th of each month, and one of 100 on the 29th."""
+def _monthly(wh, seller, outlet, totals, topped=False):
+    """One invoice on the 10th of each month and one of 100 on the 27th making `total`;
+    `topped`: a month at or above 10,000 gets there by its 27th bill (the 10th's is 9,400, the
+    27th's the rest: 6–8× the usual 100)."""
     for m, total in zip(MONTHS, totals, strict=True):
-        wh.sale(f"{seller}-{m}", f"{m}-10", seller, outlet, "A1", "10", f"{total - 100}.00")
-        wh.sale(f"{seller}-{m}-L", f"{m}-27", seller, outlet, "A1", "1", "100.00")
+        late = total - 9400 if topped and total >= 10000 else 100
+        wh.sale(f"{seller}-{m}", f"{m}-10", seller, outlet, "A1", "10", f"{total - late}.00")
+        wh.sale(f"{seller}-{m}-L", f"{m}-27", seller, outlet, "A1", "1", f"{late}.00")
     return wh
 
 
@@ -65,9 +68,12 @@ def _bunching(wh, programs):
 
 def test_slab_bunching_flags_months_landing_just_above_a_threshold(wh):
     # D1 lands 0.5–2% above the 10,000 slab in March–June (4 above, 0 just below: excess 4
-    # ≥ 3); D2 straddles it (3 just above, 3 just below: a natural spread, excess 0).
-    _monthly(wh, "D1", "O1", [9000, 10100, 10050, 10200, 10150, 9000])
-    _monthly(wh, "D2", "O5", [9800, 10100, 9900, 10200, 9850, 10100])
+    # ≥ 3), each time by a topped-up month-end bill; D2 straddles it (3 just above, 3 just
+    # below: a natural spread, excess 0); D3 lands above like D1 but with its ordinary month
+    # ends (its largest last-days bill is its usual 100: no top-up, no bunching).
+    _monthly(wh, "D1", "O1", [9000, 10100, 10050, 10200, 10150, 9000], topped=True)
+    _monthly(wh, "D2", "O5", [9800, 10100, 9900, 10200, 9850, 10100], topped=True)
+    _monthly(wh, "D3", "O7", [9000, 10100, 10050, 10200, 10150, 9000])
     flagged, ev = _bunching(wh, [_program()])
     assert flagged == {("D1", dt.date(2026, m, 1)) for m in (3, 4, 5, 6)}
     # The evidence is the largest invoice of each month's last 5 days.
@@ -76,8 +82,8 @@ def test_slab_bunching_flags_months_landing_just_above_a_threshold(wh):
 
 def test_slab_bunching_needs_three_months_and_the_programs(wh):
     # Two months just above is chance; without programs there is no threshold at all.
-    _monthly(wh, "D1", "O1", [9000, 10100, 10050, 9000, 9000, 9000])
-    _monthly(wh, "D2", "O5", [9000, 10100, 10050, 10200, 10150, 9000])
+    _monthly(wh, "D1", "O1", [9000, 10100, 10050, 9000, 9000, 9000], topped=True)
+    _monthly(wh, "D2", "O5", [9000, 10100, 10050, 10200, 10150, 9000], topped=True)
     assert _bunching(wh, [_program()])[0] == {(("D2", dt.date(2026, m, 1)))
                                                 for m in (3, 4, 5, 6)}
     assert _bunching(wh, [])[0] == set()

@@ -253,7 +253,10 @@ def test_circular_flows(q):
                  "where kind = 'circular_flows'")
     assert rows
     for a, b, outlets in rows:
+        # outlet_ids are sorted: A's outlet (the one A bills) is either of the two
         out_a, out_b = outlets.split(";")
+        if q.one("select distributor_id from outlets where outlet_id = ?", out_a) != a:
+            out_a, out_b = out_b, out_a
         there, back = q.one("""
             select [min(invoice_date) filter (where outlet_id = ? and distributor_id = ?),
                     min(invoice_date) filter (where outlet_id = ? and distributor_id = ?)]
@@ -301,3 +304,18 @@ def test_new_distributor_ramp(q):
                                          where distributor_id = ? group by 1 order by 1""",
                                       dist)]
         assert len(months) >= 2 and months[-1] >= 2 * months[0]
+
+
+def test_no_case_falls_before_the_ramping_seller_joins(tmp_path: Path):
+    """100k lines, seed 7 once planted a backdating case on the ramping new distributor in a
+    month before it joined: a label with no invoice. Every backdating label has ≥ 3 invoices,
+    and the ramping seller carries no backdating, claim or circular-flow case."""
+    generate(tmp_path, lines=100_000, seed=7)
+    labels = pacsv.read_csv(tmp_path / "labels.csv").to_pylist()
+    ramp = {r["distributor_id"] for r in pacsv.read_csv(tmp_path / "negatives.csv").to_pylist()
+            if r["kind"] == "new_distributor_ramp"}
+    back = [r for r in labels if r["kind"] == "backdated_entries"]
+    assert back and all(len((r["invoice_ids"] or "").split(";")) >= 3 for r in back)
+    assert ramp and not any(r["distributor_id"] in ramp or r["counterparty_id"] in ramp
+                            for r in labels if r["kind"] in (
+                                "backdated_entries", "duplicate_claims", "circular_flows"))

@@ -110,6 +110,45 @@ def bench_calc_command(
         raise typer.Exit(1)
 
 
+@bench_app.command("detect")
+def bench_detect_command(
+    lines: _Lines,
+    data: Annotated[Path | None, typer.Option(
+        help="Dataset folder: its schemeops.duckdb warehouse is reused, else made there "
+        "(generated and loaded); its claims.csv, when there, is read by detect. Default: a "
+        "scratch folder, removed afterwards.")] = None,
+    programs: Annotated[Path | None, typer.Option(
+        help="Programs for detect (slab bunching's thresholds and the value at risk: one "
+        "base and one counterfactual calculation per kind). Default: none.")] = None,
+    repeat: Annotated[int, typer.Option(
+        min=1, help="Run each this many times, in turns; report the shortest wall time and "
+        "the highest peak RSS of each.")] = 1,
+    work: _Work = None,
+) -> None:
+    """Time `schemeops detect` against `schemeops calc` of examples/programs on the same
+    N-line warehouse (the issue's bar: 10M lines in ≤ 60 s and ≤ 4 GiB)."""
+    from schemeops.bench.detect import HEADER as DETECT_HEADER
+    from schemeops.bench.detect import LIMIT_GIB, LIMIT_SECONDS, bench_detect
+
+    with tempfile.TemporaryDirectory(prefix=".bench-", dir=work or Path.cwd()) as tmp:
+        folder = data or Path(tmp) / "data"
+        try:
+            r = bench_detect(lines, data=folder, work=Path(tmp), programs=programs,
+                             repeat=repeat)
+        except (SchemeopsError, subprocess.CalledProcessError) as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2) from None
+    typer.echo(DETECT_HEADER)
+    for row in r.rows():
+        typer.echo(row)
+    typer.echo(f"detect ÷ calc: {r.detect.seconds / r.calc.seconds:.2f}× the time, "
+               f"{r.detect.peak_bytes / r.calc.peak_bytes:.2f}× the peak memory")
+    typer.echo(f"detect wrote {r.findings:,} findings (claims: {'yes' if r.claims else 'no'}; "
+               f"programs: {r.programs or 'none'})")
+    typer.echo(f"within {LIMIT_SECONDS:.0f} s and {LIMIT_GIB:.0f} GiB: "
+               f"{'yes' if r.within_limit else 'no'}")
+
+
 @bench_app.command("portal")
 def bench_portal_command(
     warehouse: Annotated[Path, typer.Option(

@@ -30,7 +30,7 @@ class BackdatedThresholds:
     #: Late invoices a seller-month needs ...
     min_invoices: int = 3
     #: ... and their share of the last days' invoices (score = share / this).
-    min_share: float = 0.2
+    min_share: float = 0.1
 
 
 def backdated_entries(data: Data, months: ir.Table,

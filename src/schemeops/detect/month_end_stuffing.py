@@ -41,6 +41,10 @@ class StuffingThresholds:
     #: The scaled returns signal a flagged month needs at least (a month-end push whose
     #: goods stay sold is not stuffing).
     min_returned: float = 0.5
+    #: The value returned against the last days' invoices a flagged month needs, in the
+    #: month's usual invoices: stuffed goods come back by several bills' worth, an ordinary
+    #: return is part of one bill (yet a large share of a small seller's few last-days bills).
+    min_back_usual: float = 5.0
 
 
 def _invoices(lines: ir.Table, tail_days: int) -> ir.Table:
@@ -95,7 +99,8 @@ def month_end_stuffing(data: Data, months: ir.Table,
     score = ((m.z.clip(lower=0) / th.z).clip(upper=2) + back
              + (m.size / ibis.literal(th.size_ratio).ln()).clip(0, 1))
     m = m.mutate(score=score / th.flag, back=back)
-    hits = m.filter((m.score >= 1) & (m.back >= th.min_returned))
+    hits = m.filter((m.score >= 1) & (m.back >= th.min_returned)
+                    & (m.tail_back.fill_null(0.0) >= th.min_back_usual * m.usual))
     findings = hits.select(*FINDING_KEYS, "score")
     # Evidence: the last days' invoices of a flagged month that came back or are large,
     # with the returns against them.

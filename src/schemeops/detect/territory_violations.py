@@ -51,6 +51,17 @@ def territory_violations(data: Data, months: ir.Table,
     oj = old.join(p, "distributor_id")
     cr = oj.group_by(["city", "seller_region"]).agg(n=oj.count())
     cr = cr.group_by("city").agg(city_region=cr.seller_region.argmax(cr.n))
+    # A city no seller had established outlets in takes the region of the nearest city that
+    # has one (city centres: the median location of all their outlets).
+    at = o.group_by("city").agg(lat=o.latitude.median(), lon=o.longitude.median())
+    known = at.join(cr, "city").select(k_lat="lat", k_lon="lon", k_region="city_region")
+    unknown = at.anti_join(cr, "city")
+    u = unknown.cross_join(known)
+    ky = (u.k_lat - u.lat) * _KM_PER_DEG
+    kx = (u.k_lon - u.lon) * _KM_PER_DEG * (u.lat * (math.pi / 180)).cos()
+    u = u.mutate(d=kx * kx + ky * ky)
+    guessed = u.group_by("city").agg(city_region=u.k_region.argmin(u.d))
+    cr = cr.union(guessed)
     new = new.join(p, "distributor_id").left_join(cr, "city")
     other_region = new.city_region.isnull() | (new.city_region != new.seller_region)
     far = new.filter((new.km >= th.min_km) & other_region).select(

@@ -185,17 +185,23 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     # New towns keep a quarter of the pool (all of it when no anomaly is planted).
     n_town = min(k_neg, len(rest) // 4 if k else len(rest)) if m_count >= 2 else 0
     # A new distributor ramping up: joins a third into the window (a hard negative).
+    # (not a stuffing or jump seller: it sells nothing before it joins).
     n_ramp = min(1, len(rest) - n_town) if m_count >= 3 else 0
-    ramp = np.sort(rest[n_town:n_town + n_ramp])
-    rest = np.concatenate([rest[:n_town], rest[n_town + n_ramp:]])
+    free = n_town + np.flatnonzero(~np.isin(rest[n_town:], np.concatenate([stuff, jump])))
+    pick = free[:n_ramp]
+    ramp = np.sort(rest[pick])
+    rest = np.delete(rest, pick)
     avail = len(rest) - n_town
     n_tok = min(k, (avail + 1) // 2)
     n_terr = min(k, avail - n_tok)
-    # Backdating may fall on any stable distributor (kinds are scored separately).
-    back = np.sort(rng2.permutation(np.flatnonzero(stable))[:k])
-    claim = np.sort(rng2.permutation(np.flatnonzero(stable))[:k]) if m_count >= 2 else back[:0]
+    # Backdating may fall on any stable distributor (kinds are scored separately) but the
+    # ramping one: it has no sales before it joins, so a case planted in an early month would
+    # have no invoice to backdate (a label with none).
+    settled = np.setdiff1d(np.flatnonzero(stable), ramp)
+    back = np.sort(rng2.permutation(settled)[:k])
+    claim = np.sort(rng2.permutation(settled)[:k]) if m_count >= 2 else back[:0]
     # Circular flows: pairs of distinct distributors (A sells to B and B back to A).
-    pairs = rng2.permutation(np.flatnonzero(stable))
+    pairs = rng2.permutation(settled)
     n_circ = min(k, len(pairs) // 2)
     circ_a, circ_b = pairs[:n_circ], pairs[n_circ:2 * n_circ]
     by_a = np.argsort(circ_a, kind="stable")
@@ -206,6 +212,9 @@ def plan_anomalies(rng: np.random.Generator, network: Network, window: Window,
     town = np.sort(rest[:n_town])
     token = np.sort(rest[n_town:n_town + n_tok])
     terr = np.sort(rest[n_town + n_tok:n_town + n_tok + n_terr])
+    # A dummy group of the ramping seller is planted once it has joined.
+    dummy_month = np.where(np.isin(dummy, ramp), np.maximum(dummy_month, max(1, m_count // 3)),
+                           dummy_month)
     season = window.season
     return Plan(
         mode=mode, dummy_seller=dummy, dummy_month=dummy_month, dummy_size=dummy_size,

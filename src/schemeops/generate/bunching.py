@@ -1,5 +1,6 @@
 """Slab bunching: a distributor whose month-end bills land its net value just above its
-volume target (100–103%) month after month, while its natural level is about 91% of it."""
+volume target (100–103%) month after month, while its natural level is about 91% of it
+(subtle: 100–101%, in four months spread over the window)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ def bunch(rng: np.random.Generator, cases: list[tuple[int, int]], value: np.ndar
         target = volume_target(value[s])
         t_paise = target * 100
         months = [m for m in range(value.shape[1]) if value[s, m] < BELOW * t_paise]
-        months = months[:BUNCHED_MONTHS]
+        # Subtle: four of those months anywhere in the window, not the first four in a row.
+        months = (sorted(rng.permutation(months)[:BUNCHED_MONTHS].tolist()) if subtle
+                  else months[:BUNCHED_MONTHS])
         lifted = []
         for m in months:  # at most four
             lines = np.flatnonzero((seller == s) & (month == m) & ~returned & (units > 0))

@@ -72,6 +72,20 @@ def _extras(plan: Plan, sellers: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
 #: circular flow has two: the counterparty as an outlet of the distributor, and back.
 EXTRA_KINDS = ("dummy_outlets", "new_town_outlets", "territory_violations", "circular_flows",
                "circular_back")
+
+
+def _nearest_across() -> np.ndarray:
+    """Per city: the two nearest cities of another region (equirectangular distance)."""
+    lat, lon = CITY_LAT, CITY_LON
+    d = np.hypot(lat[:, None] - lat[None], (lon[:, None] - lon[None]) * np.cos(np.radians(
+        lat[:, None])))
+    region = np.arange(len(CITIES)) // 4
+    d = np.where(region[:, None] == region[None], np.inf, d)
+    return np.argsort(d, axis=1, kind="stable")[:, :2]
+
+
+#: Per city, the two nearest cities of another region (subtle territory violations).
+NEAREST_ACROSS = _nearest_across()
 #: Subtle mode: share of a seller's outlets in a neighbouring city of its region, served
 #: legitimately (a background that hides territory violations from a plain distance rule).
 OTHER_CITY = 0.03
@@ -125,12 +139,17 @@ def make_outlets(rng: np.random.Generator, network: Network, window: Window,
     other = OTHER_CITY if plan.mode.subtle else 0.0
     city = np.where(rng.random(n) < other, region_city + rng.integers(0, 4, n),
                     network.city[seller])
-    # Territory violations: another region (subtle: another city of the same region).
+    # Territory violations: a city of another region (subtle: one of the two cities of
+    # another region nearest the seller's, often no farther than its own region's others,
+    # opened on any day of the month like an ordinary new outlet).
     t_idx = e_idx[e_kind == 2]
     far = (region_city[t_idx] + 4 * rng.integers(1, 5, len(t_idx))) % len(CITIES) \
         + rng.integers(0, 4, len(t_idx))
-    near = region_city[t_idx] + (network.city[seller[t_idx]] % 4 + rng.integers(
-        1, 4, len(t_idx))) % 4
+    if plan.mode.subtle:
+        near = NEAREST_ACROSS[network.city[seller[t_idx]], rng.integers(0, 2, len(t_idx))]
+        t_month = month[t_idx]
+        created[t_idx] = window.starts[t_month] + (rng.random(len(t_idx)) * 0.8 * length[
+            t_month]).astype(np.int64)
     city[t_idx] = near if plan.mode.subtle else far
     lat = np.round(CITY_LAT[city] + rng.normal(0, 0.06, n), 6)
     lon = np.round(CITY_LON[city] + rng.normal(0, 0.06, n), 6)

@@ -25,6 +25,8 @@ _DISCOUNT_P = [0.55, 0.25, 0.15, 0.05]
 ID_WIDTH = 10
 #: Shares of invoices entered 1–3 and 4–10 days after their date (ordinary late entry).
 LATE_ENTRY = (0.01, 0.003)
+#: Invoices a backdating case enters late at least (when its last days have as many).
+MIN_BACKDATED = 3
 
 
 @dataclass(frozen=True)
@@ -173,8 +175,15 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     lag = np.where(r < LATE_ENTRY[0], rng.integers(1, 4, n_inv),
                    np.where(r < LATE_ENTRY[0] + LATE_ENTRY[1], rng.integers(4, 11, n_inv), 0))
     case = world.backdated[seller, month]
-    back = (case > 0) & (label < 0) & (day >= w.starts[month + 1] - 3) & (
-        rng.random(n_inv) < world.mode.backdate_share)
+    eligible = (case > 0) & (label < 0) & (day >= w.starts[month + 1] - 3)
+    u = rng.random(n_inv)
+    # A share of the case's last-days invoices, and at least MIN_BACKDATED of them (fewer
+    # late entries are what any seller's ordinary late entry makes: no case).
+    key = np.where(eligible, case, 0)
+    order = np.lexsort((u, key))
+    rank = np.empty(n_inv, dtype=np.int64)
+    rank[order] = np.arange(n_inv) - np.searchsorted(key[order], key[order], side="left")
+    back = eligible & ((u < world.mode.backdate_share) | (rank < MIN_BACKDATED))
     lag = np.where(back, rng.integers(*world.mode.backdate_lag, n_inv), lag)
     label = np.where(back, case - 1, label)
 
