@@ -129,7 +129,7 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
         lap("compile")
         progress("calculating")
         rows = written()
-        warnings = warning_records(results, data, con)
+        warnings = warning_records(results, data, con, fetch=run.fetch)
         lap("execute")
         progress("fingerprinting the data")
         manifest = Manifest(
