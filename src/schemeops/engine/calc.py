@@ -76,7 +76,8 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
     spans = merge_spans(*(facts_spans(p, windows_as_of(p, as_of)) for p in programs))
     if spans:
         # the day totals with history's bills when the facts read history (one pass)
-        days = keep(facts_days(data.daily, spans, sales=data.sales, named=data.named))
+        days = keep(facts_days(data.daily, spans, sales=data.sales, named=data.named,
+                                    keep=keep))
         wide = keep(outlet_facts(days, spans))
         data = replace(data, daily=days.select(*data.daily.columns),
                        facts=facts_rows(wide, spans))
