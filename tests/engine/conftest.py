@@ -27,7 +27,7 @@ from pydantic import TypeAdapter
 
 from schemeops.engine.data import Data
 from schemeops.engine.kpis import compute_kpi, kpi_scale, kpi_spans
-from schemeops.engine.kpis.facts import facts_rows, outlet_facts
+from schemeops.engine.kpis.facts import facts_days, facts_rows, outlet_facts
 from schemeops.engine.kpis.history import named_invoices
 from schemeops.engine.periods import Window
 from schemeops.program.model import Kpi
@@ -156,8 +156,8 @@ class Warehouse:
                               enumerate(windows, 1)])
         for named in (None, named_invoices(data.sales)) if spans else ():
             # from the lines, and from the named invoices as `load` records them
-            facts = facts_rows(outlet_facts(data.daily, spans, sales=data.sales, named=named),
-                               spans)
+            days = facts_days(data.daily, spans, sales=data.sales, named=named)
+            facts = facts_rows(outlet_facts(days, spans), spans)
             assert self._kpi(k, replace(data, facts=facts), periods) == out
         return out
 

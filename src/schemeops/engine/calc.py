@@ -19,7 +19,7 @@ from schemeops.engine.backends import adapter_of, connect_warehouse, materialize
 from schemeops.engine.data import Data
 from schemeops.engine.fingerprint import data_fingerprint, recorded_digests
 from schemeops.engine.kpis import facts_spans, reads_daily
-from schemeops.engine.kpis.facts import facts_rows, merge_spans, outlet_facts
+from schemeops.engine.kpis.facts import facts_days, facts_rows, merge_spans, outlet_facts
 from schemeops.engine.output import result_tables, write_outputs
 from schemeops.engine.runner import ProgramResult, calculate_program, windows_as_of
 from schemeops.engine.settlement import warning_records
@@ -73,13 +73,16 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
     """Compile every program against the warehouse tables `data`: the day totals of sales
     and the per-outlet facts are computed once (by `keep`) when a KPI reads them, then each
     program's wide table. The data returned keeps the day totals, not the facts."""
-    if any(reads_daily(k) for p in programs for k in p.kpis):
-        data = replace(data, daily=keep(data.daily))
     spans = merge_spans(*(facts_spans(p, windows_as_of(p, as_of)) for p in programs))
     if spans:
-        wide = keep(outlet_facts(data.daily, spans, sales=data.sales, named=data.named,
-                                  keep=keep))
-        data = replace(data, facts=facts_rows(wide, spans))
+        # the day totals with history's bills when the facts read history (one pass)
+        days = keep(facts_days(data.daily, spans, sales=data.sales, named=data.named,
+                                    keep=keep))
+        wide = keep(outlet_facts(days, spans))
+        data = replace(data, daily=days.select(*data.daily.columns),
+                       facts=facts_rows(wide, spans))
+    elif any(reads_daily(k) for p in programs for k in p.kpis):
+        data = replace(data, daily=keep(data.daily))
     results = [calculate_program(p, data, as_of=as_of, keep=keep) for p in programs]
     # The facts hold only these programs' windows: what callers get back is without them, so
     # a later KPI over other windows computes from the lines instead of finding no rows.
@@ -127,7 +130,7 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
         lap("compile")
         progress("calculating")
         rows = written()
-        warnings = warning_records(results, data, con)
+        warnings = warning_records(results, data, con, fetch=run.fetch)
         lap("execute")
         progress("fingerprinting the data")
         manifest = Manifest(

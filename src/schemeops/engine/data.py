@@ -67,8 +67,12 @@ def _recorded_named(con: ibis.BaseBackend, database: str | tuple[str, str] | Non
     if not {NAMED_TABLE, DIGESTS_TABLE, "sales"} <= present:
         return None
     digests = con.table(DIGESTS_TABLE, database=database)
-    recorded = con.execute(digests.filter(digests.table == "sales").n.max())
-    if recorded is None or recorded != con.execute(con.table("sales", database=database).count()):
+    sales = con.table("sales", database=database)
+    recorded = digests.filter(digests.table == "sales").aggregate(recorded=digests.n.max())
+    both = recorded.cross_join(sales.aggregate(rows=sales.count()))
+    # as Arrow batches: Ibis's `execute` and `to_pyarrow` import pandas, a second of a run
+    row = con.to_pyarrow_batches(both).read_all().to_pylist()[0]
+    if row["recorded"] is None or row["recorded"] != row["rows"]:
         return None
     return con.table(NAMED_TABLE, database=database)
 

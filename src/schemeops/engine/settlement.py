@@ -8,13 +8,16 @@ that the 0 is never silent: in the run's manifest and in `explain`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
+from schemeops.engine.backends import fetch_now
 from schemeops.engine.data import Data
 from schemeops.engine.eligibility import heads_may_take_part
 from schemeops.engine.exact import as_dec, dec, mul, pick, round_half_up
@@ -128,16 +131,20 @@ def settlement_warnings(result: ProgramResult, data: Data) -> ir.Table | None:
     return ibis.union(*parts, distinct=False)
 
 
-def warning_records(results: list[ProgramResult], data: Data, con: ibis.BaseBackend
+def warning_records(results: list[ProgramResult], data: Data, con: ibis.BaseBackend, *,
+                    fetch: Callable[[ir.Table], Callable[[], pa.Table]] | None = None
                     ) -> list[dict[str, Any]]:
     """Every program's warned invoices, once each, as JSON-ready records sorted by
-    program_id, kpi, distributor_id, invoice_id (decimals as text, dates ISO)."""
-    out: list[dict[str, Any]] = []
+    program_id, kpi, distributor_id, invoice_id (decimals as text, dates ISO); the queries
+    run by `fetch` (a run's `Executor.fetch`; default: on `con` straight away)."""
+    fetch = fetch or fetch_now(con)
+    pending = []
     for r in results:
         t = settlement_warnings(r, data)
         if t is not None:
-            out += con.to_pyarrow(t.select(*WARNING_COLUMNS).distinct()).to_pylist()
-    out = [{k: _plain(v) for k, v in row.items()} for row in out]
+            pending.append(fetch(t.select(*WARNING_COLUMNS).distinct()))
+    out = [{k: _plain(v) for k, v in row.items()} for rows in pending
+           for row in rows().to_pylist()]
     return sorted(out, key=lambda x: (x["program_id"], x["kpi"], x["distributor_id"],
                                       x["invoice_id"]))
 

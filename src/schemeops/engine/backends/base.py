@@ -29,6 +29,9 @@ class Executor(Protocol):
     def write_csv(self, t: ir.Table, path: Path) -> Callable[[], int]:
         """Write `t`'s rows to `path` as CSV (`csv_copy`); the function gives how many."""
 
+    def fetch(self, t: ir.Table) -> Callable[[], pa.Table]:
+        """`t`'s result as Arrow (`t` may read what `materialize` made)."""
+
     def close(self) -> None:
         """Stop: queries not started are dropped."""
 
@@ -71,7 +74,7 @@ class Immediate:
     def __init__(self, con: ibis.BaseBackend, materialize: Callable[[ir.Table], ir.Table]
                  ) -> None:
         self.materialize = materialize
-        self.read_warehouse = fetch_now(con)
+        self.read_warehouse = self.fetch = fetch_now(con)
         self.write_csv = csv_writer(con)
 
     def close(self) -> None:

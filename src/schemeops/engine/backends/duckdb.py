@@ -142,6 +142,13 @@ class Background:
         job = self._side.submit(t, [self._con.compile(t)], fetch=True)
         return lambda: self._side.result(job)
 
+    def fetch(self, t: ir.Table) -> Callable[[], pa.Table]:
+        """`t`'s result as Arrow, as DuckDB gives it, once the main lane gets to it (without
+        Ibis's conversion, whose module imports pandas: a second at a calculation's end)."""
+        job = self._main.submit(t, [self._compiler.to_sqlglot(t).sql(_DuckDB, copy=False)],
+                                fetch=True)
+        return lambda: self._main.result(job)
+
     def write_csv(self, t: ir.Table, path: Path) -> Callable[[], int]:
         """Write `t`'s rows to `path` as CSV (see `csv_copy`) once the main lane gets to it;
         the returned function gives the number of rows."""

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 import ibis
 import ibis.expr.types as ir
 
-from schemeops.engine.kpis.history import corrections, history_days
+from schemeops.engine.kpis.history import history_days
 from schemeops.engine.kpis.kind import Facts
 from schemeops.engine.periods import Window
 from schemeops.program.model import KpiBase
@@ -55,7 +55,7 @@ def need_spans(need: Facts, windows: Iterable[Window]) -> Spans:
     return spans
 
 
-def _cutoffs(spans: Spans) -> list[dt.date]:
+def history_cutoffs(spans: Spans) -> list[dt.date]:
     """The history cut-offs `spans` read: a window's start for FIRST and LAST, the day after
     it for BILLED (the start of the period it comes just before)."""
     cuts = set()
@@ -67,33 +67,40 @@ def _cutoffs(spans: Spans) -> list[dt.date]:
     return sorted(cuts)
 
 
-def outlet_facts(daily: ir.Table, spans: Spans, *, sales: ir.Table | None = None,
-                 named: ir.Table | None = None,
-                 keep: Callable[[ir.Table], ir.Table] = lambda t: t) -> ir.Table:
+def facts_days(daily: ir.Table, spans: Spans, *, sales: ir.Table | None = None,
+               named: ir.Table | None = None,
+               keep: Callable[[ir.Table], ir.Table] = lambda t: t) -> ir.Table:
+    """The day totals `outlet_facts` reads for `spans`: `daily`, or when they read history
+    facts, the day totals of `sales` (the lines of `daily`) with history's bills for each
+    cut-off (`history.history_days`, with `named`, the invoices returns name, when
+    recorded; `keep` computes their corrections first): one pass over the lines gives
+    both."""
+    cuts = history_cutoffs(spans)
+    if not cuts:
+        return daily
+    if sales is None:
+        raise ValueError("history facts need the sales lines")
+    return history_days(sales, cuts, named, keep)
+
+
+def outlet_facts(days: ir.Table, spans: Spans) -> ir.Table:
     """distributor_id, outlet_id, and for the i-th of `spans` (sorted) net_i: Σ net_amount
-    in it, and the history facts it reads (`sales`, the lines of `daily`, needed for them,
-    with `named`, their invoices that returns name, when recorded):
-    first_i, last_i: the first bill, the last before it; billed_i: the last bill in it."""
-    cuts = _cutoffs(spans)
-    d = daily
-    if cuts:
-        if sales is None:
-            raise ValueError("history facts need the sales lines")
-        # Kept (a run materialises it) so that the join below is planned on its true, small
-        # size: left to estimates DuckDB hashed the day totals (30M rows at 100M lines).
-        d = history_days(daily, keep(corrections(sales, cuts, named)))
+    in it, and the history facts it reads, from `days` (`facts_days`): first_i, last_i: the
+    first bill, the last before it; billed_i: the last bill in it."""
+    cuts = history_cutoffs(spans)
+    d = days
     day = d.invoice_date
     aggs = {}
     for i, ((start, end), reads) in enumerate(sorted(spans.items())):
         aggs[f"net_{i}"] = d.net_amount.sum(where=day.between(start, end))
         if reads & {FIRST, LAST}:
-            bill = d[f"hist_{cuts.index(start)}"] > 0
+            bill = d[f"bill_{cuts.index(start)}"]
             if FIRST in reads:
                 aggs[f"first_{i}"] = day.min(where=bill)
             if LAST in reads:
                 aggs[f"last_{i}"] = day.max(where=bill & (day < start))
         if BILLED in reads:
-            bill = d[f"hist_{cuts.index(end + dt.timedelta(days=1))}"] > 0
+            bill = d[f"bill_{cuts.index(end + dt.timedelta(days=1))}"]
             aggs[f"billed_{i}"] = day.max(where=bill & day.between(start, end))
     return d.group_by(["distributor_id", "outlet_id"]).agg(**aggs)
 
