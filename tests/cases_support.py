@@ -10,10 +10,7 @@ import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-
-from schemeops.schema import TABLES
+import warehouse_support
 
 PROGRAM = """id: june_volume
 name: June volume, 2 %
@@ -42,30 +39,6 @@ def sales() -> list[tuple]:
 
 def write_warehouse(path: Path) -> Path:
     """The warehouse described above, in a DuckDB file."""
-    rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
-    for pid in ("D1", "D2"):
-        rows["participants"].append({"participant_id": pid, "name": f"Distributor {pid}",
-                                     "role": "distributor", "region": "North", "tier": "gold"})
-    for oid, dist, lat, lon in OUTLETS:
-        rows["outlets"].append({"outlet_id": oid, "name": oid, "distributor_id": dist,
-                                "outlet_type": "grocery", "latitude": lat, "longitude": lon,
-                                "city": "Delhi", "created_on": dt.date(2020, 1, 1)})
-    rows["products"].append({"sku": "A1", "name": "A1", "category": "a", "segment": "core",
-                             "brand": "X", "unit_price": D("250.00")})
-    for inv, day, dist, outlet, amount in sales():
-        rows["sales"].append({
-            "invoice_id": inv, "line_no": 1, "invoice_date": day, "distributor_id": dist,
-            "outlet_id": outlet, "sku": "A1", "quantity": amount / 250, "net_amount": amount,
-            "doc_type": "invoice", "ref_invoice_id": None})
-    con = duckdb.connect(str(path))
-    try:
-        for t in TABLES:
-            schema = pa.schema([(c.name, c.dtype.arrow) for c in t.columns])
-            table = pa.table({c.name: [r.get(c.name) for r in rows[t.name]]
-                              for c in t.columns}, schema=schema)
-            con.register("incoming", table)
-            con.execute(f'CREATE TABLE "{t.name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-    finally:
-        con.close()
-    return path
+    return warehouse_support.write_warehouse(
+        path, [(d, f"Distributor {d}") for d in ("D1", "D2")], OUTLETS, sales(),
+        unit_price="250.00")

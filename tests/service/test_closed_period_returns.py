@@ -9,19 +9,17 @@ import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
 import pytest
 from service_support import calculated_run, live_version
 from sqlalchemy import select, update
 
-from schemeops.schema import TABLES
 from schemeops.service import periods, runs
 from schemeops.service.context import App
 from schemeops.store.audit import verify
 from schemeops.store.db import make_engine, sessions
 from schemeops.store.migrate import upgrade
 from schemeops.store.models import Payout
+from warehouse_support import write_warehouse
 
 PROGRAM = """id: june_july
 name: June and July, returns within 30 days count back
@@ -54,33 +52,7 @@ JULY = [
 
 def _write(path: Path, sales: list[tuple]) -> None:
     """A warehouse of two distributors, two outlets, one product and `sales`."""
-    rows = {t.name: [] for t in TABLES}
-    for pid in ("D1", "D2"):
-        rows["participants"].append({"participant_id": pid, "name": pid, "role": "distributor",
-                                     "region": "North", "tier": "gold"})
-    for oid, dist in (("O1", "D1"), ("O2", "D2")):
-        rows["outlets"].append({"outlet_id": oid, "name": oid, "distributor_id": dist,
-                                "outlet_type": "grocery", "created_on": dt.date(2020, 1, 1)})
-    rows["products"].append({"sku": "A1", "name": "A1", "category": "a", "segment": "core",
-                             "brand": "X", "unit_price": D("1000.00")})
-    for inv, day, dist, outlet, amount, doc, ref in sales:
-        qty = D(amount) / 1000
-        rows["sales"].append({
-            "invoice_id": inv, "line_no": 1, "invoice_date": dt.date.fromisoformat(day),
-            "distributor_id": dist, "outlet_id": outlet, "sku": "A1", "quantity": qty,
-            "net_amount": D(amount), "doc_type": doc, "ref_invoice_id": ref})
-    path.unlink(missing_ok=True)
-    con = duckdb.connect(str(path))
-    try:
-        for t in TABLES:
-            schema = pa.schema([(c.name, c.dtype.arrow) for c in t.columns])
-            table = pa.table({c.name: [r.get(c.name) for r in rows[t.name]]
-                              for c in t.columns}, schema=schema)
-            con.register("incoming", table)
-            con.execute(f'CREATE TABLE "{t.name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-    finally:
-        con.close()
+    write_warehouse(path, [("D1", "D1"), ("D2", "D2")], [("O1", "D1"), ("O2", "D2")], sales)
 
 
 @pytest.fixture

@@ -12,13 +12,10 @@ import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
 import pytest
 from service_support import calculated_run, live_version
 from sqlalchemy import select
 
-from schemeops.schema import TABLES
 from schemeops.service import dispute_rules, disputes, exports, periods, runs
 from schemeops.service.context import Actor, App
 from schemeops.service.dispute_resolution import (
@@ -32,6 +29,7 @@ from schemeops.store.audit import verify
 from schemeops.store.db import make_engine, sessions
 from schemeops.store.migrate import upgrade
 from schemeops.store.models import AuditEntry, Payout
+from warehouse_support import write_warehouse
 
 PROGRAM = """id: june
 name: June, 2 % of sales
@@ -50,29 +48,9 @@ FRIDAY = dt.date(2026, 7, 3)
 
 def _write(path: Path) -> None:
     """A warehouse of D1 and D2, one outlet each, one product and one June invoice each."""
-    rows = {t.name: [] for t in TABLES}
-    for pid, oid, inv, amount in (("D1", "O1", "S1", "120000.00"),
-                                  ("D2", "O2", "S2", "110000.00")):
-        rows["participants"].append({"participant_id": pid, "name": pid, "role": "distributor",
-                                     "region": "North", "tier": "gold"})
-        rows["outlets"].append({"outlet_id": oid, "name": oid, "distributor_id": pid,
-                                "outlet_type": "grocery", "created_on": dt.date(2020, 1, 1)})
-        rows["sales"].append({
-            "invoice_id": inv, "line_no": 1, "invoice_date": dt.date(2026, 6, 15),
-            "distributor_id": pid, "outlet_id": oid, "sku": "A1",
-            "quantity": D(amount) / 1000, "net_amount": D(amount), "doc_type": "invoice"})
-    rows["products"].append({"sku": "A1", "name": "A1", "category": "a", "segment": "core",
-                             "brand": "X", "unit_price": D("1000.00")})
-    con = duckdb.connect(str(path))
-    try:
-        for t in TABLES:
-            schema = pa.schema([(c.name, c.dtype.arrow) for c in t.columns])
-            con.register("incoming", pa.table({c.name: [r.get(c.name) for r in rows[t.name]]
-                                               for c in t.columns}, schema=schema))
-            con.execute(f'CREATE TABLE "{t.name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-    finally:
-        con.close()
+    write_warehouse(path, [("D1", "D1"), ("D2", "D2")], [("O1", "D1"), ("O2", "D2")],
+                    [("S1", dt.date(2026, 6, 15), "D1", "O1", "120000.00"),
+                     ("S2", dt.date(2026, 6, 15), "D2", "O2", "110000.00")])
 
 
 @pytest.fixture
