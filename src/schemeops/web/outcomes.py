@@ -8,7 +8,7 @@ from fastapi import Request
 OUTCOMES: dict[str, str] = {
     "drafted": "Draft saved.",
     "submitted": "Submitted for approval: another approver decides on it next.",
-    "approved": "Approved: it can go live now.",
+    "approved": "Approved: a publisher can make it live now.",
     "rejected": "Rejected, with your comment.",
     "live": "Live: the next calculations pay it.",
     "version_closed": "Closed: it is no longer calculated.",
