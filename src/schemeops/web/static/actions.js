@@ -10,6 +10,14 @@
     if (!box) return;
     box.textContent = text;
     box.hidden = false;
+    box.scrollIntoView({block: "nearest"});
+  }
+
+  // the outcome is told once: reloading or bookmarking the page does not tell it again
+  if (window.history.replaceState && /[?&]done=/.test(window.location.search)) {
+    var url = new URL(window.location.href);
+    url.searchParams.delete("done");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
   }
 
   function fileName(response) {
