@@ -54,12 +54,13 @@ def run_page(request: Request, s: SessionDep, actor: RunReader, run_id: PathId) 
     found = (cases.list_cases(s, actor, status=None, run_id=run_id)
              if allowed(actor, "cases.read") else [])
     run = report.run
-    approved = run.payout_status == "approved"
+    calculated = run.kind == "calculation" and run.status == "succeeded"
+    deciding = calculated and run.payout_status == "pending" and allowed(actor, "runs.approve")
+    exporting = (calculated and run.payout_status == "approved"
+                 and allowed(actor, "exports.create"))
     can_do = actions.run_actions(
-        actor, run, conflicts=runs.payout_conflicts(s, run) if
-        run.payout_status == "pending" and run.status == "succeeded" else [],
-        exported=len(report.exports),
-        new_notes=exports.new_notes(s, run) if approved else 0)
+        actor, run, conflicts=runs.payout_conflicts(s, run) if deciding else [],
+        exported=len(report.exports), new_notes=exports.new_notes(s, run) if exporting else 0)
     return page(request, "run.html", r=report, histogram=charts.histogram(report.amounts),
                 can_do=can_do, cases=[c for c in found if c.status != "dropped"],
                 dropped=sum(c.status == "dropped" for c in found))
