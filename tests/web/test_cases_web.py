@@ -105,7 +105,8 @@ def test_review_queue_hold_and_release_in_a_browser(run_id, server, chromium, sc
     from playwright.sync_api import expect
 
     p = chromium.new_context(accept_downloads=True).new_page()
-    p.on("dialog", lambda d: d.accept())  # the confirmations of the decision and the export
+    asked: list[str] = []  # the decision and the exports ask first
+    p.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     p.goto(server + "/signin")
     p.fill("input[name=username]", "approver2")
     p.fill("input[name=password]", "approver2-pw")
@@ -135,6 +136,11 @@ def test_review_queue_hold_and_release_in_a_browser(run_id, server, chromium, sc
     p.fill("#decide-form textarea[name=reason]", "O2 is a real kiosk; bills checked")
     p.click("#decide-form button[value=release]")
     expect(p.locator("h1 .tag")).to_have_text("released")
+    expect(p.locator("#outcome")).to_have_text(
+        "Decision recorded: the held payouts pay what it allows.")
+    case_id = case_url.rsplit("/", 1)[1]
+    assert asked[-1] == (f"Release case {case_id}? D1's held payouts pay as computed; the "
+                         "decision is final.")
     expect(p.locator(".decision")).to_contain_text("bills checked")
     screenshot(p, "released")
     assert export() == {"D1": "2020.00", "D2": "2000.00"}
