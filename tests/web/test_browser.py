@@ -15,6 +15,7 @@ def test_journeys(server: str, world: World, chromium, screenshot):
 
     def sign_in(user: str, **ctx: object):  # type: ignore[no-untyped-def]
         page = browser.new_context(**ctx).new_page()
+        page.on("dialog", lambda d: d.accept())  # irreversible actions ask first
         page.goto(server + "/signin")
         page.fill("input[name=username]", user)
         page.fill("input[name=password]", f"{user}-pw")
@@ -37,8 +38,8 @@ def test_journeys(server: str, world: World, chromium, screenshot):
     admin.goto(draft_url)
     admin.click("text=Submit for approval")
     version_url = admin.url
-    admin.click("button[value=approve]")
-    expect(admin.locator(".error")).to_contain_text("another approver")
+    expect(admin.locator("button[value=approve]")).to_be_disabled()
+    expect(admin.locator("#approve-why")).to_contain_text("another approver")
     approver = sign_in("approver")
     approver.goto(version_url)
     approver.click("button[value=approve]")

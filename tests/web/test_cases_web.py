@@ -105,6 +105,8 @@ def test_review_queue_hold_and_release_in_a_browser(run_id, server, chromium, sc
     from playwright.sync_api import expect
 
     p = chromium.new_context(accept_downloads=True).new_page()
+    asked: list[str] = []  # the decision and the exports ask first
+    p.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     p.goto(server + "/signin")
     p.fill("input[name=username]", "approver2")
     p.fill("input[name=password]", "approver2-pw")
@@ -121,10 +123,11 @@ def test_review_queue_hold_and_release_in_a_browser(run_id, server, chromium, sc
     screenshot(p, "case")
     case_url = p.url
 
-    def export() -> dict[str, str]:
+    def export(label: str = "Export credit notes (CSV)") -> dict[str, str]:
         p.goto(f"{server}/runs/{run_id}")
+        expect(p.locator("#export-csv")).to_have_text(label)
         with p.expect_download() as dl:
-            p.click("text=Export credit notes (CSV)")
+            p.click("#export-csv")
         rows = Path(dl.value.path()).read_text(encoding="utf-8-sig")
         return {r["participant_id"]: r["amount"] for r in csv.DictReader(io.StringIO(rows))}
 
@@ -133,7 +136,13 @@ def test_review_queue_hold_and_release_in_a_browser(run_id, server, chromium, sc
     p.fill("#decide-form textarea[name=reason]", "O2 is a real kiosk; bills checked")
     p.click("#decide-form button[value=release]")
     expect(p.locator("h1 .tag")).to_have_text("released")
+    expect(p.locator("#outcome")).to_have_text(
+        "Decision recorded: the held payouts pay what it allows.")
+    case_id = case_url.rsplit("/", 1)[1]
+    assert asked[-1] == (f"Release case {case_id}? D1's held payouts pay as computed; the "
+                         "decision is final.")
     expect(p.locator(".decision")).to_contain_text("bills checked")
     screenshot(p, "released")
     assert export() == {"D1": "2020.00", "D2": "2000.00"}
-    assert export() == {"D1": "2020.00", "D2": "2000.00"}  # known notes stay known, once
+    # known notes stay known, once: the third export is offered as a copy
+    assert export("Download a copy (CSV)") == {"D1": "2020.00", "D2": "2000.00"}

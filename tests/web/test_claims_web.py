@@ -122,12 +122,18 @@ def test_claim_from_the_portal_approved_in_part(world, server, chromium, picks, 
     screenshot(phone, "claim-submitted")
 
     desk = sign_in("approver")
+    asked: list[str] = []  # the decision is final: it asks first, naming the claim
+    desk.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     desk.goto(server + "/claims?status=submitted")
     desk.locator("table a").first.click()
     desk.fill("input[name=amount_1]", "0.50")
     desk.fill("textarea[name=comment]", "display photo missing for line 1")
     desk.click("button[value=approve]")
     expect(desk.locator("h1")).to_contain_text("partly approved")
+    expect(desk.locator("#outcome")).to_have_text("Decision recorded on the claim.")
+    reference = desk.locator("h1").inner_text().split()[1]
+    assert asked == [f"Approve claim {reference} of D00001, at the amounts entered (blank "
+                     "lines as claimed)? The decision is final."]
 
     phone.goto(server + "/portal/claims")
     claim = phone.locator(".claim").first

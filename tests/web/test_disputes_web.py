@@ -69,6 +69,8 @@ def test_dispute_in_a_browser(world, server, chromium, screenshot):
     thread_url = phone.url
 
     desk = sign_in("approver")
+    asked: list[str] = []  # resolving is final: it asks first
+    desk.on("dialog", lambda d: (asked.append(d.message), d.accept()))
     desk.goto(server + "/disputes")
     desk.locator("table a").first.click()
     expect(desk.locator(".thread")).to_contain_text("Invoice S9 of 29 October is missing")
@@ -83,6 +85,11 @@ def test_dispute_in_a_browser(world, server, chromium, screenshot):
     desk.fill("#resolve-form textarea[name=reason]", "S9 is dated 1 November")
     desk.click("button[value=no_change]")
     expect(desk.locator("h1")).to_contain_text("resolved")
+    expect(desk.locator("#outcome")).to_have_text("Resolution recorded.")
+    dispute_id = thread_url.rsplit("/", 1)[1]
+    assert len(asked) == 1, asked
+    assert asked[0].startswith(f"Resolve dispute {dispute_id} with no change? Payout ")
+    assert asked[0].endswith(" stays as it is, and the dispute is closed.")
 
     phone.goto(thread_url)
     expect(phone.locator(".outcome")).to_contain_text("no change")

@@ -20,7 +20,7 @@ from schemeops.service.holds import Settled, decided_pays, held_participants
 from schemeops.service.policy import require
 from schemeops.service.runs import get_run
 from schemeops.store.audit import record
-from schemeops.store.models import CreditNote, Export, Participant, Payout
+from schemeops.store.models import CreditNote, Export, Participant, Payout, Run
 
 COLUMNS = ("reference", "participant_id", "participant_name", "program_id", "period_start",
            "period_end", "amount", "corrects", "reason", "first_exported_in", "document")
@@ -68,29 +68,13 @@ def export(s: Session, actor: Actor, run_id: int) -> CreditNotes:
     run = get_run(s, run_id)
     if run.kind != "calculation" or run.payout_status != "approved":
         raise Conflict("only an approved calculation's payouts can be exported")
-    rows = s.execute(
-        select(Payout, Participant.name, CreditNote.first_export_id, CreditNote.amount)
-        .outerjoin(Participant, Participant.participant_id == Payout.participant_id)
-        .outerjoin(CreditNote, CreditNote.payout_id == Payout.id)
-        .where(Payout.run_id == run.id, Payout.amount != 0)
-        .order_by(Payout.program_id, Payout.participant_id, Payout.period_start)).all()
-    held, decided = held_participants(s), decided_pays(s, run.id)
-    due, skipped = [], 0
-    for p, name, first, noted in rows:
-        if first is not None:  # exported before: the same line, at what it paid
-            due.append((p, name, first, noted))
-        elif p.participant_id in held:
-            skipped += 1
-        elif p.id not in decided:
-            due.append((p, name, None, p.amount))
-        elif (settled := decided[p.id]).amount != 0:
-            due.append((p, name, None, settled.amount))
+    due, skipped = _due(s, run)
     ex = Export(run_id=run.id, created_by=actor.user_id, rows=len(due), new_credit_notes=0,
-                total=sum((a for _, _, _, a in due), Decimal("0.00")))
+                total=sum((d[3] for d in due), Decimal("0.00")))
     s.add(ex)
     s.flush()
     lines, new = [], []
-    for p, name, first, amount in due:
+    for p, name, first, amount, reason in due:
         if first is None:
             new.append({"reference": p.reference, "payout_id": p.id,
                         "participant_id": p.participant_id, "amount": amount,
@@ -101,7 +85,7 @@ def export(s: Session, actor: Actor, run_id: int) -> CreditNotes:
                       "period_end": p.period_end.isoformat(), "amount": f"{abs(amount):.2f}",
                       "document": DEBIT_NOTE if amount < 0 else CREDIT_NOTE,
                       "corrects": p.corrects_id or "",
-                      "reason": _reason(p, decided.get(p.id)),
+                      "reason": reason,
                       "first_exported_in": first or ex.id})
     for n in new:
         s.add(CreditNote(**n))
@@ -110,6 +94,37 @@ def export(s: Session, actor: Actor, run_id: int) -> CreditNotes:
            subject_id=run.id, details={"export": ex.id, "rows": len(due), "new": len(new),
                                        "total": ex.total, "held": skipped})
     return CreditNotes(ex, lines)
+
+
+_Due = tuple[Payout, str | None, int | None, Decimal, str]
+
+
+def _due(s: Session, run: Run) -> tuple[list[_Due], int]:
+    """The lines an export of the run carries now (payout, participant name, the export that
+    first carried it or None, amount, reason), and how many held payouts it leaves out."""
+    rows = s.execute(
+        select(Payout, Participant.name, CreditNote.first_export_id, CreditNote.amount)
+        .outerjoin(Participant, Participant.participant_id == Payout.participant_id)
+        .outerjoin(CreditNote, CreditNote.payout_id == Payout.id)
+        .where(Payout.run_id == run.id, Payout.amount != 0)
+        .order_by(Payout.program_id, Payout.participant_id, Payout.period_start)).all()
+    held, decided = held_participants(s), decided_pays(s, run.id)
+    due, skipped = [], 0
+    for p, name, first, noted in rows:
+        if first is not None:  # exported before: the same line, at what it paid
+            due.append((p, name, first, noted, _reason(p, decided.get(p.id))))
+        elif p.participant_id in held:
+            skipped += 1
+        elif p.id not in decided:
+            due.append((p, name, None, p.amount, _reason(p, None)))
+        elif (settled := decided[p.id]).amount != 0:
+            due.append((p, name, None, settled.amount, _reason(p, settled)))
+    return due, skipped
+
+
+def new_notes(s: Session, run: Run) -> int:
+    """How many credit notes an export of the approved run would add now (0: a copy)."""
+    return sum(d[2] is None for d in _due(s, run)[0])
 
 
 def _reason(p: Payout, settled: Settled | None) -> str:

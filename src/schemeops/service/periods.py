@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schemeops.service.actions import unpaid_period
 from schemeops.service.context import Actor
 from schemeops.service.errors import Conflict, NotFound
 from schemeops.service.policy import require
@@ -22,6 +23,16 @@ def list_periods(s: Session, actor: Actor, program_id: str | None = None) -> lis
     return list(s.scalars(q))
 
 
+def paying_run(s: Session, p: Period) -> int | None:
+    """The newest approved calculation that pays the period: the run closing it seals."""
+    return s.scalar(
+        select(Payout.run_id).join(Run, Run.id == Payout.run_id)
+        .where(Run.kind == "calculation", Run.payout_status == "approved",
+               Payout.program_id == p.program_id, Payout.period_start == p.start,
+               Payout.period_end == p.end, Payout.corrects_id.is_(None))
+        .order_by(Payout.run_id.desc()).limit(1))
+
+
 def close(s: Session, actor: Actor, period_id: int) -> Period:
     """Close a period on the newest approved calculation that paid it; its payouts are sealed."""
     require(actor, "periods.close")
@@ -30,14 +41,9 @@ def close(s: Session, actor: Actor, period_id: int) -> Period:
         raise NotFound(f"no period {period_id}")
     if p.status == "closed":
         raise Conflict("this period is already closed")
-    run_id = s.scalar(
-        select(Payout.run_id).join(Run, Run.id == Payout.run_id)
-        .where(Run.kind == "calculation", Run.payout_status == "approved",
-               Payout.program_id == p.program_id, Payout.period_start == p.start,
-               Payout.period_end == p.end, Payout.corrects_id.is_(None))
-        .order_by(Payout.run_id.desc()).limit(1))
-    if run_id is None:
-        raise Conflict("no approved calculation pays this period yet; approve a run first")
+    run_id = paying_run(s, p)
+    if refusal := unpaid_period(run_id):
+        raise Conflict(refusal)
     p.status, p.closed_by, p.closed_at, p.run_id = "closed", actor.user_id, utcnow(), run_id
     p.seal = period_seal(s, p)
     record(s, actor=actor.username, action="period.closed", subject_type="period",

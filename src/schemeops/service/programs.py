@@ -13,6 +13,7 @@ from schemeops.errors import Diagnostic
 from schemeops.program.check import check_text
 from schemeops.program.model import Program as ProgramSpec
 from schemeops.program.parse import program_version
+from schemeops.service.actions import own_version
 from schemeops.service.context import Actor
 from schemeops.service.errors import Conflict, Invalid, NotFound
 from schemeops.service.policy import require
@@ -131,8 +132,8 @@ def decide(s: Session, actor: Actor, version_id: int, *, approve: bool,
     """Approve or reject a submitted version; nobody decides on their own work."""
     require(actor, "programs.decide")
     v = get_version(s, version_id)
-    if v.author_id == actor.user_id:
-        raise Conflict("you wrote this version; another approver must decide on it")
+    if refusal := own_version(actor, v):
+        raise Conflict(refusal)
     if not approve and not comment.strip():
         raise Conflict("say why you reject it: a comment is required")
     decision = "approved" if approve else "rejected"

@@ -10,16 +10,23 @@ from pathlib import Path
 
 import duckdb
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from schemeops.engine.calc import run_calc
 from schemeops.engine.settlement import participant_warning_records
 from schemeops.engine.summary import summarize
+from schemeops.service.actions import own_run
 from schemeops.service.case_open import open_cases, run_findings
 from schemeops.service.context import Actor, App
 from schemeops.service.dispute_adjustments import apply_adjustments
 from schemeops.service.errors import Conflict, NotFound
 from schemeops.service.holds import held_participants
+from schemeops.service.payout_conflicts import (
+    PayoutConflict,
+    PayoutConflictItem,
+    over_budget,
+    paid_elsewhere,
+)
 from schemeops.service.policy import require
 from schemeops.service.programs import check, get_version
 from schemeops.service.results import (
@@ -188,18 +195,9 @@ def budget_use(s: Session, run: Run) -> list[dict]:
     return out
 
 
-def _paid_elsewhere(s: Session, run: Run) -> tuple | None:
-    """A (program, period start, run) whose open period another approved run already pays."""
-    mine = select(Payout.program_id, Payout.period_start).where(
-        Payout.run_id == run.id, Payout.corrects_id.is_(None)).subquery()
-    other = aliased(Payout)
-    return s.execute(
-        select(other.program_id, other.period_start, other.run_id)
-        .join(mine, (mine.c.program_id == other.program_id)
-              & (mine.c.period_start == other.period_start))
-        .join(Run, Run.id == other.run_id)
-        .where(Run.payout_status == "approved", Run.id != run.id,
-               other.corrects_id.is_(None)).limit(1)).first()
+def payout_conflicts(s: Session, run: Run) -> list[PayoutConflictItem]:
+    """Every period of the run over its budget or already paid by another approved run."""
+    return over_budget(budget_use(s, run)) + paid_elsewhere(s, run)
 
 
 def decide_payouts(s: Session, actor: Actor, run_id: int, *, approve: bool,
@@ -211,17 +209,12 @@ def decide_payouts(s: Session, actor: Actor, run_id: int, *, approve: bool,
         raise Conflict("only a finished calculation's payouts can be approved")
     if run.payout_status != "pending":
         raise Conflict(f"this run's payouts are already {run.payout_status}")
-    if run.started_by == actor.user_id:
-        raise Conflict("you started this run; another approver must decide on its payouts")
+    if refusal := own_run(actor, run):
+        raise Conflict(refusal)
     if not approve and not comment.strip():
         raise Conflict("say why you reject it: a comment is required")
-    if approve and (over := [b for b in budget_use(s, run) if not b["within"]]):
-        b = over[0]
-        raise Conflict(f"{b['program_id']} pays {b['payout']} in the period from "
-                       f"{b['period_start']}, over its budget of {b['budget']}")
-    if approve and (twice := _paid_elsewhere(s, run)):
-        raise Conflict(f"{twice[0]} from {twice[1]} is already paid by approved run {twice[2]}; "
-                       "close that period, then a new run pays only the difference")
+    if approve and (conflicts := payout_conflicts(s, run)):
+        raise PayoutConflict(conflicts)
     run.payout_status = "approved" if approve else "rejected"
     s.add(Decision(subject_type="run", subject_id=run.id, decision=run.payout_status,
                    user_id=actor.user_id, comment=comment))

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
 from schemeops.service.policy import allowed
+from schemeops.web.outcomes import outcome
 from schemeops.web.security import csrf_token
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -41,12 +42,14 @@ TEMPLATES.env.filters["num"] = _num
 
 def page(request: Request, name: str, status_code: int = 200,
          headers: dict[str, str] | None = None, **context: object) -> HTMLResponse:
-    """The named template with the actor, their permissions and the CSRF token."""
+    """The named template with the actor, their permissions, the CSRF token and the outcome
+    of the action that led here."""
     actor = getattr(request.state, "actor", None)
 
     def can(permission: str) -> bool:
         return actor is not None and allowed(actor, permission)
 
     return TEMPLATES.TemplateResponse(
-        request, name, {"actor": actor, "can": can, "csrf": csrf_token(request), **context},
+        request, name, {"actor": actor, "can": can, "csrf": csrf_token(request),
+                  "outcome": outcome(request), **context},
         status_code=status_code, headers=headers)

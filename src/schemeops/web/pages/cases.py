@@ -13,6 +13,7 @@ from schemeops.service.case_pay import pays
 from schemeops.service.case_view import DAYS_H, DAYS_W, MAP_H, MAP_W, case_view
 from schemeops.store.models import CASE_STATES
 from schemeops.web.actors import CaseDecider, CaseReader
+from schemeops.web.outcomes import done
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId
 from schemeops.web.security import AppDep, SessionDep
@@ -63,4 +64,4 @@ async def decide(request: Request, s: SessionDep, actor: CaseDecider,
     form = await request.form()
     cases.decide(s, actor, case_id, str(form.get("decision", ""))[:20],  # type: ignore[arg-type]
                  reason=str(form.get("reason", ""))[: cases.MAX_REASON + 1])
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+    return RedirectResponse(done(f"/cases/{case_id}", "case_decided"), status_code=303)

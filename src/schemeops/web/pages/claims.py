@@ -13,6 +13,7 @@ from schemeops.service import claims, programs
 from schemeops.service.claims_csv import typed_line
 from schemeops.service.errors import Conflict, Forbidden
 from schemeops.web.actors import ClaimDecider, ClaimReader, ClaimSubmitter
+from schemeops.web.outcomes import done
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId
 from schemeops.web.security import AppDep, SessionDep
@@ -75,4 +76,4 @@ async def decide(request: Request, s: SessionDep, app: AppDep, actor: ClaimDecid
     claims.decide(s, app.warehouse, actor, claim_id,
                   approve=form.get("decision") == "approve", amounts=amounts,
                   comment=str(form.get("comment", ""))[: claims.MAX_COMMENT])
-    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+    return RedirectResponse(done(f"/claims/{claim_id}", "claim_decided"), status_code=303)

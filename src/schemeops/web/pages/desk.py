@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from schemeops.service import audit, dashboards, periods, portal
+from schemeops.service import actions, audit, dashboards, periods, portal
 from schemeops.web import charts
 from schemeops.web.actors import Auditor, DashboardReader, PeriodCloser, PortalUser, RunReader
+from schemeops.web.outcomes import done
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId, QueryId
 from schemeops.web.security import SessionDep, current_actor, get_app
@@ -17,16 +18,18 @@ router = APIRouter()
 
 @router.get("/periods")
 def period_list(request: Request, s: SessionDep, actor: RunReader, program: str = "") -> Response:
-    """Periods by program, open or closed."""
-    return page(request, "periods.html", periods=periods.list_periods(s, actor, program or None),
-                program=program)
+    """Periods by program, open or closed, each with its close action if offered."""
+    found = periods.list_periods(s, actor, program or None)
+    return page(request, "periods.html", program=program, periods=[
+        (p, actions.period_close(actor, p, periods.paying_run(s, p) if p.status == "open"
+                                 else None)) for p in found])
 
 
 @router.post("/periods/{period_id}/close")
 def close(s: SessionDep, actor: PeriodCloser, period_id: PathId) -> Response:
     """Close a period: its approved payouts are sealed."""
     periods.close(s, actor, period_id)
-    return RedirectResponse("/periods", status_code=303)
+    return RedirectResponse(done("/periods", "period_closed"), status_code=303)
 
 
 @router.get("/portal")

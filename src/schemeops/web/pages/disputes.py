@@ -13,6 +13,7 @@ from schemeops.service.dispute_rules import REASONS, overdue
 from schemeops.service.errors import Conflict
 from schemeops.store.types import utcnow
 from schemeops.web.actors import DisputeAnswerer, DisputeOpener, DisputeReader, DisputeResolver
+from schemeops.web.outcomes import done
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId
 from schemeops.web.security import SessionDep
@@ -90,7 +91,7 @@ async def assign(request: Request, s: SessionDep, actor: DisputeAnswerer,
     form = await request.form()
     who = str(form.get("assignee_id", ""))
     disputes.assign(s, actor, dispute_id, int(who) if who.isdigit() else None)
-    return RedirectResponse(f"/disputes/{dispute_id}", status_code=303)
+    return RedirectResponse(done(f"/disputes/{dispute_id}", "dispute_assigned"), status_code=303)
 
 
 @router.post("/disputes/{dispute_id}/messages")
@@ -99,7 +100,7 @@ async def answer(request: Request, s: SessionDep, actor: DisputeAnswerer,
     """Answer in the dispute's thread."""
     form = await request.form()
     disputes.post_message(s, actor, dispute_id, str(form.get("body", ""))[:_TEXT])
-    return RedirectResponse(f"/disputes/{dispute_id}", status_code=303)
+    return RedirectResponse(done(f"/disputes/{dispute_id}", "dispute_answered"), status_code=303)
 
 
 @router.post("/disputes/{dispute_id}/resolve")
@@ -118,4 +119,4 @@ async def resolve(request: Request, s: SessionDep, actor: DisputeResolver,
         resolution.confirm_adjustment(s, actor, dispute_id)
     else:
         raise Conflict("choose no change, an adjustment, or confirm the proposed one")
-    return RedirectResponse(f"/disputes/{dispute_id}", status_code=303)
+    return RedirectResponse(done(f"/disputes/{dispute_id}", "dispute_resolved"), status_code=303)

@@ -10,9 +10,10 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from schemeops.engine.wording import describe_target
-from schemeops.service import programs, runs
+from schemeops.service import actions, programs, runs
 from schemeops.store.models import VERSION_STATES
 from schemeops.web.actors import ProgramDecider, ProgramReader, ProgramWriter, Publisher, Simulator
+from schemeops.web.outcomes import done
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId, QueryId
 from schemeops.web.security import SessionDep
@@ -60,7 +61,7 @@ def create(request: Request, s: SessionDep, actor: ProgramWriter, yaml: Text) ->
     """Save a new draft; errors come back at their lines."""
     request.state.program_form = {"text": yaml, "action": "/programs/new",
                                   "title": "New program or draft"}
-    return _to(f"/versions/{programs.create_draft(s, actor, yaml).id}")
+    return _to(done(f"/versions/{programs.create_draft(s, actor, yaml).id}", "drafted"))
 
 
 @router.get("/programs/{program_id}/history")
@@ -73,8 +74,9 @@ def history(request: Request, s: SessionDep, actor: ProgramReader, program_id: s
 @router.get("/versions/{version_id}")
 def version(request: Request, s: SessionDep, actor: ProgramReader, version_id: PathId) -> Response:
     """A version, readable, beside its YAML."""
-    return page(request, "version.html", view=programs.read_version(s, actor, version_id),
-                describe_target=describe_target)
+    view = programs.read_version(s, actor, version_id)
+    return page(request, "version.html", view=view, describe_target=describe_target,
+                can_do=actions.version_actions(actor, view.version))
 
 
 @router.get("/versions/{version_id}/edit")
@@ -92,13 +94,14 @@ def edit(request: Request, s: SessionDep, actor: ProgramWriter, version_id: Path
     """Save a draft's new text; errors come back at their lines."""
     request.state.program_form = {"text": yaml, "action": f"/versions/{version_id}/edit",
                                   "title": "Edit draft"}
-    return _to(f"/versions/{programs.edit_draft(s, actor, version_id, yaml).id}")
+    return _to(done(f"/versions/{programs.edit_draft(s, actor, version_id, yaml).id}",
+                    "drafted"))
 
 
 @router.post("/versions/{version_id}/submit")
 def submit(s: SessionDep, actor: ProgramWriter, version_id: PathId) -> Response:
     """Freeze the draft and ask for approval."""
-    return _to(f"/versions/{programs.submit(s, actor, version_id).id}")
+    return _to(done(f"/versions/{programs.submit(s, actor, version_id).id}", "submitted"))
 
 
 @router.post("/versions/{version_id}/decide")
@@ -107,19 +110,19 @@ def decide(s: SessionDep, actor: ProgramDecider, version_id: PathId,
            comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
     """Approve or reject a submitted version (never one's own)."""
     v = programs.decide(s, actor, version_id, approve=decision == "approve", comment=comment)
-    return _to(f"/versions/{v.id}")
+    return _to(done(f"/versions/{v.id}", v.status))
 
 
 @router.post("/versions/{version_id}/live")
 def go_live(s: SessionDep, actor: Publisher, version_id: PathId) -> Response:
     """Make an approved version live."""
-    return _to(f"/versions/{programs.go_live(s, actor, version_id).id}")
+    return _to(done(f"/versions/{programs.go_live(s, actor, version_id).id}", "live"))
 
 
 @router.post("/versions/{version_id}/close")
 def close(s: SessionDep, actor: Publisher, version_id: PathId) -> Response:
     """End a live version: it is no longer calculated."""
-    return _to(f"/versions/{programs.close(s, actor, version_id).id}")
+    return _to(done(f"/versions/{programs.close(s, actor, version_id).id}", "version_closed"))
 
 
 @router.post("/versions/{version_id}/simulate")

@@ -10,10 +10,11 @@ from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 
-from schemeops.service import cases, exports, programs, reports, runs
+from schemeops.service import actions, cases, exports, programs, reports, runs
 from schemeops.service.policy import allowed
 from schemeops.web import charts
 from schemeops.web.actors import Exporter, PayoutApprover, RunReader, RunStarter
+from schemeops.web.outcomes import done
 from schemeops.web.render import page
 from schemeops.web.schemas import MAX_ID, PathId
 from schemeops.web.security import SessionDep
@@ -52,8 +53,16 @@ def run_page(request: Request, s: SessionDep, actor: RunReader, run_id: PathId) 
     report = reports.run_report(s, actor, run_id)
     found = (cases.list_cases(s, actor, status=None, run_id=run_id)
              if allowed(actor, "cases.read") else [])
+    run = report.run
+    calculated = run.kind == "calculation" and run.status == "succeeded"
+    deciding = calculated and run.payout_status == "pending" and allowed(actor, "runs.approve")
+    exporting = (calculated and run.payout_status == "approved"
+                 and allowed(actor, "exports.create"))
+    can_do = actions.run_actions(
+        actor, run, conflicts=runs.payout_conflicts(s, run) if deciding else [],
+        exported=len(report.exports), new_notes=exports.new_notes(s, run) if exporting else 0)
     return page(request, "run.html", r=report, histogram=charts.histogram(report.amounts),
-                cases=[c for c in found if c.status != "dropped"],
+                can_do=can_do, cases=[c for c in found if c.status != "dropped"],
                 dropped=sum(c.status == "dropped" for c in found))
 
 
@@ -89,8 +98,9 @@ def decide(s: SessionDep, actor: PayoutApprover, run_id: PathId,
            decision: Annotated[str, Form(pattern="^(approve|reject)$")],
            comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
     """Approve (within budget) or reject the run's payouts."""
-    runs.decide_payouts(s, actor, run_id, approve=decision == "approve", comment=comment)
-    return RedirectResponse(f"/runs/{run_id}", status_code=303)
+    run = runs.decide_payouts(s, actor, run_id, approve=decision == "approve", comment=comment)
+    return RedirectResponse(done(f"/runs/{run_id}", f"payouts_{run.payout_status}"),
+                            status_code=303)
 
 
 @router.post("/runs/{run_id}/export.{fmt}")
@@ -98,11 +108,16 @@ def export(s: SessionDep, actor: Exporter, run_id: PathId,
            fmt: Annotated[str, Path(pattern="^(csv|xlsx)$")]) -> Response:
     """Download the approved payouts as credit notes (CSV or Excel); known ones stay known."""
     notes = exports.export(s, actor, run_id)
-    name = f"credit-notes-run-{run_id}-export-{notes.export.id}"
+    ex = notes.export
+    name = f"credit-notes-run-{run_id}-export-{ex.id}"
+    # what the page's script tells once the download starts (static/actions.js)
+    told = {"X-Export-Id": str(ex.id), "X-Export-Lines": str(ex.rows),
+            "X-New-Credit-Notes": str(ex.new_credit_notes)}
     if fmt == "xlsx":
         return Response(notes.xlsx(), headers={"Content-Disposition":
-                                               f'attachment; filename="{name}.xlsx"'},
+                                               f'attachment; filename="{name}.xlsx"', **told},
                         media_type="application/vnd.openxmlformats-officedocument."
                                    "spreadsheetml.sheet")
     return Response(notes.csv(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
+                             **told})
