@@ -76,6 +76,7 @@ EXPECTED = {
     ("GET", "/runs/{run_id}"): "runs.read",
     ("GET", "/runs/{run_id}/progress"): "runs.read",
     ("GET", "/runs/{run_id}/payouts"): "runs.read",
+    ("GET", "/runs/{run_id}/payouts.{fmt}"): "runs.read",
     ("GET", "/runs/{run_id}/participants/{participant_id}"): "runs.read",
     ("POST", "/runs/{run_id}/decide"): "runs.approve",
     ("POST", "/runs/{run_id}/export.{fmt}"): "exports.create",
