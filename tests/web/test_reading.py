@@ -253,3 +253,52 @@ def test_the_histogram_keeps_its_tail_in_one_bar():
     assert bars["type"] == "bar" and sum(bars["y"]) == 103
     assert bars["x"][-1].startswith("over ") and bars["y"][-1] >= 3
     assert max(bars["y"][:-1]) <= 10 and fig["layout"]["showlegend"] is False
+
+
+def test_dashboards_in_a_browser_filter_by_region_program_period_and_tier(
+        server: str, world: World, page, screenshot):
+    """In Chromium: the attainment view draws its one chart, titled in words, with no error
+    or refused style in the console; choosing a region, then a tier, narrows the bars; the
+    program and period choices stay; the performers view draws no chart."""
+    from playwright.sync_api import expect
+
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(server + "/signin")
+    page.fill("input[name=username]", "approver")
+    page.fill("input[name=password]", "approver-pw")
+    page.click("button[type=submit]")
+    page.goto(server + "/dashboards")
+    chart = page.locator(".chart .main-svg").first
+    expect(chart).to_be_visible()
+    expect(page.locator(".chart .gtitle")).to_have_text(
+        ["Value: actual against target by region"])
+    expect(page.locator(".chart .legendtext")).to_have_text(["target", "actual"])
+    assert page.locator(".chart .xtick").count() == 4
+    screenshot(page, "attainment")
+
+    page.select_option("select[name=region]", "East")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator(".chart .xtick")).to_have_count(1)
+    expect(page.locator(".chart .xtick")).to_have_text(["East"])
+    page.select_option("select[name=by]", "tier")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator(".chart .gtitle")).to_have_text(
+        ["Value: actual against target by tier"])
+    tiers = page.locator(".chart .xtick").all_text_contents()
+    page.select_option("select[name=tier]", tiers[0])
+    page.select_option("select[name=period]", "2026-10-01")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator(".chart .xtick")).to_have_text([tiers[0]])
+    for name, value in (("program", "volume_growth_oct"), ("period", "2026-10-01"),
+                        ("region", "East"), ("tier", tiers[0])):
+        expect(page.locator(f"select[name={name}]")).to_have_value(value)
+    assert "region=East" in page.url and f"tier={tiers[0]}" in page.url
+    screenshot(page, "filtered")
+
+    page.click("nav.tabs >> text=Best and worst performers")
+    expect(page.locator("main h2").first).to_have_text("Best performers")
+    assert page.locator(".chart").count() == 0
+    expect(page.locator("select[name=region]")).to_have_value("East")
+    assert not problems, problems

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from pydantic import BeforeValidator
 
 from schemeops.service import dashboards
 from schemeops.web import charts
@@ -22,13 +23,15 @@ router = APIRouter()
 VIEWS = {"attainment": "Target and actual", "budget": "Budget and cost",
          "performers": "Best and worst performers"}
 Choice = Annotated[str, Query(max_length=80)]
+#: A period's first day; the form's "all periods" sends it empty.
+PeriodStart = Annotated[dt.date | None, BeforeValidator(lambda v: v or None), Query()]
 
 
 @router.get("/dashboards")
 def dashboard(request: Request, s: SessionDep, actor: DashboardReader, run: QueryId = None,
               view: Literal["attainment", "budget", "performers"] = "attainment",
               by: Literal["region", "tier"] = "region", program: Choice = "",
-              period: dt.date | None = None, region: Choice = "", tier: Choice = ""
+              period: PeriodStart = None, region: Choice = "", tier: Choice = ""
               ) -> Response:
     """One view of a run's dashboard under the filters; the attainment view shows one
     program at a time (the run's first when none is chosen)."""
