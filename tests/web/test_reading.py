@@ -171,6 +171,14 @@ def test_csrf_and_too_large_bodies_get_pages(web, as_user):
                         headers={**HTML, "Content-Type": "application/x-www-form-urlencoded"})
     assert big.status_code == 413 and "<h1>Too large</h1>" in big.text
     assert "content-security-policy" in big.headers
+
+    def chunks():  # no Content-Length: the limit is crossed while the form is read
+        for _ in range(48):
+            yield b"x" * 65536
+
+    grown = b.client.post("/runs/new", content=chunks(), headers={
+        **HTML, "Content-Type": "application/x-www-form-urlencoded"})
+    assert grown.status_code == 413 and "<h1>Too large</h1>" in grown.text
     plain = TestClient(web).post("/api/programs", content=b"x" * (3 * 1024 * 1024))
     assert plain.status_code == 413 and "html" not in plain.headers["content-type"]
 
