@@ -124,13 +124,14 @@ def test_regional_head_downloads_only_their_region(as_user, app: App, world: Wor
 def test_audit_page_tells_entries_in_words_with_links(as_user, world: World):
     """No JSON, subjects named (a user by name, a run and a version linked), never 'user 7'."""
     b = as_user("admin")
-    b.post("/signout")
-    b.sign_in("admin")
+    b.get("/users")
+    assert b.post(f"/users/{world.spare_user}/remove").status_code == 303
     page = b.get("/audit").text
     assert '{"' not in page and "&#34;" not in page
     assert f'<a href="/runs/{world.run}">run #{world.run}</a>' in page
     assert f'<a href="/versions/{world.version}">version 1 of {world.program}</a>' in page
-    assert "<strong>admin</strong> signed in admin" in page
+    assert re.search(r"<strong>admin</strong> signed in\s*</td>", page)
+    assert "<strong>admin</strong> removed approver2" in page
     assert not re.search(r"\buser \d+\b", page)
     assert "<dt>reason</dt><dd>October</dd>" in page
     users = b.get("/audit", params={"subject": "user"}).text

@@ -84,15 +84,17 @@ def _words(code: str) -> str:
     return code.replace("_", " ").replace(".", " ").strip()
 
 
-def _value(value: object) -> str:
+def _value(value: object, *, nested: bool = False) -> str:
+    """A detail's value in words; ids inside it are kept as they are."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
-        return "; ".join(f"{_words(str(k))} {_value(v)}" for k, v in value.items())
+        parts = [f"{k}: {_value(v, nested=True)}" for k, v in value.items()]
+        return f"({', '.join(parts)})" if nested else "; ".join(parts)
     if isinstance(value, list):
-        return ", ".join(_value(v) for v in value)
+        return ", ".join(_value(v, nested=True) for v in value)
     return str(value)
 
 
@@ -145,9 +147,14 @@ def _subjects(s: Session, entries: list[AuditEntry]) -> dict[tuple[str, str], Su
 def readable(s: Session, entries: list[AuditEntry]) -> list[Line]:
     """The entries in words: who, did what, to what (named and linked), with which details."""
     subjects = _subjects(s, entries)
-    return [Line(e.seq, e.at, e.actor, _action(e.action),
-                 subjects[(e.subject_type, e.subject_id)], _details(e.details))
-            for e in entries]
+    lines = []
+    for e in entries:
+        subject = subjects[(e.subject_type, e.subject_id)]
+        if e.subject_type == "user" and subject.text == e.actor:
+            subject = Subject("")  # "asha signed in", not "asha signed in asha"
+        lines.append(Line(e.seq, e.at, e.actor, _action(e.action), subject,
+                          _details(e.details)))
+    return lines
 
 
 def _action(code: str) -> str:
