@@ -28,14 +28,26 @@ def inline_style_ids(js: bytes) -> tuple[str, ...]:
 
 
 def _figure(title: str, data: list[dict], *, x: str, y: str, **layout: object) -> dict:
-    # long category labels (region or program names) are tilted and given room below
+    # the legend sits above the plot, so long tilted category labels below never run into it
     return {"data": data, "layout": {
-        "title": {"text": title}, "height": 340, "font": {"size": 12},
-        "margin": {"l": 70, "r": 10, "t": 50, "b": 90},
-        "showlegend": len(data) > 1, "legend": {"orientation": "h", "y": -0.35},
+        "title": {"text": title, "x": 0.02, "xanchor": "left"}, "height": 360,
+        "font": {"size": 12}, "margin": {"l": 70, "r": 10, "t": 60, "b": 40},
+        "showlegend": len(data) > 1,
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02,
+                   "yanchor": "bottom"},
         "xaxis": {"title": {"text": x}, "automargin": True, "tickangle": -30},
         "yaxis": {"title": {"text": y}, "automargin": True, "rangemode": "tozero"},
         **layout}}
+
+
+def _short(labels: list[str], width: int = 28) -> list[str]:
+    """Category labels cut to `width` characters (the full text is in the hover)."""
+    return [t if len(t) <= width else t[:width - 1].rstrip() + "…" for t in labels]
+
+
+def _bars(name: str, labels: list[str], values: list[float]) -> dict:
+    return {"type": "bar", "name": name, "x": _short(labels), "y": values,
+            "hovertext": labels, "hoverinfo": "text+y+name"}
 
 
 def _bins(values: list[Decimal]) -> tuple[list[str], list[int]]:
@@ -80,11 +92,9 @@ def attainment(d: Dashboard, by: str) -> list[dict]:
     for kpi in dict.fromkeys(r["kpi"] for r in d.attainment if r["by"] == by):
         rows = [r for r in d.attainment if r["by"] == by and r["kpi"] == kpi]
         groups = [r["group"] for r in rows]
-        data = [{"type": "bar", "name": "actual", "x": groups,
-                 "y": [float(r["actual"]) for r in rows]}]
+        data = [_bars("actual", groups, [float(r["actual"]) for r in rows])]
         if any(r["target"] is not None for r in rows):
-            data.insert(0, {"type": "bar", "name": "target", "x": groups,
-                            "y": [float(r["target"] or 0) for r in rows]})
+            data.insert(0, _bars("target", groups, [float(r["target"] or 0) for r in rows]))
         what = "actual against target" if len(data) > 1 else "actual"
         figures.append(_figure(f"{_words(kpi)}: {what} by {by}", data, x=by,
                                y=_words(kpi).lower(), barmode="group"))
@@ -99,16 +109,13 @@ def budget(d: Dashboard) -> list[dict]:
         labels = [f"{d.names.get(b['program_id'], b['program_id'])} from {b['period_start']}"
                   for b in rows]
         figures.append(_figure("Payouts against budget", [
-            {"type": "bar", "name": "budget", "x": labels,
-             "y": [float(b["budget"]) for b in rows]},
-            {"type": "bar", "name": "payout", "x": labels,
-             "y": [float(b["payout"]) for b in rows]}],
+            _bars("budget", labels, [float(b["budget"]) for b in rows]),
+            _bars("payout", labels, [float(b["payout"]) for b in rows])],
             x="program and period", y="amount", barmode="group"))
     cost = [rv for rv in d.cost if rv.sales]
     if cost:
         figures.append(_figure("Cost of each program as a share of its sales", [
-            {"type": "bar", "name": "cost", "x": [d.names.get(rv.program_id, rv.program_id)
-                                                 for rv in cost],
-             "y": [float(rv.payout / rv.sales * 100) for rv in cost]}],
+            _bars("cost", [d.names.get(rv.program_id, rv.program_id) for rv in cost],
+                  [float(rv.payout / rv.sales * 100) for rv in cost])],
             x="program", y="% of sales"))
     return figures
