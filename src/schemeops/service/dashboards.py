@@ -111,10 +111,12 @@ def _choices(s: Session, run: Run, region: str | None) -> tuple[dict[str, str], 
 
 
 def dashboard(s: Session, actor: Actor, run_id: int | None = None,
-              filters: Filters = Filters(), *, one_program: bool = False) -> Dashboard | None:
+              filters: Filters = Filters(), *, one_program: bool = False,
+              with_budget: bool = True) -> Dashboard | None:
     """The dashboard of a run (the newest calculation by default) under `filters`; None when
     there is none. A regional head's region replaces any region asked for; `one_program`
-    narrows to the run's first program when `filters` names none."""
+    narrows to the run's first program when `filters` names none; without `with_budget` the
+    budget is left empty (it reads every program's text: most of the time of a dashboard)."""
     require(actor, "dashboards.read")
     run = get_run(s, run_id) if run_id else latest_run(s)
     if run is None:
@@ -124,7 +126,8 @@ def dashboard(s: Session, actor: Actor, run_id: int | None = None,
     program = filters.program or (next(iter(names), None) if one_program else None)
     f = Filters(program, filters.period, scope or filters.region, filters.tier)
     budget = [b for b in budget_use(s, run) if (not f.program or b["program_id"] == f.program)
-              and (not f.period or b["period_start"] == f.period)] if scope is None else []
+              and (not f.period or b["period_start"] == f.period)
+              ] if scope is None and with_budget else []
     cost = [rv for rv in run.programs
             if not f.program or rv.program_id == f.program] if scope is None else []
     return Dashboard(

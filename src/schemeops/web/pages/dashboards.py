@@ -36,7 +36,8 @@ def dashboard(request: Request, s: SessionDep, actor: DashboardReader, run: Quer
     """One view of a run's dashboard under the filters; the attainment view shows one
     program at a time (the run's first when none is chosen)."""
     filters = dashboards.Filters(program or None, period, region or None, tier or None)
-    d = dashboards.dashboard(s, actor, run, filters, one_program=view == "attainment")
+    d = dashboards.dashboard(s, actor, run, filters, one_program=view == "attainment",
+                             with_budget=view == "budget")
     figures = []
     if d is not None:
         figures = charts.attainment(d, by) if view == "attainment" else (
