@@ -24,6 +24,7 @@ from schemeops.web.schemas import (
 from schemeops.web.security import SessionDep
 
 router = APIRouter(tags=["runs"])
+Text = Annotated[str | None, Query(max_length=80)]
 
 
 @router.get("/runs")
@@ -48,8 +49,8 @@ def read(s: SessionDep, actor: RunReader, run_id: PathId) -> RunRead:
 
 
 @router.get("/runs/{run_id}/payouts")
-def payouts(s: SessionDep, actor: RunReader, run_id: PathId, program: str | None = None,
-            region: str | None = None, q: str | None = None, earning: bool = False,
+def payouts(s: SessionDep, actor: RunReader, run_id: PathId, program: Text = None,
+            region: Text = None, q: Text = None, earning: bool = False,
             min_amount: Annotated[Decimal | None, Query(ge=-10**12, le=10**12,
                                                         decimal_places=2)] = None,
             max_amount: Annotated[Decimal | None, Query(ge=-10**12, le=10**12,
