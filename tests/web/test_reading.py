@@ -311,3 +311,17 @@ def test_dashboards_in_a_browser_filter_by_region_program_period_and_tier(
     assert page.locator(".chart").count() == 0
     expect(page.locator("select[name=region]")).to_have_value("East")
     assert not problems, problems
+
+
+def test_the_served_bundle_still_names_the_stylesheet_it_would_inject(as_user, world: World):
+    """The chart library injects its map stylesheet inline unless an element with its id
+    exists; the id is found in the bundle npm installed, and chart pages carry that element
+    (the Chromium test above sees no CSP refusal in the console)."""
+    from schemeops.web.assets import CHART_URL
+    from schemeops.web.charts import inline_style_ids
+
+    ids = inline_style_ids(load_assets().files[CHART_URL].body)
+    assert len(ids) == 1 and re.fullmatch(r"[0-9a-f]{64}", ids[0])
+    page = as_user("approver").get("/dashboards").text
+    assert f'<span hidden id="{ids[0]}"></span>' in page
+    assert 'id="plotly.js-style-global" class="no-inline-styles"' in page
