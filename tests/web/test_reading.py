@@ -330,3 +330,22 @@ def test_the_served_bundle_still_names_the_stylesheet_it_would_inject(as_user, w
     page = as_user("approver").get("/dashboards").text
     assert f'<span hidden id="{ids[0]}"></span>' in page
     assert 'id="plotly.js-style-global" class="no-inline-styles"' in page
+
+
+def test_the_api_payout_list_takes_the_same_filters(api, app: App, world: World):
+    """earning, min_amount/max_amount, sort and descending on /api/runs/{id}/payouts."""
+    with app.sessions.begin() as s:
+        s.execute(update(Payout).where(Payout.run_id == world.run,
+                                       Payout.participant_id == "D00005").values(amount=0))
+    c = api("approver")
+    url = f"/api/runs/{world.run}/payouts"
+    rows = c.get(url, params={"sort": "amount", "descending": "true"}).json()["rows"]
+    amounts = [Decimal(r["amount"]) for r in rows]
+    assert len(amounts) == 6 and amounts == sorted(amounts, reverse=True)
+    earning = c.get(url, params={"earning": "true"}).json()
+    assert earning["count"] == 5 and all(Decimal(r["amount"]) > 0 for r in earning["rows"])
+    ranged = c.get(url, params={"min_amount": str(amounts[4]), "max_amount": str(amounts[1]),
+                                "sort": "amount"}).json()["rows"]
+    assert [Decimal(r["amount"]) for r in ranged] == amounts[1:5][::-1]
+    assert c.get(url, params={"sort": "secret"}).status_code == 422
+    assert c.get(url, params={"min_amount": "0.001"}).status_code == 422
