@@ -349,3 +349,17 @@ def test_the_api_payout_list_takes_the_same_filters(api, app: App, world: World)
     assert [Decimal(r["amount"]) for r in ranged] == amounts[1:5][::-1]
     assert c.get(url, params={"sort": "secret"}).status_code == 422
     assert c.get(url, params={"min_amount": "0.001"}).status_code == 422
+
+
+def test_a_regional_head_dashboard_stays_in_their_region(as_user, app: App, world: World):
+    """Asking for another region shows theirs; the budget view is not theirs to read."""
+    with app.sessions.begin() as s:
+        s.execute(update(Participant).where(Participant.participant_id == "D00006")
+                  .values(region="North"))
+    b = as_user("regional")
+    figure = _figures(b.get("/dashboards", params={"region": "East"}).text)[0]
+    assert figure["data"][-1]["x"] == ["North"]
+    page = b.get("/dashboards", params={"view": "budget"}).text
+    assert not _figures(page) and "shown to those who see every region" in page
+    best = b.get("/dashboards", params={"view": "performers", "region": "East"}).text
+    assert "D00006" in best and "D00001" not in best
