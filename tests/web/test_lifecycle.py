@@ -126,7 +126,7 @@ def test_pages_of_a_calculated_run(as_user, world: World):
     pay = b.get(f"/runs/{world.run}/payouts", params={"q": "D00001"})
     assert "SO-" in pay.text and "1</strong> payouts" in pay.text
     assert "Next slab" in b.get(f"/runs/{world.run}/participants/D00001").text
-    assert "Target against actual" in b.get("/dashboards").text
+    assert "Target and actual" in b.get("/dashboards").text
     assert "Close" in b.get("/periods").text
     assert "The audit chain and every closed period" in b.get("/audit/verify").text
     csv_file = b.post(f"/runs/{world.run}/export.csv")

@@ -50,6 +50,7 @@ def serve_command(
 
     from schemeops.service.signin import SessionLimits, SignInLimits
     from schemeops.web.app import create_app
+    from schemeops.web.assets import load_assets
     from schemeops.web.main import ENV, SETTINGS_ENV
     from schemeops.web.settings import WebSettings
 
@@ -63,9 +64,10 @@ def serve_command(
     # uvicorn trusts X-Forwarded-* from 127.0.0.1 by default; here only when told.
     proxy = {"proxy_headers": behind_proxy,
              **({"forwarded_allow_ips": proxy_ips} if behind_proxy else {})}
+    assets = load_assets()  # without the chart library: one clear error now, not one per worker
     typer.echo(f"schemeops on http://{host}:{port}/ (API docs at /api/docs)")
     if workers == 1:
-        web = create_app(app, secret_key=key, settings=settings)
+        web = create_app(app, secret_key=key, settings=settings, assets=assets)
         uvicorn.run(web, host=host, port=port, log_level="info", access_log=access_log,
                     **proxy)
         return

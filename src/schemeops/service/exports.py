@@ -50,10 +50,12 @@ class CreditNotes:
         ws.title = "credit notes"
         ws.append(list(COLUMNS))
         for line in self.lines:
-            # text a spreadsheet would run as a formula (a reason typed as "=cmd…") is quoted
-            ws.append([safe_cell(line[c]) if isinstance(line[c], str) else line[c]
+            # text a spreadsheet would run as a formula (a reason typed as "=cmd…") is quoted;
+            # the amount is a number, not the CSV's text, so the sheet can add it up
+            ws.append([Decimal(line[c]) if c == "amount" else
+                       safe_cell(line[c]) if isinstance(line[c], str) else line[c]
                        for c in COLUMNS])
-            ws.cell(ws.max_row, COLUMNS.index("amount") + 1).number_format = "0.00"
+            ws.cell(ws.max_row, COLUMNS.index("amount") + 1).number_format = "#,##0.00"
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()

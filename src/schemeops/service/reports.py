@@ -1,5 +1,5 @@
-"""Reading a run's results: its report (totals, budget, decisions, payout distribution), a
-filtered page of its payouts with totals, and one participant's explanation."""
+"""Reading a run's results: its report (totals, budget, decisions, payout distribution) and
+one participant's explanation (its payout list is in payout_list.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemeops.engine.settlement import warning_text
@@ -65,74 +65,6 @@ def run_report(s: Session, actor: Actor, run_id: int) -> RunReport:
                              .order_by(Export.id))) if region is None else []
     budget = budget_use(s, run) if region is None and run.status == "succeeded" else []
     return RunReport(run, list(run.programs), region, budget, decisions, exports, amounts)
-
-
-@dataclass(frozen=True)
-class PayoutRow:
-    """One payout line with its participant's name and region."""
-
-    reference: str
-    program_id: str
-    participant_id: str
-    name: str
-    region: str | None
-    period_start: dt.date
-    period_end: dt.date
-    amount: Decimal
-    corrects_id: int | None
-    reason: str
-
-
-@dataclass(frozen=True)
-class PayoutPage:
-    """One page of a run's payouts under filters, with the totals of every matching row."""
-
-    rows: list[PayoutRow]
-    page: int
-    pages: int
-    count: int
-    total: Decimal
-    programs: list[str]
-    regions: list[str]
-
-
-def payout_page(s: Session, actor: Actor, run_id: int, *, program: str | None = None,
-                region: str | None = None, text: str | None = None, page: int = 1,
-                per_page: int = 50) -> PayoutPage:
-    """A run's payouts filtered by program, region and participant text; regional heads see
-    only their region."""
-    require(actor, "runs.read")
-    run = get_run(s, run_id)
-    region = region_scope(actor) or region
-    where = [Payout.run_id == run.id]
-    if program:
-        where.append(Payout.program_id == program)
-    if region:
-        where.append(Participant.region == region)
-    if text:
-        like = f"%{text.lower()}%"
-        where.append(func.lower(Payout.participant_id).like(like)
-                     | func.lower(func.coalesce(Participant.name, "")).like(like))
-    joined = select(Payout, Participant.name, Participant.region).outerjoin(
-        Participant, Participant.participant_id == Payout.participant_id).where(*where)
-    count, total = s.execute(
-        select(func.count(), func.coalesce(func.sum(Payout.amount), 0))
-        .select_from(Payout).outerjoin(
-            Participant, Participant.participant_id == Payout.participant_id)
-        .where(*where)).one()
-    pages = max(1, -(-count // per_page))
-    page = min(max(1, page), pages)
-    rows = s.execute(joined.order_by(Payout.program_id, Payout.participant_id,
-                                     Payout.period_start)
-                     .offset((page - 1) * per_page).limit(per_page)).all()
-    out = [PayoutRow(p.reference, p.program_id, p.participant_id, name or p.participant_id,
-                     reg, p.period_start, p.period_end, p.amount, p.corrects_id, p.reason)
-           for p, name, reg in rows]
-    regions = [r for r in s.scalars(select(Participant.region).distinct()
-                                    .order_by(Participant.region)) if r]
-    return PayoutPage(out, page, pages, count, Decimal(total).quantize(Decimal("0.01")),
-                      [rv.program_id for rv in run.programs],
-                      [region] if region_scope(actor) else regions)
 
 
 @dataclass(frozen=True)

@@ -9,20 +9,22 @@ import base64
 import hashlib
 import re
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from schemeops.errors import SchemeopsError
 from schemeops.service.context import App
 from schemeops.service.errors import Conflict, Forbidden, Invalid, NotFound
 from schemeops.web import api, pages
-from schemeops.web.charts import PLOTLY_JS, inline_style_ids
+from schemeops.web.assets import CHART_URL, Assets, load_assets
+from schemeops.web.charts import inline_style_ids
 from schemeops.web.headers import SecurityHeaders, SessionCookie
 from schemeops.web.render import page
 from schemeops.web.schemas import DiagnosticRead, ErrorRead
@@ -31,11 +33,43 @@ from schemeops.web.settings import WebSettings
 from schemeops.web.worker import Worker
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
-_STATIC = Path(__file__).parent / "static"
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a client that takes only JSON)."""
+    return not _is_api(request) and "text/html" in request.headers.get("accept", "")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Any HTTP error (404, 405, 413, a CSRF 403, …): a page in words for the browser, never
+    echoing what was sent; FastAPI's JSON otherwise."""
+    assert isinstance(exc, HTTPException)
+    if not _wants_html(request):
+        return await http_exception_handler(request, exc)
+    return page(request, "error.html", exc.status_code, headers=exc.headers,
+                status=exc.status_code, message=None)
+
+
+class _TooLargePage:
+    """A browser's body announced (Content-Length) over the limit gets the 413 page; inside,
+    Starlette's body limit answers the others, and bodies that grow past it while read."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app, self.max_body = app, max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > self.max_body and _wants_html(request):
+                await page(request, "error.html", 413, status=413, message=None)(
+                    scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _domain_error(request: Request, exc: Exception) -> Response:
@@ -89,9 +123,13 @@ def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
 
 
 def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
-               worker: Worker | None = None, settings: WebSettings | None = None) -> FastAPI:
+               worker: Worker | None = None, settings: WebSettings | None = None,
+               assets: Assets | None = None) -> FastAPI:
     """The FastAPI application over a store and warehouse. `secure_cookies`, when given,
-    overrides `settings.secure_cookies` (None: Secure on HTTPS requests)."""
+    overrides `settings.secure_cookies` (None: Secure on HTTPS requests); `assets` default to
+    `static/` and the chart library `make install` put in node_modules/ (AssetMissing
+    without it)."""
+    assets = assets or load_assets()
     worker = worker or Worker(app)
     settings = settings or WebSettings()
     if secure_cookies is not None:
@@ -111,28 +149,34 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
     web.state.schemeops = app
     web.state.worker = worker
     web.state.web_settings = settings
-    web.state.plotly_style_ids = inline_style_ids()
+    web.state.assets = assets
+    web.state.plotly_style_ids = inline_style_ids(assets.files[CHART_URL].body)
     # Starlette's body limit, inside the headers middleware so that a 413 carries them too.
     web.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body)
+    web.add_middleware(_TooLargePage, max_body=settings.max_body)
     web.add_middleware(SessionCookie, secret_key=secret_key, secure=settings.secure_cookies,
                        max_age=int(settings.sessions.absolute.total_seconds()))
     web.add_middleware(SecurityHeaders)
     web.add_exception_handler(SchemeopsError, _domain_error)
     web.add_exception_handler(SignInRequired, _sign_in_required)
     web.add_exception_handler(RequestValidationError, _invalid_request)
+    web.add_exception_handler(HTTPException, _http_error)
     web.include_router(api.router, prefix="/api")
     web.include_router(pages.router, include_in_schema=False)
-    web.mount("/static", StaticFiles(directory=_STATIC), name="static")
 
     @web.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         """The API's interactive documentation."""
         return _docs_page("/openapi.json", web.title)
 
-    @web.get("/vendor/plotly.min.js", include_in_schema=False)
-    def plotly_js() -> FileResponse:
-        """Plotly's JavaScript, served from the installed Python package (no CDN)."""
-        return FileResponse(PLOTLY_JS, media_type="text/javascript",
-                            headers={"Cache-Control": "public, max-age=86400"})
+    @web.get("/static/{name}", include_in_schema=False)
+    def static(request: Request, name: str) -> Response:
+        """The app's stylesheets and scripts, compressed, cached by content hash."""
+        return assets.response(request, f"/static/{name}")
+
+    @web.get(CHART_URL, include_in_schema=False)
+    def chart_library(request: Request) -> Response:
+        """Plotly's JavaScript from node_modules/ (npm ci; no CDN), compressed."""
+        return assets.response(request, CHART_URL)
 
     return web

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import Response
 
-from schemeops.service import exports, reports, runs
+from schemeops.service import exports, payout_list, reports, runs
+from schemeops.service.payout_list import PayoutFilter, Sort
 from schemeops.web.actors import Exporter, PayoutApprover, RunReader, RunStarter
 from schemeops.web.schemas import (
     ComponentLineRead,
@@ -22,6 +24,7 @@ from schemeops.web.schemas import (
 from schemeops.web.security import SessionDep
 
 router = APIRouter(tags=["runs"])
+Text = Annotated[str | None, Query(max_length=80)]
 
 
 @router.get("/runs")
@@ -46,14 +49,20 @@ def read(s: SessionDep, actor: RunReader, run_id: PathId) -> RunRead:
 
 
 @router.get("/runs/{run_id}/payouts")
-def payouts(s: SessionDep, actor: RunReader, run_id: PathId, program: str | None = None,
-            region: str | None = None, q: str | None = None,
+def payouts(s: SessionDep, actor: RunReader, run_id: PathId, program: Text = None,
+            region: Text = None, q: Text = None, earning: bool = False,
+            min_amount: Annotated[Decimal | None, Query(ge=-10**12, le=10**12,
+                                                        decimal_places=2)] = None,
+            max_amount: Annotated[Decimal | None, Query(ge=-10**12, le=10**12,
+                                                        decimal_places=2)] = None,
+            sort: Sort = "program", descending: bool = False,
             page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
             per_page: Annotated[int, Query(ge=1, le=1000)] = 100) -> PayoutPageRead:
-    """A page of the run's payouts under filters, with totals."""
-    return PayoutPageRead.model_validate(reports.payout_page(
-        s, actor, run_id, program=program, region=region, text=q, page=page,
-        per_page=per_page))
+    """A page of the run's payouts under filters (earning only: amount above 0; the amount
+    range inclusive), sorted, with totals."""
+    f = PayoutFilter(program, region, q, earning, min_amount, max_amount, sort, descending)
+    return PayoutPageRead.model_validate(payout_list.payout_page(
+        s, actor, run_id, f, page=page, per_page=per_page))
 
 
 @router.get("/runs/{run_id}/participants/{participant_id}")

@@ -1,16 +1,15 @@
-"""Periods, the participant's portal, dashboards and the audit trail."""
+"""Periods and the participant's portal."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from schemeops.service import actions, audit, dashboards, periods, portal
-from schemeops.web import charts
-from schemeops.web.actors import Auditor, DashboardReader, PeriodCloser, PortalUser, RunReader
+from schemeops.service import actions, periods, portal
+from schemeops.web.actors import PeriodCloser, PortalUser, RunReader
 from schemeops.web.outcomes import done
 from schemeops.web.render import page
-from schemeops.web.schemas import PathId, QueryId
+from schemeops.web.schemas import PathId
 from schemeops.web.security import SessionDep, current_actor, get_app
 
 router = APIRouter()
@@ -46,28 +45,3 @@ def statement(s: SessionDep, actor: PortalUser) -> Response:
     """The signed-in participant's approved payouts as CSV."""
     return Response(portal.statement(s, actor), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="statement.csv"'})
-
-
-@router.get("/dashboards")
-def dashboard(request: Request, s: SessionDep, actor: DashboardReader, run: QueryId = None
-              ) -> Response:
-    """Target against actual, budget, cost against sales, best and worst performers."""
-    d = dashboards.dashboard(s, actor, run)
-    return page(request, "dashboards.html", d=d, figures=charts.dashboard(d) if d else {})
-
-
-@router.get("/audit")
-def trail(request: Request, s: SessionDep, actor: Auditor, action: str = "", who: str = "",
-          subject: str = "") -> Response:
-    """The newest audit entries, filtered."""
-    entries = audit.trail(s, actor, action=action or None, who=who or None,
-                          subject_type=subject or None)
-    return page(request, "audit.html", entries=entries, action=action, who=who,
-                subject=subject, findings=None)
-
-
-@router.get("/audit/verify")
-def verify(request: Request, s: SessionDep, actor: Auditor) -> Response:
-    """Recompute the chain and the closed periods' seals."""
-    return page(request, "audit.html", entries=[], action="", who="", subject="",
-                findings=audit.verify(s))

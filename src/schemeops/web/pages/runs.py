@@ -4,13 +4,24 @@ payout approval, credit-note export."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Form, Path, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 
-from schemeops.service import actions, cases, exports, programs, reports, runs
+from schemeops.service import (
+    actions,
+    cases,
+    exports,
+    payout_list,
+    payout_sheets,
+    programs,
+    reports,
+    runs,
+)
+from schemeops.service.payout_list import PayoutFilter, Sort
 from schemeops.service.policy import allowed
 from schemeops.web import charts
 from schemeops.web.actors import Exporter, PayoutApprover, RunReader, RunStarter
@@ -73,15 +84,45 @@ def progress(s: SessionDep, actor: RunReader, run_id: PathId) -> dict:
     return {"status": run.status, "progress": run.progress, "step": run.step}
 
 
+#: An amount as typed in a filter: up to 12 digits and 2 decimals, or empty for no bound.
+Amount = Annotated[str, Query(max_length=16, pattern=r"^(-?\d{1,12}(\.\d{1,2})?)?$")]
+Choice = Annotated[str, Query(max_length=80)]
+
+
+def payout_filter(program: Choice = "", region: Choice = "", q: Choice = "",
+                  earning: bool = False, min: Amount = "", max: Amount = "",
+                  sort: Sort = "program", order: Literal["asc", "desc"] = "asc"
+                  ) -> PayoutFilter:
+    """The payout list's filters and order, from the query string."""
+    return PayoutFilter(program or None, region or None, q or None, earning,
+                        Decimal(min) if min else None, Decimal(max) if max else None,
+                        sort, order == "desc")
+
+
+Filtered = Annotated[PayoutFilter, Depends(payout_filter)]
+
+
 @router.get("/runs/{run_id}/payouts")
-def payouts(request: Request, s: SessionDep, actor: RunReader, run_id: PathId, program: str = "",
-            region: str = "", q: str = "", page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
-            ) -> Response:
-    """The run's payouts under filters, with totals, a page at a time."""
-    result = reports.payout_page(s, actor, run_id, program=program or None,
-                                 region=region or None, text=q or None, page=page_no)
-    return page(request, "payouts.html", run_id=run_id, p=result, program=program,
-                region=region, q=q)
+def payouts(request: Request, s: SessionDep, actor: RunReader, run_id: PathId, f: Filtered,
+            page_no: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1) -> Response:
+    """The run's payouts under filters, sorted, with totals, a page at a time."""
+    result = payout_list.payout_page(s, actor, run_id, f, page=page_no)
+    query = {k: v for k, v in request.query_params.items() if k != "page"}
+    return page(request, "payouts.html", run_id=run_id, p=result, f=f, query=query)
+
+
+@router.get("/runs/{run_id}/payouts.{fmt}")
+def payouts_file(s: SessionDep, actor: RunReader, run_id: PathId, f: Filtered,
+                 fmt: Annotated[str, Path(pattern="^(csv|xlsx)$")]) -> Response:
+    """The filtered payout list, whole, as CSV or Excel (what the page lists, every page)."""
+    rows = payout_list.payout_rows(s, actor, run_id, f)
+    name = f'attachment; filename="payouts-run-{run_id}.{fmt}"'
+    if fmt == "xlsx":
+        return Response(payout_sheets.payouts_xlsx(rows), headers={"Content-Disposition": name},
+                        media_type="application/vnd.openxmlformats-officedocument."
+                                   "spreadsheetml.sheet")
+    return Response(payout_sheets.payouts_csv(rows), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": name})
 
 
 @router.get("/runs/{run_id}/participants/{participant_id}")
