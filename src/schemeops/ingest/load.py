@@ -15,6 +15,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from schemeops.errors import SchemeopsError, UsageError
 from schemeops.ingest.csv_reader import count_records, stage_csv
 from schemeops.ingest.parquet_reader import stage_parquet
 from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
@@ -22,6 +23,7 @@ from schemeops.ingest.sources import Source, resolve
 from schemeops.ingest.staging import create_stage
 from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
 from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables, record_digests
+from schemeops.warehouse_file import check_warehouse_path, lock_message
 
 
 def stage_excel(*args, **kwargs) -> list[Problem]:
@@ -47,6 +49,8 @@ class LoadReport:
     accept_valid: bool
     rejects_path: Path | None = None
     quarantine_paths: tuple[Path, ...] = field(default=())
+    #: Rows each table gained, read back from the warehouse after the commit.
+    saved: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -143,9 +147,19 @@ def _write_quarantine(ib: ibis.BaseBackend, validators: list[TableValidator],
     return out
 
 
+def _row_counts(ib: ibis.BaseBackend, names: list[str]) -> dict[str, int]:
+    """Rows in each of the warehouse's tables `names`, as committed."""
+    return {n: int(ib.table(n, database=WAREHOUSE).count().execute()) for n in names}
+
+
 def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
             validators: list[TableValidator], counts: list[TableCounts], files: dict[str, str],
-            now: dt.datetime) -> None:
+            now: dt.datetime) -> dict[str, int]:
+    """Write the accepted rows and the load's log in one transaction; return the rows each
+    table gained, read back from the warehouse after the commit (SchemeopsError when that
+    differs from what was accepted)."""
+    names = [v.t.name for v in validators]
+    before = _row_counts(ib, names)
     wh_loads = ib.table(LOADS_TABLE, database=WAREHOUSE)
     load_id = int(wh_loads.load_id.max().fill_null(0).execute()) + 1
     con.execute("BEGIN TRANSACTION")
@@ -163,6 +177,14 @@ def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    after = _row_counts(ib, names)
+    saved = {n: after[n] - before[n] for n in names}
+    for c in counts:
+        if saved[c.table] != c.accepted:
+            raise SchemeopsError(f"the warehouse gained {saved[c.table]:,} {c.table} rows "
+                                 f"where {c.accepted:,} were accepted; check the disk and "
+                                 "load again")
+    return saved
 
 
 def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
@@ -173,15 +195,37 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
     progress = progress or LoadProgress()
     rejects = rejects or warehouse.with_name(warehouse.stem + ".rejects.csv")
     quarantine = quarantine or warehouse.with_name(warehouse.stem + ".quarantine")
+    check_warehouse_path(warehouse, must_exist=False)
     sources, file_problems = resolve(paths)
+    new = not warehouse.exists()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    loaded = False
+    try:
+        report = _load(sources, file_problems, warehouse, accept_valid, rejects, quarantine,
+                       progress, clock)
+        loaded = report.loaded
+        return report
+    finally:
+        if new and not loaded:  # a refused or cancelled first load leaves no warehouse
+            for leftover in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+
+
+def _load(sources: list[Source], file_problems: list[Problem], warehouse: Path,
+          accept_valid: bool, rejects: Path, quarantine: Path, progress: LoadProgress,
+          clock: Callable[[], dt.datetime]) -> LoadReport:
+    """`load` once its inputs are resolved: stage, validate, report, commit."""
     with tempfile.TemporaryDirectory(prefix=".schemeops-stage-", dir=warehouse.parent) as tmp:
         con = duckdb.connect(os.path.join(tmp, "stage.duckdb"))
         limit = os.environ.get("SCHEMEOPS_MEMORY_LIMIT", "1GB")
         con.execute(f"SET memory_limit = {_quote(limit)}")
         con.execute(f"SET temp_directory = {_quote(os.path.join(tmp, 'spill'))}")
         con.execute("SET preserve_insertion_order = false")
-        con.execute(f"ATTACH {_quote(str(warehouse))} AS wh")
+        try:
+            con.execute(f"ATTACH {_quote(str(warehouse))} AS wh")
+        except duckdb.IOException as e:
+            con.close()
+            raise UsageError(lock_message(warehouse, e)) from None
         ib = ibis.duckdb.from_connection(con)
         ensure_tables(ib, database=WAREHOUSE)
         try:
@@ -203,12 +247,13 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
             n, first = _write_problems(ib, [v.problems_name for v in validators],
                                        file_problems, rejects)
             loaded = False
+            saved: dict[str, int] = {}
             qpaths: list[Path] = []
             if validators and (n == 0 or accept_valid):
                 progress.stage("writing to the warehouse")
                 files = {t.name: ";".join(str(s.path) for s in sources if s.table is t)
                          for t in (v.t for v in validators)}
-                _commit(ib, con, validators, counts, files, clock())
+                saved = _commit(ib, con, validators, counts, files, clock())
                 loaded = True
                 if n and accept_valid:
                     qpaths = _write_quarantine(ib, validators, quarantine)
@@ -216,6 +261,6 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
                 counts=tuple(counts), file_problems=tuple(file_problems),
                 first_problems=tuple(first), problem_count=n, loaded=loaded,
                 accept_valid=accept_valid, rejects_path=rejects if n else None,
-                quarantine_paths=tuple(qpaths))
+                quarantine_paths=tuple(qpaths), saved=saved)
         finally:
             con.close()
