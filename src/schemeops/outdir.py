@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from schemeops.cancel import past_the_point_of_no_return
 from schemeops.errors import UsageError
 
 #: A run's folder is recognised by this file (written last).
@@ -21,7 +22,7 @@ _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 
 
 def _pid_of(leftover: Path) -> int | None:
-    """The process id in a work folder's name (`.NAME.partial-PID-TOKEN`), if any."""
+    """The process id in a work folder's name (`PREFIX<pid>-<token>`), if any."""
     try:
         return int(leftover.name.rsplit("-", 2)[-2])
     except (IndexError, ValueError):
@@ -38,9 +39,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _remove_leftovers(out: Path) -> None:
-    """Remove the work folders that killed runs into `out` left behind."""
-    for leftover in out.parent.glob(f".{out.name}.partial-*"):
+def work_prefix(name: str) -> str:
+    """The start of this process's work folders for `name` (the pid lets a later run tell
+    a killed run's leftovers from a running one's)."""
+    return f".{name}.partial-{os.getpid()}-"
+
+
+def remove_dead_work(parent: Path, name: str) -> None:
+    """Remove the work folders for `name` in `parent` that killed processes left behind."""
+    for leftover in parent.glob(f".{name}.partial-*"):
         pid = _pid_of(leftover)
         if pid is not None and not _alive(pid):
             shutil.rmtree(leftover, ignore_errors=True)
@@ -75,7 +82,7 @@ def _put_in_place(work: Path, out: Path) -> None:
     if _exchange(work, out):
         shutil.rmtree(work)
         return
-    old = out.parent / f".{out.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
+    old = out.parent / (work_prefix(out.name) + secrets.token_hex(4))
     out.rename(old)  # where no atomic swap exists, `out` is briefly absent, never mixed
     work.rename(out)
     shutil.rmtree(old)
@@ -87,12 +94,13 @@ def fresh_folder(out: Path) -> Iterator[Path]:
     replaces `out` whole, otherwise it is removed and `out` stays as it was."""
     _check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    work = out.parent / f".{out.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
+    remove_dead_work(out.parent, out.name)
+    work = out.parent / (work_prefix(out.name) + secrets.token_hex(4))
     work.mkdir()
     try:
         yield work
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    _put_in_place(work, out)
+    with past_the_point_of_no_return():
+        _put_in_place(work, out)

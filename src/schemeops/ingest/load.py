@@ -15,6 +15,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from schemeops.cancel import past_the_point_of_no_return
 from schemeops.errors import SchemeopsError, UsageError
 from schemeops.ingest.csv_reader import count_records, stage_csv
 from schemeops.ingest.parquet_reader import stage_parquet
@@ -23,6 +24,7 @@ from schemeops.ingest.sources import Source, resolve
 from schemeops.ingest.staging import create_stage
 from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
 from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables, record_digests
+from schemeops.outdir import remove_dead_work, work_prefix
 from schemeops.warehouse_file import check_warehouse_path, lock_message
 
 
@@ -35,6 +37,8 @@ def stage_excel(*args, **kwargs) -> list[Problem]:
 
 _READERS = {"csv": stage_csv, "parquet": stage_parquet, "excel": stage_excel}
 SHOW_FIRST = 20
+#: The name of a load's staging folders (beside the warehouse).
+STAGE = "schemeops-stage"
 
 
 @dataclass(frozen=True)
@@ -215,7 +219,8 @@ def _load(sources: list[Source], file_problems: list[Problem], warehouse: Path,
           accept_valid: bool, rejects: Path, quarantine: Path, progress: LoadProgress,
           clock: Callable[[], dt.datetime]) -> LoadReport:
     """`load` once its inputs are resolved: stage, validate, report, commit."""
-    with tempfile.TemporaryDirectory(prefix=".schemeops-stage-", dir=warehouse.parent) as tmp:
+    remove_dead_work(warehouse.parent, STAGE)  # what killed loads left
+    with tempfile.TemporaryDirectory(prefix=work_prefix(STAGE), dir=warehouse.parent) as tmp:
         con = duckdb.connect(os.path.join(tmp, "stage.duckdb"))
         limit = os.environ.get("SCHEMEOPS_MEMORY_LIMIT", "1GB")
         con.execute(f"SET memory_limit = {_quote(limit)}")
@@ -253,10 +258,11 @@ def _load(sources: list[Source], file_problems: list[Problem], warehouse: Path,
                 progress.stage("writing to the warehouse")
                 files = {t.name: ";".join(str(s.path) for s in sources if s.table is t)
                          for t in (v.t for v in validators)}
-                saved = _commit(ib, con, validators, counts, files, clock())
-                loaded = True
-                if n and accept_valid:
-                    qpaths = _write_quarantine(ib, validators, quarantine)
+                with past_the_point_of_no_return():
+                    saved = _commit(ib, con, validators, counts, files, clock())
+                    loaded = True
+                    if n and accept_valid:
+                        qpaths = _write_quarantine(ib, validators, quarantine)
             return LoadReport(
                 counts=tuple(counts), file_problems=tuple(file_problems),
                 first_problems=tuple(first), problem_count=n, loaded=loaded,
