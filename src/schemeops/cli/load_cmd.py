@@ -52,6 +52,9 @@ def print_report(console: Console, report: LoadReport) -> None:
         for p in report.first_problems:
             console.print("  " + p.render(), markup=False, highlight=False, soft_wrap=True)
         console.print(f"all problems: {report.rejects_path}")
+    for skipped in report.not_read:
+        console.print(f"not read: {skipped.path} ({skipped.reason})", markup=False,
+                      highlight=False, soft_wrap=True)
     for q in report.quarantine_paths:
         console.print(f"quarantined rows: {q}")
     if report.loaded:

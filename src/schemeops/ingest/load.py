@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -20,7 +20,7 @@ from schemeops.errors import SchemeopsError, UsageError
 from schemeops.ingest.csv_reader import count_records, stage_csv
 from schemeops.ingest.parquet_reader import stage_parquet
 from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
-from schemeops.ingest.sources import Source, resolve
+from schemeops.ingest.sources import NotRead, Source, resolve
 from schemeops.ingest.staging import create_stage
 from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
 from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables, record_digests
@@ -55,6 +55,8 @@ class LoadReport:
     quarantine_paths: tuple[Path, ...] = field(default=())
     #: Rows each table gained, read back from the warehouse after the commit.
     saved: dict[str, int] = field(default_factory=dict)
+    #: Files in the input folders left alone, and why.
+    not_read: tuple[NotRead, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -200,7 +202,7 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
     rejects = rejects or warehouse.with_name(warehouse.stem + ".rejects.csv")
     quarantine = quarantine or warehouse.with_name(warehouse.stem + ".quarantine")
     check_warehouse_path(warehouse, must_exist=False)
-    sources, file_problems = resolve(paths)
+    sources, file_problems, not_read = resolve(paths)
     new = not warehouse.exists()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     loaded = False
@@ -208,7 +210,7 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
         report = _load(sources, file_problems, warehouse, accept_valid, rejects, quarantine,
                        progress, clock)
         loaded = report.loaded
-        return report
+        return replace(report, not_read=tuple(not_read))
     finally:
         if new and not loaded:  # a refused or cancelled first load leaves no warehouse
             for leftover in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
