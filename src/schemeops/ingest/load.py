@@ -21,7 +21,7 @@ from schemeops.ingest.csv_reader import count_records, stage_csv
 from schemeops.ingest.parquet_reader import stage_parquet
 from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
 from schemeops.ingest.sources import NotRead, Source, resolve
-from schemeops.ingest.staging import create_stage
+from schemeops.ingest.staging import UNPARSED, create_stage, create_unparsed
 from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
 from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables, record_digests
 from schemeops.outdir import remove_dead_work, work_prefix
@@ -101,6 +101,7 @@ def _stage_all(con: duckdb.DuckDBPyConnection, sources: list[Source],
     problems: list[Problem] = []
     rejected: list[Problem] = []
     unreadable: dict[str, int] = {}
+    create_unparsed(con)
     for t in {s.table.name: s.table for s in sources}.values():
         create_stage(con, t)
     for s in sources:
@@ -148,6 +149,32 @@ def _write_quarantine(ib: ibis.BaseBackend, validators: list[TableValidator],
                            _reasons=rows._reasons).order_by(["_file", "_row"])
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{v.t.name}.csv"
+        ib.to_csv(rows, path)
+        out.append(path)
+    return out
+
+
+def _write_unparsed(ib: ibis.BaseBackend, names: list[str], problems: list[Problem],
+                    folder: Path) -> list[Path]:
+    """One CSV per table with the rows that could not be split into fields (or were
+    rejected by the reader, e.g. an Excel error cell), verbatim, plus their reasons."""
+    unparsed = ib.table(UNPARSED)
+    located = [p for p in problems if p.row is not None]
+    reasons = ibis.memtable(pa.table({
+        "file": pa.array([p.file for p in located], pa.string()),
+        "row": pa.array([p.row for p in located], pa.int64()),
+        "reason": pa.array([p.reason for p in located], pa.string())}))
+    reasons = reasons.group_by(["file", "row"]).aggregate(
+        _reasons=reasons.reason.group_concat("; "))
+    out = []
+    for name in names:
+        mine = unparsed.filter(unparsed.table == name)
+        if int(mine.count().execute()) == 0:
+            continue
+        rows = mine.left_join(reasons, [mine._file == reasons.file, mine._row == reasons.row])
+        rows = rows.select("_file", "_row", "_text", "_reasons").order_by(["_file", "_row"])
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.unparsed.csv"
         ib.to_csv(rows, path)
         out.append(path)
     return out
@@ -264,7 +291,9 @@ def _load(sources: list[Source], file_problems: list[Problem], warehouse: Path,
                     saved = _commit(ib, con, validators, counts, files, clock())
                     loaded = True
                     if n and accept_valid:
-                        qpaths = _write_quarantine(ib, validators, quarantine)
+                        qpaths = _write_quarantine(ib, validators, quarantine) + \
+                            _write_unparsed(ib, [v.t.name for v in validators], row_problems,
+                                            quarantine)
             return LoadReport(
                 counts=tuple(counts), file_problems=tuple(file_problems),
                 first_problems=tuple(first), problem_count=n, loaded=loaded,
