@@ -37,6 +37,8 @@ def stage_excel(*args, **kwargs) -> list[Problem]:
 
 _READERS = {"csv": stage_csv, "parquet": stage_parquet, "excel": stage_excel}
 SHOW_FIRST = 20
+#: The longest value the rejects file shows for a problem.
+REJECTS_VALUE = 200
 #: The name of a load's staging folders (beside the warehouse).
 STAGE = "schemeops-stage"
 
@@ -125,6 +127,8 @@ def _write_problems(ib: ibis.BaseBackend, names: list[str], extra: list[Problem]
                           for c in PROBLEM_COLUMNS])))
     parts = [mem] + [ib.table(n) for n in names]
     allp = ibis.union(*parts, distinct=False).order_by(["file", "row", "column", "code"])
+    # a report, not a copy of the data: the row itself is in the file (or the quarantine)
+    allp = allp.mutate(value=allp.value.substr(0, REJECTS_VALUE))
     count = int(allp.count().execute())
     if count:
         path.parent.mkdir(parents=True, exist_ok=True)
