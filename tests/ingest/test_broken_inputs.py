@@ -5,6 +5,7 @@ mode the warehouse is exactly as it was."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -256,6 +257,18 @@ CASES: dict[str, Case] = {
         ["O3", "Shop Three", "D1", dt.datetime(2026, 10, 31)],
         ["O4", "Shop Four", "D1", dt.datetime(2026, 10, 31), None, "closed in 2027"],
     ])], [("field_count", 3, "")], table="outlets", read=2),
+    "excel_formula_never_calculated": Case(lambda b: [b.xlsx("outlets.xlsx", [
+        ["outlet_id", "name", "distributor_id", "created_on"],
+        ["O3", "Shop Three", "D1", dt.datetime(2026, 10, 31)],
+        ["O4", '=CONCAT("Shop ", "Four")', "D1", dt.datetime(2026, 10, 31)],
+    ])], [("excel_uncalculated", 3, "name")], table="outlets", read=2),
+    "gzipped_csv": Case(raw_file("sales.csv.gz", gzip.compress(sales().encode())),
+                        [("unsupported_file", None, "")], table=None,
+                        fix_contains="decompress"),
+    "zstd_csv": Case(raw_file("sales.csv.zst", b"\x28\xb5\x2f\xfd"),
+                     [("unsupported_file", None, "")], table=None, fix_contains="decompress"),
+    "legacy_xls": Case(raw_file("products.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+                       [("unsupported_file", None, "")], table=None, fix_contains=".xlsx"),
     "excel_error_cell": Case(lambda b: [b.xlsx("outlets.xlsx", [
         ["outlet_id", "name", "distributor_id", "created_on"],
         ["O3", "Shop Three", "D1", dt.datetime(2026, 10, 31)],

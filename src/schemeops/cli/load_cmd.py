@@ -37,11 +37,13 @@ class RichLoadProgress(LoadProgress):
 def print_report(console: Console, report: LoadReport) -> None:
     """The per-table summary, the first problems, and where the rest are."""
     rt = RichTable(title="load summary", title_justify="left")
-    for head in ("table", "read", "accepted", "rejected", "already present", "conflicts"):
+    for head in ("table", "read", "accepted", "rejected", "already present", "conflicts",
+                 "saved"):
         rt.add_column(head, justify="left" if head == "table" else "right")
     for c in report.counts:
         rt.add_row(c.table, f"{c.read:,}", f"{c.accepted:,}", f"{c.rejected:,}",
-                   f"{c.already_present:,}", f"{c.conflicts:,}")
+                   f"{c.already_present:,}", f"{c.conflicts:,}",
+                   f"{report.saved.get(c.table, 0):,}")
     console.print(rt)
     if report.problem_count:
         shown = len(report.first_problems)
@@ -50,10 +52,15 @@ def print_report(console: Console, report: LoadReport) -> None:
         for p in report.first_problems:
             console.print("  " + p.render(), markup=False, highlight=False, soft_wrap=True)
         console.print(f"all problems: {report.rejects_path}")
+    for skipped in report.not_read:
+        console.print(f"not read: {skipped.path} ({skipped.reason})", markup=False,
+                      highlight=False, soft_wrap=True)
     for q in report.quarantine_paths:
         console.print(f"quarantined rows: {q}")
     if report.loaded:
-        console.print("[green]loaded[/]" + (" the valid rows" if report.problem_count else ""))
+        console.print(f"[green]loaded[/] {sum(report.saved.values()):,} rows"
+                      + (" (the valid ones)" if report.problem_count else "")
+                      + ", read back from the warehouse")
     else:
         console.print("[bold red]nothing was loaded[/]: fix the problems and load again, or "
                       "pass --accept-valid to load the valid rows and quarantine the rest")

@@ -8,6 +8,7 @@ from importlib import import_module
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from schemeops.cancel import EXIT_CANCELLED, MESSAGE, is_cancel, sigterm_as_interrupt
 from schemeops.errors import SchemeopsError, UsageError
 
 #: Each command's module and function (or Typer, for a group), in the order help lists them.
@@ -65,12 +66,18 @@ class _LazyGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> object:
         """Run the command; an error of ours is one line on stderr, not a traceback (exit 2
-        for a usage error, else 1)."""
+        for a usage error, else 1); Ctrl-C or SIGTERM cancels it (exit 130)."""
         try:
-            return super().invoke(ctx)
+            with sigterm_as_interrupt():
+                return super().invoke(ctx)
         except SchemeopsError as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2 if isinstance(e, UsageError) else 1) from None
+        except (KeyboardInterrupt, RuntimeError) as e:
+            if not is_cancel(e):
+                raise
+            typer.echo(MESSAGE, err=True)
+            raise typer.Exit(EXIT_CANCELLED) from None
 
 
 app = typer.Typer(

@@ -25,6 +25,7 @@ from schemeops.engine.runner import ProgramResult, calculate_program, windows_as
 from schemeops.engine.settlement import warning_records
 from schemeops.errors import Diagnostic, SchemeopsError
 from schemeops.laps import Laps
+from schemeops.outdir import MARK, fresh_folder
 from schemeops.program.check import load_and_check
 from schemeops.program.model import Program
 from schemeops.program.parse import program_version
@@ -121,24 +122,26 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     progress(f"connecting to the warehouse ({backend})")
     con = connect_warehouse(warehouse, backend)
     run = adapter_of(con).executor(con)
-    try:
-        data = Data.from_backend(con)
-        recorded = recorded_digests(con)
-        fingerprint = data_fingerprint(data, run.read_warehouse, recorded)  # starts now
-        results, data = calculate(programs, data, as_of=as_of, keep=run.materialize)
-        written = write_outputs(result_tables(results, run.materialize), out, run.write_csv)
-        lap("compile")
-        progress("calculating")
-        rows = written()
-        warnings = warning_records(results, data, con, fetch=run.fetch)
-        lap("execute")
-        progress("fingerprinting the data")
-        manifest = Manifest(
-            programs={p.id: program_version(p) for p in programs},
-            data_fingerprint=fingerprint(), as_of=as_of.isoformat() if as_of else None,
-            backend=backend, rows=rows, timings=timings, warnings=warnings)
-        lap("fingerprint")
-    finally:
-        run.close()
-    (out / "manifest.json").write_text(manifest.to_json())
+    with fresh_folder(out) as work:
+        try:
+            data = Data.from_backend(con)
+            recorded = recorded_digests(con)
+            fingerprint = data_fingerprint(data, run.read_warehouse, recorded)  # starts now
+            results, data = calculate(programs, data, as_of=as_of, keep=run.materialize)
+            written = write_outputs(result_tables(results, run.materialize), work,
+                                    run.write_csv)
+            lap("compile")
+            progress("calculating")
+            rows = written()
+            warnings = warning_records(results, data, con, fetch=run.fetch)
+            lap("execute")
+            progress("fingerprinting the data")
+            manifest = Manifest(
+                programs={p.id: program_version(p) for p in programs},
+                data_fingerprint=fingerprint(), as_of=as_of.isoformat() if as_of else None,
+                backend=backend, rows=rows, timings=timings, warnings=warnings)
+            lap("fingerprint")
+        finally:
+            run.close()
+        (work / MARK).write_text(manifest.to_json())  # last: it marks a whole run
     return CalcRun(manifest, results, data, con)

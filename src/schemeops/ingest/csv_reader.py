@@ -5,7 +5,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ import pyarrow.csv as pacsv
 
 from schemeops.ingest.header import match_header
 from schemeops.ingest.problems import FileRejected, Problem
-from schemeops.ingest.staging import append_batch
+from schemeops.ingest.staging import append_batch, append_unparsed
 from schemeops.schema import Table
 
 _CHUNK = 1 << 24
@@ -72,26 +73,78 @@ def count_records(path: Path) -> int:
         return sum(1 for fields in reader if not is_blank(fields))
 
 
-def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[tuple[int, int, str, int]]]:
-    """First line of each row with `width` fields, and (line, fields, text, last line) of the
-    others.
+@dataclass(frozen=True)
+class _Record:
+    """A CSV record as the file holds it: its first and last line, fields and raw lines."""
+
+    line: int
+    last: int
+    fields: int
+    lines: list[str]
+
+
+def _records(path: Path) -> Iterator[_Record]:
+    """The data records of a CSV file, split by quote state alone (so a field of any length,
+    or a quote that never closes, is read rather than crashed on)."""
+    with path.open("r", encoding="utf-8-sig", newline="") as f:
+        lines = iter(f)
+        for header_line in lines:  # the header (quoted line breaks in it are not expected)
+            del header_line
+            break
+        inside, fields, buf, start = False, 1, [], 2
+        for n, line in enumerate(lines, start=2):
+            buf.append(line)
+            if not inside and '"' not in line:
+                fields += line.count(",")
+            else:
+                for ch in line:
+                    if ch == '"':
+                        inside = not inside
+                    elif ch == "," and not inside:
+                        fields += 1
+            if not inside:
+                yield _Record(start, n, fields, buf)
+                inside, fields, buf, start = False, 1, [], n + 1
+        if buf:
+            yield _Record(start, start + len(buf) - 1, fields, buf)
+
+
+def _scan_rows(path: Path, width: int) -> tuple[np.ndarray, list[_Record]]:
+    """First line of each record with `width` fields, and the other non-blank records.
 
     Runs only when records and lines disagree (rows skipped, values spanning lines).
     """
     good, bad = [], []
-    with path.open("r", encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        next(reader, None)
-        start = 2
-        for fields in reader:
-            if len(fields) == width or not fields:
-                good.append(start)
-            elif is_blank(fields):
-                pass  # a line of spaces: skipped as blank, like the reader does
-            else:
-                bad.append((start, len(fields), ",".join(fields), reader.line_num))
-            start = reader.line_num + 1
+    for r in _records(path):
+        # an empty line is a row to the reader (dropped later as blank); spaces are not
+        if r.fields == width or (len(r.lines) == 1 and not _bare(r.lines[0])):
+            good.append(r.line)
+        elif "".join(r.lines).strip():
+            bad.append(r)
     return np.asarray(good, dtype=np.int64), bad
+
+
+def _bare(line: str) -> str:
+    """A line without its line break."""
+    return line.rstrip("\r\n")
+
+
+def _unparsed_problems(path: Path, table: Table, width: int, r: _Record) -> list[Problem]:
+    """A problem for each non-blank line of a record that could not be split: its first
+    line for the field count, and each line a never-closed quote swallowed."""
+    runs_on = r.last > r.line
+    out = [Problem(str(path), r.line, table.name, "", _bare(r.lines[0])[:200], "field_count",
+                   f"the row has {r.fields} fields but the header has {width}"
+                   + (f"; it runs on to line {r.last}: a quote (\") opened in it is closed "
+                      "only there, or never" if runs_on else ""),
+                   "quote values that contain commas, and give every row the header's "
+                   "columns" + ("; close the quote, or remove the stray one" if runs_on
+                                else ""))]
+    out += [Problem(str(path), r.line + i, table.name, "", _bare(line)[:200], "inside_quote",
+                    f"this line was read as part of the row on line {r.line}, inside a "
+                    "quote opened there", "close the quote on that line, or remove it")
+            for i, line in enumerate(r.lines[1:], start=1) if line.strip()]
+    return out
 
 
 def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: str,
@@ -132,18 +185,13 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage: s
     if not skipped and index + 1 == lines:
         return []
     # Records and lines disagree (rows skipped, or values spanning lines): renumber the staged
-    # rows from the file's own lines.
+    # rows from the file's own lines, and keep the rows not staged, verbatim.
     good, bad = _scan_rows(path, len(header))
     con.register("_good_lines", pa.table({"i": np.arange(len(good)) + 2, "line": good}))
     con.execute(f"UPDATE {stage} SET _row = g.line FROM _good_lines g "
                 "WHERE _file = ? AND _row = g.i", [str(path)])
     con.unregister("_good_lines")
-    return [
-        Problem(str(path), line, table.name, "", text[:200], "field_count",
-                f"the row has {n} fields but the header has {len(header)}"
-                + (f"; it runs on to line {last}: a quote (\") opened in it is closed only "
-                   "there, or never" if last > line else ""),
-                "quote values that contain commas, and give every row the header's columns"
-                + ("; close the quote, or remove the stray one" if last > line else ""))
-        for line, n, text, last in bad
-    ]
+    problems = [p for r in bad for p in _unparsed_problems(path, table, len(header), r)]
+    append_unparsed(con, table, str(path), [(r.line + i, _bare(line)) for r in bad
+                                            for i, line in enumerate(r.lines) if line.strip()])
+    return problems

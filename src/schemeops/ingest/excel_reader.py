@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -62,15 +63,50 @@ def _values(row: tuple) -> tuple:
     return tuple(c.value for c in row)
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet of the workbook holds a formula (a byte scan of its XML parts)."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with z.open(name) as f:
+                    tail = b""
+                    while chunk := f.read(1 << 20):
+                        part = tail + chunk
+                        if b"<f>" in part or b"<f " in part:
+                            return True
+                        tail = part[-3:]
+    return False
+
+
+def _formula_cells(path: Path, title: str) -> frozenset[tuple[int, int]]:
+    """(row, column) of every formula on the sheet `title`, 1-based: with `data_only`, a
+    formula Excel never calculated reads as empty, and must not load as an empty value."""
+    if not _has_formulas(path):
+        return frozenset()
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        return frozenset((r, c) for r, row in enumerate(wb[title].iter_rows(), start=1)
+                         for c, cell in enumerate(row, start=1) if cell.data_type == "f")
+    finally:
+        wb.close()
+
+
 def _row_problems(file: str, table: Table, header: list[str], at: int,
-                  row: tuple) -> list[Problem]:
-    """An error cell (#N/A, #REF!…) or a value beyond the header's last column: the row is
-    rejected rather than loaded with an error text or without that value."""
+                  row: tuple, formulas: frozenset[tuple[int, int]]) -> list[Problem]:
+    """An error cell (#N/A, #REF!…), a formula without a saved value, or a value beyond the
+    header's last column: the row is rejected rather than loaded with an error text or
+    without that value."""
     problems = []
     for i, c in enumerate(row):
-        if c.value is None:
-            continue
         where = f"{get_column_letter(i + 1)}{at}"
+        if c.value is None:
+            if (at, i + 1) in formulas:
+                problems.append(Problem(
+                    file, at, table.name, header[i] if i < len(header) else "", None,
+                    "excel_uncalculated", f"cell {where} holds a formula with no saved value",
+                    "open the file in Excel and save it (so its formulas are calculated), or "
+                    "paste the values"))
+            continue
         if i >= len(header):
             if str(c.value).strip():
                 problems.append(Problem(
@@ -113,6 +149,7 @@ def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage:
             e.rows = sum(1 for r in below
                          if any(c.value is not None and str(c.value).strip() for c in r))
             raise
+        formulas = _formula_cells(path, ws.title)
         width = len(header)
         first_row = at + 2  # sheet rows are 1-based; data starts below the header
         pending = head[at + 1:]
@@ -130,7 +167,7 @@ def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage:
                 break
             texts, rows = [], []
             for i, row in enumerate(batch, start=index + first_row):
-                bad = _row_problems(str(path), table, header, i, row)
+                bad = _row_problems(str(path), table, header, i, row, formulas)
                 if bad:
                     problems += bad
                     continue

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -15,13 +15,17 @@ import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from schemeops.cancel import past_the_point_of_no_return
+from schemeops.errors import SchemeopsError, UsageError
 from schemeops.ingest.csv_reader import count_records, stage_csv
 from schemeops.ingest.parquet_reader import stage_parquet
 from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
-from schemeops.ingest.sources import Source, resolve
-from schemeops.ingest.staging import create_stage
+from schemeops.ingest.sources import NotRead, Source, resolve
+from schemeops.ingest.staging import UNPARSED, create_stage, create_unparsed
 from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
 from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables, record_digests
+from schemeops.outdir import remove_dead_work, work_prefix
+from schemeops.warehouse_file import check_warehouse_path, lock_message
 
 
 def stage_excel(*args, **kwargs) -> list[Problem]:
@@ -33,6 +37,10 @@ def stage_excel(*args, **kwargs) -> list[Problem]:
 
 _READERS = {"csv": stage_csv, "parquet": stage_parquet, "excel": stage_excel}
 SHOW_FIRST = 20
+#: The longest value the rejects file shows for a problem.
+REJECTS_VALUE = 200
+#: The name of a load's staging folders (beside the warehouse).
+STAGE = "schemeops-stage"
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,10 @@ class LoadReport:
     accept_valid: bool
     rejects_path: Path | None = None
     quarantine_paths: tuple[Path, ...] = field(default=())
+    #: Rows each table gained, read back from the warehouse after the commit.
+    saved: dict[str, int] = field(default_factory=dict)
+    #: Files in the input folders left alone, and why.
+    not_read: tuple[NotRead, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -91,6 +103,7 @@ def _stage_all(con: duckdb.DuckDBPyConnection, sources: list[Source],
     problems: list[Problem] = []
     rejected: list[Problem] = []
     unreadable: dict[str, int] = {}
+    create_unparsed(con)
     for t in {s.table.name: s.table for s in sources}.values():
         create_stage(con, t)
     for s in sources:
@@ -114,6 +127,8 @@ def _write_problems(ib: ibis.BaseBackend, names: list[str], extra: list[Problem]
                           for c in PROBLEM_COLUMNS])))
     parts = [mem] + [ib.table(n) for n in names]
     allp = ibis.union(*parts, distinct=False).order_by(["file", "row", "column", "code"])
+    # a report, not a copy of the data: the row itself is in the file (or the quarantine)
+    allp = allp.mutate(value=allp.value.substr(0, REJECTS_VALUE))
     count = int(allp.count().execute())
     if count:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,9 +158,45 @@ def _write_quarantine(ib: ibis.BaseBackend, validators: list[TableValidator],
     return out
 
 
+def _write_unparsed(ib: ibis.BaseBackend, names: list[str], problems: list[Problem],
+                    folder: Path) -> list[Path]:
+    """One CSV per table with the rows that could not be split into fields (or were
+    rejected by the reader, e.g. an Excel error cell), verbatim, plus their reasons."""
+    unparsed = ib.table(UNPARSED)
+    located = [p for p in problems if p.row is not None]
+    reasons = ibis.memtable(pa.table({
+        "file": pa.array([p.file for p in located], pa.string()),
+        "row": pa.array([p.row for p in located], pa.int64()),
+        "reason": pa.array([p.reason for p in located], pa.string())}))
+    reasons = reasons.group_by(["file", "row"]).aggregate(
+        _reasons=reasons.reason.group_concat("; "))
+    out = []
+    for name in names:
+        mine = unparsed.filter(unparsed.table == name)
+        if int(mine.count().execute()) == 0:
+            continue
+        rows = mine.left_join(reasons, [mine._file == reasons.file, mine._row == reasons.row])
+        rows = rows.select("_file", "_row", "_text", "_reasons").order_by(["_file", "_row"])
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.unparsed.csv"
+        ib.to_csv(rows, path)
+        out.append(path)
+    return out
+
+
+def _row_counts(ib: ibis.BaseBackend, names: list[str]) -> dict[str, int]:
+    """Rows in each of the warehouse's tables `names`, as committed."""
+    return {n: int(ib.table(n, database=WAREHOUSE).count().execute()) for n in names}
+
+
 def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
             validators: list[TableValidator], counts: list[TableCounts], files: dict[str, str],
-            now: dt.datetime) -> None:
+            now: dt.datetime) -> dict[str, int]:
+    """Write the accepted rows and the load's log in one transaction; return the rows each
+    table gained, read back from the warehouse after the commit (SchemeopsError when that
+    differs from what was accepted)."""
+    names = [v.t.name for v in validators]
+    before = _row_counts(ib, names)
     wh_loads = ib.table(LOADS_TABLE, database=WAREHOUSE)
     load_id = int(wh_loads.load_id.max().fill_null(0).execute()) + 1
     con.execute("BEGIN TRANSACTION")
@@ -163,6 +214,14 @@ def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    after = _row_counts(ib, names)
+    saved = {n: after[n] - before[n] for n in names}
+    for c in counts:
+        if saved[c.table] != c.accepted:
+            raise SchemeopsError(f"the warehouse gained {saved[c.table]:,} {c.table} rows "
+                                 f"where {c.accepted:,} were accepted; check the disk and "
+                                 "load again")
+    return saved
 
 
 def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
@@ -173,15 +232,38 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
     progress = progress or LoadProgress()
     rejects = rejects or warehouse.with_name(warehouse.stem + ".rejects.csv")
     quarantine = quarantine or warehouse.with_name(warehouse.stem + ".quarantine")
-    sources, file_problems = resolve(paths)
+    check_warehouse_path(warehouse, must_exist=False)
+    sources, file_problems, not_read = resolve(paths)
+    new = not warehouse.exists()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".schemeops-stage-", dir=warehouse.parent) as tmp:
+    loaded = False
+    try:
+        report = _load(sources, file_problems, warehouse, accept_valid, rejects, quarantine,
+                       progress, clock)
+        loaded = report.loaded
+        return replace(report, not_read=tuple(not_read))
+    finally:
+        if new and not loaded:  # a refused or cancelled first load leaves no warehouse
+            for leftover in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+
+
+def _load(sources: list[Source], file_problems: list[Problem], warehouse: Path,
+          accept_valid: bool, rejects: Path, quarantine: Path, progress: LoadProgress,
+          clock: Callable[[], dt.datetime]) -> LoadReport:
+    """`load` once its inputs are resolved: stage, validate, report, commit."""
+    remove_dead_work(warehouse.parent, STAGE)  # what killed loads left
+    with tempfile.TemporaryDirectory(prefix=work_prefix(STAGE), dir=warehouse.parent) as tmp:
         con = duckdb.connect(os.path.join(tmp, "stage.duckdb"))
         limit = os.environ.get("SCHEMEOPS_MEMORY_LIMIT", "1GB")
         con.execute(f"SET memory_limit = {_quote(limit)}")
         con.execute(f"SET temp_directory = {_quote(os.path.join(tmp, 'spill'))}")
         con.execute("SET preserve_insertion_order = false")
-        con.execute(f"ATTACH {_quote(str(warehouse))} AS wh")
+        try:
+            con.execute(f"ATTACH {_quote(str(warehouse))} AS wh")
+        except duckdb.IOException as e:
+            con.close()
+            raise UsageError(lock_message(warehouse, e)) from None
         ib = ibis.duckdb.from_connection(con)
         ensure_tables(ib, database=WAREHOUSE)
         try:
@@ -203,19 +285,23 @@ def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
             n, first = _write_problems(ib, [v.problems_name for v in validators],
                                        file_problems, rejects)
             loaded = False
+            saved: dict[str, int] = {}
             qpaths: list[Path] = []
             if validators and (n == 0 or accept_valid):
                 progress.stage("writing to the warehouse")
                 files = {t.name: ";".join(str(s.path) for s in sources if s.table is t)
                          for t in (v.t for v in validators)}
-                _commit(ib, con, validators, counts, files, clock())
-                loaded = True
-                if n and accept_valid:
-                    qpaths = _write_quarantine(ib, validators, quarantine)
+                with past_the_point_of_no_return():
+                    saved = _commit(ib, con, validators, counts, files, clock())
+                    loaded = True
+                    if n and accept_valid:
+                        qpaths = _write_quarantine(ib, validators, quarantine) + \
+                            _write_unparsed(ib, [v.t.name for v in validators], row_problems,
+                                            quarantine)
             return LoadReport(
                 counts=tuple(counts), file_problems=tuple(file_problems),
                 first_problems=tuple(first), problem_count=n, loaded=loaded,
                 accept_valid=accept_valid, rejects_path=rejects if n else None,
-                quarantine_paths=tuple(qpaths))
+                quarantine_paths=tuple(qpaths), saved=saved)
         finally:
             con.close()

@@ -31,8 +31,14 @@ class Problem:
         """`file:row: column: reason (value) — fix`, as shown on screen."""
         where = f"{self.file}:{self.row}" if self.row is not None else self.file
         col = f" {self.column}:" if self.column else ""
-        val = f" (value {self.value!r})" if self.value not in (None, "") else ""
+        shown = self.value if self.value is None or len(self.value) <= SHOWN_VALUE else \
+            self.value[:SHOWN_VALUE] + "…"
+        val = f" (value {shown!r})" if shown not in (None, "") else ""
         return f"{where}:{col} {self.reason}{val}; fix: {self.fix}"
+
+
+#: How much of a value a problem shows on screen (the rejects file has up to 200 characters).
+SHOWN_VALUE = 80
 
 
 class FileRejected(SchemeopsError):

@@ -49,3 +49,28 @@ def append_batch(con: duckdb.DuckDBPyConnection, stage: str, table: Table, file:
     con.execute(f"INSERT INTO {stage} SELECT * FROM _batch")
     con.unregister("_batch")
     return data.num_rows
+
+
+#: Rows that could not be split into fields (a wrong field count, or lines inside a quote
+#: that never closes), kept verbatim so that `--accept-valid` quarantines them whole.
+UNPARSED = "_unparsed"
+
+
+def create_unparsed(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the (empty) table of unparsed rows."""
+    con.execute(f'CREATE OR REPLACE TABLE {UNPARSED} ("table" VARCHAR, _file VARCHAR, '
+                "_row BIGINT, _text VARCHAR)")
+
+
+def append_unparsed(con: duckdb.DuckDBPyConnection, table: Table, file: str,
+                    rows: list[tuple[int, str]]) -> None:
+    """Keep (row, verbatim text) of `file`'s rows that could not be split into fields."""
+    if not rows:
+        return
+    data = pa.table({"table": pa.repeat(pa.scalar(table.name, pa.string()), len(rows)),
+                     "_file": pa.repeat(pa.scalar(file, pa.string()), len(rows)),
+                     "_row": pa.array([r for r, _ in rows], pa.int64()),
+                     "_text": pa.array([t for _, t in rows], pa.string())})
+    con.register("_unparsed_batch", data)
+    con.execute(f"INSERT INTO {UNPARSED} SELECT * FROM _unparsed_batch")
+    con.unregister("_unparsed_batch")

@@ -14,6 +14,7 @@ from schemeops.program.expr import (
     Binary,
     Expr,
     ExprError,
+    Literal,
     column_refs,
     compile_expr,
     functions_of,
@@ -71,6 +72,12 @@ def check_expressions(program: Program, spans: Spans) -> list[Diagnostic]:
         found = (_check_filter(site, expr, spans) if site.table is not None
                  else _check_gate(site, expr, program, spans))
         out.extend(found or _check_types(site, expr, spans))
+        out.extend(Diagnostic(spans.point(site.path, n.op_offset), "division_by_zero",
+                              "dividing by 0 gives an unknown value (a condition on it is "
+                              "not met)", "divide by a number other than 0",
+                              severity="warning")
+                   for n in walk(expr) if isinstance(n, Binary) and n.op == "/"
+                   and isinstance(n.right, Literal) and n.right.value == 0)
     return out
 
 

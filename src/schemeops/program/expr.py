@@ -62,7 +62,8 @@ _BINARY: dict[str, Callable[[ibis.Value, ibis.Value], ibis.Value]] = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
+    # a zero divisor gives NULL (unknown), never ±infinity: a rule cannot pass on x / 0
+    "/": lambda a, b: a / ibis.ifelse(b == 0, ibis.null(b.type()), b),
 }
 
 

@@ -20,6 +20,12 @@ from schemeops.program.expr_nodes import (
     Name,
     Unary,
 )
+from schemeops.program.source import NUMBER_HINT, number_problem
+
+#: Bounds that keep parsing and compiling shallow and fast (real rules use a handful).
+MAX_CHARS = 20_000
+MAX_OPERATORS = 200
+MAX_PARENS = 20
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "between", "is", "null", "true", "false"})
 COMPARISONS = ("=", "==", "!=", "<>", "<", "<=", ">", ">=")
@@ -58,6 +64,8 @@ def _tokenize(text: str) -> list[_Token]:
         word = m.group()
         if kind == "num":
             value: object = Decimal(word) if "." in word else int(word)
+            if (problem := number_problem(value)) is not None:
+                raise ExprError(pos, "number_out_of_range", problem, NUMBER_HINT)
             tokens.append(_Token("num", word, pos, value))
         elif kind == "ident":
             lowered = word.lower()
@@ -94,8 +102,13 @@ class _Parser:
     """Recursive descent over the token list, one method per precedence level."""
 
     def __init__(self, text: str) -> None:
+        if len(text) > MAX_CHARS:
+            raise ExprError(MAX_CHARS, "expr_too_long",
+                            f"expression longer than {MAX_CHARS:,} characters",
+                            "list many values with `in (…)`, or split the rule")
         self.text = text
         self.tokens = _tokenize(text)
+        _check_size(self.tokens)
         self.i = 0
 
     @property
@@ -155,7 +168,10 @@ class _Parser:
     def _not(self) -> Expr:
         if self._at("kw", "not"):
             op = self._advance()
-            return Unary("not", self._not(), op.offset)
+            inner = self._not()
+            if isinstance(inner, Unary) and inner.op == "not":
+                return inner.operand  # `not not x` is x (so deep chains compile shallow)
+            return Unary("not", inner, op.offset)
         return self._comparison()
 
     def _comparison(self) -> Expr:
@@ -232,6 +248,8 @@ class _Parser:
             if isinstance(operand, Literal) and isinstance(operand.value, int | Decimal) \
                     and not isinstance(operand.value, bool):
                 return Literal(-operand.value, op.offset)
+            if isinstance(operand, Unary) and operand.op == "-":
+                return operand.operand  # `- -x` is x
             return Unary("-", operand, op.offset)
         return self._primary()
 
@@ -268,6 +286,28 @@ class _Parser:
         self._advance()
         self._close(opened)
         return Call(func, arg.text, name.offset, arg.offset)
+
+
+def _check_size(tokens: list[_Token]) -> None:
+    """Refuse, at the token that crosses it, more than MAX_OPERATORS operators or brackets
+    nested deeper than MAX_PARENS."""
+    operators = depth = 0
+    for tok in tokens:
+        if (tok.kind == "op" and tok.text not in ("(", ")", ",")) or (
+                tok.kind == "kw" and tok.text in ("and", "or", "not")):
+            operators += 1
+            if operators > MAX_OPERATORS:
+                raise ExprError(tok.offset, "expr_too_complex",
+                                f"more than {MAX_OPERATORS} operators in one expression",
+                                "list many values with `in (…)` instead of `or`")
+        elif tok.kind == "op" and tok.text == "(":
+            depth += 1
+            if depth > MAX_PARENS:
+                raise ExprError(tok.offset, "expr_too_deep",
+                                f"brackets nested more than {MAX_PARENS} deep",
+                                "remove the redundant brackets")
+        elif tok.kind == "op" and tok.text == ")":
+            depth -= 1
 
 
 def _start(node: Expr) -> int:

@@ -60,8 +60,8 @@ class Eligibility(Spec):
 class Recurrence(Spec):
     """Repeat the period: `count` periods of `every_days` days, or of whole months."""
 
-    every_days: int | None = Field(default=None, ge=1)
-    every_months: int | None = Field(default=None, ge=1)
+    every_days: int | None = Field(default=None, ge=1, le=366)
+    every_months: int | None = Field(default=None, ge=1, le=12)
     count: int = Field(ge=1, le=60)
 
     @model_validator(mode="after")
@@ -141,14 +141,14 @@ class Outstanding(KpiBase):
     kind: Literal["outstanding"]
     mode: Literal["level", "reduction"] = "level"
     overdue_only: bool = False
-    older_than_days: int = Field(default=0, ge=0)
+    older_than_days: int = Field(default=0, ge=0, le=3660)
 
 
 class NetChannelAddition(KpiBase):
     """New outlets minus lost outlets (or only new, or only lost)."""
 
     kind: Literal["net_channel_addition"]
-    lookback_days: int = Field(default=90, ge=1)
+    lookback_days: int = Field(default=90, ge=1, le=3660)
     count: Literal["net", "new", "lost"] = "net"
 
 
@@ -175,7 +175,7 @@ class Upsell(KpiBase):
 class EarlyTier(Spec):
     """Paid in full within `days` of the invoice date earns `rate` of the invoice."""
 
-    days: int = Field(ge=0)
+    days: int = Field(ge=0, le=3660)
     rate: Ratio
 
 
@@ -193,8 +193,8 @@ class ReactivatedOutlets(KpiBase):
     """Outlets billed in the window that were billed before but not in the inactive days."""
 
     kind: Literal["reactivated_outlets"]
-    inactive_min_days: int = Field(default=90, ge=1)
-    inactive_max_days: int | None = Field(default=None, ge=1)
+    inactive_min_days: int = Field(default=90, ge=1, le=3660)
+    inactive_max_days: int | None = Field(default=None, ge=1, le=3660)
 
 
 class Metric(KpiBase):
@@ -531,9 +531,9 @@ class Program(Spec):
     goal: str | None = None
     participants: Eligibility = Eligibility()
     period: Period
-    kpis: tuple[Kpi, ...] = Field(min_length=1)
+    kpis: tuple[Kpi, ...] = Field(min_length=1, max_length=50)
     targets: dict[str, Target] = Field(default_factory=dict)
-    components: tuple[Component, ...] = Field(min_length=1)
+    components: tuple[Component, ...] = Field(min_length=1, max_length=50)
     gate: str | None = None
     caps: Caps = Caps()
     allow_clawback: bool = later_flag()

@@ -39,6 +39,30 @@ MAX_DEPTH = 40
 MAX_NODES = 10_000
 
 
+#: Numbers a program may hold: below 10^15 in size and at most 10 decimal places (money is
+#: exact to the paisa in DECIMAL(38, …) columns; beyond these a rate or threshold is a typo).
+MAX_INTEGER_DIGITS = 15
+MAX_PLACES = 10
+NUMBER_HINT = (f"numbers have at most {MAX_INTEGER_DIGITS} digits before the point and "
+               f"{MAX_PLACES} after it")
+#: Dates a program may name: periods, windows and look-backs stay far from year 1 and 9999.
+MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def number_problem(value: object) -> str | None:
+    """Why a number is outside what a program may hold, or None (also for non-numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    if isinstance(value, Decimal) and not value.is_finite():
+        return f"{value} is not a number"
+    if abs(value) >= 10 ** MAX_INTEGER_DIGITS:
+        return f"{value} is too large"
+    if isinstance(value, Decimal) and value != 0 and value.normalize().as_tuple().exponent \
+            < -MAX_PLACES:
+        return f"{value} has more than {MAX_PLACES} decimal places"
+    return None
+
+
 class _Refused(yaml.MarkedYAMLError):
     """A bound of the located loader was crossed; `code` names which."""
 
@@ -150,7 +174,13 @@ class _Builder:
             content = self.lines[line]
             indent = len(content) - len(content.lstrip(" "))
         self.spans.scalars[path] = Scalar(line, col, node.style, node.value, indent)
-        return scalar_value(node.value, node.style)
+        value = scalar_value(node.value, node.style)
+        if (problem := number_problem(value)) is not None:
+            self._problem(node, "number_out_of_range", problem, NUMBER_HINT)
+        elif isinstance(value, dt.date) and not MIN_DATE <= value <= MAX_DATE:
+            self._problem(node, "date_out_of_range", f"{value} is outside "
+                          f"{MIN_DATE.year}–{MAX_DATE.year}", "check the year")
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, object]:
         out: dict[str, object] = {}

@@ -14,6 +14,7 @@ from schemeops.engine.backends.base import Adapter, Executor, csv_writer, fetch_
 from schemeops.engine.backends.duckdb import DuckDBAdapter
 from schemeops.engine.backends.spark import SparkAdapter
 from schemeops.errors import UsageError
+from schemeops.warehouse_file import check_contract_tables, check_warehouse_path
 
 __all__ = ["BACKENDS", "Adapter", "Executor", "adapter", "adapter_of", "connect_warehouse",
            "csv_writer", "fetch_now", "materialize", "require_warehouse"]
@@ -41,9 +42,9 @@ def adapter_of(con: ibis.BaseBackend) -> Adapter:
 
 
 def require_warehouse(warehouse: Path) -> None:
-    """Raise UsageError when there is no warehouse file at `warehouse`."""
-    if not warehouse.exists():
-        raise UsageError(f"no warehouse at {warehouse}; load data first (schemeops load …)")
+    """Raise UsageError unless `warehouse` is a DuckDB database file."""
+    check_warehouse_path(warehouse, must_exist=True)
+    check_contract_tables(warehouse)
 
 
 def connect_warehouse(warehouse: Path, backend: str = "duckdb") -> ibis.BaseBackend:
