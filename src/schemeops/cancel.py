@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from collections.abc import Iterator
-
-import duckdb
 
 EXIT_CANCELLED = 130
 MESSAGE = ("cancelled: nothing was saved (the warehouse and the output folder are as they "
@@ -29,7 +28,9 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 def is_cancel(e: BaseException) -> bool:
     """Whether `e` is a cancellation: Ctrl-C, or DuckDB's query interrupted by it."""
-    return isinstance(e, KeyboardInterrupt | duckdb.InterruptException) or (
+    duckdb = sys.modules.get("duckdb")  # not imported: `e` cannot be one of its errors
+    return isinstance(e, KeyboardInterrupt) or (
+        duckdb is not None and isinstance(e, duckdb.InterruptException)) or (
         isinstance(e, RuntimeError) and str(e).startswith("Query interrupted"))
 
 

@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from schemeops.cancel import EXIT_CANCELLED, MESSAGE, is_cancel, sigterm_as_interrupt
+from schemeops.cli.failures import explain
 from schemeops.errors import SchemeopsError, UsageError
 
 #: Each command's module and function (or Typer, for a group), in the order help lists them.
@@ -78,6 +79,11 @@ class _LazyGroup(TyperGroup):
                 raise
             typer.echo(MESSAGE, err=True)
             raise typer.Exit(EXIT_CANCELLED) from None
+        except Exception as e:
+            if (line := explain(e)) is None:
+                raise
+            typer.echo(f"error: {line}", err=True)
+            raise typer.Exit(2) from None
 
 
 app = typer.Typer(

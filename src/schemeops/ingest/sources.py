@@ -89,11 +89,12 @@ def resolve(paths: list[Path]) -> tuple[list[Source], list[Problem], list[NotRea
         if path.is_dir():
             files = []
             for p in sorted(path.iterdir()):
-                if _table_for(p) is not None and p.is_file():
-                    files.append(p)
+                if p.is_dir():
+                    not_read.append(NotRead(p, "a folder: folders are not searched"))
+                elif _table_for(p) is not None:
+                    files.append(p)  # read, or refused by name (a pipe, a compressed file…)
                 else:
-                    not_read.append(NotRead(p, "a folder: folders are not searched"
-                                            if p.is_dir() else "not named after a table"))
+                    not_read.append(NotRead(p, "not named after a table"))
             if not files:
                 problems.append(_problem(path, "no_inputs",
                                          "the folder holds no file named after a table",
