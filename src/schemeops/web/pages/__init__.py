@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from schemeops.web.pages import account, cases, claims, desk, disputes, programs, runs
+from schemeops.web.pages import (
+    account,
+    cases,
+    claims,
+    desk,
+    disputes,
+    portal,
+    programs,
+    runs,
+)
 from schemeops.web.security import check_csrf
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
-for _module in (account, programs, runs, desk, claims, disputes, cases):
+for _module in (account, programs, runs, desk, portal, claims, disputes, cases):
     router.include_router(_module.router)
