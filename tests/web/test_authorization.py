@@ -81,7 +81,8 @@ EXPECTED = {
     ("GET", "/periods"): "runs.read",
     ("POST", "/periods/{period_id}/close"): "periods.close",
     ("GET", "/portal"): "portal.read",
-    ("GET", "/portal/statement.csv"): "portal.read",
+    ("GET", "/portal/statement.{fmt}"): "portal.read",
+    ("GET", "/portal/payouts/{payout_id}/explain"): "portal.read",
     ("GET", "/dashboards"): "dashboards.read",
     ("GET", "/audit"): "audit.read",
     ("GET", "/audit/verify"): "audit.read",
@@ -123,6 +124,9 @@ EXPECTED = {
     ("POST", "/users/unlock-address"): "users.manage",
     ("POST", "/users/{user_id}/remove"): "users.manage",
 }
+#: Routes about one participant's own thing: an allowed role asking about another
+#: participant's is refused (403), not let through.
+OWN_ONLY = {("GET", "/portal/payouts/{payout_id}/explain")}
 ROLE_OF = {"admin": "admin", "designer": "designer", "approver": "approver",
            "regional": "regional_head", "distributor": "distributor", "rep": "rep"}
 
@@ -221,6 +225,8 @@ def test_every_route_by_every_role(idle_web: FastAPI, world: World, tokens: dict
             r = _call(api if path.startswith("/api") else page, method, path, world,
                       world.north, user)
             ok = need in (PUBLIC, SIGNED_IN) or role in PERMISSIONS[need]
+            if (method, path) in OWN_ONLY and USERS[user].get("participant_id") != world.north:
+                ok = False  # another participant's: must be refused
             if ok and (r.status_code in (401, 403) or r.status_code >= 500):
                 failures.append(f"{user} {method} {path}: {r.status_code} but allowed")
             if not ok and r.status_code != 403:
