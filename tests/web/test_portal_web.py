@@ -63,7 +63,7 @@ def test_the_portal_on_a_phone(world: World, app: App, server: str, chromium, sc
     expect(phone.locator("h1")).to_contain_text("D00001")
 
     fetched: list = []
-    phone.on("requestfinished", fetched.append)
+    phone.on("requestfinished", lambda request: fetched.append(request))
     phone.reload(wait_until="load")
     tiles = phone.locator(".money")
     expect(tiles.locator(".approved")).to_contain_text("₹11,471.69")
