@@ -238,6 +238,34 @@ def _card(run, key: tuple[str, dt.date, dt.date], standing: Standing, payout: tu
         payout[1] if payout else None, _kpis(kpi_rows, display), components, amount)
 
 
+def _choose(runs_of: dict, candidates: dict, approved: set, ends: dict, payouts: dict
+            ) -> tuple[dict[tuple[str, dt.date], tuple[int, dt.date, Standing]], Decimal,
+                       Decimal]:
+    """For each (program, period start) with lines: the run whose figure counts, the
+    period's whole end and where it stands; and the pending and projected totals."""
+    chosen: dict[tuple[str, dt.date], tuple[int, dt.date, Standing]] = {}
+    pending = projected = ZERO
+    for key, ids in runs_of.items():
+        stored_end = dict(ids)
+        if key in approved:
+            ok = [i for i, _ in ids if candidates[(key[0], i)].payout_status == "approved"]
+            if ok:  # an approved run of a version no longer live has no card here
+                run = candidates[(key[0], max(ok))]
+                end = ends.get(run.version_id, {}).get(key[1], stored_end[run.run_id])
+                chosen[key] = (run.run_id, end, Standing.APPROVED)
+            continue
+        run = candidates[(key[0], max(stored_end))]
+        end = ends.get(run.version_id, {}).get(key[1], stored_end[run.run_id])
+        standing = standing_of(run.payout_status, run.as_of, end)
+        chosen[key] = (run.run_id, end, standing)
+        amount = payouts.get((run.run_id, key[0], key[1]), (ZERO, None))[0]
+        if standing is Standing.PENDING:
+            pending += amount
+        elif standing is Standing.PROJECTED:
+            projected += amount
+    return chosen, pending, projected
+
+
 def portal(s: Session, actor: Actor, participant_id: str | None = None, *,
            displays: Displays | None = None) -> Portal:
     """The participant's live programs and money (only their own, ever). For each period, the
@@ -260,25 +288,7 @@ def portal(s: Session, actor: Actor, participant_id: str | None = None, *,
     payouts = {(x.run_id, x.program_id, x.period_start): (x.amount, x.payout_id)
                for x in db.execute(_PAYOUTS, {"pid": pid, "runs": run_ids})}
     ends = {v: period_ends(x) for v, x in shown.items()}
-    chosen: dict[tuple[str, dt.date], tuple[int, dt.date, Standing]] = {}
-    pending = projected = ZERO
-    for key, ids in runs_of.items():
-        if key in approved:
-            ok = [i for i, _ in ids if candidates[(key[0], i)].payout_status == "approved"]
-            if ok:
-                run = candidates[(key[0], max(ok))]
-                end = ends[run.version_id].get(key[1], dict(ids)[run.run_id])
-                chosen[key] = (run.run_id, end, Standing.APPROVED)
-            continue
-        run = candidates[(key[0], max(i for i, _ in ids))]
-        end = ends[run.version_id].get(key[1], dict(ids)[run.run_id])
-        standing = standing_of(run.payout_status, run.as_of, end)
-        chosen[key] = (run.run_id, end, standing)
-        amount = payouts.get((run.run_id, key[0], key[1]), (ZERO, None))[0]
-        if standing is Standing.PENDING:
-            pending += amount
-        elif standing is Standing.PROJECTED:
-            projected += amount
+    chosen, pending, projected = _choose(runs_of, candidates, approved, ends, payouts)
     latest = {}
     for key in sorted(chosen):
         latest[key[0]] = key
