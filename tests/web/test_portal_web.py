@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from sqlalchemy import select
-from webkit import World, example
+from webkit import Browser, World, example
 
 from schemeops.service import programs, runs
 from schemeops.service.context import Actor, App
 from schemeops.store.models import Payout, User
+from schemeops.web.app import create_app
+from schemeops.web.settings import WebSettings
 
 #: billed_outlets.yaml with display names and a fourth slab D00001 has not reached.
 REACH = example("billed_outlets").replace(
@@ -107,3 +110,19 @@ def test_the_portal_on_a_phone(world: World, app: App, server: str, chromium, sc
         got = phone.request.get(f"{server}/portal/statement.{fmt}")
         assert got.status == 200 and got.body().startswith(head), fmt
     context.close()
+
+
+@pytest.mark.parametrize(("locale", "sales"), [("en-IN", "₹7,64,779 of ₹1,42,000 target"),
+                                                ("en", "₹764,779 of ₹142,000 target")])
+def test_the_deployments_locale_writes_the_numbers(app: App, world: World, locale: str,
+                                                   sales: str):
+    """October value growth's sales in lakh grouping, or in thousands (`serve --locale`)."""
+    web = create_app(app, secret_key="k", secure_cookies=False,
+                     settings=WebSettings(locale=locale))
+    b = Browser(web)
+    assert b.sign_in("distributor").status_code == 303
+    assert sales in b.get("/portal").text
+
+
+def test_the_locale_setting_reaches_every_server_process():
+    assert WebSettings.from_json(WebSettings(locale="en").to_json()).locale == "en"
