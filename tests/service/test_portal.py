@@ -162,6 +162,7 @@ def _a_participant_opens_the_explanation_of_its_own_payout_only(app, team, world
     assert mine.standing == "projected" and mine.amount == Decimal("8000.00")
     assert mine.display.label == "Outlet reach" and mine.story is not None
     assert mine.story.components[0].component == "mbo_bonus"
+    assert mine.steps["mbo_bonus"].next_gain == Decimal("4000.00")
 
 
 def test_nobody_sees_another_participants_portal(app, team):

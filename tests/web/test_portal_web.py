@@ -102,6 +102,8 @@ def test_the_portal_on_a_phone(world: World, app: App, server: str, chromium, sc
     expect(phone.locator("h1")).to_contain_text("Outlet reach")
     expect(phone.locator("main")).to_contain_text("Shops billed: 26 shops, target 21 shops")
     expect(phone.locator("main")).to_contain_text("Reach bonus: ₹8,000.00")
+    expect(phone.locator("main .next")).to_have_text(
+        "Bill 6 more outlets by 31 Oct to earn ₹4,000.00 more")
     expect(phone.locator(".standing")).to_have_text("Projected")
     screenshot(phone, "explanation")
     assert phone.goto(f"{server}/portal/payouts/{other}/explain").status == 403

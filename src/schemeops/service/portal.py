@@ -201,8 +201,10 @@ def _kpis(rows: list[Row], shown: Display) -> list[KpiProgress]:
     return out
 
 
-def _components(rows: list[Row], kpis: dict[str, Row], shown: Shown | None
-                ) -> list[ComponentProgress]:
+def component_lines(rows: list[Row], shown: Shown | None) -> list[ComponentProgress]:
+    """A period's payout lines from its stored rows, in display names, each slab component
+    with what its next slab takes and pays more."""
+    kpis = {r.kpi: r for r in rows if r.row == "kpi"}
     out = []
     specs = {c.id: c for c in shown.program.components} if shown else {}
     for r in rows:
@@ -230,8 +232,7 @@ def _card(run, key: tuple[str, dt.date, dt.date], standing: Standing, payout: tu
     """One program's card from the rows its chosen run stored for the period."""
     display = shown.display if shown else Display(run.name, {}, {})
     kpi_rows = [r for r in rows if r.row == "kpi"]
-    kpis = {r.kpi: r for r in kpi_rows}
-    components = _components(rows, kpis, shown)
+    components = component_lines(rows, shown)
     amount = payout[0] if payout else sum((c.amount for c in components), ZERO)
     return ProgramProgress(
         key[0], display.label, key[1], key[2], run.as_of, standing, run.run_id,

@@ -14,7 +14,13 @@ from schemeops.program.display import Display
 from schemeops.service.context import Actor
 from schemeops.service.displays import Displays
 from schemeops.service.errors import Forbidden, NotFound
-from schemeops.service.portal import participant_of, standing_of, true_end
+from schemeops.service.portal import (
+    ComponentProgress,
+    component_lines,
+    participant_of,
+    standing_of,
+    true_end,
+)
 from schemeops.service.reports import stored_rows, stored_warnings
 from schemeops.store.models import Payout, Run
 
@@ -32,6 +38,8 @@ class PayoutExplanation:
     standing: str
     display: Display
     story: Explanation | None
+    #: Each slab component's next step by component id (`portal.component_lines`).
+    steps: dict[str, ComponentProgress]
 
 
 def explain_payout(s: Session, actor: Actor, payout_id: int, *,
@@ -53,5 +61,6 @@ def explain_payout(s: Session, actor: Actor, payout_id: int, *,
     end = true_end(shown, p.period_start, p.period_end)
     standing = "rejected" if run.payout_status == "rejected" \
         else str(standing_of(run.payout_status, run.as_of, end))
+    steps = {c.component: c for c in component_lines(rows, shown)}
     return PayoutExplanation(p.id, run.id, p.program_id, p.period_start, end,
-                             p.amount, standing, display, told[0] if told else None)
+                             p.amount, standing, display, told[0] if told else None, steps)
