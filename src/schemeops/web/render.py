@@ -40,7 +40,6 @@ TEMPLATES.env.filters["pct"] = _pct
 TEMPLATES.env.filters["num"] = _num
 # The portal's, in the deployment's locale (`WebSettings.locale`): ₹1,23,456.00, 12.3 L.
 TEMPLATES.env.filters["inr"] = numbers.money
-TEMPLATES.env.filters["inr_short"] = numbers.short_money
 TEMPLATES.env.filters["quantity"] = numbers.quantity
 
 
