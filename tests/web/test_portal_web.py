@@ -128,3 +128,19 @@ def test_the_deployments_locale_writes_the_numbers(app: App, world: World, local
 
 def test_the_locale_setting_reaches_every_server_process():
     assert WebSettings.from_json(WebSettings(locale="en").to_json()).locale == "en"
+
+
+def test_names_from_the_program_are_escaped_and_the_api_keeps_money_apart(
+        app: App, world: World, as_user, api):
+    """A label typed as markup comes back as text; `/api/portal` gives the same three
+    amounts as typed numbers."""
+    _calculate(app, REACH.replace("label: Outlet reach", "label: <b>Reach</b>"),
+               as_of=dt.date(2026, 10, 15))
+    page = as_user("distributor").get("/portal").text
+    assert "&lt;b&gt;Reach&lt;/b&gt;" in page and "<b>Reach</b>" not in page
+    body = api("distributor").get("/api/portal").json()
+    assert body["amounts"] == {"approved": "11471.69", "paid": "0.00", "pending": "0.00",
+                               "projected": "8000.00"}
+    [reach] = [p for p in body["programs"] if p["program_id"] == "mbo_targets"]
+    assert (reach["label"], reach["standing"], reach["kpis"][0]["unit"]) == (
+        "<b>Reach</b>", "projected", "shops")
