@@ -144,3 +144,21 @@ def test_names_from_the_program_are_escaped_and_the_api_keeps_money_apart(
     [reach] = [p for p in body["programs"] if p["program_id"] == "mbo_targets"]
     assert (reach["label"], reach["standing"], reach["kpis"][0]["unit"]) == (
         "<b>Reach</b>", "projected", "shops")
+
+
+def test_serve_takes_a_known_locale_only(app: App, monkeypatch):
+    """`serve --locale en` reaches the app's settings; `--locale fr` is refused, nothing
+    served."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from schemeops.cli.main import app as cli
+
+    served: list = []
+    monkeypatch.setattr(uvicorn, "run", lambda web, **kw: served.append(web))
+    store = str(app.sessions.kw["bind"].url)
+    base = ["serve", "--store", store, "--warehouse", str(app.warehouse)]
+    assert CliRunner().invoke(cli, [*base, "--locale", "en"]).exit_code == 0
+    assert served[0].state.web_settings.locale == "en"
+    r = CliRunner().invoke(cli, [*base, "--locale", "fr"])
+    assert r.exit_code == 2 and "en-IN" in r.output and len(served) == 1
