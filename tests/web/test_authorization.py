@@ -83,7 +83,8 @@ EXPECTED = {
     ("GET", "/periods"): "runs.read",
     ("POST", "/periods/{period_id}/close"): "periods.close",
     ("GET", "/portal"): "portal.read",
-    ("GET", "/portal/statement.csv"): "portal.read",
+    ("GET", "/portal/statement.{fmt}"): "portal.read",
+    ("GET", "/portal/payouts/{payout_id}/explain"): "portal.read",
     ("GET", "/dashboards"): "dashboards.read",
     ("GET", "/audit"): "audit.read",
     ("GET", "/audit/verify"): "audit.read",
@@ -125,6 +126,9 @@ EXPECTED = {
     ("POST", "/users/unlock-address"): "users.manage",
     ("POST", "/users/{user_id}/remove"): "users.manage",
 }
+#: Routes about one participant's own thing: an allowed role asking about another
+#: participant's is refused (403), not let through.
+OWN_ONLY = {("GET", "/portal/payouts/{payout_id}/explain")}
 ROLE_OF = {"admin": "admin", "designer": "designer", "approver": "approver",
            "regional": "regional_head", "distributor": "distributor", "rep": "rep"}
 
@@ -145,6 +149,13 @@ def _routes(web: FastAPI) -> list[tuple[str, str]]:
     return out
 
 
+def _payout_owner(w: World, participant: str) -> str:
+    """Whose payout stands for `participant`'s: its own, else the first of a participant no
+    test user is."""
+    users = {u.get("participant_id") for u in USERS.values()}
+    return participant if participant in w.payouts else min(set(w.payouts) - users)
+
+
 def _fill(path: str, w: World, participant: str) -> str:
     ids = {"version_id": w.version, "program_id": w.program, "run_id": w.run,
            "period_id": w.period, "participant_id": participant, "fmt": "csv",
@@ -152,7 +163,7 @@ def _fill(path: str, w: World, participant: str) -> str:
            # a user outside ROLE_OF: unlocking or removing them leaves the callers be
            "user_id": w.spare_user,
            # the participant's own payout in the run (another's in the by-id test)
-           "payout_id": w.payouts.get(participant, 999_999)}
+           "payout_id": w.payouts.get(_payout_owner(w, participant), 999_999)}
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 
@@ -222,6 +233,9 @@ def test_every_route_by_every_role(idle_web: FastAPI, world: World, tokens: dict
             r = _call(api if path.startswith("/api") else page, method, path, world,
                       world.north, user)
             ok = need in (PUBLIC, SIGNED_IN) or role in PERMISSIONS[need]
+            if (method, path) in OWN_ONLY and USERS[user].get("participant_id") != \
+                    _payout_owner(world, world.north):
+                ok = False  # another participant's: must be refused
             if ok and (r.status_code in (401, 403) or r.status_code >= 500):
                 failures.append(f"{user} {method} {path}: {r.status_code} but allowed")
             if not ok and r.status_code != 403:
@@ -247,7 +261,8 @@ def test_participants_never_reach_data_by_id(idle_web: FastAPI, world: World,
     api = TestClient(idle_web, headers={"Authorization": f"Bearer {tokens[user]}"})
     other = "D00002" if USERS[user]["participant_id"] != "D00002" else "D00003"
     # the static files are public: their one parameter is a file name, not anyone's data
-    id_routes = [r for r in _routes(idle_web) if "{" in r[1] and r[1] != "/static/{name}"]
+    id_routes = [r for r in _routes(idle_web)
+                 if re.search(r"\{(?!fmt\})", r[1]) and r[1] != "/static/{name}"]
     assert len(id_routes) >= 20
     for method, path in id_routes:
         r = _call(api if path.startswith("/api") else page, method, path, world, other, user)

@@ -6,6 +6,7 @@ same server under the same load, is the baseline."""
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import os
@@ -146,6 +147,43 @@ def _check_portal(base: str, cookies: list[str], samples: int = 20) -> None:
                 raise RuntimeError(f"the portal did not answer as expected ({r.status} {r.url})")
 
 
+@dataclass(frozen=True)
+class PageWeight:
+    """What a phone fetches for one portal page: each resource's bytes on the wire (body as
+    sent, compressed if the server compresses it, plus response headers)."""
+
+    resources: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        """All the page's bytes."""
+        return sum(n for _, n in self.resources)
+
+
+_ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src|img[^>]+src)="(/[^"]+)"')
+
+
+def _fetch(url: str, cookie: str) -> tuple[bytes, int]:
+    """The body as sent and the bytes of the response on the wire (headers included)."""
+    req = urllib.request.Request(url, headers={
+        "Cookie": f"schemeops={cookie}", "Accept-Encoding": "gzip, br",
+        "User-Agent": "Mozilla/5.0 (Linux; Android 10; K) Mobile"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        body = r.read()
+        head = sum(len(k) + len(v) + 4 for k, v in r.getheaders()) + 17
+        return body, len(body) + head
+
+
+def page_weight(base: str, cookie: str, path: str = "/portal") -> PageWeight:
+    """Fetch a page and every stylesheet, script and image it names, as a phone would."""
+    body, n = _fetch(base + path, cookie)
+    html = (gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body).decode()
+    out = [(path, n)]
+    for asset in dict.fromkeys(_ASSET.findall(html)):
+        out.append((asset, _fetch(base + asset, cookie)[1]))
+    return PageWeight(tuple(out))
+
+
 def run_wrk(base: str, path: str, cookies: Path, *, clients: int, seconds: int) -> WrkResult:
     """wrk on one path with the cookie script; its figures."""
     out = subprocess.run(
@@ -161,9 +199,11 @@ def run_wrk(base: str, path: str, cookies: Path, *, clients: int, seconds: int) 
 
 
 def bench_portal(warehouse: Path, work: Path, *, clients: int = 50, seconds: int = 60,
-                 workers: int = 2, progress=print) -> tuple[int, WrkResult, WrkResult]:
-    """Prepare (or reuse) the store in `work`, serve it, and load the portal and a static
-    file; the number of portal users and both results."""
+                 workers: int = 2, progress=print
+                 ) -> tuple[int, WrkResult, WrkResult, PageWeight]:
+    """Prepare (or reuse) the store in `work`, serve it, weigh the heaviest of 20 portal pages,
+    and load the portal and a static file; the number of portal users, both results and
+    that weight."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (Debian package wrk: `make system-deps`)")
     work.mkdir(parents=True, exist_ok=True)
@@ -187,6 +227,9 @@ def bench_portal(warehouse: Path, work: Path, *, clients: int = 50, seconds: int
     try:
         _wait(base, server)
         _check_portal(base, cookies)
+        step = max(1, len(cookies) // 20)
+        weight = max((page_weight(base, c) for c in cookies[::step][:20]),
+                     key=lambda w: w.total)  # the heaviest of 20 participants' pages
         progress(f"{len(cookies):,} portal users; {workers} server processes; {clients} "
                  f"clients for {seconds} s each")
         portal = run_wrk(base, "/portal", cookie_file, clients=clients, seconds=seconds)
@@ -196,4 +239,4 @@ def bench_portal(warehouse: Path, work: Path, *, clients: int = 50, seconds: int
         server.terminate()
         server.wait(30)
         log.close()
-    return len(cookies), portal, static
+    return len(cookies), portal, static, weight

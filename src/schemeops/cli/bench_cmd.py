@@ -165,9 +165,9 @@ def bench_portal_command(
     from schemeops.bench.portal import bench_portal
 
     try:
-        users, portal, static = bench_portal(warehouse, work, clients=clients,
-                                             seconds=seconds, workers=workers,
-                                             progress=typer.echo)
+        users, portal, static, weight = bench_portal(
+            warehouse, work, clients=clients, seconds=seconds, workers=workers,
+            progress=typer.echo)
     except (RuntimeError, SchemeopsError) as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(1) from e
@@ -178,3 +178,6 @@ def bench_portal_command(
                    f"{r.p95_ms:.1f} ms | {r.p99_ms:.1f} ms | {r.rate:,.0f} | {r.non2xx} | "
                    f"{r.socket_errors} |")
     typer.echo(f"portal p95 ÷ static p95: {portal.p95_ms / static.p95_ms:.1f}×")
+    typer.echo("portal page weight, as fetched (compressed where the server compresses): "
+               + ", ".join(f"{path} {n:,} B" for path, n in weight.resources)
+               + f"; total {weight.total / 1024:.1f} KiB")

@@ -44,18 +44,25 @@ def serve_command(
     workers: Annotated[int, typer.Option(
         min=1, help="Server processes (each with its own run worker; a run is claimed by "
         "one of them).")] = 1,
+    locale: Annotated[str, typer.Option(
+        help="How the portal writes numbers: en-IN (1,23,456.00; lakh, crore) or en "
+        "(123,456.00).")] = "en-IN",
 ) -> None:
     """Migrate the store, then serve the web app (pages, /api, /api/docs)."""
     import uvicorn
 
+    from schemeops.service.numbers import LOCALES
     from schemeops.service.signin import SessionLimits, SignInLimits
     from schemeops.web.app import create_app
     from schemeops.web.assets import load_assets
     from schemeops.web.main import ENV, SETTINGS_ENV
     from schemeops.web.settings import WebSettings
 
+    if locale not in LOCALES:
+        raise typer.BadParameter(f"choose one of {', '.join(LOCALES)}", param_hint="--locale")
     app = open_app(store, warehouse, runs)
     settings = WebSettings(
+        locale=locale,
         secure_cookies=secure_cookies,
         signin=SignInLimits(lockout=dt.timedelta(minutes=lockout_minutes)),
         sessions=SessionLimits(idle=dt.timedelta(minutes=idle_minutes),

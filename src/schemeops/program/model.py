@@ -15,6 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Ratio = Annotated[Decimal, Field(ge=0)]
 Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+#: A display name or unit, as a distributor reads it on the portal (`program/display.py`).
+Label = Annotated[str, Field(min_length=1, max_length=80)]
+Unit = Annotated[str, Field(min_length=1, max_length=20)]
 
 
 def _absent(value: object) -> bool:
@@ -110,6 +113,8 @@ class KpiBase(Spec):
     outlets: str | None = None
     rollup: Literal["direct", "subtree"] = "direct"
     window: KpiWindow | None = later()
+    label: Label | None = later()
+    unit: Unit | None = later()
 
 
 class Volume(KpiBase):
@@ -431,6 +436,8 @@ class Component(Spec):
     per: Literal["invoice"] | None = later()
     true_up: bool = later_flag()
     draw: Draw | None = later()
+    label: Label | None = later()
+    unit: Unit | None = later()
 
     @model_validator(mode="after")
     def _shape(self) -> Component:
@@ -539,6 +546,7 @@ class Program(Spec):
     allow_clawback: bool = later_flag()
     returns: Returns | None = later()
     holdback: Holdback | None = later()
+    label: Label | None = later()
 
     def kpi(self, kpi_id: str) -> Kpi:
         """The KPI called `kpi_id`."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemeops.service.case_rules import CaseRules
+from schemeops.service.displays import Displays
 from schemeops.store.models import User
 
 STAFF = ("admin", "designer", "approver", "regional_head")
@@ -44,3 +45,5 @@ class App:
     backend: str = "duckdb"
     #: How a calculation's findings become cases (severity, holds, alert budget).
     cases: CaseRules = field(default_factory=CaseRules)
+    #: Programs' display names, parsed once per version (the portal's).
+    displays: Displays = field(default_factory=Displays, compare=False, repr=False)

@@ -6,6 +6,7 @@ headers, and a signed session cookie naming a server-side session."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import re
 from contextlib import asynccontextmanager
@@ -133,8 +134,7 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
     worker = worker or Worker(app)
     settings = settings or WebSettings()
     if secure_cookies is not None:
-        settings = WebSettings(secure_cookies, settings.max_body, settings.signin,
-                               settings.sessions)
+        settings = dataclasses.replace(settings, secure_cookies=secure_cookies)
 
     @asynccontextmanager
     async def lifespan(_web: FastAPI):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
+from schemeops.service import numbers
 from schemeops.service.policy import allowed
 from schemeops.web.outcomes import outcome
 from schemeops.web.security import csrf_token
@@ -38,6 +39,9 @@ TEMPLATES.env.filters["money"] = _money
 TEMPLATES.env.filters["settings"] = _settings
 TEMPLATES.env.filters["pct"] = _pct
 TEMPLATES.env.filters["num"] = _num
+# The portal's, in the deployment's locale (`WebSettings.locale`): ₹1,23,456.00, 12.3 L.
+TEMPLATES.env.filters["inr"] = numbers.money
+TEMPLATES.env.filters["quantity"] = numbers.quantity
 
 
 def page(request: Request, name: str, status_code: int = 200,

@@ -252,43 +252,60 @@ class PeriodRead(Read):
 
 
 class KpiProgressRead(Read):
-    """Actual against target for one KPI."""
+    """Actual against target for one KPI, in its display name and unit."""
 
     kpi: str
-    actual: str
-    target: str
+    label: str
+    unit: str
+    actual: Decimal | None
+    target: Decimal | None
     share: Decimal | None
+    lower_is_better: bool
 
 
 class ComponentProgressRead(Read):
-    """One component's earnings and next slab."""
+    """One payout line, and what its next slab takes and pays more."""
 
     component: str
+    label: str
     amount: Decimal
-    note: str
-    next_step: str | None
+    next_gap: str | None
+    next_gain: Decimal | None
+    top_reached: bool
 
 
 class ProgramProgressRead(Read):
-    """One live program in the portal."""
+    """One live program in the portal: its latest period and where its money stands."""
 
     program_id: str
-    name: str
+    label: str
     period_start: dt.date
     period_end: dt.date
     as_of: dt.date | None
+    standing: str
+    run_id: int
+    payout_id: int | None
     kpis: list[KpiProgressRead]
     components: list[ComponentProgressRead]
     payout: Decimal
 
 
+class AmountsRead(Read):
+    """Approved (of which paid), pending approval and projected: never mixed."""
+
+    approved: Decimal
+    paid: Decimal
+    pending: Decimal
+    projected: Decimal
+
+
 class PortalRead(Read):
-    """The signed-in participant's programs and earnings."""
+    """The signed-in participant's programs and money."""
 
     participant_id: str
     name: str
     programs: list[ProgramProgressRead]
-    earned: Decimal
+    amounts: AmountsRead
     paid_runs: int
 
 

@@ -24,6 +24,9 @@ class WebSettings:
     max_body: int = MAX_BODY
     signin: SignInLimits = field(default_factory=SignInLimits)
     sessions: SessionLimits = field(default_factory=SessionLimits)
+    #: How numbers and money read on the portal: `en-IN` (lakh, crore) or `en`
+    #: (`service/numbers.py` LOCALES); one per deployment (docs/web.md, "Portal").
+    locale: str = "en-IN"
 
     def to_json(self) -> str:
         """The settings as JSON (durations in seconds)."""
@@ -32,7 +35,8 @@ class WebSettings:
                     for k, v in vars(obj).items()}
 
         return json.dumps({"secure_cookies": self.secure_cookies, "max_body": self.max_body,
-                           "signin": limits(self.signin), "sessions": limits(self.sessions)})
+                           "signin": limits(self.signin), "sessions": limits(self.sessions),
+                           "locale": self.locale})
 
     @classmethod
     def from_json(cls, text: str) -> WebSettings:
@@ -46,4 +50,5 @@ class WebSettings:
 
         return cls(secure_cookies=raw["secure_cookies"], max_body=int(raw["max_body"]),
                    signin=limits(SignInLimits, raw["signin"]),
-                   sessions=limits(SessionLimits, raw["sessions"]))
+                   sessions=limits(SessionLimits, raw["sessions"]),
+                   locale=raw.get("locale", "en-IN"))

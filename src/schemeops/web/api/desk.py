@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from schemeops.service import audit, dashboards, periods, portal, signin, users
+from schemeops.service import audit, dashboards, periods, portal, signin, statement, users
 from schemeops.store.types import utcnow
 from schemeops.web.actors import (
     Auditor,
@@ -77,16 +77,17 @@ def close(s: SessionDep, actor: PeriodCloser, period_id: PathId) -> PeriodRead:
 
 
 @router.get("/portal", tags=["portal"])
-def my_portal(s: SessionDep, actor: PortalUser) -> PortalRead:
-    """The token's participant: live programs, progress, earnings."""
-    return PortalRead.model_validate(portal.portal(s, actor))
+def my_portal(s: SessionDep, app: AppDep, actor: PortalUser) -> PortalRead:
+    """The token's participant: live programs, progress, money (approved, pending,
+    projected)."""
+    return PortalRead.model_validate(portal.portal(s, actor, displays=app.displays))
 
 
 @router.get("/portal/statement", tags=["portal"], response_class=Response,
             responses={200: {"content": {"text/csv": {}}}})
-def statement(s: SessionDep, actor: PortalUser) -> Response:
+def my_statement(s: SessionDep, actor: PortalUser) -> Response:
     """The token's participant's approved payouts as CSV."""
-    return Response(portal.statement(s, actor), media_type="text/csv; charset=utf-8")
+    return Response(statement.statement(s, actor).csv(), media_type="text/csv; charset=utf-8")
 
 
 @router.get("/dashboards", tags=["dashboards"])

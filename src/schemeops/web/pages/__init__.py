@@ -12,11 +12,13 @@ from schemeops.web.pages import (
     dashboards,
     desk,
     disputes,
+    portal,
     programs,
     runs,
 )
 from schemeops.web.security import check_csrf
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
-for _module in (account, programs, runs, desk, dashboards, audit, claims, disputes, cases):
+for _module in (account, programs, runs, desk, portal, dashboards, audit, claims, disputes,
+                cases):
     router.include_router(_module.router)
