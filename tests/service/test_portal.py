@@ -14,22 +14,12 @@ from openpyxl import load_workbook
 from service_support import calculated_run, example, live_version
 from sqlalchemy import func, select
 
+from portal_support import REACH
 from schemeops.service import exports, portal, runs, statement
 from schemeops.service.errors import Forbidden, NotFound
 from schemeops.service.portal import Standing
 from schemeops.service.portal_explain import explain_payout
 from schemeops.store.models import CreditNote, Payout
-
-#: billed_outlets.yaml with display names and a fourth slab D00001 has not reached.
-REACH = example("billed_outlets").replace(
-    "name: October monthly billed outlets",
-    "name: October monthly billed outlets\nlabel: Outlet reach").replace(
-    "  - {id: billed_outlets, kind: billed_outlets, min_value: 500}",
-    "  - {id: billed_outlets, kind: billed_outlets, min_value: 500, label: Shops billed,"
-    " unit: shops}").replace(
-    "  - id: mbo_bonus\n", "  - id: mbo_bonus\n    label: Reach bonus\n").replace(
-    "      - {from: 1.2, amount: 8000}",
-    "      - {from: 1.2, amount: 8000}\n      - {from: 1.5, amount: 12000}")
 
 
 def _paid(s, run_id: int, pid: str = "D00001") -> Decimal:

@@ -12,22 +12,13 @@ import pytest
 from sqlalchemy import select
 from webkit import Browser, World, example
 
+from portal_support import REACH
 from schemeops.service import programs, runs
 from schemeops.service.context import Actor, App
 from schemeops.store.models import Payout, User
 from schemeops.web.app import create_app
 from schemeops.web.settings import WebSettings
 
-#: billed_outlets.yaml with display names and a fourth slab D00001 has not reached.
-REACH = example("billed_outlets").replace(
-    "name: October monthly billed outlets",
-    "name: October monthly billed outlets\nlabel: Outlet reach").replace(
-    "  - {id: billed_outlets, kind: billed_outlets, min_value: 500}",
-    "  - {id: billed_outlets, kind: billed_outlets, min_value: 500, label: Shops billed,"
-    " unit: shops}").replace(
-    "  - id: mbo_bonus\n", "  - id: mbo_bonus\n    label: Reach bonus\n").replace(
-    "      - {from: 1.2, amount: 8000}",
-    "      - {from: 1.2, amount: 8000}\n      - {from: 1.5, amount: 12000}")
 #: The budget of the portal page and everything it loads, compressed as sent (bytes).
 PAGE_BUDGET = 300 * 1024
 
