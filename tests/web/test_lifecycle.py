@@ -134,7 +134,7 @@ def test_pages_of_a_calculated_run(as_user, world: World):
     xlsx = b.post(f"/runs/{world.run}/export.xlsx")
     assert xlsx.content[:2] == b"PK"
     portal = as_user("distributor").get("/portal")
-    assert portal.status_code == 200 and 'role="progressbar"' in portal.text
+    assert portal.status_code == 200 and '<progress class="meter' in portal.text
     assert "D00002" not in portal.text
 
 
