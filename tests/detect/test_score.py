@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from schemeops.cells import safe_cell
 from schemeops.detect.finding import Finding
 from schemeops.detect.score import Label, negatives_hit, read_labels, score
-from schemeops.detect.write import safe_cell, write_findings
+from schemeops.detect.write import write_findings
 from schemeops.errors import UsageError
 
 D = dt.date

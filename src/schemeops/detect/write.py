@@ -6,21 +6,13 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
+from schemeops.cells import safe_cell
 from schemeops.detect.finding import Finding
 
 FINDINGS_COLUMNS = ("finding_id", "kind", "participant_id", "period_start", "period_end",
                     "score", "value_at_risk", "evidence_rows")
 EVIDENCE_FILE_COLUMNS = ("finding_id", "table", "invoice_id", "line_no", "outlet_id",
                          "claim_id")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """`value` as CSV text; text a spreadsheet would run as a formula gets a leading '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def write_findings(findings: Iterable[Finding], out: Path) -> tuple[int, int]:
     """Write out/findings.csv and out/evidence.csv; return their row counts."""
     out.mkdir(parents=True, exist_ok=True)

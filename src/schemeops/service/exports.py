@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemeops.detect.write import safe_cell
+from schemeops.cells import safe_cell
 from schemeops.service.context import Actor
 from schemeops.service.errors import Conflict
 from schemeops.service.holds import Settled, decided_pays, held_participants
