@@ -8,7 +8,7 @@ import io
 
 from openpyxl import Workbook
 
-from schemeops.detect.write import safe_cell
+from schemeops.cells import safe_cell
 from schemeops.service.payout_list import PayoutRow
 
 COLUMNS = ("participant_id", "participant_name", "region", "program_id", "period_start",

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemeops.detect.write import safe_cell
+from schemeops.cells import safe_cell
 from schemeops.service.context import Actor
 from schemeops.service.numbers import number
 from schemeops.service.portal import participant_of
