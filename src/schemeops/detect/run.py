@@ -61,19 +61,19 @@ def _ids(kind: str, f: pa.Table) -> pa.Array:
 
 
 def detect(data: Data, con: ibis.BaseBackend, *, periods: Sequence[dt.date] = (),
-           programs: Sequence[Program] = (), claims: ibis.Table | None = None
-           ) -> tuple[list[Finding], dict[str, int]]:
+           programs: Sequence[Program] = (), claims: ibis.Table | None = None,
+           spill: bool = False) -> tuple[list[Finding], dict[str, int]]:
     """Every detector's findings (in `periods`' months when given), with their evidence and
     value at risk: the kind's own (duplicate claims: the amount claimed again) or the payout
-    difference against `programs` (0 without programs); and the spill per kind (see
-    `value_at_risk`)."""
+    difference against `programs` (0 without programs); and, with `spill`, the spill per
+    kind (every counterfactual then runs on the whole network; see `value_at_risk`)."""
     lo = _day(con.execute(data.sales.invoice_date.min()))
     hi = _day(con.execute(data.sales.invoice_date.max()))
     months = months_table(lo, hi)
     base = payouts(list(programs), data) if programs else None
     base = con.execute(base).pipe(ibis.memtable) if base is not None else None
     out: list[Finding] = []
-    spill: dict[str, int] = {}
+    spilled: dict[str, int] = {}
     for kind, fn in detectors(programs, claims).items():  # one query per kind, not per row
         det = fn(data, months)
         f = det.findings.join(months, "period_start")
@@ -96,14 +96,15 @@ def detect(data: Data, con: ibis.BaseBackend, *, periods: Sequence[dt.date] = ()
                                           "period_end"]))
             lines = ibis.memtable(et.filter(pc.equal(et["table"], "sales"))
                                   .select(["invoice_id", "line_no"]))
-            r = kind_risk(list(programs), data, base, fm, lines)
+            r = kind_risk(list(programs), data, base, fm, lines, whole=spill)
             rt = con.to_pyarrow(r.per_finding)
             risk = dict(zip(rt["finding_id"].to_pylist(), rt["value_at_risk"].to_pylist(),
                             strict=True))
-            spill[kind] = con.to_pyarrow(r.spill.participant_id.nunique().name("n")
-                                         .as_table())["n"][0].as_py()
+            if r.spill is not None:
+                spilled[kind] = con.to_pyarrow(r.spill.participant_id.nunique().name("n")
+                                               .as_table())["n"][0].as_py()
         out.extend(_findings(kind, ft, et, risk))
-    return out, spill
+    return out, spilled
 
 
 def _findings(kind: str, ft: pa.Table, et: pa.Table, risk: dict[str, Decimal]
