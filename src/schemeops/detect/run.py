@@ -16,7 +16,14 @@ from schemeops.detect.backdated_entries import backdated_entries
 from schemeops.detect.circular_flows import circular_flows
 from schemeops.detect.dummy_outlets import dummy_outlets
 from schemeops.detect.duplicate_claims import duplicate_claims
-from schemeops.detect.finding import KINDS, Detection, EvidenceRow, Finding
+from schemeops.detect.finding import (
+    EVIDENCE_COLUMNS,
+    FINDING_KEYS,
+    KINDS,
+    Detection,
+    EvidenceRow,
+    Finding,
+)
 from schemeops.detect.month_end_stuffing import month_end_stuffing
 from schemeops.detect.months import months_table
 from schemeops.detect.sales_jump import sales_jump
@@ -76,14 +83,8 @@ def detect(data: Data, con: ibis.BaseBackend, *, periods: Sequence[dt.date] = ()
     spilled: dict[str, int] = {}
     for kind, fn in detectors(programs, claims).items():  # one query per kind, not per row
         det = fn(data, months)
-        f = det.findings.join(months, "period_start")
-        if periods:
-            f = f.filter(f.period_start.isin(list(periods)))
-        ft = con.to_pyarrow(f.order_by(["participant_id", "period_start"]))
+        ft, et = _executed(det, months, periods, con)
         ft = ft.append_column("finding_id", _ids(kind, ft))
-        ev = det.evidence.semi_join(f, ["participant_id", "period_start"])
-        et = con.to_pyarrow(ev.order_by(["participant_id", "period_start", "table",
-                                         "invoice_id", "line_no", "outlet_id", "claim_id"]))
         risk = {}
         if det.risk is not None and ft.num_rows:
             rt = con.to_pyarrow(det.risk)
@@ -105,6 +106,28 @@ def detect(data: Data, con: ibis.BaseBackend, *, periods: Sequence[dt.date] = ()
                                                .as_table())["n"][0].as_py()
         out.extend(_findings(kind, ft, et, risk))
     return out, spilled
+
+
+def _executed(det: Detection, months: ibis.Table, periods: Sequence[dt.date],
+              con: ibis.BaseBackend) -> tuple[pa.Table, pa.Table]:
+    """A detection's findings (participant_id, period_start, period_end, score; in
+    `periods`' months when given) and their evidence rows, sorted, from one query: the
+    evidence reads the findings, so two queries would run the detector twice."""
+    f = det.findings.join(months, "period_start")
+    if periods:
+        f = f.filter(f.period_start.isin(list(periods)))
+    ev = det.evidence.semi_join(f, list(FINDING_KEYS))
+    found = ["period_end", "score"]
+    both = ibis.union(
+        f.select(*FINDING_KEYS, *found, _evidence=ibis.literal(False),
+                 **{c: ibis.null(ev[c].type()) for c in EVIDENCE_COLUMNS}),
+        ev.select(*FINDING_KEYS, **{c: ibis.null(f[c].type()) for c in found},
+                  _evidence=ibis.literal(True), **{c: ev[c] for c in EVIDENCE_COLUMNS}),
+        distinct=False)
+    t = con.to_pyarrow(both.order_by(["_evidence", *FINDING_KEYS, *EVIDENCE_COLUMNS]))
+    is_ev = t["_evidence"]
+    return (t.filter(pc.invert(is_ev)).select([*FINDING_KEYS, *found]),
+            t.filter(is_ev).select([*FINDING_KEYS, *EVIDENCE_COLUMNS]))
 
 
 def _findings(kind: str, ft: pa.Table, et: pa.Table, risk: dict[str, Decimal]
