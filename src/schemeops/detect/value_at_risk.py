@@ -4,13 +4,14 @@ One counterfactual calculation per kind, with every sales line that kind flagged
 (an anti-join on the Data object, no copy on disk). Each finding is given the payout
 difference of its own participant in the program periods that overlap its month.
 
-A seller's payout reads only its own rows and those of the participants it manages (its
-billed channels), except through a program budget (every payout scaled by the period's
-total). So the counterfactual runs on the flagged participants' subtrees alone, not the
-whole network, and on the whole network only for programs with a budget: the same figure
-for each finding, for a fraction of the work. What the left-out rows move elsewhere (the
-roll-ups of reps and managers, budgets, the counterparty of a circular flow) is the
-`spill`, measured only when asked (`whole=True`: every program on the whole network)."""
+A participant's payout reads only its own rows and those of the participants it manages (a
+distributor's billed channels, a rep's roll-up), except through a program budget (every
+payout scaled by the period's total). So the counterfactual runs on the flagged
+participants' subtrees alone, not the whole network, and on the whole network only for
+programs with a budget: the same figure for each finding, for a fraction of the work.
+What the left-out rows move elsewhere (the roll-ups of reps and managers, budgets, the
+counterparty of a circular flow) is the `spill`, measured only when asked (`whole=True`:
+every program on the whole network)."""
 
 from __future__ import annotations
 
