@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import ibis
 import pyarrow as pa
+from test_detectors_more import _pair
 
+from schemeops.detect.run import detect
 from schemeops.detect.value_at_risk import kind_risk, payouts
 from schemeops.program.parse import parse_program
 
@@ -148,3 +150,23 @@ def test_risk_on_the_flagged_subtrees_equals_the_whole_network_run(wh2):
     moved = con.to_pyarrow(whole.spill).to_pylist()
     assert {(r["program_id"], r["participant_id"], r["delta"]) for r in moved} == {
         ("june_budget", "D2", Decimal("-154.84")), ("june_reps", "R1", Decimal("60.00"))}
+
+
+def test_detect_gives_a_round_trip_its_evidence_and_value_at_risk(wh2):
+    # D1 bills O9 9,000 on 5 June; O9 shares a phone with D2's O10 and each is named after
+    # the other seller; D2 bills O10 9,100 on 15 June: circular_flows flags D1's June, with
+    # both bills and both outlets as evidence (one query for findings and evidence).
+    # june_value pays D1 1% of 9,000 = 90.00, and 0.00 without both legs: 90.00 at risk.
+    # D2's leg is left out too: D2's 91.00 falls to 0.00, which only the whole-network run
+    # sees (spill 1).
+    _pair(wh2, phones=["98", "98"], back_day="2026-06-15")
+    data = wh2.data()
+    con = data.sales.get_backend()
+    for spill, spilled in ((False, {}), (True, {"circular_flows": 1})):
+        found, got = detect(data, con, programs=[_program()], spill=spill)
+        flows = [f for f in found if f.kind == "circular_flows"]
+        assert [(f.finding_id, f.period_end, f.value_at_risk) for f in flows] == [
+            ("circular_flows:D1:2026-06", dt.date(2026, 6, 30), Decimal("90.00"))]
+        assert {(e.table, e.invoice_id or e.outlet_id) for e in flows[0].evidence} == {
+            ("sales", "C1"), ("sales", "C2"), ("outlets", "O9"), ("outlets", "O10")}
+        assert {k: n for k, n in got.items() if k == "circular_flows"} == spilled
