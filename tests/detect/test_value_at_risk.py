@@ -152,15 +152,17 @@ def test_risk_on_the_flagged_subtrees_equals_the_whole_network_run(wh2):
         ("june_budget", "D2", Decimal("-154.84")), ("june_reps", "R1", Decimal("60.00"))}
 
 
-def test_detect_gives_a_round_trip_its_evidence_and_value_at_risk(wh2):
+def test_detect_gives_a_round_trip_its_evidence_and_value_at_risk(wh):
+    # DuckDB only: the whole pipeline does not run on Spark yet (month_end_stuffing's median
+    # with a filter compiles to a percentile Spark refuses; the kind's own tests are DuckDB).
     # D1 bills O9 9,000 on 5 June; O9 shares a phone with D2's O10 and each is named after
     # the other seller; D2 bills O10 9,100 on 15 June: circular_flows flags D1's June, with
     # both bills and both outlets as evidence (one query for findings and evidence).
     # june_value pays D1 1% of 9,000 = 90.00, and 0.00 without both legs: 90.00 at risk.
     # D2's leg is left out too: D2's 91.00 falls to 0.00, which only the whole-network run
     # sees (spill 1).
-    _pair(wh2, phones=["98", "98"], back_day="2026-06-15")
-    data = wh2.data()
+    _pair(wh, phones=["98", "98"], back_day="2026-06-15")
+    data = wh.data()
     con = data.sales.get_backend()
     for spill, spilled in ((False, {}), (True, {"circular_flows": 1})):
         found, got = detect(data, con, programs=[_program()], spill=spill)
