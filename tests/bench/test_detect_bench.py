@@ -25,6 +25,9 @@ def test_bench_detect_times_detect_beside_calc(tmp_path):
     assert out[4].startswith("detect ÷ calc: ") and "× the peak memory" in out[4]
     assert out[5].startswith("detect wrote ") and "(claims: yes; programs: none)" in out[5]
     assert out[6] in ("within 60 s and 4 GiB: yes", "within 60 s and 4 GiB: no")
+    assert out[7].startswith("CPU time (user + system): detect ") and " calc " in out[7]
+    cpu = float(out[7].split("detect ")[1].split(" s")[0])
+    assert cpu > 0
     assert (data / "schemeops.duckdb").exists()  # the warehouse is kept for the next run
     assert not list(work.iterdir())
     # Reused, with programs: slab bunching and the value at risk are in the run.

@@ -48,6 +48,9 @@ def test_detect_writes_findings_and_scores_the_planted_labels(network, tmp_path)
     assert {f["finding_id"] for f in findings} == {e["finding_id"] for e in evidence}
     assert all(len(f["value_at_risk"].split(".")[1]) == 2 for f in findings)
     assert "findings per 1,000 participant-periods" in r.output
+    # the counterfactuals ran on the flagged subtrees: spill is measured only with --spill
+    assert "spill not measured (--spill measures it)" in r.output
+    assert ", spill " not in r.output
 
 
 def test_period_keeps_only_that_months_findings(network, tmp_path):

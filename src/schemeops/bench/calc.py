@@ -112,7 +112,7 @@ def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False,
 
     The warehouse file is read once first (page cache warm for every run). With repeat > 1
     the runs take turns (engine, pandas, SQL, engine, …) and each keeps its shortest wall
-    time and its highest peak RSS."""
+    time and CPU time and its highest peak RSS."""
     root = _checkout()
     warehouse = prepare_warehouse(lines, data).resolve()
     warm_cache(warehouse)
@@ -138,7 +138,8 @@ def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False,
                         env=envs.get(label))
             old = best.get(label)
             best[label] = m if old is None else Measurement(
-                label, min(old.seconds, m.seconds), max(old.peak_bytes, m.peak_bytes))
+                label, min(old.seconds, m.seconds), max(old.peak_bytes, m.peak_bytes),
+                min(old.cpu_seconds, m.cpu_seconds))
     return [best[label] for label, _argv in runs]
 
 

@@ -58,7 +58,7 @@ def bench_detect(lines: int, *, data: Path, work: Path, programs: Path | None = 
                  repeat: int = 1) -> DetectBench:
     """Time `schemeops detect` and `schemeops calc` of the example programs on DATA's N-line
     warehouse; outputs go to WORK/detect and WORK/calc. With repeat > 1 the two take turns
-    and each keeps its shortest wall time and highest peak RSS."""
+    and each keeps its shortest wall time and CPU time and its highest peak RSS."""
     root = _checkout()
     warehouse = prepare_warehouse(lines, data).resolve()
     warm_cache(warehouse)
@@ -78,7 +78,8 @@ def bench_detect(lines: int, *, data: Path, work: Path, programs: Path | None = 
             m = measure(label, argv, cwd=root)
             old = best.get(label)
             best[label] = m if old is None else Measurement(
-                label, min(old.seconds, m.seconds), max(old.peak_bytes, m.peak_bytes))
+                label, min(old.seconds, m.seconds), max(old.peak_bytes, m.peak_bytes),
+                min(old.cpu_seconds, m.cpu_seconds))
     return DetectBench(lines, best["detect"], best["calc"],
                        _count_rows(work / "detect" / "findings.csv"), claims.exists(),
                        programs)

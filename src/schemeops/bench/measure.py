@@ -1,4 +1,5 @@
-"""Run a command as a child process and measure its wall time and peak resident memory."""
+"""Run a command as a child process and measure its wall time, CPU time and peak resident
+memory."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Measurement:
-    """Wall time and peak RSS of one child process."""
+    """Wall time, peak RSS and CPU time (user + system) of one child process."""
 
     label: str
     seconds: float
     peak_bytes: int
+    #: Steadier than the wall time on a shared machine: other processes' load stretches the
+    #: wall time, hardly the CPU time.
+    cpu_seconds: float = 0.0
 
     @property
     def peak_gib(self) -> float:
@@ -36,7 +40,8 @@ def measure(label: str, argv: list[str], *, cwd: Path | None = None,
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise subprocess.CalledProcessError(proc.returncode, argv)
-    return Measurement(label, seconds, usage.ru_maxrss * 1024)
+    return Measurement(label, seconds, usage.ru_maxrss * 1024,
+                       usage.ru_utime + usage.ru_stime)
 
 
 def schemeops_argv(*args: str) -> list[str]:

@@ -64,7 +64,7 @@ def bench_calc_command(
         "--skip-pandas", help="Leave the pandas baseline out (e.g. at 100M lines).")] = False,
     repeat: Annotated[int, typer.Option(
         min=1, help="Run each calculation this many times, in turns; report the shortest "
-        "wall time and the highest peak RSS of each.")] = 1,
+        "wall time and CPU time and the highest peak RSS of each.")] = 1,
     reference: Annotated[Path | None, typer.Option(
         help="Another source checkout (e.g. `git worktree add DIR COMMIT`): its engine "
         "calculates its own example programs in the same run, timed as 'reference engine' "
@@ -98,7 +98,9 @@ def bench_calc_command(
     for label in (calc.PANDAS, calc.SQL, calc.REFERENCE):
         if label in by:
             typer.echo(f"engine ÷ {label}: {engine.seconds / by[label].seconds:.2f}× the time, "
-                       f"{engine.peak_bytes / by[label].peak_bytes:.2f}× the peak memory")
+                       f"{engine.peak_bytes / by[label].peak_bytes:.2f}× the peak memory, "
+                       f"{engine.cpu_seconds / max(by[label].cpu_seconds, 1e-9):.2f}× the "
+                       "CPU time")
     if stages:
         typer.echo("engine stages (its manifest, last run): "
                    + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
@@ -122,7 +124,7 @@ def bench_detect_command(
         "base and one counterfactual calculation per kind). Default: none.")] = None,
     repeat: Annotated[int, typer.Option(
         min=1, help="Run each this many times, in turns; report the shortest wall time and "
-        "the highest peak RSS of each.")] = 1,
+        "CPU time and the highest peak RSS of each.")] = 1,
     work: _Work = None,
 ) -> None:
     """Time `schemeops detect` against `schemeops calc` of examples/programs on the same
@@ -147,6 +149,9 @@ def bench_detect_command(
                f"programs: {r.programs or 'none'})")
     typer.echo(f"within {LIMIT_SECONDS:.0f} s and {LIMIT_GIB:.0f} GiB: "
                f"{'yes' if r.within_limit else 'no'}")
+    typer.echo(f"CPU time (user + system): detect {r.detect.cpu_seconds:.1f} s, calc "
+               f"{r.calc.cpu_seconds:.1f} s, detect ÷ calc "
+               f"{r.detect.cpu_seconds / max(r.calc.cpu_seconds, 1e-9):.2f}×")
 
 
 @bench_app.command("portal")

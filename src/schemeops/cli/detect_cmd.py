@@ -28,6 +28,10 @@ def detect_command(
     claims: Annotated[Path | None, typer.Option(
         help="claims.csv (claim lines) for duplicate claims.")] = None,
     backend: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
+    spill: Annotated[bool, typer.Option(
+        "--spill", help="Also count, per kind, the participants without a finding whose "
+        "payout the left-out rows move (every counterfactual on the whole network: "
+        "slower).")] = False,
 ) -> None:
     """Detect anomalies: findings.csv and evidence.csv in --out, counts per kind."""
     from schemeops.detect.claims import read_claims
@@ -43,14 +47,17 @@ def detect_command(
     progs = load_programs(program_files(programs)) if programs else []
     con = connect_warehouse(warehouse, backend)
     data = Data.from_backend(con)
-    findings, spill = detect(data, con, periods=months, programs=progs,
-                             claims=read_claims(claims) if claims is not None else None)
+    findings, spilled = detect(data, con, periods=months, programs=progs,
+                               claims=read_claims(claims) if claims is not None else None,
+                               spill=spill)
     nf, ne = write_findings(findings, out)
     counts = Counter(f.kind for f in findings)
     for kind in KINDS:
         var = sum(f.value_at_risk for f in findings if f.kind == kind)
         typer.echo(f"{kind:>20}: {counts[kind]:>4} findings, value at risk {var:.2f}"
-                   + (f", spill {spill[kind]}" if kind in spill else ""))
+                   + (f", spill {spilled[kind]}" if kind in spilled else ""))
+    if progs and not spill:
+        typer.echo("spill not measured (--spill measures it)")
     typer.echo(f"wrote {nf} findings, {ne} evidence rows → {out}")
     sm = data.sales.select("distributor_id", m=data.sales.invoice_date.truncate("M").cast("date"))
     if months:

@@ -16,7 +16,14 @@ from schemeops.detect.backdated_entries import backdated_entries
 from schemeops.detect.circular_flows import circular_flows
 from schemeops.detect.dummy_outlets import dummy_outlets
 from schemeops.detect.duplicate_claims import duplicate_claims
-from schemeops.detect.finding import KINDS, Detection, EvidenceRow, Finding
+from schemeops.detect.finding import (
+    EVIDENCE_COLUMNS,
+    FINDING_KEYS,
+    KINDS,
+    Detection,
+    EvidenceRow,
+    Finding,
+)
 from schemeops.detect.month_end_stuffing import month_end_stuffing
 from schemeops.detect.months import months_table
 from schemeops.detect.sales_jump import sales_jump
@@ -61,29 +68,23 @@ def _ids(kind: str, f: pa.Table) -> pa.Array:
 
 
 def detect(data: Data, con: ibis.BaseBackend, *, periods: Sequence[dt.date] = (),
-           programs: Sequence[Program] = (), claims: ibis.Table | None = None
-           ) -> tuple[list[Finding], dict[str, int]]:
+           programs: Sequence[Program] = (), claims: ibis.Table | None = None,
+           spill: bool = False) -> tuple[list[Finding], dict[str, int]]:
     """Every detector's findings (in `periods`' months when given), with their evidence and
     value at risk: the kind's own (duplicate claims: the amount claimed again) or the payout
-    difference against `programs` (0 without programs); and the spill per kind (see
-    `value_at_risk`)."""
+    difference against `programs` (0 without programs); and, with `spill`, the spill per
+    kind (every counterfactual then runs on the whole network; see `value_at_risk`)."""
     lo = _day(con.execute(data.sales.invoice_date.min()))
     hi = _day(con.execute(data.sales.invoice_date.max()))
     months = months_table(lo, hi)
     base = payouts(list(programs), data) if programs else None
     base = con.execute(base).pipe(ibis.memtable) if base is not None else None
     out: list[Finding] = []
-    spill: dict[str, int] = {}
+    spilled: dict[str, int] = {}
     for kind, fn in detectors(programs, claims).items():  # one query per kind, not per row
         det = fn(data, months)
-        f = det.findings.join(months, "period_start")
-        if periods:
-            f = f.filter(f.period_start.isin(list(periods)))
-        ft = con.to_pyarrow(f.order_by(["participant_id", "period_start"]))
+        ft, et = _executed(det, months, periods, con)
         ft = ft.append_column("finding_id", _ids(kind, ft))
-        ev = det.evidence.semi_join(f, ["participant_id", "period_start"])
-        et = con.to_pyarrow(ev.order_by(["participant_id", "period_start", "table",
-                                         "invoice_id", "line_no", "outlet_id", "claim_id"]))
         risk = {}
         if det.risk is not None and ft.num_rows:
             rt = con.to_pyarrow(det.risk)
@@ -96,14 +97,37 @@ def detect(data: Data, con: ibis.BaseBackend, *, periods: Sequence[dt.date] = ()
                                           "period_end"]))
             lines = ibis.memtable(et.filter(pc.equal(et["table"], "sales"))
                                   .select(["invoice_id", "line_no"]))
-            r = kind_risk(list(programs), data, base, fm, lines)
+            r = kind_risk(list(programs), data, base, fm, lines, whole=spill)
             rt = con.to_pyarrow(r.per_finding)
             risk = dict(zip(rt["finding_id"].to_pylist(), rt["value_at_risk"].to_pylist(),
                             strict=True))
-            spill[kind] = con.to_pyarrow(r.spill.participant_id.nunique().name("n")
-                                         .as_table())["n"][0].as_py()
+            if r.spill is not None:
+                spilled[kind] = con.to_pyarrow(r.spill.participant_id.nunique().name("n")
+                                               .as_table())["n"][0].as_py()
         out.extend(_findings(kind, ft, et, risk))
-    return out, spill
+    return out, spilled
+
+
+def _executed(det: Detection, months: ibis.Table, periods: Sequence[dt.date],
+              con: ibis.BaseBackend) -> tuple[pa.Table, pa.Table]:
+    """A detection's findings (participant_id, period_start, period_end, score; in
+    `periods`' months when given) and their evidence rows, sorted, from one query: the
+    evidence reads the findings, so two queries would run the detector twice."""
+    f = det.findings.join(months, "period_start")
+    if periods:
+        f = f.filter(f.period_start.isin(list(periods)))
+    ev = det.evidence.semi_join(f, list(FINDING_KEYS))
+    found = ["period_end", "score"]
+    both = ibis.union(
+        f.select(*FINDING_KEYS, *found, _evidence=ibis.literal(False),
+                 **{c: ibis.null(ev[c].type()) for c in EVIDENCE_COLUMNS}),
+        ev.select(*FINDING_KEYS, **{c: ibis.null(f[c].type()) for c in found},
+                  _evidence=ibis.literal(True), **{c: ev[c] for c in EVIDENCE_COLUMNS}),
+        distinct=False)
+    t = con.to_pyarrow(both.order_by(["_evidence", *FINDING_KEYS, *EVIDENCE_COLUMNS]))
+    is_ev = t["_evidence"]
+    return (t.filter(pc.invert(is_ev)).select([*FINDING_KEYS, *found]),
+            t.filter(is_ev).select([*FINDING_KEYS, *EVIDENCE_COLUMNS]))
 
 
 def _findings(kind: str, ft: pa.Table, et: pa.Table, risk: dict[str, Decimal]

@@ -43,6 +43,14 @@ def late_moves(sales: ir.Table, windows: tuple[Window, ...], until_days: int,
                     m_end=g.p_end + ibis.interval(days=until_days))
 
 
+def _is_late(j: ir.Table, as_of: dt.date | None) -> ir.BooleanValue:
+    """Whether a return line joined with `late_moves` is late (and seen at `as_of`)."""
+    late = j.ref.notnull() & (j.invoice_date > j.p_end) & (j.invoice_date <= j.m_end)
+    if as_of is not None:
+        late &= j.invoice_date <= ibis.literal(as_of)
+    return late
+
+
 def moved_sales(sales: ir.Table, windows: tuple[Window, ...], until_days: int, *,
                 as_of: dt.date | None = None, named: ir.Table | None = None) -> ir.Table:
     """`sales` with its late returns (within `until_days` of their invoice's period's end,
@@ -51,9 +59,7 @@ def moved_sales(sales: ir.Table, windows: tuple[Window, ...], until_days: int, *
     rest, rets = sales.filter(~is_ret), sales.filter(is_ret)
     m = late_moves(sales, windows, until_days, named)
     j = rets.left_join(m, rets.ref_invoice_id == m.ref)
-    late = m.ref.notnull() & (j.invoice_date > j.p_end) & (j.invoice_date <= j.m_end)
-    if as_of is not None:
-        late &= j.invoice_date <= ibis.literal(as_of)
+    late = _is_late(j, as_of)
     swap = {"invoice_date": j.m_date, "distributor_id": j.m_distributor,
             "outlet_id": j.m_outlet}
     cols = [ibis.ifelse(late, swap[c], j[c]).name(c) if c in swap else j[c]
@@ -61,10 +67,35 @@ def moved_sales(sales: ir.Table, windows: tuple[Window, ...], until_days: int, *
     return ibis.union(rest, j.select(*cols), distinct=False)
 
 
+def moved_daily(daily: ir.Table, sales: ir.Table, windows: tuple[Window, ...],
+                until_days: int, *, as_of: dt.date | None = None,
+                named: ir.Table | None = None) -> ir.Table:
+    """The day totals `daily` of `sales` as `moved_sales` would sum them: each late return's
+    value taken off the day it is dated in and added to its invoice's day. Only the late
+    returns are read (a few per thousand lines), not every line again; both days are already
+    in `daily` (the return's own line and its invoice's), so no day is added. A day left
+    with no line keeps a row of net 0, which no KPI reads as billed nor adds."""
+    rets = sales.filter(_named_return(sales))
+    m = late_moves(sales, windows, until_days, named)
+    j = rets.join(m, rets.ref_invoice_id == m.ref)
+    j = j.filter(_is_late(j, as_of))
+    keys = ["distributor_id", "outlet_id", "invoice_date"]
+    off = j.select(*keys, delta=-j.net_amount)
+    on = j.select(distributor_id=j.m_distributor, outlet_id=j.m_outlet, invoice_date=j.m_date,
+                  delta=j.net_amount)
+    both = ibis.union(off, on, distinct=False)
+    delta = both.group_by(keys).agg(delta=both.delta.sum())
+    d = daily.left_join(delta, keys)
+    net = (d.net_amount + d.delta.fill_null(0)).cast(daily.net_amount.type())
+    return d.select(*(net.name(c) if c == "net_amount" else daily[c] for c in daily.columns))
+
+
 def with_late_returns(data: Data, windows: tuple[Window, ...], until_days: int, *,
                       as_of: dt.date | None = None) -> Data:
-    """`data` whose sales count late returns against their invoice's period; the day totals
-    are summed again from them, and the run's outlet facts (read from the sales as they are)
+    """`data` whose sales count late returns against their invoice's period, and whose day
+    totals move the same returns; the run's outlet facts (read from the sales as they are)
     are left out so every KPI reads the moved lines."""
     sales = moved_sales(data.sales, windows, until_days, as_of=as_of, named=data.named)
-    return replace(data, sales=sales, daily=None, facts=None)
+    daily = moved_daily(data.daily, data.sales, windows, until_days, as_of=as_of,
+                        named=data.named)
+    return replace(data, sales=sales, daily=daily, facts=None)

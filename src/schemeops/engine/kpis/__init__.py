@@ -14,7 +14,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from schemeops.engine.data import Data
-from schemeops.engine.kpis._common import KpiError
+from schemeops.engine.kpis._common import KpiError, managed_pairs
 from schemeops.engine.kpis.billing import BILLED_CHANNELS, BILLED_OUTLETS, VOLUME
 from schemeops.engine.kpis.facts import Spans, covers, merge_spans, need_spans
 from schemeops.engine.kpis.formula import FORMULA
@@ -37,6 +37,7 @@ __all__ = [
     "kind_of",
     "kpi_scale",
     "kpi_spans",
+    "managed_pairs",
     "reads_daily",
     "reads_facts",
     "wording",
