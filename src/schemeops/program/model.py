@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Ratio = Annotated[Decimal, Field(ge=0)]
+#: The largest rate or factor (100 = 10,000 %): larger is a typo, and its products would
+#: leave the engine's exact decimal range.
+MAX_RATE = 100
 Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
 #: A display name or unit, as a distributor reads it on the portal (`program/display.py`).
 Label = Annotated[str, Field(min_length=1, max_length=80)]
@@ -283,7 +286,7 @@ class Slab(Spec):
 
     from_: Decimal | None = Field(default=None, alias="from", ge=0)
     above: Decimal | None = later(ge=0)
-    rate: Decimal | None = Field(default=None, ge=0)
+    rate: Decimal | None = Field(default=None, ge=0, le=MAX_RATE)
     per_unit: Decimal | None = Field(default=None, ge=0)
     amount: Decimal | None = Field(default=None, ge=0)
     free_units: Decimal | None = Field(default=None, ge=0)
@@ -320,7 +323,7 @@ class Point(Spec):
 
     x: Decimal | None = Field(default=None, ge=0)
     above: Decimal | None = later(ge=0)
-    rate: Decimal | None = Field(default=None, ge=0)
+    rate: Decimal | None = Field(default=None, ge=0, le=MAX_RATE)
     amount: Decimal | None = later(ge=0)
 
     @model_validator(mode="after")
@@ -359,14 +362,14 @@ class Multiplier(Spec):
     """Multiply the component's amount by `factor` when the condition holds."""
 
     when: str
-    factor: Decimal = Field(ge=0)
+    factor: Decimal = Field(ge=0, le=MAX_RATE)
 
 
 class Cap(Spec):
     """A ceiling: a fixed amount, and/or a rate of a KPI's actual (e.g. 3% of sales)."""
 
     amount: Money | None = None
-    rate: Decimal | None = Field(default=None, ge=0)
+    rate: Decimal | None = Field(default=None, ge=0, le=MAX_RATE)
     of: Id | None = None
 
     @model_validator(mode="after")
@@ -504,7 +507,7 @@ class Caps(Spec):
     """Program-level ceilings: per participant, as a share of its sales, the total budget."""
 
     participant: Money | None = None
-    sales_rate: Decimal | None = Field(default=None, ge=0)
+    sales_rate: Decimal | None = Field(default=None, ge=0, le=MAX_RATE)
     sales_kpi: Id | None = None
     budget: Money | None = None
 
