@@ -62,3 +62,20 @@ def test_every_line_is_loaded_or_quarantined(bench: Bench, lines: list[str]):
     assert c.read <= 1 + sum(1 for t in lines if t.strip()), (lines, c)
     rows = {int(p["row"]) for p in out.problems if p["row"]}
     assert len(rows) == c.rejected and all(2 <= r <= 2 + len(lines) for r in rows), lines
+
+
+def test_excel_rows_the_reader_refuses_are_quarantined(bench: Bench):
+    """An error cell (#N/A) and a formula without a saved value: their rows are counted,
+    reported and kept as CSV lines of their cells in the quarantine."""
+    wb = bench.xlsx("outlets.xlsx", [
+        ["outlet_id", "name", "distributor_id", "created_on"],
+        ["O3", "Shop Three", "D1", "2026-10-31"],
+        ["O4", "#N/A", "D1", "2026-10-31"],
+        ["O5", "=1+1", "D1", "2026-10-31"],
+    ])
+    out = bench.load(wb, accept_valid=True)
+    c = out.counts("outlets")
+    assert (c.read, c.accepted, c.rejected) == (3, 1, 2)
+    kept = read_csv_rows(bench.quarantine / "outlets.unparsed.csv")
+    assert [(r["_row"], r["_text"]) for r in kept] == [
+        ("3", "O4,#N/A,D1,2026-10-31"), ("4", "O5,,D1,2026-10-31")]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -19,7 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from schemeops.ingest.header import match_header, normalise
 from schemeops.ingest.problems import FileRejected, Problem
-from schemeops.ingest.staging import append_batch
+from schemeops.ingest.staging import append_batch, append_unparsed
 from schemeops.schema import Table
 
 _HEADER_SEARCH_ROWS = 20
@@ -89,6 +91,16 @@ def _formula_cells(path: Path, title: str) -> frozenset[tuple[int, int]]:
                          for c, cell in enumerate(row, start=1) if cell.data_type == "f")
     finally:
         wb.close()
+
+
+def _as_csv_line(row: tuple) -> str:
+    """A sheet row as one CSV line of its cells' texts (up to its last filled cell)."""
+    cells = [cell_text(c.value, c.number_format) or "" for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(cells)
+    return buf.getvalue()
 
 
 def _row_problems(file: str, table: Table, header: list[str], at: int,
@@ -165,15 +177,18 @@ def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: Table, stage:
                     break
             if not batch:
                 break
-            texts, rows = [], []
+            texts, rows, refused = [], [], []
             for i, row in enumerate(batch, start=index + first_row):
                 bad = _row_problems(str(path), table, header, i, row, formulas)
                 if bad:
                     problems += bad
+                    refused.append((i, _as_csv_line(row)))
                     continue
                 cells = [cell_text(c.value, c.number_format) for c in row[:width]]
                 texts.append((*cells, *empty)[:width])
                 rows.append(i)
+            append_unparsed(con, table, str(path), refused)
+            refused = []
             cols = list(zip(*texts, strict=True)) or [()] * width
             data = pa.table({n: pa.array(cols[i], pa.string()) for i, n in enumerate(header)})
             staged += append_batch(con, stage, table, str(path),
