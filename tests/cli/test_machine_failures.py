@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from schemeops.cli.failures import explain
+from unavailable import unavailable
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "programs"
 
@@ -39,7 +40,7 @@ def small_disk(tmp_path: Path):
     made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
                           capture_output=True, check=False)
     if made.returncode != 0:
-        pytest.skip(f"cannot mount a small file system here: {made.stderr.decode().strip()}")
+        unavailable(f"cannot mount a small file system here: {made.stderr.decode().strip()}")
     yield mount
     subprocess.run(["umount", str(mount)], check=False)
 
