@@ -171,6 +171,11 @@ CASES: dict[str, Case] = {
     "latin1_bytes": Case(raw_file("outlets.csv", (
         outlets().encode() + "O4,Café Four,D1,,,,,,,,2024-01-01\n".encode("latin-1"))),
         [("not_utf8", 3, "")], table="outlets", read=2, fix_contains="UTF-8"),
+    # a two-byte character cut in half by a truncated export: the file's last byte is 0xC2
+    "character_cut_off_at_the_end": Case(raw_file("sales.csv", sales().encode() + b"S2,\xc2"),
+                                         [("not_utf8", 3, "")], read=2, fix_contains="UTF-8"),
+    "file_of_one_cut_off_character": Case(raw_file("sales.csv", b"\xc2"),
+                                          [("not_utf8", 1, "")], read=0, fix_contains="UTF-8"),
     "row_with_too_many_fields": Case(csv_file("sales.csv", sales(
         "S2,1,2026-01-05,D1,O1,P1,2,1,234.50,invoice,",
         "S3,1,2026-01-05,D1,O1,P1,2,20.00,invoice,",

@@ -33,18 +33,24 @@ def _check_utf8(path: Path, table: Table) -> int:
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     lines, last = 0, b"\n"
     with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
+        # the last, empty read is final: a character cut off at the end of the file is caught
+        while True:
+            chunk = f.read(_CHUNK)
             try:
-                decoder.decode(chunk)
+                decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as e:
-                line = lines + chunk.count(b"\n", 0, e.start) + 1
-                bad = chunk[e.start:e.start + 4].hex(" ")
+                if not chunk:
+                    line, bad = lines + (last != b"\n"), decoder.getstate()[0].hex(" ")
+                else:
+                    line = lines + chunk.count(b"\n", 0, e.start) + 1
+                    bad = chunk[e.start:e.start + 4].hex(" ")
                 raise _reject(path, table, line, "not_utf8",
                               f"bytes {bad} are not UTF-8 text",
                               "save the file as UTF-8 (in Excel: CSV UTF-8)") from None
+            if not chunk:
+                return lines + (last != b"\n")
             lines += chunk.count(b"\n")
             last = chunk[-1:]
-    return lines + (last != b"\n")
 
 
 def _read_header(path: Path, table: Table) -> list[str]:
