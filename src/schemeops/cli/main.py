@@ -21,6 +21,7 @@ _COMMANDS = {
     "check": ("check_cmd", "check_command"),
     "calc": ("calc_cmd", "calc_command"),
     "explain": ("explain_cmd", "explain_command"),
+    "effect": ("effect_cmd", "effect_command"),
     "detect": ("detect_cmd", "detect_command"),
     "fingerprint": ("fingerprint_cmd", "fingerprint_command"),
     "serve": ("serve_cmd", "serve_command"),

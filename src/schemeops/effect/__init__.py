@@ -1,0 +1,1 @@
+"""Is a scheme worth it: baselines, lift, ROI and dependency (`schemeops effect`)."""

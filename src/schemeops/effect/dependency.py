@@ -1,0 +1,66 @@
+"""Dependency on schemes: per participant, over the latest 13 weeks and the 13 before them.
+
+- scheme share: the participant's value of the scheme's products sold inside the program's
+  periods ÷ its value of all products, in the block;
+- post-scheme drop: 1 − actual ÷ baseline expectation over the post windows (the 14 days
+  after each period) falling in the block, 0 when none does (negative: no drop);
+- dependency index = 100 × (share + clip(drop, 0, 1)) ÷ 2: 0 = sells without schemes and
+  holds up after them, 100 = sells only under schemes and stops after them;
+- trend = the latest block's index − the previous block's (`rising` above +5 points,
+  `falling` below −5, else `steady`; empty without a previous block).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from schemeops.effect.baseline import Cube, baseline_per_day
+from schemeops.effect.facts import SCHEME, Calendar
+
+TREND_POINTS = 5.0
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """Per participant of the cube (arrays of length P): the latest block's share, drop and
+    index, the previous block's index (NaN when absent) and the trend's label."""
+
+    share: np.ndarray
+    drop: np.ndarray
+    index: np.ndarray
+    previous: np.ndarray
+    trend: np.ndarray
+
+
+def _block(cube: Cube, calendar: Calendar, season: np.ndarray, block: int
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    atoms = calendar.atoms
+    in_block = np.asarray([a.block == block for a in atoms])
+    inside = in_block & np.asarray([any(k == "in" for k, _ in a.windows) for a in atoms])
+    post = in_block & np.asarray([any(k == "post" for k, _ in a.windows) for a in atoms])
+    total = cube.value[:, in_block, :].sum(axis=(1, 2))
+    share = np.divide(cube.value[:, inside, SCHEME].sum(axis=1), total,
+                      out=np.full(total.shape, np.nan), where=total > 0)
+    base = baseline_per_day(cube.value, calendar, season)[:, SCHEME]
+    expected = base * float((np.asarray(calendar.days, float) * season * post).sum())
+    actual = cube.value[:, post, SCHEME].sum(axis=1)
+    drop = np.divide(expected - actual, expected, out=np.zeros_like(expected),
+                     where=expected > 0)
+    index = 100 * (share + np.clip(drop, 0, 1)) / 2
+    return share, drop, index
+
+
+def dependency(cube: Cube, calendar: Calendar, season: np.ndarray) -> Dependency:
+    """Every participant's dependency on the program's schemes."""
+    share, drop, index = _block(cube, calendar, season, 0)
+    if any(a.block == 1 for a in calendar.atoms):
+        previous = _block(cube, calendar, season, 1)[2]
+    else:
+        previous = np.full(index.shape, np.nan)
+    delta = index - previous
+    trend = np.where(np.isnan(delta), "",
+                     np.where(delta > TREND_POINTS, "rising",
+                              np.where(delta < -TREND_POINTS, "falling", "steady")))
+    return Dependency(share, drop, index, previous, trend)

@@ -1,0 +1,170 @@
+"""Difference-in-differences against controls, net incremental value, and bootstrap intervals.
+
+For each treated participant and window (pre, in, post), the counterfactual is its baseline
+expectation × its control group's ratio of actual to baseline expectation over the same
+window (1 without controls). Deviation = actual − counterfactual. Net incremental =
+in-scheme deviation + pre-window deviation (halo, or pull-forward when negative) +
+post-window deviation (the dip, when negative) + the sibling SKUs' in-scheme deviation
+(cannibalisation, when negative).
+
+Intervals: `resamples` bootstrap draws. A draw resamples the controls (with replacement),
+which moves every counterfactual, and, for the program's row, the treated participants too.
+Whole-array NumPy over (draws × participants); the only loops are over windows and classes.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from schemeops.effect.baseline import baseline_per_day, weighted_days, window_mask
+from schemeops.effect.facts import SCHEME, SIBLING, Calendar
+
+#: Fewest controls for a match group (tier × region, then tier) to be used on its own.
+MIN_CONTROLS = 3
+#: The interval's percentiles (a 90% interval).
+LOW, HIGH = 5.0, 95.0
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Controls' membership of each match group (C × G) and each treated participant's
+    group (T,), −1 meaning all controls."""
+
+    members: np.ndarray
+    group: np.ndarray
+
+
+def match(treated: np.ndarray, controls: np.ndarray) -> Matching:
+    """Groups for treated participants from their (tier, region) keys (T × 2 and C × 2
+    arrays of strings): the same tier and region when at least MIN_CONTROLS controls share
+    them, else the same tier, else all controls."""
+    keys_tr = np.char.add(np.char.add(treated[:, 0].astype(str), "|"),
+                          treated[:, 1].astype(str))
+    keys_c = np.char.add(np.char.add(controls[:, 0].astype(str), "|"),
+                         controls[:, 1].astype(str))
+    tier_c = controls[:, 0].astype(str)
+    cand = np.concatenate([np.char.add("tr:", np.unique(keys_c)),
+                           np.char.add("t:", np.unique(tier_c))])
+    members = np.concatenate([keys_c[:, None] == np.unique(keys_c)[None, :],
+                              tier_c[:, None] == np.unique(tier_c)[None, :]], axis=1)
+    size = members.sum(axis=0)
+    want_tr = np.char.add("tr:", keys_tr)
+    want_t = np.char.add("t:", treated[:, 0].astype(str))
+    big = size >= MIN_CONTROLS
+    g_tr, g_t = _lookup(cand, want_tr), _lookup(cand, want_t)
+    ok_tr = (g_tr >= 0) & big[np.maximum(g_tr, 0)]
+    ok_t = (g_t >= 0) & big[np.maximum(g_t, 0)]
+    group = np.where(ok_tr, g_tr, np.where(ok_t, g_t, -1))
+    return Matching(members.astype(float), group)
+
+
+def _lookup(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position of each wanted key in `keys` (−1 when absent)."""
+    if keys.size == 0:
+        return np.full(wanted.size, -1, np.int64)
+    order = np.argsort(keys)
+    at = np.clip(np.searchsorted(keys[order], wanted), 0, keys.size - 1)
+    return np.where(keys[order][at] == wanted, order[at], -1)
+
+
+def ratios(actual_c: np.ndarray, expected_c: np.ndarray, matching: Matching,
+           weights: np.ndarray) -> np.ndarray:
+    """Each treated participant's control ratio Σ actual ÷ Σ expected over its group's
+    controls, per draw (draws × T); 1 where the group has no expectation in a draw."""
+    num = (weights * actual_c) @ matching.members
+    den = (weights * expected_c) @ matching.members
+    num_all = (weights * actual_c).sum(axis=1, keepdims=True)
+    den_all = (weights * expected_c).sum(axis=1, keepdims=True)
+    num = np.concatenate([num, num_all], axis=1)
+    den = np.concatenate([den, den_all], axis=1)
+    r = np.divide(num, den, out=np.ones_like(num), where=den > 0)
+    all_ok = den[:, -1:] > 0
+    cols = np.where(matching.group >= 0, matching.group, num.shape[1] - 1)
+    chosen = r[:, cols]
+    has = den[:, cols] > 0
+    return np.where(has, chosen, np.where(all_ok, r[:, -1:], 1.0))
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Per window and class, the counterfactual (draws × T), with the actual (T,)."""
+
+    counterfactual: dict[tuple[str, int], np.ndarray]
+    actual: dict[tuple[str, int], np.ndarray]
+
+
+def counterfactuals(series: np.ndarray, *, calendar: Calendar, season: np.ndarray, no: int,
+                    treated: np.ndarray, controls: np.ndarray, matching: Matching,
+                    weights: np.ndarray) -> Draws:
+    """Counterfactual and actual of the treated (rows `treated` of the P × atoms × 3
+    `series`) in period `no`'s windows, scheme and sibling classes."""
+    base = baseline_per_day(series, calendar, season)
+    cf, actual = {}, {}
+    for kind in ("pre", "in", "post"):
+        mask = window_mask(calendar, kind, no)
+        days = weighted_days(calendar, season, mask)
+        for cls in (SCHEME, SIBLING):
+            a = series[:, mask, cls].sum(axis=1)
+            e = base[:, cls] * days
+            if controls.size:
+                r = ratios(a[controls][None, :], e[controls][None, :], matching, weights)
+            else:
+                r = np.ones((weights.shape[0], treated.size))
+            cf[(kind, cls)] = e[treated][None, :] * r
+            actual[(kind, cls)] = a[treated]
+    return Draws(cf, actual)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Net incremental and its parts, each (draws × T)."""
+
+    in_scheme: np.ndarray
+    halo: np.ndarray
+    dip: np.ndarray
+    cannibalised: np.ndarray
+    counterfactual: np.ndarray
+
+    @property
+    def net(self) -> np.ndarray:
+        """in-scheme − dip − cannibalised + halo."""
+        return self.in_scheme - self.dip - self.cannibalised + self.halo
+
+
+def parts(d: Draws) -> Parts:
+    """The parts of the net incremental from the deviations (actual − counterfactual)."""
+    def dev(kind: str, cls: int) -> np.ndarray:
+        return d.actual[(kind, cls)][None, :] - d.counterfactual[(kind, cls)]
+    return Parts(in_scheme=dev("in", SCHEME), halo=dev("pre", SCHEME),
+                 dip=-dev("post", SCHEME), cannibalised=-dev("in", SIBLING),
+                 counterfactual=d.counterfactual[("in", SCHEME)])
+
+
+def interval(values: np.ndarray) -> tuple[float, float]:
+    """The 90% percentile interval of draws along axis 0 (NaN draws left out)."""
+    with warnings.catch_warnings():  # a participant with no baseline has only NaN draws
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo, hi = np.nanpercentile(values, [LOW, HIGH], axis=0)
+    return lo, hi
+
+
+def lift_pct(net: np.ndarray, counterfactual: np.ndarray) -> np.ndarray:
+    """100 × net ÷ counterfactual (NaN where the counterfactual is not positive)."""
+    return np.divide(100 * net, counterfactual, out=np.full_like(net, np.nan),
+                     where=counterfactual > 0)
+
+
+def roi(value: np.ndarray, margin: float, cost: np.ndarray) -> np.ndarray:
+    """(value × margin − cost) ÷ cost (NaN where cost is not positive)."""
+    return np.divide(value * margin - cost, cost, out=np.full_like(value, np.nan),
+                     where=cost > 0)
+
+
+def resample_weights(rng: np.random.Generator, n: int, draws: int) -> np.ndarray:
+    """How often each of n units is drawn, per bootstrap draw (draws × n)."""
+    if n == 0:
+        return np.zeros((draws, 0))
+    return rng.multinomial(n, np.full(n, 1.0 / n), size=draws).astype(float)

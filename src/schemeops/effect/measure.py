@@ -1,0 +1,149 @@
+"""One period's measurement: estimates per treated participant and for the program, with
+cost, ROI and the paying-for-baseline share, from the cube and the engine's results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+from schemeops.effect.estimate import (Matching, counterfactuals, interval, lift_pct, parts,
+                                       resample_weights, roi)
+from schemeops.effect.facts import Calendar
+from schemeops.program.model import Program
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the measurement of one period reads (arrays over the treated unless said)."""
+
+    program: Program
+    no: int
+    calendar: Calendar
+    season: np.ndarray
+    value: np.ndarray          # the cube's value series (P × atoms × 3)
+    units: np.ndarray          # the cube's units series (P × atoms × 3)
+    treated: np.ndarray        # rows of the cube
+    controls: np.ndarray       # rows of the cube
+    matching: Matching
+    payout_cents: np.ndarray   # int64
+    cost_cents: np.ndarray     # int64
+    kpi_actual: np.ndarray     # the first slab component's KPI (NaN: unknown)
+    kpi_target: np.ndarray
+    margin: Decimal | None     # 1 − Σ cost of goods ÷ Σ value of the scheme's sales
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Per treated participant (arrays) and for the program (scalars)."""
+
+    lift: np.ndarray
+    lift_low: np.ndarray
+    lift_high: np.ndarray
+    net_cents: np.ndarray
+    roi: np.ndarray
+    roi_low: np.ndarray
+    roi_high: np.ndarray
+    paid_for_baseline: np.ndarray
+    counterfactual: np.ndarray
+    actual: np.ndarray
+    in_scheme: np.ndarray
+    halo: np.ndarray
+    dip: np.ndarray
+    cannibalised: np.ndarray
+    net_units: np.ndarray
+    program_lift: float
+    program_lift_interval: tuple[float, float]
+    program_roi: Decimal | None
+    program_roi_interval: tuple[float, float]
+    paying_for_baseline_share: Decimal | None
+
+
+def cents(x: np.ndarray) -> np.ndarray:
+    """Amounts as whole cents, half away from zero (rounded to 1e-6 first, so a float's
+    last-bit error never flips a half)."""
+    c = np.round(np.asarray(x, float) * 100, 6)
+    return (np.sign(c) * np.floor(np.abs(c) + 0.5)).astype(np.int64)
+
+
+def first_slab(program: Program) -> tuple[str, str, Decimal, bool] | None:
+    """(kpi, on, threshold, strict) of the first slab of the first component with slabs."""
+    for c in program.components:
+        if c.kpi and c.slabs:
+            s = c.slabs[0]
+            strict = s.from_ is None
+            return c.kpi, c.on, (s.above if strict else s.from_), strict
+    return None
+
+
+def _baseline_reached(i: Inputs, cf: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    """Whether each treated participant's baseline already reached the first slab: its KPI
+    scaled by counterfactual ÷ actual value of the scheme's products (the KPI itself when
+    it is that value), against the threshold (× target on attainment)."""
+    slab = first_slab(i.program)
+    if slab is None:
+        return np.zeros(actual.shape, bool)
+    _kpi, on, threshold, strict = slab
+    scale = np.divide(cf, actual, out=np.ones_like(cf), where=actual > 0)
+    base_kpi = i.kpi_actual * scale
+    need = float(threshold) * (i.kpi_target if on == "attainment" else 1.0)
+    reached = base_kpi > need if strict else base_kpi >= need
+    return np.nan_to_num(reached.astype(float), nan=0.0).astype(bool) & ~np.isnan(need)
+
+
+def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
+    """Point estimates (every control once) and bootstrap intervals."""
+    rng = np.random.default_rng([seed, i.no])
+    common = {"calendar": i.calendar, "season": i.season, "no": i.no, "treated": i.treated,
+              "controls": i.controls, "matching": i.matching}
+    point = parts(counterfactuals(i.value, weights=np.ones((1, i.controls.size)), **common))
+    units = parts(counterfactuals(i.units, weights=np.ones((1, i.controls.size)), **common))
+    wc = resample_weights(rng, i.controls.size, resamples)
+    wt = resample_weights(rng, i.treated.size, resamples)
+    drawn = parts(counterfactuals(i.value, weights=wc, **common))
+    margin = float(i.margin) if i.margin is not None else np.nan
+    cost = i.cost_cents / 100
+    net = point.net[0]
+    cf = point.counterfactual[0]
+    actual = cf + point.in_scheme[0]
+    lift_draws = lift_pct(drawn.net, drawn.counterfactual)
+    roi_draws = roi(drawn.net, margin, cost[None, :])
+    # the program: treated resampled too (weights × each draw's participants)
+    prog_net, prog_cf = (wt * drawn.net).sum(axis=1), (wt * drawn.counterfactual).sum(axis=1)
+    prog_cost = wt @ cost
+    net_cents = cents(net)
+    return Measured(
+        lift=lift_pct(net, cf), lift_low=interval(lift_draws)[0],
+        lift_high=interval(lift_draws)[1], net_cents=net_cents,
+        roi=roi(net_cents / 100, margin, cost), roi_low=interval(roi_draws)[0],
+        roi_high=interval(roi_draws)[1],
+        paid_for_baseline=_baseline_reached(i, cf, actual), counterfactual=cf, actual=actual,
+        in_scheme=point.in_scheme[0], halo=point.halo[0], dip=point.dip[0],
+        cannibalised=point.cannibalised[0], net_units=units.net[0],
+        program_lift=float(lift_pct(np.asarray([net.sum()]), np.asarray([cf.sum()]))[0]),
+        program_lift_interval=interval(lift_pct(prog_net, prog_cf)),
+        program_roi=program_roi(int(net_cents.sum()), i.margin, int(i.cost_cents.sum())),
+        program_roi_interval=interval(roi(prog_net, margin, prog_cost)),
+        paying_for_baseline_share=share_paid_for_baseline(
+            i.payout_cents, _baseline_reached(i, cf, actual)))
+
+
+def program_roi(net_cents: int, margin: Decimal | None, cost_cents: int) -> Decimal | None:
+    """(incremental × margin − cost) ÷ cost, exactly, half-up to 4 places."""
+    if margin is None or cost_cents <= 0:
+        return None
+    value, cost = Decimal(net_cents) / 100, Decimal(cost_cents) / 100
+    return ((value * margin - cost) / cost).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def share_paid_for_baseline(payout_cents: np.ndarray, reached: np.ndarray) -> Decimal | None:
+    """Payout to participants whose baseline reached the first slab ÷ all payout, exactly,
+    half-up to 4 places (None when nothing is paid)."""
+    total = int(payout_cents.sum())
+    if total <= 0:
+        return None
+    part = int(payout_cents[reached].sum())
+    return (Decimal(part) / Decimal(total)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
