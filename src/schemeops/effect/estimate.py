@@ -41,6 +41,8 @@ def match(treated: np.ndarray, controls: np.ndarray) -> Matching:
     """Groups for treated participants from their (tier, region) keys (T × 2 and C × 2
     arrays of strings): the same tier and region when at least MIN_CONTROLS controls share
     them, else the same tier, else all controls."""
+    if controls.shape[0] == 0:
+        return Matching(np.zeros((0, 0)), np.full(treated.shape[0], -1, np.int64))
     keys_tr = np.char.add(np.char.add(treated[:, 0].astype(str), "|"),
                           treated[:, 1].astype(str))
     keys_c = np.char.add(np.char.add(controls[:, 0].astype(str), "|"),
