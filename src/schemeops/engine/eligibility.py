@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import ibis.expr.types as ir
 
+from schemeops.engine.holdout import held_out
 from schemeops.engine.kpis._common import MANAGER_ROLES
 from schemeops.program.expr import compile_filter
-from schemeops.program.model import Eligibility
+from schemeops.program.model import Eligibility, Holdout
 
 
-def eligible(rule: Eligibility, participants: ir.Table, periods: ir.Table) -> ir.Table:
+def eligible(rule: Eligibility, participants: ir.Table, periods: ir.Table,
+             holdout: Holdout | None = None) -> ir.Table:
     """Eligible participants × periods, with their attributes and the period's dates.
 
     Roles, `where`, and joined_before (an unknown join date counts as long-standing) decide;
-    `include` adds regardless, `exclude` removes regardless; a participant who left before a
-    period starts is not eligible for it.
+    `include` adds regardless, `exclude` removes regardless; the program's holdout removes
+    its control group last (even those listed in `include`); a participant who left before
+    a period starts is not eligible for it.
     """
     p = participants
     cond = p.role.isin(rule.roles)
@@ -26,6 +29,8 @@ def eligible(rule: Eligibility, participants: ir.Table, periods: ir.Table) -> ir
         cond |= p.participant_id.isin(rule.include)
     if rule.exclude:
         cond &= ~p.participant_id.isin(rule.exclude)
+    if holdout is not None:
+        cond &= ~held_out(p.participant_id, holdout)
     chosen = p.filter(cond)
     both = chosen.cross_join(periods)
     return both.filter(both.left_on.isnull() | (both.left_on >= both.start)).select(

@@ -9,8 +9,11 @@ import datetime as dt
 import ibis
 
 from schemeops.engine.data import Data
+from schemeops.engine.eligibility import eligible
+from schemeops.engine.holdout import is_held_out
 from schemeops.engine.output import explanation_rows, sorted_explanations
 from schemeops.engine.per_invoice import bill_story, paid_bills
+from schemeops.engine.periods import program_windows, windows_table
 from schemeops.engine.runner import ProgramResult, calculate_program
 from schemeops.engine.settlement import participant_warnings
 from schemeops.engine.story import Explanation, Row, stories
@@ -43,8 +46,8 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
 
 def why_no_story(program: Program, data: Data, con: ibis.BaseBackend,
                  participant_id: str) -> str:
-    """Why `explain` has nothing for the participant: an unknown id (with close ids), or the
-    eligibility rule that leaves it out."""
+    """Why `explain` has nothing for the participant: an unknown id (with close ids), the
+    program's holdout, or the eligibility rule that leaves it out."""
     p = data.participants
     found = con.to_pyarrow(p.filter(p.participant_id == participant_id)
                            .select("role", "joined_on", "left_on")).to_pylist()
@@ -54,6 +57,12 @@ def why_no_story(program: Program, data: Data, con: ibis.BaseBackend,
         return f"no participant `{participant_id}` in the warehouse" + (f"; {hint}" if hint
                                                                         else "")
     row, rule = found[0], program.participants
+    h = program.holdout
+    if h is not None and is_held_out(participant_id, h) and con.to_pyarrow(eligible(
+            rule, p.filter(p.participant_id == participant_id),
+            windows_table(program_windows(program.period))).count()).as_py():
+        return (f"{participant_id} is held out of {program.id}: in its control group "
+                f"(holdout share {h.share}, seed {h.seed}), not enrolled, so it earns nothing")
     why = "it is left out for every period"
     if participant_id in rule.exclude:
         why = "it is in `participants.exclude`"

@@ -533,6 +533,14 @@ class Holdback(Spec):
     release_after_days: int = Field(ge=1, le=366)
 
 
+class Holdout(Spec):
+    """A control group: a `share` (between 0 and 1) of the otherwise eligible participants,
+    chosen by a hash of `seed` and their id, is not enrolled (see `engine/holdout.py`)."""
+
+    share: Decimal = Field(gt=0, lt=1)
+    seed: int = Field(strict=True, ge=0, le=2**31 - 1)
+
+
 class Program(Spec):
     """A whole incentive program: who, when, what is measured, targets, payouts, caps."""
 
@@ -549,6 +557,7 @@ class Program(Spec):
     allow_clawback: bool = later_flag()
     returns: Returns | None = later()
     holdback: Holdback | None = later()
+    holdout: Holdout | None = later()
     label: Label | None = later()
 
     def kpi(self, kpi_id: str) -> Kpi:

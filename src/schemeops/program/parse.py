@@ -71,6 +71,7 @@ _TYPE_HINTS = {
     "greater_than_equal": "use a value that is not negative",
     "greater_than": "use a value greater than zero",
     "less_than_equal": "use a smaller value",
+    "less_than": "use a smaller value (a share is a fraction below 1: 0.2 = 20%)",
     "decimal_max_places": "money has at most 2 decimal places",
     "model_type": "write a mapping (`key: value` lines) here",
     "dict_type": "write a mapping (`key: value` lines) here",
