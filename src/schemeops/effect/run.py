@@ -26,8 +26,10 @@ from schemeops.effect.measure import Inputs, Measured, first_slab, measure
 from schemeops.engine.backends import connect_warehouse, materialize
 from schemeops.engine.calc import calculate, load_programs
 from schemeops.engine.data import Data
+from schemeops.engine.eligibility import eligible
 from schemeops.engine.exact import as_dec, dec, mul
-from schemeops.engine.periods import Window
+from schemeops.engine.holdout import held_out
+from schemeops.engine.periods import Window, windows_table
 from schemeops.errors import UsageError
 from schemeops.laps import Laps
 from schemeops.program.model import Program
@@ -84,16 +86,23 @@ def _program(path: Path) -> Program:
     return load_programs([path])[0]
 
 
-def _controls(program: Program, data: Data, wide: ibis.Table) -> ibis.Table:
-    """Matched non-participants: sellers of the program's roles never eligible for it, who
-    had joined before its first period and had not left (a seller who joins or leaves
-    between baseline and period would read as a lift or a fall)."""
+def _controls(program: Program, data: Data, wide: ibis.Table,
+              windows: tuple[Window, ...]) -> tuple[ibis.Table, str]:
+    """The controls and how they were chosen: the program's holdout (eligible but held out
+    of enrolment) when it has one; else matched non-participants: sellers of the program's
+    roles never eligible for it, who had joined before its first period and had not left
+    (a seller who joins or leaves between baseline and period would read as a lift or a
+    fall)."""
     p = data.participants
+    if program.holdout is not None:
+        would = eligible(program.participants, p, windows_table(windows))
+        held = would.filter(held_out(would.participant_id, program.holdout))
+        return held.select("participant_id", "tier", "region").distinct(), "holdout"
     roles = [r for r in program.participants.roles if r in SELLERS] or list(SELLERS)
     chosen = p.filter(p.role.isin(roles), p.left_on.isnull(),
                       p.joined_on.isnull() | (p.joined_on < program.period.start))
     return chosen.anti_join(wide, "participant_id").select("participant_id", "tier",
-                                                           "region")
+                                                           "region"), "matched"
 
 
 def _slab_columns(program: Program) -> tuple[str | None, str | None]:
@@ -132,7 +141,8 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
     wide = wide.left_join(c, ["participant_id", "period_no"]).select(
         wide, payout=_cents(c.payout), cost=_cents(c.cost))
     wide_rows = con.to_pyarrow(wide.order_by("period_no", "participant_id"))
-    controls = con.to_pyarrow(_controls(program, data, result.wide).order_by("participant_id"))
+    chosen, kind = _controls(program, data, result.wide, result.windows)
+    controls = con.to_pyarrow(chosen.order_by("participant_id"))
     laps.lap("calculate")
 
     progress("aggregating the lines")
@@ -156,7 +166,9 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
     control_keys = np.column_stack([controls["tier"].to_numpy(zero_copy_only=False),
                                     controls["region"].to_numpy(zero_copy_only=False)])
     periods = [_period(program, w, wide_rows, facts, cube, calendar, season, control_rows,
-                       control_keys, resamples=resamples, seed=seed) for w in windows]
+                       control_keys, resamples=resamples, seed=seed,
+                       method=f"did_{kind}" if control_rows.size else "baseline")
+               for w in windows]
     dep = dependency(cube, calendar, season)
     laps.lap("estimate")
     return Effect(program, periods, cube, dep, np.arange(n_treated), laps.timings)
@@ -164,7 +176,7 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
 
 def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Table,
             cube: Cube, calendar, season, control_rows, control_keys, *, resamples: int,
-            seed: int) -> PeriodResult:
+            seed: int, method: str) -> PeriodResult:
     rows = wide_rows.filter(pc.equal(wide_rows["period_no"], window.no))
     ids = rows["participant_id"].to_numpy(zero_copy_only=False)
     position = pc.index_in(rows["participant_id"],
@@ -193,4 +205,4 @@ def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Tab
         margin=margin)
     return PeriodResult(window, ids, inputs.payout_cents, inputs.cost_cents, margin,
                         measure(inputs, resamples=resamples, seed=seed),
-                        "did" if control_rows.size else "baseline", int(control_rows.size))
+                        method, int(control_rows.size))
