@@ -7,7 +7,7 @@
 - dependency index = 100 × (share + clip(drop, 0, 1)) ÷ 2: 0 = sells without schemes and
   holds up after them, 100 = sells only under schemes and stops after them;
 - trend = the latest block's index − the previous block's (`rising` above +5 points,
-  `falling` below −5, else `steady`; empty without a previous block).
+  `falling` below −5, else `steady`; empty without a whole previous block).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from schemeops.effect.baseline import Cube, baseline_per_day
-from schemeops.effect.facts import SCHEME, Calendar
+from schemeops.effect.facts import BLOCK_DAYS, SCHEME, Calendar
 
 TREND_POINTS = 5.0
 
@@ -55,7 +55,8 @@ def _block(cube: Cube, calendar: Calendar, season: np.ndarray, block: int
 def dependency(cube: Cube, calendar: Calendar, season: np.ndarray) -> Dependency:
     """Every participant's dependency on the program's schemes."""
     share, drop, index = _block(cube, calendar, season, 0)
-    if any(a.block == 1 for a in calendar.atoms):
+    if sum(n for a, n in zip(calendar.atoms, calendar.days, strict=True) if a.block == 1) \
+            == BLOCK_DAYS:  # a whole previous block only
         previous = _block(cube, calendar, season, 1)[2]
     else:
         previous = np.full(index.shape, np.nan)

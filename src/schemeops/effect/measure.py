@@ -8,12 +8,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from schemeops.effect.estimate import (Matching, counterfactuals, interval, lift_pct, parts,
-                                       resample_weights, roi)
+from schemeops.effect.estimate import (
+    Matching,
+    counterfactuals,
+    interval,
+    lift_pct,
+    parts,
+    resample_weights,
+    roi,
+)
 from schemeops.effect.facts import Calendar
 from schemeops.program.model import Program
 
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,79 @@
+"""The effect golden case (network and program in effect_support.py), worked by hand.
+
+Season index: the controls sell at one level per month (100, 100, 150, 100), so a month's
+index is its level ÷ a constant, and a seller's expectation over a window is
+(its value on clean days ÷ the controls' level-weighted clean days) × the window's
+level-weighted days. Every control is level within each month, so each control ratio
+(actual ÷ expected) is exactly 1 and the counterfactual is the expectation.
+
+Windows: period 1 = 1–10 Feb (pre 18–31 Jan, post 11–24 Feb); period 2 = 21–30 Mar (pre
+7–20 Mar, post 31 Mar–13 Apr). Clean days: 1–17 Jan (17), 25–28 Feb (4), 1–6 Mar (6),
+14–30 Apr (17); level-weighted: 17×100 + 4×100 + 6×150 + 17×100 = 4,700.
+
+T1, A1: clean value 17×200 + 4×200 + 6×300 + 17×200 = 9,400 → 2 per level-day.
+  Period 1: expected 2 × 10×100 = 2,000, actual 3,000 → in-scheme +1,000; post: expected
+  2 × 14×100 = 2,800, actual 14×150 = 2,100 → dip 700; pre at its level → halo 0.
+  A2 (sibling): clean 17×40 + 4×40 + 6×60 + 17×40 = 1,880 → 0.4 per level-day; expected
+  0.4 × 1,000 = 400, actual 10×20 = 200 → cannibalised 200.
+  Net = 1,000 − 700 − 200 + 0 = 100.00.
+  Period 2: expected 2 × 10×150 = 3,000, actual 4,500 → net 1,500.00.
+T2, A1: 1 per level-day. Period 1: 1,000 expected and sold → 0. Period 2: expected 1,500,
+  actual 1,800 → 300.00.
+
+Payouts (engine): bonus 5% from 1,600, 10% from 2,500 of A1 value; free A1 units 0.002 per
+rupee of A1 value from 4,000, valued at unit_price 10 (cost at unit_cost 6).
+  Period 1: T1 3,000 → 10% = 300.00; T2 1,000 → 0.  Cost 300.00.
+  Period 2: T1 4,500 → 450.00 + ⌊9 units⌋ × 10 = 90.00 → payout 540.00, cost 450 + 9×6 =
+  504.00; T2 1,800 → 5% = 90.00.  Payout 630.00, cost 594.00.
+Margin: A1 at price 10, cost 6 → 1 − 6/10 = 0.4 in both periods.
+ROI = (incremental × margin − cost) ÷ cost:
+  Period 1: (100 × 0.4 − 300) ÷ 300 = −260/300 = −0.86666… → −0.8667
+  Period 2: (1,800 × 0.4 − 594) ÷ 594 = 126/594 = 0.21212… → 0.2121
+Paying-for-baseline share (the baseline — the counterfactual, on the first slab's KPI —
+already at or past the first slab, 1,600):
+  Period 1: T1's baseline 2,000 ≥ 1,600 → all of its 300.00 of 300.00 → 1.0000
+  Period 2: T1 3,000 ≥ 1,600 (paid 540.00), T2 1,500 < 1,600 (paid 90.00):
+  540/630 = 0.857142… → 0.8571
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from effect_support import PROGRAM, write_network
+
+from schemeops.effect.report import effect_rows
+from schemeops.effect.run import run_effect
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory) -> tuple[Path, Path]:
+    d = tmp_path_factory.mktemp("effect")
+    (d / "golden.yaml").write_text(PROGRAM)
+    return d / "golden.yaml", write_network(d / "w.duckdb")
+
+
+def _rows(network, backend: str) -> dict[tuple[str, str], dict[str, str]]:
+    program, warehouse = network
+    effect = run_effect(program, warehouse=warehouse, backend=backend, resamples=200)
+    return {(r["period_start"], r["participant_id"]): r for r in effect_rows(effect)}
+
+
+@pytest.mark.parametrize("backend", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_roi_and_paying_for_baseline_share_match_the_hand_worked_case(network, backend):
+    rows = _rows(network, backend)
+    p1, p2 = rows[("2026-02-01", "")], rows[("2026-03-21", "")]
+    assert (p1["incremental_value"], p1["cost"], p1["margin"]) == ("100.00", "300.00", "0.4000")
+    assert (p1["roi"], p1["paying_for_baseline_share"]) == ("-0.8667", "1.0000")
+    assert (p1["in_scheme_value"], p1["dip_value"], p1["cannibalised_value"],
+            p1["halo_value"]) == ("1000.00", "700.00", "200.00", "0.00")
+    assert (p2["incremental_value"], p2["payout"], p2["cost"]) == ("1800.00", "630.00", "594.00")
+    assert (p2["roi"], p2["paying_for_baseline_share"]) == ("0.2121", "0.8571")
+    assert rows[("2026-03-21", "T1")]["incremental_value"] == "1500.00"
+    assert rows[("2026-03-21", "T2")]["incremental_value"] == "300.00"
+    assert rows[("2026-03-21", "T2")]["paying_for_baseline_share"] == "0.0000"
+    assert p1["method"] == "did_matched" and p1["controls"] == "3"
+    # lift: 100 of an expected 3,000 (T1 2,000 + T2 1,000); 1,800 of 4,500
+    assert (p1["net_lift_pct"], p2["net_lift_pct"]) == ("3.33", "40.00")
+    assert p1["verdict"] == "not_worth_it"  # every draw's ROI is negative
