@@ -1,0 +1,43 @@
+"""`python -m benchmarks.effect_bench WAREHOUSE PROGRAM [WORK]`: time `schemeops effect`
+beside `schemeops calc` of the same program on the same warehouse, each in a child process
+(wall time from the parent, peak RSS from wait4), calc first, in the same run; prints a
+Markdown row for docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from schemeops.bench.measure import measure, schemeops_argv
+
+
+def main(argv: list[str]) -> int:
+    """Run both and print the row."""
+    if len(argv) not in (2, 3):
+        print(__doc__, file=sys.stderr)
+        return 2
+    warehouse, program = Path(argv[0]), Path(argv[1])
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        lines = con.execute("SELECT count(*) FROM sales").fetchone()[0]
+    finally:
+        con.close()
+    with tempfile.TemporaryDirectory(prefix=".bench-effect-",
+                                     dir=argv[2] if len(argv) == 3 else None) as tmp:
+        calc = measure("calc", schemeops_argv("calc", "-p", str(program), "-w", str(warehouse),
+                                              "-o", f"{tmp}/calc"))
+        effect = measure("effect", schemeops_argv("effect", "-p", str(program), "-w",
+                                                  str(warehouse), "-o", f"{tmp}/effect"))
+    print("| program | lines | effect | calc (same run) | effect ÷ calc |")
+    print("|---|---|---|---|---|")
+    print(f"| {program.stem} | {lines:,} | {effect.seconds:.1f} s, {effect.peak_gib:.2f} GiB "
+          f"| {calc.seconds:.1f} s, {calc.peak_gib:.2f} GiB "
+          f"| {effect.seconds / calc.seconds:.2f}× |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
