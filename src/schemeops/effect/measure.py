@@ -21,7 +21,6 @@ from schemeops.effect.facts import Calendar
 from schemeops.program.model import Program
 
 
-
 @dataclass(frozen=True)
 class Inputs:
     """What the measurement of one period reads (arrays over the treated unless said)."""
