@@ -11,6 +11,10 @@ Per-day value of A1 (the month's level unless a window below says otherwise):
         11–24 Feb (period 1's post window: a dip), 450 on 21–30 Mar (period 2)
     T2: the controls' level; 180 on 21–30 Mar (period 2)
 T1 also sells A2: 40 a day (60 in March), 20 on 1–10 Feb (cannibalised by A1).
+
+With `shock`, the market moves inside March without changing its month's level: every seller
+sells 20% more on 11–20 Mar (controls 180, T1 360, T2 180) and the controls 20% less on
+21–30 Mar (120), the days of period 2.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ LEVEL = {1: 100, 2: 100, 3: 150, 4: 100}
 P1 = (dt.date(2026, 2, 1), dt.date(2026, 2, 10))
 P1_POST = (dt.date(2026, 2, 11), dt.date(2026, 2, 24))
 P2 = (dt.date(2026, 3, 21), dt.date(2026, 3, 30))
+RISE = (dt.date(2026, 3, 11), dt.date(2026, 3, 20))
 
 PROGRAM = """\
 id: golden
@@ -59,9 +64,13 @@ def _within(d: dt.date, span: tuple[dt.date, dt.date]) -> bool:
     return span[0] <= d <= span[1]
 
 
-def a1_value(seller: str, d: dt.date) -> int:
+def a1_value(seller: str, d: dt.date, *, shock: bool = False) -> int:
     """The seller's value of A1 on day d (the table in the module's docstring)."""
     base = LEVEL[d.month]
+    if shock and _within(d, RISE):
+        base = base * 6 // 5
+    if shock and _within(d, P2) and seller.startswith("C"):
+        return base * 4 // 5
     if seller == "T1":
         if _within(d, P1):
             return 300
@@ -80,8 +89,8 @@ def a2_value(d: dt.date) -> int:
     return 20 if _within(d, P1) else 60 if d.month == 3 else 40
 
 
-def write_network(path: Path) -> Path:
-    """Write the warehouse to `path`."""
+def write_network(path: Path, *, shock: bool = False) -> Path:
+    """Write the warehouse to `path` (with the market's March moves when `shock`)."""
     rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
     for pid, tier in SELLERS.items():
         rows["participants"].append({"participant_id": pid, "name": pid, "role": "distributor",
@@ -96,7 +105,7 @@ def write_network(path: Path) -> Path:
     day = dt.date(2026, 1, 1)
     while day <= dt.date(2026, 4, 30):  # building the test's lines, not engine code
         for pid in SELLERS:
-            lines = [("A1", a1_value(pid, day))] + ([("A2", a2_value(day))] if pid == "T1"
+            lines = [("A1", a1_value(pid, day, shock=shock))] + ([("A2", a2_value(day))] if pid == "T1"
                                                     else [])
             for no, (sku, value) in enumerate(lines, 1):
                 rows["sales"].append({

@@ -77,3 +77,49 @@ def test_roi_and_paying_for_baseline_share_match_the_hand_worked_case(network, b
     # lift: 100 of an expected 3,000 (T1 2,000 + T2 1,000); 1,800 of 4,500
     assert (p1["net_lift_pct"], p2["net_lift_pct"]) == ("3.33", "40.00")
     assert p1["verdict"] == "not_worth_it"  # every draw's ROI is negative
+
+
+def test_dependency_matches_the_hand_worked_case(network):
+    """The latest 13 weeks are 30 Jan – 30 Apr (no whole block before them: no trend).
+    T1's value in them: A1 400 (30–31 Jan) + 5,900 (Feb: 10×300 + 14×150 + 4×200) + 10,800
+    (Mar: 20×300 + 10×450 + 300) + 6,000 (Apr) = 23,100; A2 80 + 920 + 1,860 + 1,200 = 4,060.
+    Under the scheme: 3,000 + 4,500 = 7,500 → share 7,500 ÷ 27,160 = 0.27614.
+    Post windows (11–24 Feb, 31 Mar–13 Apr): expected 2 × (1,400 + 150 + 1,300) = 5,700,
+    sold 2,100 + 300 + 2,600 = 5,000 → drop 700 ÷ 5,700 = 0.12281.
+    Index 100 × (0.27614 + 0.12281) ÷ 2 = 19.947 → 19.9.
+    T2: 1,000 + 1,800 = 2,800 under the scheme of 200 + 2,800 + (20×150 + 10×180 + 150) +
+    3,000 = 10,950 → 0.25571; no drop (its post windows sold as expected) →
+    100 × 0.25571 ÷ 2 = 12.79 → 12.8."""
+    from schemeops.effect.report import dependency_rows
+
+    program, warehouse = network
+    rows = {r["participant_id"]: r for r in dependency_rows(
+        run_effect(program, warehouse=warehouse, resamples=100))}
+    assert (rows["T1"]["scheme_share_13w"], rows["T1"]["post_drop_13w"],
+            rows["T1"]["dependency_index"]) == ("0.2761", "0.1228", "19.9")
+    assert (rows["T2"]["scheme_share_13w"], rows["T2"]["post_drop_13w"],
+            rows["T2"]["dependency_index"]) == ("0.2557", "0.0000", "12.8")
+    assert rows["T1"]["trend"] == "" and rows["T1"]["previous_index"] == ""
+
+
+def test_difference_in_differences_takes_the_market_out(tmp_path):
+    """The `shock` network: in March the whole market sells 20% more on 11–20 and the
+    controls 20% less on 21–30 (period 2); March's level, so the season index, is unchanged.
+    Control ratios: period 2's days 10×120 ÷ (10×150) = 0.8; its pre window (7–20 Mar)
+    (4×150 + 10×180) ÷ (14×150) = 8/7.
+    T1: counterfactual 3,000 × 0.8 = 2,400, sold 4,500 → +2,100; pre window expected
+    2 × 14×150 = 4,200 × 8/7 = 4,800, sold 4×300 + 10×360 = 4,800 → halo 0.
+    T2: 1,500 × 0.8 = 1,200, sold 1,800 → +600; pre 2,100 × 8/7 = 2,400 = sold.
+    Incremental 2,700.00; ROI (2,700 × 0.4 − 594) ÷ 594 = 486/594 = 0.81818… → 0.8182.
+    Paying for baseline: T1's baseline 2,400 ≥ 1,600, T2's 1,200 < 1,600 → 540/630 = 0.8571.
+    (Against the baseline alone the lift would read 1,800, ROI 0.2121, as without the shock.)"""
+    (tmp_path / "p.yaml").write_text(PROGRAM)
+    w = write_network(tmp_path / "w.duckdb", shock=True)
+    rows = {(r["period_start"], r["participant_id"]): r
+            for r in effect_rows(run_effect(tmp_path / "p.yaml", warehouse=w, resamples=100))}
+    p2 = rows[("2026-03-21", "")]
+    assert (p2["incremental_value"], p2["halo_value"], p2["cost"]) == ("2700.00", "0.00",
+                                                                      "594.00")
+    assert (p2["roi"], p2["paying_for_baseline_share"]) == ("0.8182", "0.8571")
+    assert rows[("2026-03-21", "T1")]["baseline_value"] == "2400.00"
+    assert rows[("2026-02-01", "")]["roi"] == "-0.8667"  # period 1 untouched
