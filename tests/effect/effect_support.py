@@ -105,8 +105,9 @@ def write_network(path: Path, *, shock: bool = False) -> Path:
     day = dt.date(2026, 1, 1)
     while day <= dt.date(2026, 4, 30):  # building the test's lines, not engine code
         for pid in SELLERS:
-            lines = [("A1", a1_value(pid, day, shock=shock))] + ([("A2", a2_value(day))] if pid == "T1"
-                                                    else [])
+            lines = [("A1", a1_value(pid, day, shock=shock))]
+            if pid == "T1":
+                lines.append(("A2", a2_value(day)))
             for no, (sku, value) in enumerate(lines, 1):
                 rows["sales"].append({
                     "invoice_id": f"{pid}-{day:%Y%m%d}", "line_no": no, "invoice_date": day,
