@@ -1,4 +1,4 @@
-"""The effect golden case (network and program in effect_support.py), worked by hand.
+"""The effect golden case (network and program in tests/effect_support.py), worked by hand.
 
 Season index: the controls sell at one level per month (100, 100, 150, 100), so a month's
 index is its level ÷ a constant, and a seller's expectation over a window is
@@ -41,8 +41,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from effect_support import PROGRAM, write_network
 
+from effect_support import PROGRAM, write_network
 from schemeops.effect.report import effect_rows
 from schemeops.effect.run import run_effect
 

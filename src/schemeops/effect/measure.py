@@ -120,20 +120,20 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
     prog_net, prog_cf = (wt * drawn.net).sum(axis=1), (wt * drawn.counterfactual).sum(axis=1)
     prog_cost = wt @ cost
     net_cents = cents(net)
+    reached = _baseline_reached(i, cf, actual)
     return Measured(
         lift=lift_pct(net, cf), lift_low=interval(lift_draws)[0],
         lift_high=interval(lift_draws)[1], net_cents=net_cents,
         roi=roi(net_cents / 100, margin, cost), roi_low=interval(roi_draws)[0],
         roi_high=interval(roi_draws)[1],
-        paid_for_baseline=_baseline_reached(i, cf, actual), counterfactual=cf, actual=actual,
+        paid_for_baseline=reached, counterfactual=cf, actual=actual,
         in_scheme=point.in_scheme[0], halo=point.halo[0], dip=point.dip[0],
         cannibalised=point.cannibalised[0], net_units=units.net[0],
         program_lift=float(lift_pct(np.asarray([net.sum()]), np.asarray([cf.sum()]))[0]),
         program_lift_interval=interval(lift_pct(prog_net, prog_cf)),
         program_roi=program_roi(int(net_cents.sum()), i.margin, int(i.cost_cents.sum())),
         program_roi_interval=interval(roi(prog_net, margin, prog_cost)),
-        paying_for_baseline_share=share_paid_for_baseline(
-            i.payout_cents, _baseline_reached(i, cf, actual)))
+        paying_for_baseline_share=share_paid_for_baseline(i.payout_cents, reached))
 
 
 def program_roi(net_cents: int, margin: Decimal | None, cost_cents: int) -> Decimal | None:

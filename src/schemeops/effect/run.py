@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from schemeops.effect.baseline import Cube, season_index, to_cube, window_mask
 from schemeops.effect.dependency import Dependency, dependency
 from schemeops.effect.estimate import match
-from schemeops.effect.facts import SCHEME, build_calendar, costs, line_facts, sales_range
+from schemeops.effect.facts import SCHEME, Calendar, build_calendar, costs, line_facts, sales_range
 from schemeops.effect.measure import Inputs, Measured, first_slab, measure
 from schemeops.engine.backends import connect_warehouse, materialize
 from schemeops.engine.calc import calculate, load_programs
@@ -175,8 +175,11 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
 
 
 def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Table,
-            cube: Cube, calendar, season, control_rows, control_keys, *, resamples: int,
-            seed: int, method: str) -> PeriodResult:
+            cube: Cube, calendar: Calendar, season: np.ndarray, control_rows: np.ndarray,
+            control_keys: np.ndarray, *, resamples: int, seed: int, method: str
+            ) -> PeriodResult:
+    """Measure one period: its enrolled rows of the engine's results, its margin (exact, from
+    the facts' decimals) and the estimates."""
     rows = wide_rows.filter(pc.equal(wide_rows["period_no"], window.no))
     ids = rows["participant_id"].to_numpy(zero_copy_only=False)
     position = pc.index_in(rows["participant_id"],
