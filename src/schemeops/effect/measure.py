@@ -95,8 +95,7 @@ def _baseline_reached(i: Inputs, cf: np.ndarray, actual: np.ndarray) -> np.ndarr
     scale = np.divide(cf, actual, out=np.ones_like(cf), where=actual > 0)
     base_kpi = i.kpi_actual * scale
     need = float(threshold) * (i.kpi_target if on == "attainment" else 1.0)
-    reached = base_kpi > need if strict else base_kpi >= need
-    return np.nan_to_num(reached.astype(float), nan=0.0).astype(bool) & ~np.isnan(need)
+    return base_kpi > need if strict else base_kpi >= need  # False where either is NaN
 
 
 def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
