@@ -118,7 +118,9 @@ def test_programs_check_and_calculate_with_the_planted_holdout(pair, tmp_path):
     assert all(p.holdout is not None and p.holdout.share == Decimal("0.2") for p in programs)
     wh = tmp_path / "wh.duckdb"
     assert load([planted], warehouse=wh).ok
-    run_calc(files, warehouse=wh, out=tmp_path / "out")
+    manifest = run_calc(files, warehouse=wh, out=tmp_path / "out").manifest
+    assert manifest.holdouts == {p.id: {"share": "0.2", "seed": p.holdout.seed}
+                                 for p in programs}
     with (tmp_path / "out" / "payouts.csv").open(newline="", encoding="utf-8") as f:
         paid = {(r["program_id"], r["participant_id"]) for r in csv.DictReader(f)}
     enrolled = {(r["program_id"], r["participant_id"]) for r in _effects(planted)
