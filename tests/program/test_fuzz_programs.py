@@ -57,12 +57,14 @@ def test_edited_examples_are_read_without_an_exception(edits):
     _read("".join(lines))
 
 
+# CPU time, not wall time: the bound is on the reader's work, and the suite runs beside
+# other jobs on a shared machine.
 def test_the_billion_laughs_is_refused_quickly_in_little_memory():
     tracemalloc.start()
     try:
-        start = time.perf_counter()
+        start = time.process_time()
         program, _, found = parse_located(LAUGHS, "laughs.yaml")
-        took = time.perf_counter() - start
+        took = time.process_time() - start
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -27,12 +27,14 @@ components:
 AT = BASE.splitlines()[4].index('"') + 2
 
 
+# CPU time, not wall time: the bound is on the reader's work, and the suite runs beside
+# other jobs on a shared machine.
 def diagnostics(text: str) -> tuple[list, float]:
-    start = time.perf_counter()
+    start = time.process_time()
     program, spans, found = parse_located(text, "p.yaml")
     if program is not None and not found:
         found = check_program(program, spans)
-    return found, time.perf_counter() - start
+    return found, time.process_time() - start
 
 
 def codes(products: str = "sku = 'A1'", rate: str = "0.01") -> list[tuple[int, int, str]]:

@@ -14,10 +14,12 @@ BOMB = "".join(f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]\n"
 BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + BOMB
 
 
+# CPU time, not wall time: the bound is on the reader's work, and the suite runs beside
+# other jobs on a shared machine.
 def refused(text: str) -> tuple[tuple[int, int, str], float]:
-    start = time.perf_counter()
+    start = time.process_time()
     program, found = parse_program(text, "p.yaml")
-    took = time.perf_counter() - start
+    took = time.process_time() - start
     assert program is None and len(found) == 1
     return (found[0].span.line, found[0].span.col, found[0].code), took
 
