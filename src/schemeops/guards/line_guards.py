@@ -55,9 +55,9 @@ def stacking_verdict(row: dict, max_stacking: int | None) -> Verdict:
     most = int(row["most"] or 0)
     return Verdict("stacking", Level.BLOCK if bad else Level.OK, Decimal(most),
                    None if max_stacking is None else Decimal(max_stacking), ev,
-                   f"up to {most} programs on one line; {ev['stacked']} of {ev['lines']} lines "
-                   f"stacked, {ev['exclusive']} joining exclusive programs, {ev['over_max']} "
-                   "over a max_stacking")
+                   f"at most {most} program(s) on one line; {ev['stacked']:,} of "
+                   f"{ev['lines']:,} lines stacked, {ev['exclusive']:,} joining exclusive "
+                   f"programs, {ev['over_max']:,} over a max_stacking")
 
 
 def discount_verdict(row: dict, limits: Limits) -> Verdict:
@@ -69,8 +69,8 @@ def discount_verdict(row: dict, limits: Limits) -> Verdict:
     threshold = limits.discount_block if level is Level.BLOCK else limits.discount_warn
     return Verdict("discount_cap", level, top, threshold, ev,
                    f"effective discount up to {pct(top)} (warn at {pct(limits.discount_warn)}, "
-                   f"block at {pct(limits.discount_block)}); {ev['at_block']} lines at the "
-                   f"block, {ev['at_warn']} at the warning")
+                   f"block at {pct(limits.discount_block)}); {ev['at_block']:,} lines at the "
+                   f"block, {ev['at_warn']:,} at the warning")
 
 
 def floor_verdict(row: dict, limits: Limits) -> Verdict:
@@ -81,7 +81,7 @@ def floor_verdict(row: dict, limits: Limits) -> Verdict:
     return Verdict("margin_floor", Level.BLOCK if ev["below_floor"] else Level.OK, low,
                    limits.margin_floor, ev,
                    f"lowest pocket price {low if low is not None else '—'} × cost (floor "
-                   f"{limits.margin_floor} × cost); {ev['below_floor']} of {ev['costed']} "
+                   f"{limits.margin_floor} × cost); {ev['below_floor']:,} of {ev['costed']:,} "
                    "lines with a cost below it")
 
 
@@ -93,4 +93,4 @@ def margin_verdict(row: dict, limits: Limits) -> Verdict:
     return Verdict("gross_margin", Level.WARN if ev["thin"] else Level.OK, low,
                    limits.gross_margin, ev,
                    f"lowest gross margin {pct(low)} (warn below {pct(limits.gross_margin)}); "
-                   f"{ev['thin']} of {ev['costed']} lines with a cost below it")
+                   f"{ev['thin']:,} of {ev['costed']:,} lines with a cost below it")
