@@ -30,7 +30,8 @@ def _one(t: ir.Table) -> dict:
 def replay_shift(program: Program, sales: ir.Table, as_of: dt.date | None) -> int:
     """0 when the program's periods (to `as_of`) hold invoice lines; otherwise the days that
     move the latest history of the same length onto the program's first day."""
-    windows = program_windows(program.period, as_of)
+    # before the program starts, as of that day, its whole span stands in
+    windows = program_windows(program.period, as_of) or program_windows(program.period)
     start, end = windows[0].start, windows[-1].end
     d = sales.invoice_date
     row = _one(sales.aggregate(inside=(d.between(start, end)).cast("int64").sum(),
