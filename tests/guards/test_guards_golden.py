@@ -88,11 +88,28 @@ def test_budget_burn_as_of(backend):
     p = program("a", "0.10", extra="caps: {budget: 1000.00}\n")
     v = _by_guard(evaluate(p, [], data, as_of=dt.date(2026, 10, 10))[0])["budget_burn"]
     assert (v.level, v.figure, v.threshold) == (Level.WARN, D("0.6"), D("0.5"))
-    assert v.evidence == {"paid_paise": 60000, "elapsed_days": 10, "days": 31,
-                          "budget_paise": 100000}
+    assert v.evidence == {"period_no": 1, "paid_paise": 60000, "elapsed_days": 10,
+                          "days": 31, "budget_paise": 100000}
     # by the end of October 1,500 is earned, scaled down to the 1,000 budget: 100%, blocks
     v = _by_guard(evaluate(p, [], data, as_of=dt.date(2026, 10, 31))[0])["budget_burn"]
     assert (v.level, v.figure) == (Level.BLOCK, D("1"))
+
+
+def test_budget_burn_reads_the_running_period(backend):
+    # Weekly periods with a budget of 500 each. As of 10 October the second week (8–14)
+    # runs, 3 of its 7 days gone: 10% of its 2,000 is 200, a burn of 0.4 and a pace of
+    # 0.4 × 7 ÷ 3 = 0.9333: ok. The first week's 600 (capped at 500) is not in it.
+    data = costed(backend).sale("I1", "2026-10-02", "D1", "O1", "A1", "6", "6000.00") \
+        .sale("I2", "2026-10-09", "D1", "O1", "A1", "2", "2000.00").data()
+    p = program("a", "0.10", extra="caps: {budget: 500.00}\n")
+    weekly = p.model_copy(update={"period": p.period.model_validate(
+        {"start": "2026-10-01", "end": "2026-10-07",
+         "recurrence": {"every_days": 7, "count": 4}})})
+    v = _by_guard(evaluate(weekly, [], data, as_of=dt.date(2026, 10, 10))[0])["budget_burn"]
+    assert (v.level, v.figure) == (Level.OK, D("0.4"))
+    assert v.evidence == {"period_no": 2, "paid_paise": 20000, "elapsed_days": 3, "days": 7,
+                          "budget_paise": 50000}
+    assert "pace 0.9333" in v.summary
 
 
 def test_a_program_not_started_reads_history_moved_onto_its_dates(backend):
