@@ -123,3 +123,21 @@ def test_a_program_not_started_reads_history_moved_onto_its_dates(backend):
     verdicts, shift = evaluate(dec, [], data)
     assert shift == (dt.date(2026, 12, 1) - dt.date(2026, 9, 20)).days == 72
     assert _by_guard(verdicts)["discount_cap"].level is Level.BLOCK
+
+
+def test_a_cap_on_the_same_kpi_bounds_the_discount(backend):
+    # 30% at the top slab, but capped at 3% of the very KPI it pays on: 0.03 (ok); a cap
+    # on another KPI leaves the 30% (blocks at 25%)
+    data = costed(backend, "1.00").sale("I1", "2026-10-05", "D1", "O1", "A1", "1",
+                                        "1000.00").data()
+    capped = program("a", "0.30").model_validate({
+        **program("a", "0.30").model_dump(by_alias=True, exclude_none=True),
+        "kpis": [{"id": "sales", "kind": "volume"}, {"id": "other", "kind": "volume"}],
+        "components": [{"id": "discount", "kpi": "sales", "on": "actual",
+                        "slabs": [{"from": 0, "rate": "0.30"}],
+                        "cap": {"rate": "0.03", "of": "sales"}}]})
+    v = _by_guard(evaluate(capped, [], data)[0])["discount_cap"]
+    assert (v.level, v.figure) == (Level.OK, D("0.03"))
+    other = capped.model_copy(update={"components": (capped.components[0].model_copy(
+        update={"cap": capped.components[0].cap.model_copy(update={"of": "other"})}),)})
+    assert _by_guard(evaluate(other, [], data)[0])["discount_cap"].figure == D("0.3")

@@ -3,13 +3,15 @@ overrides with a comment; every step is in the audit trail with the verdicts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
+from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import select
 
-from schemeops.service import approvals, programs
+from schemeops.service import approvals, guards, programs, runs
 from schemeops.service.context import App
 from schemeops.service.errors import Conflict, Forbidden
 from schemeops.store.db import make_engine, sessions
@@ -122,3 +124,22 @@ def test_stacking_is_judged_beside_the_live_programs(app, team):
     assert held["stacking"]["evidence"]["exclusive"] == 1
     assert (held["discount_cap"]["level"], held["discount_cap"]["figure"]) == ("warn", "0.235")
     assert _audit(app, "version.held")[0]["guards_beside"] == ["b v1"]
+
+
+def test_an_as_of_run_tells_its_budget_burn(app, team):
+    # Budget 150 a period; 10% of the 1,000 sold on 5 October is 100 paid by 10 October:
+    # a burn of 100 ÷ 150 = 0.6667 (past the 50% alert) with 10 of 31 days gone, a pace of
+    # 0.6667 × 31 ÷ 10 = 2.0668 (> 1.2): warn.
+    vid = _submitted(app, team, "a", "0.10", "caps: {budget: 150.00}\n")
+    with app.sessions.begin() as s:
+        approvals.decide_guarded(s, app, team.approver, vid, approve=True)
+        programs.go_live(s, team.approver, vid)
+        run_id = runs.start(s, team.approver, [vid], as_of=dt.date(2026, 10, 10)).id
+    runs.execute(app, run_id)
+    with app.sessions.begin() as s:
+        [(program_id, burn)] = guards.burn_alerts(s, runs.get_run(s, run_id))
+    assert program_id == "a"
+    assert (burn.level.value, burn.figure, burn.threshold) == ("warn", D("0.6667"), D("0.5"))
+    assert burn.evidence == {"period_no": 1, "paid_paise": 10000, "elapsed_days": 10,
+                             "days": 31, "budget_paise": 15000}
+    assert "pace 2.0668" in burn.summary

@@ -22,7 +22,8 @@ KEY = ("invoice_id", "line_no")
 @dataclass(frozen=True)
 class Rule:
     """A component paying on a KPI made of sale lines: `top` is the most it pays per unit
-    of the KPI (its highest rate or amount per unit, times its largest multiplier)."""
+    of the KPI (its highest rate or amount per unit, times its largest multiplier, at most
+    its cap's rate when the cap is a share of the same KPI)."""
 
     kpi: Kpi
     top: Decimal
@@ -39,12 +40,15 @@ def reads_lines(k: Kpi) -> bool:
             or (k.kind == "upsell" and k.mode == "segment_volume"))
 
 
-def _top(c: Component) -> Decimal:
+def _top(c: Component, base: str) -> Decimal:
     pays = [s.rate if s.rate is not None else s.per_unit for s in c.slabs
             if s.rate is not None or s.per_unit is not None]
     pays += [p.rate for p in c.curve if p.rate is not None]
     factor = max([m.factor for m in c.multipliers] + [Decimal(1)])
-    return max(pays, default=Decimal(0)) * factor
+    top = max(pays, default=Decimal(0)) * factor
+    if c.cap is not None and c.cap.rate is not None and c.cap.of == base:
+        top = min(top, c.cap.rate)  # capped at a share of the very KPI it pays on
+    return top
 
 
 def money_rules(program: Program) -> list[Rule]:
@@ -57,7 +61,7 @@ def money_rules(program: Program) -> list[Rule]:
             continue
         k = program.kpi(base)
         if reads_lines(k):
-            out.append(Rule(k, _top(c)))
+            out.append(Rule(k, _top(c, base)))
     return out
 
 

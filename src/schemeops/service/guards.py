@@ -4,18 +4,21 @@ approved version of every other program, judged on the app's warehouse."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.data import Data
 from schemeops.errors import SchemeopsError
 from schemeops.guards import Verdict, blocking, evaluate, limits_for
+from schemeops.guards.burn import burn_verdict, running_period
 from schemeops.program.check import check_text
 from schemeops.program.model import Program as ProgramSpec
 from schemeops.service.context import App
-from schemeops.store.models import Program, ProgramVersion
+from schemeops.service.programs import get_version
+from schemeops.store.models import Payout, Program, ProgramVersion, Run
 
 #: The versions a new one may stack with: what pays now or may go live.
 STACKING_STATES = ("live", "approved")
@@ -82,3 +85,23 @@ def judge(s: Session, app: App, v: ProgramVersion) -> GuardReport:
     finally:
         con.disconnect()
     return GuardReport(verdicts, beside, shift, limits_for(spec).reason, unknown)
+
+
+def burn_alerts(s: Session, run: Run) -> list[tuple[str, Verdict]]:
+    """Budget burn of each program with a budget in a succeeded as-of run, from the
+    payouts the run stored for the period running on its as-of date (dispute adjustments
+    left out)."""
+    if run.as_of is None or run.status != "succeeded":
+        return []
+    out = []
+    for rv in run.programs:
+        spec = _spec(get_version(s, rv.version_id))
+        if spec is None or spec.caps.budget is None or run.as_of < spec.period.start:
+            continue
+        clipped, _whole = running_period(spec, run.as_of)
+        paid = s.scalar(select(func.sum(Payout.amount)).where(
+            Payout.run_id == run.id, Payout.program_id == rv.program_id,
+            Payout.period_start == clipped.start, Payout.dispute_id.is_(None)))
+        out.append((rv.program_id, burn_verdict(spec, paid or Decimal(0), run.as_of,
+                                                limits_for(spec))))
+    return out
