@@ -64,3 +64,12 @@ def test_unknown_exclusive_program_is_located_with_a_hint(files):
     assert f"{d / 'x.yaml'}:12:18: unknown_program `bb` names no program given with --with" \
         in r.stderr
     assert "did you mean `b`?" in r.stderr
+
+
+@pytest.mark.spark
+def test_spark_prints_the_same_verdicts(files):
+    d, wh = files
+    args = ("guards", str(d / "a.yaml"), "--with", str(d / "b.yaml"), "-w", str(wh))
+    duck, spark = run(*args), run(*args, "--backend", "spark")
+    assert (spark.returncode, spark.stdout) == (duck.returncode, duck.stdout)
+    assert "0.235" in spark.stdout
