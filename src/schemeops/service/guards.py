@@ -73,7 +73,7 @@ def judge(s: Session, app: App, v: ProgramVersion) -> GuardReport:
     if spec is None:
         return GuardReport(problem="its text no longer checks")
     others = [(o, o_spec) for o in stacking_versions(s, v) if (o_spec := _spec(o)) is not None]
-    known = {p for p in s.scalars(select(Program.id))}
+    known = set(s.scalars(select(Program.id)))
     unknown = [i for i in spec.exclusive_with or () if i not in known]
     beside = [f"{o.program_id} v{o.number}" for o, _ in others]
     try:
