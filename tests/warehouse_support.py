@@ -19,11 +19,12 @@ Line = tuple  # invoice, date, seller, outlet, amount[, doc_type, ref]
 
 def write_warehouse(path: Path, distributors: Iterable[tuple[str, str]],
                     outlets: Iterable[tuple], lines: Iterable[Line],
-                    unit_price: str = "1000.00") -> Path:
+                    unit_price: str = "1000.00", unit_cost: str | None = None) -> Path:
     """Write a warehouse (replacing `path`): `distributors` as (id, name), North / gold;
     `outlets` as (id, distributor[, latitude, longitude]) in Delhi; one product A1 at
-    `unit_price`; `lines` as (invoice, date, seller, outlet, amount[, doc_type, ref]),
-    dates as `date` or ISO text, quantity = amount ÷ unit price."""
+    `unit_price` (costing `unit_cost` when given); `lines` as (invoice, date, seller,
+    outlet, amount[, doc_type, ref]), dates as `date` or ISO text, quantity = amount ÷ unit
+    price."""
     price = D(unit_price)
     rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
     for pid, name in distributors:
@@ -35,7 +36,8 @@ def write_warehouse(path: Path, distributors: Iterable[tuple[str, str]],
                                 "outlet_type": "grocery", "latitude": lat, "longitude": lon,
                                 "city": "Delhi", "created_on": dt.date(2020, 1, 1)})
     rows["products"].append({"sku": "A1", "name": "A1", "category": "a", "segment": "core",
-                             "brand": "X", "unit_price": price})
+                             "brand": "X", "unit_price": price,
+                             "unit_cost": None if unit_cost is None else D(unit_cost)})
     for inv, day, dist, outlet, amount, *doc in lines:
         doc_type, ref = doc or ("invoice", None)
         rows["sales"].append({

@@ -23,6 +23,7 @@ _COMMANDS = {
     "explain": ("explain_cmd", "explain_command"),
     "effect": ("effect_cmd", "effect_command"),
     "detect": ("detect_cmd", "detect_command"),
+    "guards": ("guards_cmd", "guards_command"),
     "fingerprint": ("fingerprint_cmd", "fingerprint_command"),
     "serve": ("serve_cmd", "serve_command"),
     "bench": ("bench_cmd", "bench_app"),

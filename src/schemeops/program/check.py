@@ -12,6 +12,7 @@ from schemeops.errors import Diagnostic, did_you_mean
 from schemeops.program.check_carry import CARRY_CHECKS
 from schemeops.program.check_exprs import check_expressions
 from schemeops.program.check_formula import check_formulas
+from schemeops.program.check_guards import check_exclusive_with
 from schemeops.program.check_per_invoice import check_per_invoice
 from schemeops.program.check_shapes import check_target_incentive_names, check_threshold_places
 from schemeops.program.model import Program
@@ -177,6 +178,7 @@ CHECKS: tuple[Check, ...] = (
     check_target_incentive_names,
     check_threshold_places,
     check_formulas,
+    check_exclusive_with,
     *CARRY_CHECKS,
 )
 

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemeops.program.guard_keys import Guards
+
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Ratio = Annotated[Decimal, Field(ge=0)]
 #: The largest rate or factor (100 = 10,000 %): larger is a typo, and its products would
@@ -559,6 +561,11 @@ class Program(Spec):
     holdback: Holdback | None = later()
     holdout: Holdout | None = later()
     label: Label | None = later()
+    #: Programs that may not pay on the same sale line as this one (docs/guards.md).
+    exclusive_with: tuple[Id, ...] | None = later(max_length=50)
+    #: At most this many programs may pay on a sale line this one pays on.
+    max_stacking: int | None = later(ge=1, le=50)
+    guards: Guards | None = later()
 
     def kpi(self, kpi_id: str) -> Kpi:
         """The KPI called `kpi_id`."""

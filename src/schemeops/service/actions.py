@@ -37,6 +37,8 @@ class VersionActions:
     reject: Choice | None
     go_live: Choice | None
     close: Choice | None
+    #: Approve a version its guards hold, over them (a second approver, with a comment).
+    override: Choice | None = HIDDEN
 
 
 def own_version(actor: Actor, v: ProgramVersion) -> str:
@@ -45,18 +47,32 @@ def own_version(actor: Actor, v: ProgramVersion) -> str:
             if v.author_id == actor.user_id else "")
 
 
-def version_actions(actor: Actor, v: ProgramVersion) -> VersionActions:
-    """What the actor is offered on the version in its state."""
+def held_refusal(actor: Actor, v: ProgramVersion, held_by: int) -> str:
+    """Why the actor may not override the guards holding the version, or ''."""
+    return own_version(actor, v) or ("you gave the approval its guards hold; a second "
+                                     "approver must override" if held_by == actor.user_id
+                                     else "")
+
+
+def version_actions(actor: Actor, v: ProgramVersion, *, held_by: int | None = None
+                    ) -> VersionActions:
+    """What the actor is offered on the version in its state; `held_by`: the user whose
+    approval its guards hold (docs/guards.md)."""
     name = f"version {v.number} of {v.program_id}"
     decide = v.status == "submitted" and allowed(actor, "programs.decide")
+    override = HIDDEN
+    if decide and held_by is not None:
+        override = Choice(held_refusal(actor, v, held_by),
+                          f"Approve {name} over its blocking guards? Your comment and the "
+                          "verdicts are recorded in the audit trail.")
     publish = allowed(actor, "programs.publish")
     live = [o for o in v.program.versions if o.status == "live" and o.id != v.id]
     replaces = f"; version {live[0].number}, live now, will be closed" if live else ""
     return VersionActions(
         # a submitted text can be rejected and redrafted: nothing to confirm
         submit=Choice() if v.status == "draft" and allowed(actor, "programs.write") else HIDDEN,
-        approve=Choice(own_version(actor, v),
-                       f"Approve {name}? Once approved it can go live.") if decide else HIDDEN,
+        approve=Choice(own_version(actor, v), f"Approve {name}? Once approved it can go live.")
+        if decide and override is HIDDEN else HIDDEN,
         reject=Choice(own_version(actor, v),
                       f"Reject {name}? It cannot be submitted again; a new draft starts "
                       "from it.") if decide else HIDDEN,
@@ -64,7 +80,8 @@ def version_actions(actor: Actor, v: ProgramVersion) -> VersionActions:
         if v.status == "approved" and publish else HIDDEN,
         close=Choice(confirm=f"Close {name}? It will no longer be calculated, and a closed "
                      "version cannot go live again.")
-        if v.status == "live" and publish else HIDDEN)
+        if v.status == "live" and publish else HIDDEN,
+        override=override)
 
 
 @dataclass(frozen=True)

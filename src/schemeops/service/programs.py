@@ -128,8 +128,9 @@ def submit(s: Session, actor: Actor, version_id: int) -> ProgramVersion:
 
 
 def decide(s: Session, actor: Actor, version_id: int, *, approve: bool,
-           comment: str = "") -> ProgramVersion:
-    """Approve or reject a submitted version; nobody decides on their own work."""
+           comment: str = "", details: dict[str, object] | None = None) -> ProgramVersion:
+    """Approve or reject a submitted version; nobody decides on their own work. `details`
+    go into the audit entry (the guards' verdicts, `service/approvals.py`)."""
     require(actor, "programs.decide")
     v = get_version(s, version_id)
     if refusal := own_version(actor, v):
@@ -139,7 +140,7 @@ def decide(s: Session, actor: Actor, version_id: int, *, approve: bool,
     decision = "approved" if approve else "rejected"
     s.add(Decision(subject_type="program_version", subject_id=v.id, decision=decision,
                    user_id=actor.user_id, comment=comment))
-    return _move(s, actor, v, ("submitted",), decision, comment=comment)
+    return _move(s, actor, v, ("submitted",), decision, comment=comment, **(details or {}))
 
 
 def go_live(s: Session, actor: Actor, version_id: int) -> ProgramVersion:

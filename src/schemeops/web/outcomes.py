@@ -10,6 +10,10 @@ OUTCOMES: dict[str, str] = {
     "submitted": "Submitted for approval: another approver decides on it next.",
     "approved": "Approved: a publisher can make it live now.",
     "rejected": "Rejected, with your comment.",
+    "held": "Held: a guard blocks it. Your approval is recorded; a second approver can "
+            "override the guards with a comment.",
+    "overridden": "Approved over its guards, with your comment: a publisher can make it "
+                  "live now.",
     "live": "Live: the next calculations pay it.",
     "version_closed": "Closed: it is no longer calculated.",
     "payouts_approved": "Payouts approved: they can be exported as credit notes now.",

@@ -80,6 +80,12 @@ class DecisionCreate(BaseModel):
     comment: str = Field(default="", max_length=4000)
 
 
+class OverrideCreate(BaseModel):
+    """Approve over blocking guards, saying why (docs/guards.md)."""
+
+    comment: str = Field(max_length=4000)
+
+
 class DecisionRead(Read):
     """One approval or rejection."""
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Request
 
-from schemeops.service import programs, runs
+from schemeops.service import approvals, programs, runs
 from schemeops.web.actors import ProgramDecider, ProgramReader, ProgramWriter, Publisher, Simulator
 from schemeops.web.schemas import (
     DecisionCreate,
     DecisionRead,
     ErrorRead,
     HistoryRead,
+    OverrideCreate,
     PathId,
     ProgramRead,
     RunRead,
@@ -19,7 +20,7 @@ from schemeops.web.schemas import (
     VersionCreate,
     VersionRead,
 )
-from schemeops.web.security import SessionDep
+from schemeops.web.security import AppDep, SessionDep
 
 router = APIRouter(tags=["programs"])
 _INVALID = {422: {"model": ErrorRead, "description": "the text does not check"}}
@@ -68,11 +69,20 @@ def submit(s: SessionDep, actor: ProgramWriter, version_id: PathId) -> VersionRe
 
 
 @router.post("/versions/{version_id}/decision")
-def decide(s: SessionDep, actor: ProgramDecider, version_id: PathId,
+def decide(s: SessionDep, app: AppDep, actor: ProgramDecider, version_id: PathId,
            body: DecisionCreate) -> VersionRead:
-    """Approve or reject a submitted version (never one's own)."""
+    """Approve or reject a submitted version (never one's own); when a guard blocks, the
+    approval is held and the version stays submitted (docs/guards.md)."""
+    return VersionRead.model_validate(approvals.decide_guarded(
+        s, app, actor, version_id, approve=body.approve, comment=body.comment))
+
+
+@router.post("/versions/{version_id}/override")
+def override(s: SessionDep, app: AppDep, actor: ProgramDecider, version_id: PathId,
+             body: OverrideCreate) -> VersionRead:
+    """Approve a version its guards hold: a second approver, with a comment."""
     return VersionRead.model_validate(
-        programs.decide(s, actor, version_id, approve=body.approve, comment=body.comment))
+        approvals.override(s, app, actor, version_id, comment=body.comment))
 
 
 @router.post("/versions/{version_id}/live")

@@ -10,13 +10,13 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from schemeops.engine.wording import describe_target
-from schemeops.service import actions, programs, runs
+from schemeops.service import actions, approvals, guards, programs, runs
 from schemeops.store.models import VERSION_STATES
 from schemeops.web.actors import ProgramDecider, ProgramReader, ProgramWriter, Publisher, Simulator
 from schemeops.web.outcomes import done
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId, QueryId
-from schemeops.web.security import SessionDep
+from schemeops.web.security import AppDep, SessionDep
 
 router = APIRouter()
 Text = Annotated[str, Form(max_length=200_000)]
@@ -72,11 +72,16 @@ def history(request: Request, s: SessionDep, actor: ProgramReader, program_id: s
 
 
 @router.get("/versions/{version_id}")
-def version(request: Request, s: SessionDep, actor: ProgramReader, version_id: PathId) -> Response:
-    """A version, readable, beside its YAML."""
+def version(request: Request, s: SessionDep, app: AppDep, actor: ProgramReader,
+            version_id: PathId) -> Response:
+    """A version, readable, beside its YAML; submitted, with every guard's verdict."""
     view = programs.read_version(s, actor, version_id)
+    held = approvals.held_approval(s, view.version)
+    report = guards.judge(s, app, view.version) if view.version.status == "submitted" else None
     return page(request, "version.html", view=view, describe_target=describe_target,
-                can_do=actions.version_actions(actor, view.version))
+                report=report, held=held,
+                can_do=actions.version_actions(actor, view.version,
+                                               held_by=held.user_id if held else None))
 
 
 @router.get("/versions/{version_id}/edit")
@@ -105,12 +110,22 @@ def submit(s: SessionDep, actor: ProgramWriter, version_id: PathId) -> Response:
 
 
 @router.post("/versions/{version_id}/decide")
-def decide(s: SessionDep, actor: ProgramDecider, version_id: PathId,
+def decide(s: SessionDep, app: AppDep, actor: ProgramDecider, version_id: PathId,
            decision: Annotated[str, Form(pattern="^(approve|reject)$")],
            comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
-    """Approve or reject a submitted version (never one's own)."""
-    v = programs.decide(s, actor, version_id, approve=decision == "approve", comment=comment)
-    return _to(done(f"/versions/{v.id}", v.status))
+    """Approve or reject a submitted version (never one's own); a blocking guard holds
+    the approval."""
+    v = approvals.decide_guarded(s, app, actor, version_id, approve=decision == "approve",
+                                 comment=comment)
+    return _to(done(f"/versions/{v.id}", "held" if v.status == "submitted" else v.status))
+
+
+@router.post("/versions/{version_id}/override")
+def override(s: SessionDep, app: AppDep, actor: ProgramDecider, version_id: PathId,
+             comment: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    """Approve a version its guards hold: a second approver, with a comment."""
+    v = approvals.override(s, app, actor, version_id, comment=comment)
+    return _to(done(f"/versions/{v.id}", "overridden"))
 
 
 @router.post("/versions/{version_id}/live")

@@ -15,6 +15,7 @@ from schemeops.service import (
     actions,
     cases,
     exports,
+    guards,
     payout_list,
     payout_sheets,
     programs,
@@ -72,8 +73,9 @@ def run_page(request: Request, s: SessionDep, actor: RunReader, run_id: PathId) 
     can_do = actions.run_actions(
         actor, run, conflicts=runs.payout_conflicts(s, run) if deciding else [],
         exported=len(report.exports), new_notes=exports.new_notes(s, run) if exporting else 0)
+    burn = guards.burn_alerts(s, run) if report.region is None else []
     return page(request, "run.html", r=report, histogram=charts.histogram(report.amounts),
-                can_do=can_do, cases=[c for c in found if c.status != "dropped"],
+                can_do=can_do, burn=burn, cases=[c for c in found if c.status != "dropped"],
                 dropped=sum(c.status == "dropped" for c in found))
 
 
