@@ -24,6 +24,7 @@ from schemeops.service.errors import NotFound
 from schemeops.service.policy import require
 from schemeops.service.users import authenticate
 from schemeops.store.audit import record
+from schemeops.store.data_seq import DATA_SEQ
 from schemeops.store.models import SignInThrottle, User, WebSession
 from schemeops.store.types import utcnow
 
@@ -191,20 +192,30 @@ def start_session(s: Session, user: User, address: str, limits: SessionLimits) -
     return token
 
 
-def session_user(s: Session, token: str, limits: SessionLimits) -> User | None:
-    """The active user of a live session, or None (unknown, ended or timed out)."""
-    ws = s.scalar(select(WebSession).where(WebSession.token_hash == _digest(token)))
-    if ws is None:
+@dataclass(frozen=True)
+class SignedIn:
+    """A live session's user, and the store's data version read in the same statement."""
+
+    user: User
+    data_seq: int
+
+
+def session_user(s: Session, token: str, limits: SessionLimits) -> SignedIn | None:
+    """The active user of a live session, or None (unknown, ended or timed out); one query
+    (every signed-in request makes it)."""
+    row = s.execute(
+        select(User, WebSession.id, WebSession.created_at, WebSession.seen_at, DATA_SEQ)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.token_hash == _digest(token))).first()
+    if row is None:
         return None
+    user, ws_id, created_at, seen_at, seq = row
     now = utcnow()
-    if now - ws.seen_at > limits.idle or now - ws.created_at > limits.absolute:
+    if now - seen_at > limits.idle or now - created_at > limits.absolute or not user.active:
         return None
-    user = s.get(User, ws.user_id)
-    if user is None or not user.active:
-        return None
-    if now - ws.seen_at > limits.touch:
-        s.execute(update(WebSession).where(WebSession.id == ws.id).values(seen_at=now))
-    return user
+    if now - seen_at > limits.touch:
+        s.execute(update(WebSession).where(WebSession.id == ws_id).values(seen_at=now))
+    return SignedIn(user, seq or 0)
 
 
 def end_session(s: Session, token: str) -> User | None:

@@ -421,6 +421,17 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class DataVersion(Base):
+    """One row counting the writes that can change what a page shows: database triggers
+    (migration 0009) add one on every insert, update or delete of the tables outside
+    `store.data_seq.UNCOUNTED`, so cached pages keyed by it go stale at the next write,
+    whichever process or command made it."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
 CLAIM_STATES = ("submitted", "refused", "approved", "partly_approved", "rejected")
 CLAIM_LINE_STATES = ("accepted", "refused")
 

@@ -98,7 +98,11 @@ def _user(request: Request, s: Session) -> User | None:
     sid = request.session.get(SESSION_FIELD)
     if not isinstance(sid, str):
         return None
-    return session_user(s, sid, get_settings(request).sessions)
+    signed = session_user(s, sid, get_settings(request).sessions)
+    if signed is None:
+        return None
+    request.state.data_seq = signed.data_seq  # what a cached page is checked against
+    return signed.user
 
 
 def current_actor(request: Request, s: SessionDep) -> Actor:

@@ -19,6 +19,7 @@ from schemeops.web.pages import (
 from schemeops.web.security import check_csrf
 
 router = APIRouter(dependencies=[Depends(check_csrf)])
-for _module in (account, programs, runs, desk, portal, dashboards, audit, claims, disputes,
+# the portal first: the busiest page is matched soonest
+for _module in (portal, account, programs, runs, desk, dashboards, audit, claims, disputes,
                 cases):
     router.include_router(_module.router)
