@@ -176,7 +176,8 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
         """Plotly's JavaScript from node_modules/ (npm ci; no CDN), compressed."""
         return assets.response(request, CHART_URL)
 
-    web.include_router(pages.router, include_in_schema=False)
+    for router in pages.ROUTERS:
+        web.include_router(router, include_in_schema=False, dependencies=pages.DEPENDENCIES)
     web.include_router(api.router, prefix="/api")
 
     @web.get("/api/docs", include_in_schema=False)
