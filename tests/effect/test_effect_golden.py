@@ -123,3 +123,23 @@ def test_difference_in_differences_takes_the_market_out(tmp_path):
     assert (p2["roi"], p2["paying_for_baseline_share"]) == ("0.8182", "0.8571")
     assert rows[("2026-03-21", "T1")]["baseline_value"] == "2400.00"
     assert rows[("2026-02-01", "")]["roi"] == "-0.8667"  # period 1 untouched
+
+
+def test_a_programs_holdout_is_its_control_group(tmp_path):
+    """With `holdout` (and no tier filter) the held-out sellers are the controls and the rest
+    are measured; which ones is the engine's hash (`is_held_out`), whatever their tier."""
+    from schemeops.engine.holdout import is_held_out
+    from schemeops.program.model import Holdout
+
+    holdout = Holdout(share="0.5", seed=3)
+    held = {p for p in ("T1", "T2", "C1", "C2", "C3") if is_held_out(p, holdout)}
+    assert 0 < len(held) < 5  # the seed gives both groups (else pick another)
+    text = PROGRAM.replace('  where: "tier = \'gold\'"\n', "").replace(
+        "participants:\n", "holdout: {share: 0.5, seed: 3}\nparticipants:\n")
+    (tmp_path / "p.yaml").write_text(text)
+    w = write_network(tmp_path / "w.duckdb")
+    rows = effect_rows(run_effect(tmp_path / "p.yaml", warehouse=w, resamples=100))
+    head = rows[0]
+    assert (head["method"], head["controls"]) == ("did_holdout", str(len(held)))
+    measured = {r["participant_id"] for r in rows if r["participant_id"]}
+    assert measured == {"T1", "T2", "C1", "C2", "C3"} - held

@@ -49,7 +49,7 @@ def test_writes_bump_the_version_and_bookkeeping_does_not(db_url):
     with factory.begin() as s:
         assert data_seq(s) == after_user  # sessions and the audit chain are not counted
         signed = session_user(s, token, SessionLimits())
-        assert signed is not None and signed.user.username == "d1"
+        assert signed is not None and signed.actor.username == "d1"
         assert signed.data_seq == after_user  # read in the session's own query
         s.add(Participant(participant_id="D1", name="First", role="distributor"))
     with factory.begin() as s:

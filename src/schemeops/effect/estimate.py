@@ -8,7 +8,8 @@ post-window deviation (the dip, when negative) + the sibling SKUs' in-scheme dev
 (cannibalisation, when negative).
 
 Intervals: `resamples` bootstrap draws. A draw resamples the controls (with replacement),
-which moves every counterfactual, and, for the program's row, the treated participants too.
+which moves every counterfactual, and, for the program's row, the treated participants too;
+a participant's own draws also move its counterfactual by its own noise (`own_noise`).
 Whole-array NumPy over (draws × participants); the only loops are over windows and classes.
 """
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from schemeops.effect.baseline import baseline_per_day, weighted_days, window_mask
+from schemeops.effect.baseline import baseline_per_day, clean_mask, weighted_days, window_mask
 from schemeops.effect.facts import SCHEME, SIBLING, Calendar
 
 #: Fewest controls for a match group (tier × region, then tier) to be used on its own.
@@ -129,6 +130,9 @@ class Parts:
     dip: np.ndarray
     cannibalised: np.ndarray
     counterfactual: np.ndarray
+    #: the counterfactuals of the scheme's products before and after the period
+    before: np.ndarray
+    after: np.ndarray
 
     @property
     def net(self) -> np.ndarray:
@@ -142,7 +146,9 @@ def parts(d: Draws) -> Parts:
         return d.actual[(kind, cls)][None, :] - d.counterfactual[(kind, cls)]
     return Parts(in_scheme=dev("in", SCHEME), halo=dev("pre", SCHEME),
                  dip=-dev("post", SCHEME), cannibalised=-dev("in", SIBLING),
-                 counterfactual=d.counterfactual[("in", SCHEME)])
+                 counterfactual=d.counterfactual[("in", SCHEME)],
+                 before=d.counterfactual[("pre", SCHEME)],
+                 after=d.counterfactual[("post", SCHEME)])
 
 
 def interval(values: np.ndarray) -> tuple[float, float]:
@@ -170,3 +176,44 @@ def resample_weights(rng: np.random.Generator, n: int, draws: int) -> np.ndarray
     if n == 0:
         return np.zeros((draws, 0))
     return rng.multinomial(n, np.full(n, 1.0 / n), size=draws).astype(float)
+
+
+#: Fewest clean days for a month to count in a participant's own noise.
+MIN_MONTH_DAYS = 7
+
+
+def own_noise(series: np.ndarray, *, calendar: Calendar, season: np.ndarray,
+              controls: np.ndarray, window_days: int) -> np.ndarray:
+    """Each participant's relative noise over a window of `window_days` (P,): the root mean
+    square, over its clean months, of (its level ÷ its baseline) ÷ (the controls' level ÷
+    theirs) − 1, scaled by √(month's clean days ÷ window days) as for counts. What moves
+    from window to window without any scheme, so a participant's interval is not narrower
+    than its own history; the median over participants where it has fewer than 2 months."""
+    clean = clean_mask(calendar)
+    months = np.asarray([a.month for a in calendar.atoms])
+    _, m = np.unique(months, return_inverse=True)
+    onehot = (m[:, None] == np.arange(m.max() + 1)[None, :]) & clean[:, None]
+    days = np.asarray(calendar.days, float)
+    n_m = days @ onehot
+    d_m = (days * season) @ onehot
+    v = series[:, :, SCHEME] @ onehot  # P × months
+    base = baseline_per_day(series, calendar, season)[:, SCHEME]
+    level = np.divide(v, d_m * base[:, None], out=np.full(v.shape, np.nan),
+                      where=(d_m * base[:, None]) > 0)
+    if controls.size:
+        market = np.divide(v[controls].sum(0), d_m * base[controls].sum(),
+                           out=np.full(n_m.shape, np.nan), where=d_m > 0)
+    else:
+        market = np.ones(n_m.shape)
+    e = level / market[None, :] - 1
+    valid = (n_m >= MIN_MONTH_DAYS)[None, :] & np.isfinite(e)
+    count = valid.sum(axis=1)
+    rms = np.sqrt(np.divide(np.where(valid, e * e, 0).sum(axis=1), count,
+                            out=np.full(count.shape, np.nan), where=count > 0))
+    rms = np.where(count >= 2, rms, np.nan)
+    if np.isnan(rms).all():
+        return np.zeros(count.shape)
+    rms = np.where(np.isnan(rms), np.nanmedian(rms), rms)
+    used = n_m[n_m >= MIN_MONTH_DAYS]
+    scale = np.sqrt(used.mean() / max(window_days, 1)) if used.size else 1.0
+    return rms * scale

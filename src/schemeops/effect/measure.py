@@ -8,11 +8,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from schemeops.effect.baseline import window_mask
 from schemeops.effect.estimate import (
     Matching,
     counterfactuals,
     interval,
     lift_pct,
+    own_noise,
     parts,
     resample_weights,
     roi,
@@ -113,8 +115,18 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
     net = point.net[0]
     cf = point.counterfactual[0]
     actual = cf + point.in_scheme[0]
-    lift_draws = lift_pct(drawn.net, drawn.counterfactual)
-    roi_draws = roi(drawn.net, margin, cost[None, :])
+    # a participant's draws: its counterfactuals also moved by its own window-to-window noise
+    shifts = []
+    for kind, cf_w in (("in", drawn.counterfactual), ("pre", drawn.before),
+                       ("post", drawn.after)):
+        days = int(window_mask(i.calendar, kind, i.no) @ np.asarray(i.calendar.days))
+        sigma = own_noise(i.value, calendar=i.calendar, season=i.season,
+                          controls=i.controls, window_days=days)[i.treated]
+        shifts.append(cf_w * sigma[None, :] * rng.standard_normal(cf_w.shape))
+    own_net = drawn.net - sum(shifts)
+    shift = shifts[0]
+    lift_draws = lift_pct(own_net, drawn.counterfactual + shift)
+    roi_draws = roi(own_net, margin, cost[None, :])
     # the program: treated resampled too (weights × each draw's participants)
     prog_net, prog_cf = (wt * drawn.net).sum(axis=1), (wt * drawn.counterfactual).sum(axis=1)
     prog_cost = wt @ cost

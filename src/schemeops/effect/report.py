@@ -73,25 +73,20 @@ def _program_row(e: Effect, r: PeriodResult) -> dict[str, str]:
 
 
 def _participant_rows(r: PeriodResult) -> list[dict[str, str]]:
-    """Without controls nothing moves a participant's own estimate in the bootstrap, so its
-    interval and verdict are left empty rather than shown as certain."""
     m = r.measured
-    spread = r.controls > 0
     rows = []
     for j, pid in enumerate(r.ids):  # formatting output rows (the estimates are arrays)
         cost, units, actual = int(r.cost_cents[j]), float(m.net_units[j]), float(m.actual[j])
         paid = int(r.payout_cents[j])
         rows.append({
             "participant_id": str(pid), "net_lift_pct": _fixed(m.lift[j], 2),
-            "low": _fixed(m.lift_low[j], 2) if spread else "",
-            "high": _fixed(m.lift_high[j], 2) if spread else "",
+            "low": _fixed(m.lift_low[j], 2), "high": _fixed(m.lift_high[j], 2),
             "incremental_value": _money(m.net_cents[j]), "cost": _money(cost),
             "roi": _fixed(m.roi[j], 4),
             "paying_for_baseline_share": ("1.0000" if m.paid_for_baseline[j] else "0.0000")
             if paid > 0 else "",
-            "verdict": verdict(m.roi_low[j], m.roi_high[j]) if cost > 0 and spread else "",
-            "roi_low": _fixed(m.roi_low[j], 4) if spread else "",
-            "roi_high": _fixed(m.roi_high[j], 4) if spread else "",
+            "verdict": verdict(m.roi_low[j], m.roi_high[j]) if cost > 0 else "",
+            "roi_low": _fixed(m.roi_low[j], 4), "roi_high": _fixed(m.roi_high[j], 4),
             "baseline_value": _fixed(m.counterfactual[j], 2), "actual_value": _fixed(actual, 2),
             "in_scheme_value": _fixed(m.in_scheme[j], 2), "halo_value": _fixed(m.halo[j], 2),
             "dip_value": _fixed(m.dip[j], 2),
@@ -143,6 +138,7 @@ def write_effect(e: Effect, out: Path, *, warehouse: Path, backend: str, resampl
         _write(work / "dependency.csv", DEPENDENCY_COLUMNS, dep)
         manifest = {
             "program": {e.program.id: program_version(e.program)}, "warehouse": str(warehouse),
+            "data_fingerprint": e.data_fingerprint,
             "backend": backend, "periods": [r.window.start.isoformat() for r in e.periods],
             "methods": sorted({r.method for r in e.periods}), "halo_days": HALO_DAYS,
             "resamples": resamples, "seed": seed, "interval": "90% bootstrap percentile",

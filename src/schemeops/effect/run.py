@@ -24,10 +24,12 @@ from schemeops.effect.estimate import match
 from schemeops.effect.facts import SCHEME, Calendar, build_calendar, costs, line_facts, sales_range
 from schemeops.effect.measure import Inputs, Measured, first_slab, measure
 from schemeops.engine.backends import connect_warehouse, materialize
+from schemeops.engine.backends.base import fetch_now
 from schemeops.engine.calc import calculate, load_programs
 from schemeops.engine.data import Data
 from schemeops.engine.eligibility import eligible
 from schemeops.engine.exact import as_dec, dec, mul
+from schemeops.engine.fingerprint import data_fingerprint, recorded_digests
 from schemeops.engine.holdout import held_out
 from schemeops.engine.periods import Window, windows_table
 from schemeops.errors import UsageError
@@ -57,6 +59,7 @@ class Effect:
     """A finished measurement."""
 
     program: Program
+    data_fingerprint: str
     periods: list[PeriodResult]
     cube: Cube
     dependency: Dependency
@@ -130,6 +133,7 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
     progress("calculating the program")
     con = connect_warehouse(warehouse, backend)
     data = Data.from_backend(con)
+    fingerprint = data_fingerprint(data, fetch_now(con), recorded_digests(con))
     [result], data = calculate([program], data, as_of=None, keep=materialize)
     windows = choose_windows(result.windows, period, program, path)
     a_col, t_col = _slab_columns(program)
@@ -171,7 +175,8 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
                for w in windows]
     dep = dependency(cube, calendar, season)
     laps.lap("estimate")
-    return Effect(program, periods, cube, dep, np.arange(n_treated), laps.timings)
+    return Effect(program, fingerprint(), periods, cube, dep, np.arange(n_treated),
+                  laps.timings)
 
 
 def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Table,

@@ -163,8 +163,10 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
     web.add_exception_handler(SignInRequired, _sign_in_required)
     web.add_exception_handler(RequestValidationError, _invalid_request)
     web.add_exception_handler(HTTPException, _http_error)
-    # Routes are tried in order: static files and pages (the portal first) before the
-    # API's hundred routes, so the busiest requests match soonest.
+    # Routes are tried in order: the portal, static files and pages before the API's hundred
+    # routes, so the busiest requests match soonest.
+    web.add_route("/portal", pages.portal.my_portal, methods=["GET"], include_in_schema=False)
+
     @web.get("/static/{name}", include_in_schema=False)
     async def static(request: Request, name: str) -> Response:
         """The app's stylesheets and scripts, compressed, cached by content hash (from
@@ -176,7 +178,8 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
         """Plotly's JavaScript from node_modules/ (npm ci; no CDN), compressed."""
         return assets.response(request, CHART_URL)
 
-    web.include_router(pages.router, include_in_schema=False)
+    for router in pages.ROUTERS:
+        web.include_router(router, include_in_schema=False, dependencies=pages.DEPENDENCIES)
     web.include_router(api.router, prefix="/api")
 
     @web.get("/api/docs", include_in_schema=False)

@@ -26,12 +26,12 @@ def _locale(request: Request) -> str:
     return request.app.state.web_settings.locale
 
 
-@router.get("/portal")
 async def my_portal(request: Request) -> Response:
-    """The signed-in participant's programs, progress and money, rendered once per data
-    version (`web/page_cache.py`). The busiest page runs on the event loop: its few indexed
-    queries cost less than the hops to a worker thread that sync dependencies take
-    (docs/benchmarks.md, "Portal")."""
+    """GET /portal: the signed-in participant's programs, progress and money, rendered once
+    per data version (`web/page_cache.py`). The busiest page: mounted by `create_app` as a
+    plain route matched first (no dependencies to solve: it takes none, and a GET needs no
+    CSRF check), and run on the event loop (its few indexed queries cost less than the hops
+    to a worker thread that sync dependencies take; docs/benchmarks.md, "Portal")."""
     app = get_app(request)
     cache: PageCache = request.app.state.page_cache
     with app.sessions.begin() as s:
