@@ -10,10 +10,12 @@ from schemeops.store.models import DataVersion
 
 #: Tables whose writes do not bump the version: session and sign-in bookkeeping, the audit
 #: chain (a sign-in appends to it; no cached page shows it), the counter itself, and the
-#: bulk result rows a run stores in the transaction that also marks the run succeeded.
+#: bulk result rows a run stores in the transaction that also marks the run succeeded, and
+#: an effect estimate's rows, stored in the transaction that inserts the (counted) estimate.
 UNCOUNTED = frozenset({"web_sessions", "sign_in_throttles", "audit_log", "audit_head",
                        "data_version", "explanation_lines", "kpi_results",
-                       "component_results", "run_warnings"})
+                       "component_results", "run_warnings", "effect_lines",
+                       "effect_dependency"})
 
 #: The version as a scalar subquery, to add to another statement.
 DATA_SEQ = select(DataVersion.seq).where(DataVersion.id == 1).scalar_subquery()

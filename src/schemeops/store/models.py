@@ -596,3 +596,7 @@ class DisputeMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     author: Mapped[User] = relationship()
+
+
+# Registered on Base's metadata with the rest (the estimates live in their own module).
+from schemeops.store import effect_models as _effect_models  # noqa: E402, F401
