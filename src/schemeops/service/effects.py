@@ -33,7 +33,7 @@ from schemeops.store.effect_models import (
     EffectEstimate,
     EffectLine,
 )
-from schemeops.store.models import Program
+from schemeops.store.models import Participant, Program
 
 #: Versions whose effect is measured: those that are or were calculated and paid.
 MEASURED_STATES = ("live", "closed")
@@ -44,12 +44,14 @@ RESAMPLES, SEED = 1000, 0
 @dataclass(frozen=True)
 class EffectView:
     """A version's newest estimate: the program's row per period (oldest first), the
-    participants' rows, and the dependency rows (most dependent first)."""
+    participants' rows, the dependency rows (most dependent first) and the participants'
+    names."""
 
     estimate: EffectEstimate
     program_rows: list[EffectLine]
     participant_rows: list[EffectLine]
     dependency: list[EffectDependency]
+    names: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,10 @@ def version_effect(s: Session, actor: Actor, version_id: int) -> EffectView | No
     deps = list(s.scalars(select(EffectDependency).where(
         EffectDependency.estimate_id == est.id).order_by(EffectDependency.participant_id)))
     deps.sort(key=lambda d: -(d.dependency_index or Decimal(0)))  # stable: ids within ties
+    names = dict(s.execute(select(Participant.participant_id, Participant.name).where(
+        Participant.participant_id.in_([d.participant_id for d in deps]))).all())
     return EffectView(est, [r for r in lines if not r.participant_id],
-                      [r for r in lines if r.participant_id], deps)
+                      [r for r in lines if r.participant_id], deps, names)
 
 
 def _rank_key(r: Ranked) -> tuple:

@@ -12,6 +12,7 @@ from schemeops.web.pages import (
     dashboards,
     desk,
     disputes,
+    effects,
     portal,
     programs,
     runs,
@@ -21,7 +22,7 @@ from schemeops.web.security import check_csrf
 #: Each page module's router, the portal first (the busiest page is matched soonest). The app
 #: includes them one by one: FastAPI matches included routers lazily, walking each nesting
 #: level on every request.
-ROUTERS = tuple(m.router for m in (portal, account, programs, runs, desk, dashboards, audit,
-                                   claims, disputes, cases))
+ROUTERS = tuple(m.router for m in (portal, account, programs, runs, desk, dashboards, effects,
+                                   audit, claims, disputes, cases))
 #: What every page route depends on.
 DEPENDENCIES = [Depends(check_csrf)]
