@@ -11,9 +11,9 @@ import json
 import re
 
 from sqlalchemy import update
-from webkit import World
+from webkit import World, example
 
-from schemeops.service import effects
+from schemeops.service import effects, programs
 from schemeops.service.context import Actor, App
 from schemeops.store.models import Program, User
 
@@ -86,3 +86,33 @@ def test_the_ranking_and_its_csv(as_user, app: App, world: World):
     assert row["program_id"] == world.live_program and row["roi"]
     audit = b.get("/audit").text
     assert "estimated the effect of" in audit
+
+
+def test_a_recurring_program_is_shown_over_time_and_ranked_by_its_latest_period(
+        as_user, app: App, world: World):
+    """ytd_gated_monthly has three monthly periods (August to October): the charts have a
+    bar per period, the table a row per period, and the ranking reads October's row."""
+    with app.sessions.begin() as s:
+        who = {u.username: Actor.of(u) for u in s.query(User)}
+        v = programs.create_draft(s, who["designer"], example("ytd_gated_monthly"))
+        programs.submit(s, who["designer"], v.id)
+        programs.decide(s, who["approver"], v.id, approve=True, comment="fine")
+        programs.go_live(s, who["approver"], v.id)
+        monthly = v.id
+    b = as_user("approver")
+    _estimate(b, monthly)
+    _estimate(b, world.live_version)
+    page = b.get(f"/versions/{monthly}/effect").text
+    figures = [json.loads(html.unescape(f)) for f in re.findall(r'data-figure="([^"]+)"', page)]
+    periods = ["from 2026-08-01", "from 2026-09-01", "from 2026-10-01"]
+    assert all(d["x"] == periods for f in figures for d in f["data"])
+    table = page[page.index('id="effect-periods"'):page.index('id="dependency"')]
+    assert re.findall(r"<tr><td>(2026-\d\d-01)</td>", table) == [
+        "2026-08-01", "2026-09-01", "2026-10-01"]
+    with app.sessions.begin() as s:
+        ranked = effects.ranking(s, who["approver"])
+        rois = {r.program_id: r.row.roi for r in ranked}
+        assert {r.program_id: r.row.period_start.isoformat() for r in ranked}[
+            "ytd_gated_monthly"] == "2026-10-01"
+    order = [r["program_id"] for r in csv.DictReader(io.StringIO(b.get("/effect.csv").text))]
+    assert order == sorted(rois, key=lambda p: -rois[p]) and len(order) == 2
