@@ -159,3 +159,20 @@ def test_the_etag_names_the_whole_key_and_hides_the_token():
     assert all("csrf" not in t and t.startswith('"') and t.endswith('"') for t in tags)
     assert PageCache(entries=0).put(_key(), b"x").body == b"x"
     assert not PageCache(entries=0).enabled
+
+
+def test_the_cache_setting_reaches_every_server_process():
+    """`serve --workers N` hands the settings to each process as JSON."""
+    off = WebSettings.from_json(WebSettings(page_cache_entries=0, page_cache_bytes=5).to_json())
+    assert (off.page_cache_entries, off.page_cache_bytes) == (0, 5)
+    assert WebSettings.from_json(WebSettings().to_json()) == WebSettings()
+
+
+def test_a_page_is_found_only_under_its_whole_key():
+    cache = PageCache()
+    cache.put(_key(), b"one's page")
+    for other in (_key(user=2), _key(seq=2), _key(path="/portal?x=1"),
+                  PageKey(1, 1, "other", "/portal", "en-IN"),
+                  PageKey(1, 1, "csrf", "/portal", "en")):
+        assert cache.get(other) is None
+    assert cache.get(_key()).body == b"one's page"

@@ -4,7 +4,9 @@ state), one per server process.
 
 A page is a function of the store and of who asks: the key names the user (never another's
 page) and the store's data version, which database triggers bump on every write a page can
-show (`store/data_seq.py`), so the first request after a write renders afresh. The CSRF
+show (`store/data_seq.py`), so the first request after a write renders afresh. The version
+is read (with the session) before the page's data, so a kept page is never older than its
+key says, whatever the isolation level (newer at worst, and then replaced). The CSRF
 token is in the key because the page carries it (the sign-out form). Stale entries are not
 looked for: they are never asked for again and age out."""
 
