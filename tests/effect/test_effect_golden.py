@@ -79,6 +79,21 @@ def test_roi_and_paying_for_baseline_share_match_the_hand_worked_case(network, b
     assert p1["verdict"] == "not_worth_it"  # every draw's ROI is negative
 
 
+def test_baseline_actual_and_subsidised_values_match_the_hand_worked_case(network):
+    """Subsidised: the actual value of the scheme's products of the participants paid
+    anything. Period 1: T1 sold 3,000 and is paid 300.00, T2 sold 1,000 and is paid nothing
+    → subsidised 3,000.00 of an actual 4,000.00 against a baseline 2,000 + 1,000 = 3,000.00.
+    Period 2: both paid → 4,500 + 1,800 = 6,300.00, baseline 3,000 + 1,500 = 4,500.00."""
+    rows = _rows(network, "duckdb")
+    p1, p2 = rows[("2026-02-01", "")], rows[("2026-03-21", "")]
+    assert (p1["baseline_value"], p1["actual_value"], p1["subsidised_value"]) == (
+        "3000.00", "4000.00", "3000.00")
+    assert (p2["baseline_value"], p2["actual_value"], p2["subsidised_value"]) == (
+        "4500.00", "6300.00", "6300.00")
+    assert rows[("2026-02-01", "T2")]["subsidised_value"] == "0.00"
+    assert rows[("2026-02-01", "T1")]["subsidised_value"] == "3000.00"
+
+
 def test_dependency_matches_the_hand_worked_case(network):
     """The latest 13 weeks are 30 Jan – 30 Apr (no whole block before them: no trend).
     T1's value in them: A1 400 (30–31 Jan) + 5,900 (Feb: 10×300 + 14×150 + 4×200) + 10,800

@@ -198,17 +198,29 @@ def run_wrk(base: str, path: str, cookies: Path, *, clients: int, seconds: int) 
                      f["requests"], f["duration_us"] / 1e6, f["non2xx"], f["socket_errors"])
 
 
+@dataclass(frozen=True)
+class PortalBench:
+    """The portal users, each round's figures for the portal and for the static file (the
+    rounds alternate: portal, static, portal, …), and the page's weight."""
+
+    users: int
+    portal: tuple[WrkResult, ...]
+    static: tuple[WrkResult, ...]
+    weight: PageWeight
+
+
 def bench_portal(warehouse: Path, work: Path, *, clients: int = 50, seconds: int = 60,
-                 workers: int = 2, progress=print
-                 ) -> tuple[int, WrkResult, WrkResult, PageWeight]:
-    """Prepare (or reuse) the store in `work`, serve it, weigh the heaviest of 20 portal pages,
-    and load the portal and a static file; the number of portal users, both results and
-    that weight."""
+                 workers: int = 2, rounds: int = 1, page_cache: bool = True,
+                 progress=print) -> PortalBench:
+    """Prepare (or reuse) the store in `work`, serve it (with or without the portal page
+    cache), weigh the heaviest of 20 portal pages, then load the portal and a static file in
+    turn, `rounds` times each, so that both see the same machine."""
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (Debian package wrk: `make system-deps`)")
     work.mkdir(parents=True, exist_ok=True)
     if (work / "store.db").exists():
         url = sqlite_url(work / "store.db")
+        upgrade(url)  # a store prepared by an older version
     else:
         url, _ = prepare_store(warehouse, work, progress=progress)
     secret = secretless()
@@ -221,22 +233,28 @@ def bench_portal(warehouse: Path, work: Path, *, clients: int = 50, seconds: int
     server = subprocess.Popen(
         [sys.executable, "-m", "schemeops", "serve", "--store", url, "--warehouse",
          str(warehouse), "--runs", str(work / "runs"), "--port", str(port),
-         "--no-access-log", "--workers", str(workers)],
+         "--no-access-log", "--workers", str(workers),
+         "--page-cache" if page_cache else "--no-page-cache"],
         env={**os.environ, "SCHEMEOPS_SECRET_KEY": secret},
         stdout=log, stderr=subprocess.STDOUT)
+    portal: list[WrkResult] = []
+    static: list[WrkResult] = []
     try:
         _wait(base, server)
         _check_portal(base, cookies)
         step = max(1, len(cookies) // 20)
         weight = max((page_weight(base, c) for c in cookies[::step][:20]),
                      key=lambda w: w.total)  # the heaviest of 20 participants' pages
-        progress(f"{len(cookies):,} portal users; {workers} server processes; {clients} "
-                 f"clients for {seconds} s each")
-        portal = run_wrk(base, "/portal", cookie_file, clients=clients, seconds=seconds)
-        static = run_wrk(base, "/static/app.css", cookie_file, clients=clients,
-                         seconds=seconds)
+        progress(f"{len(cookies):,} portal users; {workers} server processes; page cache "
+                 f"{'on' if page_cache else 'off'}; {clients} clients, {rounds} round(s) of "
+                 f"{seconds} s per path")
+        for _ in range(rounds):
+            portal.append(run_wrk(base, "/portal", cookie_file, clients=clients,
+                                  seconds=seconds))
+            static.append(run_wrk(base, "/static/app.css", cookie_file, clients=clients,
+                                  seconds=seconds))
     finally:
         server.terminate()
         server.wait(30)
         log.close()
-    return len(cookies), portal, static, weight
+    return PortalBench(len(cookies), tuple(portal), tuple(static), weight)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import statistics
 import subprocess
 import tempfile
 from pathlib import Path
@@ -162,27 +163,37 @@ def bench_portal_command(
     work: Annotated[Path, typer.Option(
         help="Folder for the store, runs and cookies (a store already there is reused).")],
     clients: Annotated[int, typer.Option(min=1, help="Concurrent connections.")] = 50,
-    seconds: Annotated[int, typer.Option(min=1, help="Seconds per measured path.")] = 60,
+    seconds: Annotated[int, typer.Option(min=1, help="Seconds per measured path and round.")
+                       ] = 60,
     workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 2,
+    rounds: Annotated[int, typer.Option(
+        min=1, help="Rounds of portal then static file, interleaved.")] = 3,
+    page_cache: Annotated[bool, typer.Option(
+        help="Serve with the portal page cache (off: `serve --no-page-cache`, the baseline).")
+    ] = True,
 ) -> None:
     """Load the distributor portal (a different participant on every request) and, as the
-    baseline, a static file of the same server; print p50/p95/p99 and requests/s."""
+    baseline, a static file of the same server, in turn; print p50/p95/p99 and requests/s
+    per round, and the medians of the rounds' p95."""
     from schemeops.bench.portal import bench_portal
 
     try:
-        users, portal, static, weight = bench_portal(
-            warehouse, work, clients=clients, seconds=seconds, workers=workers,
-            progress=typer.echo)
+        b = bench_portal(warehouse, work, clients=clients, seconds=seconds, workers=workers,
+                         rounds=rounds, page_cache=page_cache, progress=typer.echo)
     except (RuntimeError, SchemeopsError) as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(1) from e
-    typer.echo("| path | portal users | clients | p50 | p95 | p99 | requests/s | non-2xx | "
-               "socket errors |\n|---|---|---|---|---|---|---|---|---|")
-    for r in (portal, static):
-        typer.echo(f"| {r.path} | {users:,} | {clients} | {r.p50_ms:.1f} ms | "
-                   f"{r.p95_ms:.1f} ms | {r.p99_ms:.1f} ms | {r.rate:,.0f} | {r.non2xx} | "
-                   f"{r.socket_errors} |")
-    typer.echo(f"portal p95 ÷ static p95: {portal.p95_ms / static.p95_ms:.1f}×")
+    typer.echo("| round | path | portal users | clients | p50 | p95 | p99 | requests/s | "
+               "non-2xx | socket errors |\n|---|---|---|---|---|---|---|---|---|---|")
+    for i, pair in enumerate(zip(b.portal, b.static, strict=True), 1):
+        for r in pair:
+            typer.echo(f"| {i} | {r.path} | {b.users:,} | {clients} | {r.p50_ms:.1f} ms | "
+                       f"{r.p95_ms:.1f} ms | {r.p99_ms:.1f} ms | {r.rate:,.0f} | {r.non2xx} "
+                       f"| {r.socket_errors} |")
+    portal_p95 = statistics.median(r.p95_ms for r in b.portal)
+    static_p95 = statistics.median(r.p95_ms for r in b.static)
+    typer.echo(f"median p95 of {rounds} round(s): portal {portal_p95:.1f} ms, static "
+               f"{static_p95:.1f} ms; portal ÷ static {portal_p95 / static_p95:.2f}×")
     typer.echo("portal page weight, as fetched (compressed where the server compresses): "
-               + ", ".join(f"{path} {n:,} B" for path, n in weight.resources)
-               + f"; total {weight.total / 1024:.1f} KiB")
+               + ", ".join(f"{path} {n:,} B" for path, n in b.weight.resources)
+               + f"; total {b.weight.total / 1024:.1f} KiB")

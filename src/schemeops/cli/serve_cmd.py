@@ -47,6 +47,9 @@ def serve_command(
     locale: Annotated[str, typer.Option(
         help="How the portal writes numbers: en-IN (1,23,456.00; lakh, crore) or en "
         "(123,456.00).")] = "en-IN",
+    page_cache: Annotated[bool, typer.Option(
+        help="Keep rendered portal pages per user until the next write to the store "
+        "(off: render every request, as a benchmark's baseline).")] = True,
 ) -> None:
     """Migrate the store, then serve the web app (pages, /api, /api/docs)."""
     import uvicorn
@@ -56,13 +59,14 @@ def serve_command(
     from schemeops.web.app import create_app
     from schemeops.web.assets import load_assets
     from schemeops.web.main import ENV, SETTINGS_ENV
-    from schemeops.web.settings import WebSettings
+    from schemeops.web.settings import PAGE_CACHE_ENTRIES, WebSettings
 
     if locale not in LOCALES:
         raise typer.BadParameter(f"choose one of {', '.join(LOCALES)}", param_hint="--locale")
     app = open_app(store, warehouse, runs)
     settings = WebSettings(
         locale=locale,
+        page_cache_entries=PAGE_CACHE_ENTRIES if page_cache else 0,
         secure_cookies=secure_cookies,
         signin=SignInLimits(lockout=dt.timedelta(minutes=lockout_minutes)),
         sessions=SessionLimits(idle=dt.timedelta(minutes=idle_minutes),

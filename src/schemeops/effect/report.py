@@ -17,7 +17,8 @@ from schemeops.program.parse import program_version
 EFFECT_COLUMNS = (
     "program_id", "period_start", "participant_id", "net_lift_pct", "low", "high",
     "incremental_value", "cost", "roi", "paying_for_baseline_share", "verdict", "roi_low",
-    "roi_high", "method", "baseline_value", "actual_value", "in_scheme_value", "halo_value",
+    "roi_high", "method", "baseline_value", "actual_value", "subsidised_value",
+    "in_scheme_value", "halo_value",
     "dip_value", "cannibalised_value", "incremental_units", "cost_per_incremental_unit",
     "cost_pct_of_sales", "earner_rate", "margin", "payout", "participants", "controls")
 DEPENDENCY_COLUMNS = ("program_id", "participant_id", "scheme_share_13w", "post_drop_13w",
@@ -50,6 +51,7 @@ def _program_row(e: Effect, r: PeriodResult) -> dict[str, str]:
     cost, payout = int(r.cost_cents.sum()), int(r.payout_cents.sum())
     units = float(m.net_units.sum())
     actual = float(m.actual.sum())
+    subsidised = float(m.actual[r.payout_cents > 0].sum())
     return {
         "participant_id": "", "net_lift_pct": _fixed(m.program_lift, 2),
         "low": _fixed(m.program_lift_interval[0], 2),
@@ -60,7 +62,8 @@ def _program_row(e: Effect, r: PeriodResult) -> dict[str, str]:
         "roi_low": _fixed(m.program_roi_interval[0], 4),
         "roi_high": _fixed(m.program_roi_interval[1], 4),
         "baseline_value": _fixed(float(m.counterfactual.sum()), 2),
-        "actual_value": _fixed(actual, 2), "in_scheme_value": _fixed(m.in_scheme.sum(), 2),
+        "actual_value": _fixed(actual, 2), "subsidised_value": _fixed(subsidised, 2),
+        "in_scheme_value": _fixed(m.in_scheme.sum(), 2),
         "halo_value": _fixed(m.halo.sum(), 2), "dip_value": _fixed(m.dip.sum(), 2),
         "cannibalised_value": _fixed(m.cannibalised.sum(), 2),
         "incremental_units": _fixed(units, 3),
@@ -88,6 +91,7 @@ def _participant_rows(r: PeriodResult) -> list[dict[str, str]]:
             "verdict": verdict(m.roi_low[j], m.roi_high[j]) if cost > 0 else "",
             "roi_low": _fixed(m.roi_low[j], 4), "roi_high": _fixed(m.roi_high[j], 4),
             "baseline_value": _fixed(m.counterfactual[j], 2), "actual_value": _fixed(actual, 2),
+            "subsidised_value": _fixed(actual if paid > 0 else 0.0, 2),
             "in_scheme_value": _fixed(m.in_scheme[j], 2), "halo_value": _fixed(m.halo[j], 2),
             "dip_value": _fixed(m.dip[j], 2),
             "cannibalised_value": _fixed(m.cannibalised[j], 2),

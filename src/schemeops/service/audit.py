@@ -73,6 +73,7 @@ ACTIONS = {
     "claim.submitted": "submitted", "dispute.opened": "opened", "dispute.assigned": "assigned",
     "dispute.message": "wrote in", "dispute.adjustment_proposed": "proposed an adjustment in",
     "dispute.resolved": "resolved", "dispute.applied": "applied",
+    "effect.estimated": "estimated the effect of",
 }
 _PAGES = {"run": ("/runs/{}", "runs.read"), "program_version": ("/versions/{}",
                                                                 "programs.read"),

@@ -18,6 +18,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "periods.close": frozenset({"admin", "approver"}),
     "exports.create": frozenset({"admin", "approver"}),
     "dashboards.read": frozenset({"admin", "designer", "approver", "regional_head"}),
+    "effects.read": frozenset({"admin", "designer", "approver"}),
     "audit.read": frozenset({"admin", "approver"}),
     "users.manage": frozenset({"admin"}),
     "portal.read": frozenset({"distributor", "rep"}),

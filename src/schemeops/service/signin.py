@@ -15,7 +15,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from schemeops.service.errors import NotFound
 from schemeops.service.policy import require
 from schemeops.service.users import authenticate
 from schemeops.store.audit import record
+from schemeops.store.data_seq import DATA_SEQ
 from schemeops.store.models import SignInThrottle, User, WebSession
 from schemeops.store.types import utcnow
 
@@ -191,20 +192,38 @@ def start_session(s: Session, user: User, address: str, limits: SessionLimits) -
     return token
 
 
-def session_user(s: Session, token: str, limits: SessionLimits) -> User | None:
-    """The active user of a live session, or None (unknown, ended or timed out)."""
-    ws = s.scalar(select(WebSession).where(WebSession.token_hash == _digest(token)))
-    if ws is None:
+@dataclass(frozen=True)
+class SignedIn:
+    """A live session's actor, and the store's data version read in the same statement."""
+
+    actor: Actor
+    data_seq: int
+
+
+# Built once, run as Core on the request's connection: every signed-in request makes it,
+# and building and ORM-loading it cost more than the cached portal page it guards.
+_SESSION = (
+    select(User.id, User.username, User.role, User.region, User.participant_id, User.active,
+           WebSession.id.label("session_id"), WebSession.created_at, WebSession.seen_at,
+           DATA_SEQ.label("data_seq"))
+    .join(WebSession, WebSession.user_id == User.id)
+    .where(WebSession.token_hash == bindparam("digest")))
+
+
+def session_user(s: Session, token: str, limits: SessionLimits) -> SignedIn | None:
+    """The active user of a live session, or None (unknown, ended or timed out); one query."""
+    row = s.connection().execute(_SESSION, {"digest": _digest(token)}).first()
+    if row is None:
         return None
     now = utcnow()
-    if now - ws.seen_at > limits.idle or now - ws.created_at > limits.absolute:
+    if now - row.seen_at > limits.idle or now - row.created_at > limits.absolute \
+            or not row.active:
         return None
-    user = s.get(User, ws.user_id)
-    if user is None or not user.active:
-        return None
-    if now - ws.seen_at > limits.touch:
-        s.execute(update(WebSession).where(WebSession.id == ws.id).values(seen_at=now))
-    return user
+    if now - row.seen_at > limits.touch:
+        s.execute(update(WebSession).where(WebSession.id == row.session_id)
+                  .values(seen_at=now))
+    actor = Actor(row.id, row.username, row.role, row.region, row.participant_id)
+    return SignedIn(actor, row.data_seq or 0)
 
 
 def end_session(s: Session, token: str) -> User | None:

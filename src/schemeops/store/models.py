@@ -421,6 +421,17 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class DataVersion(Base):
+    """One row counting the writes that can change what a page shows: database triggers
+    (migration 0009) add one on every insert, update or delete of the tables outside
+    `store.data_seq.UNCOUNTED`, so cached pages keyed by it go stale at the next write,
+    whichever process or command made it."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+
+
 CLAIM_STATES = ("submitted", "refused", "approved", "partly_approved", "rejected")
 CLAIM_LINE_STATES = ("accepted", "refused")
 
@@ -585,3 +596,7 @@ class DisputeMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     author: Mapped[User] = relationship()
+
+
+# Registered on Base's metadata with the rest (the estimates live in their own module).
+from schemeops.store import effect_models as _effect_models  # noqa: E402, F401

@@ -27,6 +27,7 @@ from schemeops.web import api, pages
 from schemeops.web.assets import CHART_URL, Assets, load_assets
 from schemeops.web.charts import inline_style_ids
 from schemeops.web.headers import SecurityHeaders, SessionCookie
+from schemeops.web.page_cache import PageCache
 from schemeops.web.render import page
 from schemeops.web.schemas import DiagnosticRead, ErrorRead
 from schemeops.web.security import SignInRequired
@@ -150,6 +151,7 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
     web.state.worker = worker
     web.state.web_settings = settings
     web.state.assets = assets
+    web.state.page_cache = PageCache(settings.page_cache_entries, settings.page_cache_bytes)
     web.state.plotly_style_ids = inline_style_ids(assets.files[CHART_URL].body)
     # Starlette's body limit, inside the headers middleware so that a 413 carries them too.
     web.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_body)
@@ -161,22 +163,28 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
     web.add_exception_handler(SignInRequired, _sign_in_required)
     web.add_exception_handler(RequestValidationError, _invalid_request)
     web.add_exception_handler(HTTPException, _http_error)
+    # Routes are tried in order: the portal, static files and pages before the API's hundred
+    # routes, so the busiest requests match soonest.
+    web.add_route("/portal", pages.portal.my_portal, methods=["GET"], include_in_schema=False)
+
+    @web.get("/static/{name}", include_in_schema=False)
+    async def static(request: Request, name: str) -> Response:
+        """The app's stylesheets and scripts, compressed, cached by content hash (from
+        memory: on the event loop, no hop to a worker thread)."""
+        return assets.response(request, f"/static/{name}")
+
+    @web.get(CHART_URL, include_in_schema=False)
+    async def chart_library(request: Request) -> Response:
+        """Plotly's JavaScript from node_modules/ (npm ci; no CDN), compressed."""
+        return assets.response(request, CHART_URL)
+
+    for router in pages.ROUTERS:
+        web.include_router(router, include_in_schema=False, dependencies=pages.DEPENDENCIES)
     web.include_router(api.router, prefix="/api")
-    web.include_router(pages.router, include_in_schema=False)
 
     @web.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         """The API's interactive documentation."""
         return _docs_page("/openapi.json", web.title)
-
-    @web.get("/static/{name}", include_in_schema=False)
-    def static(request: Request, name: str) -> Response:
-        """The app's stylesheets and scripts, compressed, cached by content hash."""
-        return assets.response(request, f"/static/{name}")
-
-    @web.get(CHART_URL, include_in_schema=False)
-    def chart_library(request: Request) -> Response:
-        """Plotly's JavaScript from node_modules/ (npm ci; no CDN), compressed."""
-        return assets.response(request, CHART_URL)
 
     return web

@@ -119,3 +119,24 @@ def budget(d: Dashboard) -> list[dict]:
                   [float(rv.payout / rv.sales * 100) for rv in cost])],
             x="program", y="% of sales"))
     return figures
+
+
+def effect(rows: list) -> list[dict]:
+    """A program's measured periods (its rows of an effect estimate, oldest first): actual
+    sales against the baseline, and what the scheme caused against what it paid on."""
+    if not rows:
+        return []
+    periods = [f"from {r.period_start.isoformat()}" for r in rows]
+
+    def values(column: str) -> list[float]:
+        return [float(getattr(r, column) or 0) for r in rows]
+
+    return [
+        _figure("Sales of the scheme's products: actual against the baseline", [
+            _bars("baseline (without the scheme)", periods, values("baseline_value")),
+            _bars("actual", periods, values("actual_value"))],
+            x="period", y="value of sales", barmode="group"),
+        _figure("What the scheme caused against what it paid on", [
+            _bars("incremental (caused by the scheme)", periods, values("incremental_value")),
+            _bars("subsidised (sales of those paid)", periods, values("subsidised_value"))],
+            x="period", y="value of sales", barmode="group")]

@@ -24,6 +24,7 @@ OUTCOMES: dict[str, str] = {
     "dispute_answered": "Message sent.",
     "dispute_assigned": "Assigned.",
     "dispute_resolved": "Resolution recorded.",
+    "effect_estimated": "Effect estimated on the warehouse as it is now, and stored.",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from fastapi import Request
@@ -30,6 +30,14 @@ def _pct(value: object, places: int = 1) -> str:
     return "" if value in (None, "") else f"{Decimal(str(value)) * 100:.{places}f}%"
 
 
+def _fixed(value: object, places: int = 2) -> str:
+    """A stored exact decimal half-up to `places`, with thousands separators ('—' unknown)."""
+    if value in (None, ""):
+        return "—"
+    q = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return f"{q.copy_abs() if q == 0 else q:,}"
+
+
 def _settings(model: BaseModel) -> str:
     fields = model.model_dump(exclude={"id", "kind"}, exclude_defaults=True, by_alias=True)
     return "; ".join(f"{key}: {value}" for key, value in fields.items())
@@ -39,6 +47,7 @@ TEMPLATES.env.filters["money"] = _money
 TEMPLATES.env.filters["settings"] = _settings
 TEMPLATES.env.filters["pct"] = _pct
 TEMPLATES.env.filters["num"] = _num
+TEMPLATES.env.filters["fixed"] = _fixed
 # The portal's, in the deployment's locale (`WebSettings.locale`): ₹1,23,456.00, 12.3 L.
 TEMPLATES.env.filters["inr"] = numbers.money
 TEMPLATES.env.filters["quantity"] = numbers.quantity

@@ -91,22 +91,27 @@ def sign_out(request: Request, s: Session) -> User | None:
     return end_session(s, sid) if isinstance(sid, str) else None
 
 
-def _user(request: Request, s: Session) -> User | None:
-    if request.url.path.startswith("/api/"):
+def _actor(request: Request, s: Session) -> Actor | None:
+    if request.scope["path"].startswith("/api/"):  # (request.url parses the whole URL)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        return user_for_token(s, token.strip()) if scheme.lower() == "bearer" else None
+        user = user_for_token(s, token.strip()) if scheme.lower() == "bearer" else None
+        return Actor.of(user) if user is not None else None
     sid = request.session.get(SESSION_FIELD)
     if not isinstance(sid, str):
         return None
-    return session_user(s, sid, get_settings(request).sessions)
+    signed = session_user(s, sid, get_settings(request).sessions)
+    if signed is None:
+        return None
+    request.state.data_seq = signed.data_seq  # what a cached page is checked against
+    return signed.actor
 
 
 def current_actor(request: Request, s: SessionDep) -> Actor:
     """The signed-in actor: a bearer token under /api, the session cookie elsewhere."""
-    user = _user(request, s)
-    if user is None:
+    actor = _actor(request, s)
+    if actor is None:
         raise SignInRequired
-    actor = request.state.actor = Actor.of(user)
+    request.state.actor = actor
     return actor
 
 

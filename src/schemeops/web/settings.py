@@ -12,6 +12,9 @@ from schemeops.service.signin import SessionLimits, SignInLimits
 
 #: Largest request body accepted (bytes), forms, JSON and the claims CSV upload alike.
 MAX_BODY = 2 * 1024 * 1024
+#: Rendered portal pages kept per server process (`web/page_cache.py`), and their bytes.
+PAGE_CACHE_ENTRIES = 4096
+PAGE_CACHE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,9 @@ class WebSettings:
     #: How numbers and money read on the portal: `en-IN` (lakh, crore) or `en`
     #: (`service/numbers.py` LOCALES); one per deployment (docs/web.md, "Portal").
     locale: str = "en-IN"
+    #: The portal page cache's bounds; 0 entries turns it off (`serve --no-page-cache`).
+    page_cache_entries: int = PAGE_CACHE_ENTRIES
+    page_cache_bytes: int = PAGE_CACHE_BYTES
 
     def to_json(self) -> str:
         """The settings as JSON (durations in seconds)."""
@@ -36,7 +42,8 @@ class WebSettings:
 
         return json.dumps({"secure_cookies": self.secure_cookies, "max_body": self.max_body,
                            "signin": limits(self.signin), "sessions": limits(self.sessions),
-                           "locale": self.locale})
+                           "locale": self.locale,
+                           "page_cache": [self.page_cache_entries, self.page_cache_bytes]})
 
     @classmethod
     def from_json(cls, text: str) -> WebSettings:
@@ -51,4 +58,6 @@ class WebSettings:
         return cls(secure_cookies=raw["secure_cookies"], max_body=int(raw["max_body"]),
                    signin=limits(SignInLimits, raw["signin"]),
                    sessions=limits(SessionLimits, raw["sessions"]),
-                   locale=raw.get("locale", "en-IN"))
+                   locale=raw.get("locale", "en-IN"),
+                   page_cache_entries=int(raw["page_cache"][0]),
+                   page_cache_bytes=int(raw["page_cache"][1]))

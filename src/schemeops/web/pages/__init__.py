@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from schemeops.web.pages import (
     account,
@@ -12,13 +12,17 @@ from schemeops.web.pages import (
     dashboards,
     desk,
     disputes,
+    effects,
     portal,
     programs,
     runs,
 )
 from schemeops.web.security import check_csrf
 
-router = APIRouter(dependencies=[Depends(check_csrf)])
-for _module in (account, programs, runs, desk, portal, dashboards, audit, claims, disputes,
-                cases):
-    router.include_router(_module.router)
+#: Each page module's router, the portal first (the busiest page is matched soonest). The app
+#: includes them one by one: FastAPI matches included routers lazily, walking each nesting
+#: level on every request.
+ROUTERS = tuple(m.router for m in (portal, account, programs, runs, desk, dashboards, effects,
+                                   audit, claims, disputes, cases))
+#: What every page route depends on.
+DEPENDENCIES = [Depends(check_csrf)]

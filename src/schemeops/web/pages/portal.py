@@ -10,9 +10,10 @@ from fastapi.responses import Response
 
 from schemeops.service import portal, portal_explain, statement
 from schemeops.web.actors import PortalUser
+from schemeops.web.page_cache import PageCache, PageKey, page_response
 from schemeops.web.render import page
 from schemeops.web.schemas import PathId
-from schemeops.web.security import SessionDep, current_actor, get_app
+from schemeops.web.security import SessionDep, csrf_token, current_actor, get_app
 
 router = APIRouter()
 
@@ -25,15 +26,30 @@ def _locale(request: Request) -> str:
     return request.app.state.web_settings.locale
 
 
-@router.get("/portal")
 async def my_portal(request: Request) -> Response:
-    """The signed-in participant's programs, progress and money. The busiest page runs on
-    the event loop: its few indexed queries cost less than the hops to a worker thread that
-    sync dependencies take (docs/benchmarks.md, "Portal")."""
+    """GET /portal: the signed-in participant's programs, progress and money, rendered once
+    per data version (`web/page_cache.py`). The busiest page: mounted by `create_app` as a
+    plain route matched first (no dependencies to solve: it takes none, and a GET needs no
+    CSRF check), and run on the event loop (its few indexed queries cost less than the hops
+    to a worker thread that sync dependencies take; docs/benchmarks.md, "Portal")."""
     app = get_app(request)
+    cache: PageCache = request.app.state.page_cache
     with app.sessions.begin() as s:
-        p = portal.portal(s, current_actor(request, s), displays=app.displays)
-        return page(request, "portal.html", p=p, loc=_locale(request))
+        actor = current_actor(request, s)
+        if not cache.enabled:
+            p = portal.portal(s, actor, displays=app.displays)
+            return page(request, "portal.html", p=p, loc=_locale(request))
+        portal.participant_of(actor, None)  # refused before any page is looked up
+        query = request.scope["query_string"].decode("latin-1")
+        key = PageKey(request.state.data_seq, actor.user_id, csrf_token(request),
+                      request.scope["path"] + ("?" + query if query else ""),
+                      _locale(request))
+        kept = cache.get(key)
+        if kept is None:
+            p = portal.portal(s, actor, displays=app.displays)
+            kept = cache.put(key, bytes(page(request, "portal.html", p=p,
+                                             loc=_locale(request)).body))
+    return page_response(request, kept)
 
 
 @router.get("/portal/statement.{fmt}")
