@@ -9,12 +9,19 @@ from schemeops.program.expr import compile_filter
 from schemeops.program.model import Eligibility
 
 
-def eligible(rule: Eligibility, participants: ir.Table, periods: ir.Table) -> ir.Table:
+def _listed(lists: ir.Table, ids: tuple[str, ...]) -> ir.Table:
+    """participant_id of every participant on one of the lists `ids`."""
+    return lists.filter(lists.list_id.isin(ids)).select("participant_id")
+
+
+def eligible(rule: Eligibility, participants: ir.Table, periods: ir.Table,
+             lists: ir.Table) -> ir.Table:
     """Eligible participants × periods, with their attributes and the period's dates.
 
     Roles, `where`, and joined_before (an unknown join date counts as long-standing) decide;
-    `include` adds regardless, `exclude` removes regardless; a participant who left before a
-    period starts is not eligible for it.
+    `include` and the participants of `include_lists` (in `lists`, a semi join) are added
+    regardless, `exclude` and those of `exclude_lists` (an anti join) removed regardless; a
+    participant who left before a period starts is not eligible for it.
     """
     p = participants
     cond = p.role.isin(rule.roles)
@@ -24,9 +31,13 @@ def eligible(rule: Eligibility, participants: ir.Table, periods: ir.Table) -> ir
         cond &= (p.joined_on < rule.joined_before).fill_null(True)
     if rule.include:
         cond |= p.participant_id.isin(rule.include)
+    if rule.include_lists:
+        cond |= p.participant_id.isin(_listed(lists, rule.include_lists).participant_id)
     if rule.exclude:
         cond &= ~p.participant_id.isin(rule.exclude)
     chosen = p.filter(cond)
+    if rule.exclude_lists:
+        chosen = chosen.anti_join(_listed(lists, rule.exclude_lists), "participant_id")
     both = chosen.cross_join(periods)
     return both.filter(both.left_on.isnull() | (both.left_on >= both.start)).select(
         "participant_id", "role", "region", "area", "tier", "channel", "period_no",
@@ -34,5 +45,5 @@ def eligible(rule: Eligibility, participants: ir.Table, periods: ir.Table) -> ir
 
 
 def heads_may_take_part(rule: Eligibility) -> bool:
-    """Whether a sales rep or manager can be eligible: by role, or by the include list."""
-    return bool(set(rule.roles) & set(MANAGER_ROLES)) or bool(rule.include)
+    """Whether a sales rep or manager can be eligible: by role, or by an include list."""
+    return bool(set(rule.roles) & set(MANAGER_ROLES) or rule.include or rule.include_lists)

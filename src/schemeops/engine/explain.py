@@ -41,6 +41,16 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
     return stories(rows, names={program.id: program.name}, warnings=warned, extra=extra)
 
 
+def _lists_of(participant_id: str, ids: tuple[str, ...], data: Data,
+              con: ibis.BaseBackend) -> set[str]:
+    """Which of the participant lists `ids` hold the participant."""
+    if not ids:
+        return set()
+    lists = data.participant_lists
+    chosen = lists.filter((lists.participant_id == participant_id) & lists.list_id.isin(ids))
+    return set(con.to_pyarrow(chosen.select("list_id")).column(0).to_pylist())
+
+
 def why_no_story(program: Program, data: Data, con: ibis.BaseBackend,
                  participant_id: str) -> str:
     """Why `explain` has nothing for the participant: an unknown id (with close ids), or the

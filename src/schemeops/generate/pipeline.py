@@ -167,7 +167,8 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
                                      current_month=current_month, mode=mode)
     network, outlets, window = world.network, world.outlets, world.window
 
-    sinks = {t.name: TableSink(out, t, fmt) for t in TABLES}
+    # the generator makes no participant lists: an empty file would be refused as `no_rows`
+    sinks = {t.name: TableSink(out, t, fmt) for t in TABLES if t.name != "participant_lists"}
     sinks["claims"] = ClaimSink(out / "claims.csv")
     try:
         sinks["participants"].write(network.table)
