@@ -151,7 +151,7 @@ def check_list_ids(program: Program, spans: Spans, known: Collection[str]
                 close = close if close.startswith("did you mean") else ""
                 out.append(Diagnostic(spans.at(("participants", key, i)), "unknown_list",
                                       f"`{ident}` names no participant list in the warehouse",
-                                      f"{close}; {where}" if close else where))
+                                      f"{where}; {close}" if close else where))
     return out
 
 
