@@ -58,6 +58,7 @@ def build_network(path: Path, n: int) -> None:
     ib = ibis.duckdb.connect(str(path))
     try:
         ensure_tables(ib)
+        ib.con.execute("SET enable_progress_bar = false")
         ib.con.execute("BEGIN")
         ib.con.execute(_FILL.format(n=n, k=min(n, INCLUDE_IDS)))
         record_digests(ib, list(TABLE_NAMES))
