@@ -42,7 +42,8 @@ def test_include_and_exclude_lists_golden(wh2):
     - include_lists [extra, out]: S1 is on two lists and appears once: D1, D2, D3, R1, S1.
     - include_lists [extra] with roles [manager] (M1 has no managed sales in lists' way):
       M1 rolls up R1 → D1, D2 and R2 → D3: 600 → 60.00; plus R1 30.00 and S1 40.00.
-    - exclude: [D3] and exclude_lists [out] together: D1 only."""
+    - exclude: [D3] and exclude_lists [out] together: D1 only.
+    - include: [S1] (a program's own list) and exclude_lists [out]: S1 is on out: D1, D3."""
     for inv, pid, outlet, amt in (("I1", "D1", "O1", "100"), ("I2", "D2", "O5", "200"),
                                   ("I3", "D3", "O7", "300"), ("I4", "S1", "O8", "400")):
         wh2.sale(inv, "2026-10-05", pid, outlet, "A1", "1", amt)
@@ -59,6 +60,8 @@ def test_include_and_exclude_lists_golden(wh2):
     assert _payouts(wh2, "{roles: [manager], include_lists: [extra]}") == {
         "M1": D("60.00"), "R1": D("30.00"), "S1": D("40.00")}
     assert _payouts(wh2, "{exclude: [D3], exclude_lists: [out]}") == {"D1": D("10.00")}
+    assert _payouts(wh2, "{include: [S1], exclude_lists: [out]}") == {
+        "D1": D("10.00"), "D3": D("30.00")}
 
 
 def test_a_list_as_long_as_the_network_takes_everyone_once(wh2):
