@@ -146,7 +146,7 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
             recorded = recorded_digests(con)
             fingerprint = data_fingerprint(data, run.read_warehouse, recorded)  # starts now
             results, data = calculate(programs, data, as_of=as_of, keep=run.materialize)
-            written = write_outputs(result_tables(results, run.materialize), work,
+            written = write_outputs(result_tables(results, run.materialize, run.stage), work,
                                     run.write_csv)
             lap("compile")
             progress("calculating")
