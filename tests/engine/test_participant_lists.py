@@ -117,3 +117,20 @@ def test_no_lists_in_the_warehouse_says_how_to_load_them(tmp_path):
                                  str(tmp_path / "out")])
     assert r.exit_code == 2, r.output
     assert "no participant lists; load them as participant_lists.csv" in r.output
+
+
+def test_explain_says_which_list_leaves_a_participant_out(wh):
+    """D2 is on the excluded list `out`: explain names the list; S1 (a sub-distributor) on
+    the included list `extra` is eligible, so it is not said to be left out by its role."""
+    from schemeops.engine.explain import why_no_story
+    from schemeops.program.parse import parse_located
+
+    _lists(wh, extra=["S1"], out=["D2"])
+    program, _spans, _found = parse_located(
+        f"{HEAD}participants: {{include_lists: [extra], exclude_lists: [out]}}\n{COMP}", "t")
+    data = wh.data()
+    con = data.participants.get_backend()
+    assert why_no_story(program, data, con, "D2") == (
+        "D2 is not eligible for t: it is on the list `out` of `participants.exclude_lists`")
+    assert why_no_story(program, data, con, "S1") == (
+        "S1 is not eligible for t: it is left out for every period")

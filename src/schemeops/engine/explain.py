@@ -64,12 +64,16 @@ def why_no_story(program: Program, data: Data, con: ibis.BaseBackend,
         return f"no participant `{participant_id}` in the warehouse" + (f"; {hint}" if hint
                                                                         else "")
     row, rule = found[0], program.participants
+    on = _lists_of(participant_id, (*rule.include_lists, *rule.exclude_lists), data, con)
+    out_of = sorted(on & set(rule.exclude_lists))
     why = "it is left out for every period"
     if participant_id in rule.exclude:
         why = "it is in `participants.exclude`"
+    elif out_of:
+        why = f"it is on the list `{out_of[0]}` of `participants.exclude_lists`"
     elif row["left_on"] is not None and row["left_on"] < program.period.start:
         why = f"it left on {row['left_on']}, before the program started"
-    elif participant_id in rule.include:
+    elif participant_id in rule.include or on & set(rule.include_lists):
         pass
     elif row["role"] not in rule.roles:
         why = f"a {row['role']}, and it takes {', '.join(rule.roles)}"
