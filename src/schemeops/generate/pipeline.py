@@ -30,6 +30,9 @@ CHUNK_LINES = 1_000_000
 #: Sizing: sales lines per active outlet per month, and share of outlet-months active.
 LINES_PER_OUTLET_MONTH, ACTIVE_SHARE = 12, 0.8
 MIN_LINES = 1_000
+#: The contract tables the generator writes: every one but the participant lists (programs
+#: name lists a user loads; an empty file would be refused as `no_rows`).
+GENERATED_TABLES = tuple(t for t in TABLES if t.name != "participant_lists")
 
 
 def _chunks(world: World, fixed, lines: int) -> Iterator[Chunk]:
@@ -167,8 +170,7 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
                                      current_month=current_month, mode=mode)
     network, outlets, window = world.network, world.outlets, world.window
 
-    # the generator makes no participant lists: an empty file would be refused as `no_rows`
-    sinks = {t.name: TableSink(out, t, fmt) for t in TABLES if t.name != "participant_lists"}
+    sinks = {t.name: TableSink(out, t, fmt) for t in GENERATED_TABLES}
     sinks["claims"] = ClaimSink(out / "claims.csv")
     try:
         sinks["participants"].write(network.table)
