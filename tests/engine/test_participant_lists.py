@@ -8,6 +8,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from payout_support import run
 from typer.testing import CliRunner
 
@@ -134,3 +136,25 @@ def test_explain_says_which_list_leaves_a_participant_out(wh):
         "D2 is not eligible for t: it is on the list `out` of `participants.exclude_lists`")
     assert why_no_story(program, data, con, "S1") == (
         "S1 is not eligible for t: it is left out for every period")
+
+
+PEOPLE = ["M1", "R1", "R2", "D1", "D2", "D3", "S1"]
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lists=st.lists(st.sets(st.sampled_from(PEOPLE)), min_size=2, max_size=3),
+       include=st.sets(st.integers(0, 2)), exclude=st.sets(st.integers(0, 2)))
+def test_lists_choose_exactly_the_set_they_describe(make_warehouse, lists, include,
+                                                    exclude):
+    """Whatever the lists (ids l0, l1, l2), the participants who take part are the
+    distributors, plus everyone on an included list, minus everyone on an excluded one."""
+    include, exclude = sorted(i for i in include if i < len(lists)), \
+        sorted(i for i in exclude if i < len(lists) and i not in include)
+    wh = make_warehouse()
+    _lists(wh, **{f"l{i}": sorted(ids) for i, ids in enumerate(lists)})
+    rule = (f"{{include_lists: [{', '.join(f'l{i}' for i in include)}], "
+            f"exclude_lists: [{', '.join(f'l{i}' for i in exclude)}]}}")
+    added = set().union(*(lists[i] for i in include))
+    removed = set().union(*(lists[i] for i in exclude))
+    assert set(_payouts(wh, rule)) == ({"D1", "D2", "D3"} | added) - removed
