@@ -158,3 +158,16 @@ def test_lists_choose_exactly_the_set_they_describe(make_warehouse, lists, inclu
     added = set().union(*(lists[i] for i in include))
     removed = set().union(*(lists[i] for i in exclude))
     assert set(_payouts(wh, rule)) == ({"D1", "D2", "D3"} | added) - removed
+
+
+def test_a_hostile_list_id_in_the_warehouse_is_shown_printable_and_cut():
+    """A list id with a terminal escape and 100 characters shows as `?[31m` then the first
+    characters, 40 in all with the ellipsis."""
+    from schemeops.program.check import check_list_ids
+    from schemeops.program.parse import parse_located
+
+    program, spans, _found = parse_located(
+        f"{HEAD}participants: {{include_lists: [vip]}}\n{COMP}", "p.yaml")
+    (d,) = check_list_ids(program, spans, {"\x1b[31m" + "x" * 100})
+    assert d.code == "unknown_list" and (d.span.line, d.span.col) == (5, 32)
+    assert d.hint == "the warehouse's participant lists are `?[31m" + "x" * 34 + "…`"

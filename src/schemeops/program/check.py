@@ -125,8 +125,10 @@ def check_eligibility_lists(program: Program, spans: Spans) -> list[Diagnostic]:
     return out
 
 
-def _cut(text: str, most: int = 40) -> str:
-    """`text` cut to `most` characters (a list id read from the warehouse is unbounded)."""
+def _shown(text: str, most: int = 40) -> str:
+    """A list id read from the warehouse as a hint shows it: unprintable characters as `?`,
+    cut to `most` characters (the warehouse bounds neither)."""
+    text = "".join(c if c.isprintable() else "?" for c in text)
     return text if len(text) <= most else text[:most - 1] + "…"
 
 
@@ -135,9 +137,9 @@ def check_list_ids(program: Program, spans: Spans, known: Collection[str]
     """Every list in `include_lists` and `exclude_lists` is among the warehouse's lists
     `known` (a check against the data: `calc`, `explain` and `detect` run it)."""
     rule = program.participants
-    present = sorted(known)
+    present = sorted(_shown(i) for i in known)
     if present:
-        shown = ", ".join(f"`{_cut(i)}`" for i in present[:_LISTS_SHOWN])
+        shown = ", ".join(f"`{i}`" for i in present[:_LISTS_SHOWN])
         more = f" and {len(present) - _LISTS_SHOWN} more" if len(present) > _LISTS_SHOWN else ""
         where = f"the warehouse's participant lists are {shown}{more}"
     else:
