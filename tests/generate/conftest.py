@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from schemeops.generate import generate
-from schemeops.schema import TABLES
+from schemeops.generate.pipeline import GENERATED_TABLES as TABLES
 
 #: Size and seed of the shared dataset; SCHEMEOPS_GEN_LINES / SCHEMEOPS_GEN_SEED check the
 #: same properties on another one.

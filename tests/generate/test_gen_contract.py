@@ -12,10 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from schemeops.generate import generate
+from schemeops.generate.pipeline import GENERATED_TABLES as TABLES
 from schemeops.generate.pipeline import build_world
 from schemeops.generate.secondary import Chunk, make_sales
 from schemeops.generate.writer import arrow_schema
-from schemeops.schema import TABLES
 
 
 def test_every_table_has_contract_columns_and_types(dataset):

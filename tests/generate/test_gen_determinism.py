@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from schemeops.generate import generate
-from schemeops.schema import TABLES
+from schemeops.generate.pipeline import GENERATED_TABLES as TABLES
 
 
 def _bytes(out: Path, fmt: str) -> dict[str, bytes]:

@@ -34,7 +34,8 @@ def test_references_point_to_existing_columns_of_earlier_tables(t):
 
 
 def test_design_tables_and_columns_are_all_present():
-    """The contract holds every table and column that DESIGN.md's data contract lists."""
+    """The contract holds every table and column that DESIGN.md's data contract lists, and
+    the participant lists the program language's include/exclude lists read (issue 15)."""
     expected = {
         "participants": "participant_id name role parent_id region area tier channel city "
                         "joined_on left_on",
@@ -47,6 +48,7 @@ def test_design_tables_and_columns_are_all_present():
                          "net_amount",
         "payments": "payment_id distributor_id invoice_id paid_on amount",
         "targets": "program_id participant_id kpi target",
+        "participant_lists": "list_id participant_id",
     }
     assert {t.name: " ".join(t.column_names) for t in TABLES} == expected
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from schemeops.cli import DEFAULT_WAREHOUSE, program_files
 from schemeops.cli.generate_cmd import parse_month
@@ -34,19 +35,26 @@ def detect_command(
         "slower).")] = False,
 ) -> None:
     """Detect anomalies: findings.csv and evidence.csv in --out, counts per kind."""
+    from schemeops.cli.calc_cmd import print_diagnostics
     from schemeops.detect.claims import read_claims
     from schemeops.detect.finding import KINDS
     from schemeops.detect.run import detect
     from schemeops.detect.score import negatives_hit, read_labels, score
     from schemeops.detect.write import write_findings
-    from schemeops.engine.backends import connect_warehouse
-    from schemeops.engine.calc import load_programs
+    from schemeops.engine.backends import connect_warehouse, fetch_now
+    from schemeops.engine.calc import ProgramErrors, check_lists, load_programs
     from schemeops.engine.data import Data
 
     months: list[dt.date] = [parse_month(p) for p in period or []]
-    progs = load_programs(program_files(programs)) if programs else []
-    con = connect_warehouse(warehouse, backend)
-    data = Data.from_backend(con)
+    files = program_files(programs) if programs else []
+    try:
+        progs = load_programs(files) if files else []
+        con = connect_warehouse(warehouse, backend)
+        data = Data.from_backend(con)
+        check_lists(files, progs, data, fetch_now(con))
+    except ProgramErrors as e:
+        print_diagnostics(Console(stderr=True), e)
+        raise typer.Exit(2) from None
     findings, spilled = detect(data, con, periods=months, programs=progs,
                                claims=read_claims(claims) if claims is not None else None,
                                spill=spill)

@@ -38,18 +38,19 @@ def explain_command(
 def _from_warehouse(program: Path, participant: str, warehouse: Path,
                     as_of: str | None) -> None:
     from schemeops.cli.calc_cmd import parse_day, print_diagnostics
-    from schemeops.engine.backends import connect_warehouse
-    from schemeops.engine.calc import ProgramErrors, load_programs
+    from schemeops.engine.backends import connect_warehouse, fetch_now
+    from schemeops.engine.calc import ProgramErrors, check_lists, load_programs
     from schemeops.engine.data import Data
     from schemeops.engine.explain import explain, why_no_story
 
     try:
         (prog,) = load_programs([program])
+        con = connect_warehouse(warehouse)
+        data = Data.from_backend(con)
+        check_lists([program], [prog], data, fetch_now(con))
     except ProgramErrors as e:
         print_diagnostics(Console(stderr=True), e)
         raise typer.Exit(2) from None
-    con = connect_warehouse(warehouse)
-    data = Data.from_backend(con)
     stories = explain(prog, data, con, participant, as_of=parse_day(as_of))
     if not stories:
         typer.echo(f"error: {why_no_story(prog, data, con, participant)}", err=True)

@@ -98,7 +98,8 @@ def _controls(program: Program, data: Data, wide: ibis.Table,
     fall)."""
     p = data.participants
     if program.holdout is not None:
-        would = eligible(program.participants, p, windows_table(windows))
+        would = eligible(program.participants, p, windows_table(windows),
+                         data.participant_lists)
         held = would.filter(held_out(would.participant_id, program.holdout))
         return held.select("participant_id", "tier", "region").distinct(), "holdout"
     roles = [r for r in program.participants.roles if r in SELLERS] or list(SELLERS)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from schemeops import __version__
 from schemeops.engine.backends import adapter_of, connect_warehouse, materialize
@@ -72,6 +73,22 @@ def load_programs(paths: list[Path]) -> list[Program]:
     return programs
 
 
+def check_lists(paths: list[Path], programs: list[Program], data: Data,
+                fetch: Callable[[ir.Table], Callable[[], pa.Table]]) -> None:
+    """Raise ProgramErrors, located in the program files, when a program names a
+    participant list (`include_lists`, `exclude_lists`) that the warehouse does not hold."""
+    named = {i for p in programs
+             for i in (*p.participants.include_lists, *p.participants.exclude_lists)}
+    if not named:
+        return
+    lists = data.participant_lists
+    known = set(fetch(lists.select("list_id").distinct())().column(0).to_pylist())
+    if named <= known:
+        return
+    _programs, diagnostics = load_and_check(paths, known_lists=known)
+    raise ProgramErrors([d for d in diagnostics if d.is_error])
+
+
 def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
               keep: Callable[[ir.Table], ir.Table] = materialize
               ) -> tuple[list[ProgramResult], Data]:
@@ -129,10 +146,11 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     with fresh_folder(out) as work:
         try:
             data = Data.from_backend(con)
+            check_lists(program_paths, programs, data, run.fetch)
             recorded = recorded_digests(con)
             fingerprint = data_fingerprint(data, run.read_warehouse, recorded)  # starts now
             results, data = calculate(programs, data, as_of=as_of, keep=run.materialize)
-            written = write_outputs(result_tables(results, run.materialize), work,
+            written = write_outputs(result_tables(results, run.materialize, run.stage), work,
                                     run.write_csv)
             lap("compile")
             progress("calculating")

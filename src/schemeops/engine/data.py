@@ -11,7 +11,7 @@ import ibis.expr.types as ir
 from schemeops.schema import table as contract_table
 
 TABLE_NAMES = ("participants", "outlets", "products", "sales", "primary_sales", "payments",
-               "targets")
+               "targets", "participant_lists")
 #: The warehouse table where `load` records each contract table's digest.
 DIGESTS_TABLE = "_digests"
 #: The warehouse table where `load` records the invoices returns name (`Data.named`).
@@ -29,6 +29,8 @@ class Data:
     primary_sales: ir.Table
     payments: ir.Table
     targets: ir.Table
+    #: list_id, participant_id: the lists programs name in `include_lists`/`exclude_lists`.
+    participant_lists: ir.Table | None = None
     #: Net value per distributor × outlet × day of `sales` (derived from it when not given).
     daily: ir.Table | None = None
     #: The run's per-outlet facts, one row per outlet and window (`kpis.facts.facts_rows`).
@@ -40,6 +42,8 @@ class Data:
     named: ir.Table | None = None
 
     def __post_init__(self) -> None:
+        if self.participant_lists is None:  # tables built by hand before lists existed
+            object.__setattr__(self, "participant_lists", empty_table("participant_lists"))
         for name in TABLE_NAMES:
             object.__setattr__(self, name, conform(getattr(self, name), name))
         if self.daily is None:
@@ -48,12 +52,12 @@ class Data:
     @classmethod
     def from_backend(cls, con: ibis.BaseBackend, database: str | tuple[str, str] | None = None
                      ) -> Data:
-        """The contract tables of `con` (an absent optional `targets` reads as empty)."""
+        """The contract tables of `con` (an absent optional table reads as empty)."""
         present = set(con.list_tables(database=database))
         tables = {}
         for name in TABLE_NAMES:
             if name not in present and contract_table(name).optional:
-                tables[name] = ibis.memtable(contract_schema(name).to_pyarrow().empty_table())
+                tables[name] = empty_table(name)
             else:
                 tables[name] = con.table(name, database=database)  # raises when absent
         return cls(**tables, named=_recorded_named(con, database, present))
@@ -81,6 +85,11 @@ def daily_net(sales: ir.Table) -> ir.Table:
     """distributor_id, outlet_id, invoice_date, net_amount: Σ net_amount of `sales` per day."""
     return sales.group_by(["distributor_id", "outlet_id", "invoice_date"]).agg(
         net_amount=sales.net_amount.sum())
+
+
+def empty_table(name: str) -> ir.Table:
+    """The contract table `name` with no rows (an optional table the warehouse lacks)."""
+    return ibis.memtable(contract_schema(name).to_pyarrow().empty_table())
 
 
 @cache

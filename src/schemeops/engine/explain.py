@@ -44,6 +44,16 @@ def explain(program: Program, data: Data, con: ibis.BaseBackend, participant_id:
     return stories(rows, names={program.id: program.name}, warnings=warned, extra=extra)
 
 
+def _lists_of(participant_id: str, ids: tuple[str, ...], data: Data,
+              con: ibis.BaseBackend) -> set[str]:
+    """Which of the participant lists `ids` hold the participant."""
+    if not ids:
+        return set()
+    lists = data.participant_lists
+    chosen = lists.filter((lists.participant_id == participant_id) & lists.list_id.isin(ids))
+    return set(con.to_pyarrow(chosen.select("list_id")).column(0).to_pylist())
+
+
 def why_no_story(program: Program, data: Data, con: ibis.BaseBackend,
                  participant_id: str) -> str:
     """Why `explain` has nothing for the participant: an unknown id (with close ids), the
@@ -60,15 +70,20 @@ def why_no_story(program: Program, data: Data, con: ibis.BaseBackend,
     h = program.holdout
     if h is not None and is_held_out(participant_id, h) and con.to_pyarrow(eligible(
             rule, p.filter(p.participant_id == participant_id),
-            windows_table(program_windows(program.period))).count()).as_py():
+            windows_table(program_windows(program.period)),
+            data.participant_lists).count()).as_py():
         return (f"{participant_id} is held out of {program.id}: in its control group "
                 f"(holdout share {h.share}, seed {h.seed}), not enrolled, so it earns nothing")
+    on = _lists_of(participant_id, (*rule.include_lists, *rule.exclude_lists), data, con)
+    out_of = sorted(on & set(rule.exclude_lists))
     why = "it is left out for every period"
     if participant_id in rule.exclude:
         why = "it is in `participants.exclude`"
+    elif out_of:
+        why = f"it is on the list `{out_of[0]}` of `participants.exclude_lists`"
     elif row["left_on"] is not None and row["left_on"] < program.period.start:
         why = f"it left on {row['left_on']}, before the program started"
-    elif participant_id in rule.include:
+    elif participant_id in rule.include or on & set(rule.include_lists):
         pass
     elif row["role"] not in rule.roles:
         why = f"a {row['role']}, and it takes {', '.join(rule.roles)}"

@@ -56,7 +56,8 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
     """Eligible participant × period with a__k, t__k and att__k for every KPI k: the actuals
     and targets joined in one chain, then one projection."""
     periods = windows_table(windows)
-    base = eligible(program.participants, data.participants, periods, program.holdout)
+    base = eligible(program.participants, data.participants, periods, data.participant_lists,
+                    program.holdout)
     w, actuals, targets = base, {}, {}
     for kpi in program.kpis:
         if isinstance(kpi, Formula):

@@ -34,6 +34,9 @@ CHUNK_LINES = 1_000_000
 LINES_PER_OUTLET_MONTH, ACTIVE_SHARE = 12, 0.8
 MIN_LINES = 1_000
 NOISE = ("normal", "low")
+#: The contract tables the generator writes: every one but the participant lists (programs
+#: name lists a user loads; an empty file would be refused as `no_rows`).
+GENERATED_TABLES = tuple(t for t in TABLES if t.name != "participant_lists")
 
 
 def _chunks(world: World, fixed, lines: int) -> Iterator[Chunk]:
@@ -198,7 +201,7 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
                                      holdout_share=holdout_share, noise=noise)
     network, outlets, window = world.network, world.outlets, world.window
 
-    sinks = {t.name: TableSink(out, t, fmt) for t in TABLES}
+    sinks = {t.name: TableSink(out, t, fmt) for t in GENERATED_TABLES}
     sinks["claims"] = ClaimSink(out / "claims.csv")
     try:
         sinks["participants"].write(network.table)

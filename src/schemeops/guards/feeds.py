@@ -97,7 +97,8 @@ def feeds(program: Program, windows: tuple[Window, ...], lines: ir.Table, data: 
     rules = money_rules(program)
     if not rules or not windows:
         return None
-    elig = eligible(program.participants, data.participants, windows_table(windows))
+    elig = eligible(program.participants, data.participants, windows_table(windows),
+                    data.participant_lists, program.holdout)
     mine = lines.semi_join(elig, [lines.distributor_id == elig.participant_id,
                                   lines.invoice_date >= elig.period_start,
                                   lines.invoice_date <= elig.period_end])

@@ -247,6 +247,9 @@ class TableValidator:
                        **{f"wh__{c}": wh[c] for c in others})
         joined = ok.left_join(wh, key)
         differs = {c: ~joined[c].identical_to(joined[f"wh__{c}"]) for c in others}
+        if not differs:  # every column is the key (participant_lists): nothing can conflict
+            status = ibis.ifelse(joined._present.isnull(), "new", "present")
+            return joined.select(ok, _status=status, _differing=ibis.null("string"))
         status = ibis.cases((joined._present.isnull(), "new"),
                             (ibis.or_(*differs.values()), "conflict"), else_="present")
         differing = ibis.literal(", ").join([

@@ -5,7 +5,7 @@ Each check is a plain function `(program, spans) -> diagnostics`; `CHECKS` lists
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path as FsPath
 
 from schemeops.errors import Diagnostic, did_you_mean
@@ -20,6 +20,8 @@ from schemeops.program.parse import load_located_program, parse_located
 from schemeops.program.source import Path, Spans
 
 Check = Callable[[Program, Spans], list[Diagnostic]]
+#: The most list ids an `unknown_list` hint names.
+_LISTS_SHOWN = 20
 
 
 def check_unique_ids(program: Program, spans: Spans) -> list[Diagnostic]:
@@ -112,12 +114,48 @@ def check_catch_up(program: Program, spans: Spans) -> list[Diagnostic]:
 
 
 def check_eligibility_lists(program: Program, spans: Spans) -> list[Diagnostic]:
-    """No participant is both included and excluded."""
-    include = set(program.participants.include)
-    return [Diagnostic(spans.at(("participants", "exclude", i)), "include_exclude_overlap",
-                       f"`{pid}` is both included and excluded",
-                       "remove it from one of the two lists")
-            for i, pid in enumerate(program.participants.exclude) if pid in include]
+    """No participant, and no participant list, is both included and excluded."""
+    rule = program.participants
+    out = []
+    for key, ids, included in (("exclude", rule.exclude, set(rule.include)),
+                               ("exclude_lists", rule.exclude_lists, set(rule.include_lists))):
+        out += [Diagnostic(spans.at(("participants", key, i)), "include_exclude_overlap",
+                           f"`{ident}` is both included and excluded",
+                           "remove it from one of the two lists")
+                for i, ident in enumerate(ids) if ident in included]
+    return out
+
+
+def _shown(text: str, most: int = 40) -> str:
+    """A list id read from the warehouse as a hint shows it: unprintable characters as `?`,
+    cut to `most` characters (the warehouse bounds neither)."""
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def check_list_ids(program: Program, spans: Spans, known: Collection[str]
+                   ) -> list[Diagnostic]:
+    """Every list in `include_lists` and `exclude_lists` is among the warehouse's lists
+    `known` (a check against the data: `calc`, `explain` and `detect` run it)."""
+    rule = program.participants
+    present = sorted(_shown(i) for i in known)
+    if present:
+        shown = ", ".join(f"`{i}`" for i in present[:_LISTS_SHOWN])
+        more = f" and {len(present) - _LISTS_SHOWN} more" if len(present) > _LISTS_SHOWN else ""
+        where = f"the warehouse's participant lists are {shown}{more}"
+    else:
+        where = "the warehouse has no participant lists; load them as participant_lists.csv " \
+                "(list_id, participant_id)"
+    out = []
+    for key, ids in (("include_lists", rule.include_lists), ("exclude_lists", rule.exclude_lists)):
+        for i, ident in enumerate(ids):
+            if ident not in known:
+                close = did_you_mean(ident, present)
+                close = close if close.startswith("did you mean") else ""
+                out.append(Diagnostic(spans.at(("participants", key, i)), "unknown_list",
+                                      f"`{ident}` names no participant list in the warehouse",
+                                      f"{where}; {close}" if close else where))
+    return out
 
 
 def check_uplift(program: Program, spans: Spans) -> list[Diagnostic]:
@@ -192,9 +230,11 @@ def check_program(program: Program, spans: Spans) -> list[Diagnostic]:
     return sorted((d for check in CHECKS for d in check(program, spans)), key=_order)
 
 
-def load_and_check(paths: Iterable[str | FsPath]) -> tuple[list[Program], list[Diagnostic]]:
+def load_and_check(paths: Iterable[str | FsPath], *, known_lists: Collection[str] | None = None
+                   ) -> tuple[list[Program], list[Diagnostic]]:
     """Load, validate and check every file; return the sound programs (warnings allowed) and
-    every error and warning."""
+    every error and warning. With `known_lists` (the warehouse's participant lists), the
+    lists the programs name are checked against them too."""
     programs: list[Program] = []
     diagnostics: list[Diagnostic] = []
     first_file: dict[str, str] = {}
@@ -202,6 +242,8 @@ def load_and_check(paths: Iterable[str | FsPath]) -> tuple[list[Program], list[D
         program, spans, found = load_located_program(path)
         if program is not None:
             found = found + check_program(program, spans)
+            if known_lists is not None:
+                found += check_list_ids(program, spans, known_lists)
             if program.id in first_file:
                 found.append(Diagnostic(spans.at(("id",)), "duplicate_program",
                                         f"program id `{program.id}` is used twice",

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from schemeops.program.guard_keys import Guards
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+#: A participant list's id, as loaded in the warehouse table `participant_lists`.
+ListId = Annotated[str, Field(min_length=1, max_length=100)]
 Ratio = Annotated[Decimal, Field(ge=0)]
 #: The largest rate or factor (100 = 10,000 %): larger is a typo, and its products would
 #: leave the engine's exact decimal range.
@@ -34,6 +36,16 @@ def later(**constraints: object) -> Any:
     of the canonical form (`program_version`) when absent, so every earlier program keeps
     its version as the language grows."""
     return Field(default=None, exclude_if=_absent, **constraints)
+
+
+def _none(value: object) -> bool:
+    return not value
+
+
+def later_list() -> Any:
+    """A list added to the language after programs were first versioned: left out of the
+    canonical form when empty (see `later`)."""
+    return Field(default=(), exclude_if=_none)
 
 
 def _off(value: object) -> bool:
@@ -63,6 +75,10 @@ class Eligibility(Spec):
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     joined_before: dt.date | None = None
+    #: Ids of lists in the warehouse table `participant_lists`: their participants take
+    #: part regardless, as if listed in `include` (`exclude_lists`: never, as `exclude`).
+    include_lists: tuple[ListId, ...] = later_list()
+    exclude_lists: tuple[ListId, ...] = later_list()
 
 
 class Recurrence(Spec):

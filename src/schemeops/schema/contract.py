@@ -188,10 +188,24 @@ TARGETS = Table(
     ),
 )
 
+PARTICIPANT_LISTS = Table(
+    "participant_lists",
+    key=("list_id", "participant_id"),
+    doc="Optional named lists of participants, which programs name in `include_lists` and "
+    "`exclude_lists` (lists too long for a program's `include`).",
+    optional=True,
+    columns=(
+        _c("list_id", STRING, "The list's id, as programs name it.", required=True),
+        _c("participant_id", STRING, "A participant on the list.", required=True,
+           references=_PARTICIPANT),
+    ),
+)
+
 #: Every table, in an order where each table's references point to tables before it
 #: (or to itself).
 TABLES: tuple[Table, ...] = (
     PARTICIPANTS, OUTLETS, PRODUCTS, SALES, PRIMARY_SALES, PAYMENTS, TARGETS,
+    PARTICIPANT_LISTS,
 )
 
 CONTRACT_VERSION = "1"

@@ -23,6 +23,10 @@ class Executor(Protocol):
     def materialize(self, t: ir.Table) -> ir.Table:
         """`t` computed once, as a table later queries read."""
 
+    def stage(self, t: ir.Table) -> ir.Table:
+        """`t`, which one later query reads: computed on its own where the engine plans
+        better so (as `materialize`), else left inside that query."""
+
     def read_warehouse(self, t: ir.Table) -> Callable[[], pa.Table]:
         """`t`'s result as Arrow; `t` reads the warehouse's tables only."""
 
@@ -73,7 +77,7 @@ class Immediate:
 
     def __init__(self, con: ibis.BaseBackend, materialize: Callable[[ir.Table], ir.Table]
                  ) -> None:
-        self.materialize = materialize
+        self.materialize = self.stage = materialize
         self.read_warehouse = self.fetch = fetch_now(con)
         self.write_csv = csv_writer(con)
 
