@@ -6,21 +6,8 @@ import sys
 
 import pytest
 
+from guard_programs import discount_program
 from warehouse_support import write_warehouse
-
-PROGRAM = """\
-id: {id}
-name: {id}
-period: {{start: 2026-10-01, end: 2026-10-31}}
-kpis:
-  - {{id: sales, kind: volume}}
-components:
-  - id: discount
-    kpi: sales
-    on: actual
-    slabs:
-      - {{from: 0, rate: {rate}}}
-{extra}"""
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -36,7 +23,7 @@ def files(tmp_path):
                          [("I1", "2026-10-05", "D1", "O1", "1000.00")], unit_cost="500.00")
     for pid, rate, extra in (("a", "0.10", ""), ("b", "0.15", ""), ("q", "0.25", ""),
                              ("x", "0.10", "exclusive_with: [bb]\n")):
-        (tmp_path / f"{pid}.yaml").write_text(PROGRAM.format(id=pid, rate=rate, extra=extra))
+        (tmp_path / f"{pid}.yaml").write_text(discount_program(pid, rate, extra=extra))
     return tmp_path, wh
 
 

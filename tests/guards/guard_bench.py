@@ -6,29 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from engine.conftest import Warehouse
+from guard_programs import discount_program
 from schemeops.program.check import check_text
 from schemeops.program.model import Program
-
-PROGRAM = """\
-id: {id}
-name: {id}
-period: {{start: 2026-10-01, end: 2026-10-31}}
-kpis:
-  - {{id: sales, kind: volume{products}}}
-components:
-  - id: discount
-    kpi: sales
-    on: actual
-    slabs:
-      - {{from: 0, rate: {rate}}}
-{extra}"""
 
 
 def program(pid: str, rate: str, *, products: str = "", extra: str = "") -> Program:
     """A one-month October program paying `rate` of every distributor's sales from the
     first rupee (its discount on each line), with extra top-level YAML."""
-    text = PROGRAM.format(id=pid, rate=rate, extra=extra,
-                          products=f", products: \"{products}\"" if products else "")
+    text = discount_program(pid, rate, products=products, extra=extra)
     spec, diagnostics = check_text(text, f"{pid}.yaml")
     assert spec is not None, [d.render() for d in diagnostics]
     return spec

@@ -11,6 +11,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
+from guard_programs import discount_program
 from schemeops.service import approvals, guards, programs, runs
 from schemeops.service.context import App
 from schemeops.service.errors import Conflict, Forbidden
@@ -18,20 +19,6 @@ from schemeops.store.db import make_engine, sessions
 from schemeops.store.migrate import upgrade
 from schemeops.store.models import AuditEntry, Decision
 from warehouse_support import write_warehouse
-
-PROGRAM = """\
-id: {id}
-name: {id}
-period: {{start: 2026-10-01, end: 2026-10-31}}
-kpis:
-  - {{id: sales, kind: volume}}
-components:
-  - id: discount
-    kpi: sales
-    on: actual
-    slabs:
-      - {{from: 0, rate: {rate}}}
-{extra}"""
 
 
 @pytest.fixture
@@ -48,8 +35,7 @@ def app(tmp_path, db_url) -> Iterator[App]:
 
 def _submitted(app: App, team, pid: str, rate: str, extra: str = "") -> int:
     with app.sessions.begin() as s:
-        v = programs.create_draft(s, team.designer, PROGRAM.format(id=pid, rate=rate,
-                                                                   extra=extra))
+        v = programs.create_draft(s, team.designer, discount_program(pid, rate, extra=extra))
         programs.submit(s, team.designer, v.id)
         return v.id
 
