@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 from payout_support import run
 
 from schemeops.engine.explain import why_no_story
+from schemeops.engine.explain_run import run_stories
 from schemeops.engine.holdout import held_out, is_held_out, threshold
+from schemeops.errors import SchemeopsError
 from schemeops.program.model import Holdout
 from schemeops.program.parse import parse_located
 
@@ -121,3 +123,21 @@ def test_bad_holdout_is_located(value, code, hint):
     _, _, (d,) = parse_located(program(f"holdout: {value}\n"), "p.yaml")
     assert d.code == code and hint in d.hint, d.render()
     assert d.span.line == 9, d.render()
+
+
+def test_explain_run_says_which_holdout_an_absent_id_falls_in(tmp_path):
+    """A finished calc's folder: D1 and D3 fall in seed 7's group at 0.2, X9 does not
+    (md5 "7:X9" starts with f86fe442, above 0.2 × 16⁸)."""
+    (tmp_path / "explanations.csv").write_text("participant_id\nD2\n", encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(
+        '{"holdouts": {"p": {"share": "0.2", "seed": 7}}}', encoding="utf-8")
+    with pytest.raises(SchemeopsError) as held:
+        run_stories(tmp_path, "D3")
+    assert str(held.value) == (
+        "D3 takes part in no program of this calculation; it falls in the holdout (control "
+        "group) of p (share 0.2, seed 7): held out there, not enrolled, if the program's "
+        "rule would take it")
+    assert hashlib.md5(b"7:X9").hexdigest()[:8] == "f86fe442"
+    with pytest.raises(SchemeopsError) as other:
+        run_stories(tmp_path, "X9")
+    assert "holdout" not in str(other.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +30,9 @@ def parse_month(text: str) -> dt.date:
 
 def run_generate(out: Path, *, lines: int, months: int, seed: int, fmt: str,
                  current_month: dt.date, console: Console, anomaly_rate: float = 1.0,
-                 subtle: bool = False, negatives_only: bool = False) -> dict[str, int]:
+                 subtle: bool = False, negatives_only: bool = False, programs: int = 0,
+                 effect_scale: float = 1.0, holdout_share: Decimal = Decimal("0.2"),
+                 noise: str = "normal") -> dict[str, int]:
     """Generate with a progress bar on `console`; return rows written per table."""
     from schemeops.generate import generate  # lazily: other commands need not load it
 
@@ -40,7 +43,20 @@ def run_generate(out: Path, *, lines: int, months: int, seed: int, fmt: str,
         return generate(out, lines=lines, months=months, seed=seed, fmt=fmt,
                         current_month=current_month,
                         progress=lambda n: p.advance(task, n), anomaly_rate=anomaly_rate,
-                        subtle=subtle, negatives_only=negatives_only)
+                        subtle=subtle, negatives_only=negatives_only, programs=programs,
+                        effect_scale=effect_scale, holdout_share=holdout_share, noise=noise)
+
+
+def parse_share(text: str) -> Decimal:
+    """'0.2' as a holdout share strictly between 0 and 1."""
+    try:
+        share = Decimal(text)
+    except InvalidOperation:
+        share = Decimal("NaN")
+    if not share.is_finite() or not 0 < share < 1:
+        raise typer.BadParameter(f"{text!r} is not a share strictly between 0 and 1, e.g. 0.2",
+                                 param_hint="--holdout-share")
+    return share
 
 
 def generate_command(
@@ -58,17 +74,31 @@ def generate_command(
     negatives_only: Annotated[bool, typer.Option(
         help="Plant only the hard negatives (festival month, new towns), no anomalies.")
     ] = False,
+    programs: Annotated[int, typer.Option(
+        min=0, max=12, help="Plant this many programs with a known effect: programs/*.yaml "
+        "and effects.csv.")] = 0,
+    effect_scale: Annotated[float, typer.Option(
+        min=0, max=5, help="Scale on the planted effects; 0 plants none (a placebo).")] = 1.0,
+    holdout_share: Annotated[str, typer.Option(
+        help="Share of each planted program's distributors held out.")] = "0.2",
+    noise: Annotated[str, typer.Option(
+        help="normal, or low: less drift from one month to the next.")] = "normal",
 ) -> None:
     """Write a synthetic distribution network: every contract table plus labels.csv (planted
-    anomalies) and negatives.csv (planted hard negatives)."""
+    anomalies), negatives.csv (planted hard negatives) and, with --programs, the planted
+    programs (programs/*.yaml) and their true effects (effects.csv)."""
     if fmt not in ("parquet", "csv"):
         raise typer.BadParameter(f"{fmt!r}: choose parquet or csv", param_hint="--format")
+    if noise not in ("normal", "low"):
+        raise typer.BadParameter(f"{noise!r}: choose normal or low", param_hint="--noise")
+    share = parse_share(holdout_share)
     console = Console(stderr=True)
     start = time.perf_counter()
     written = run_generate(out, lines=lines, months=months, seed=seed, fmt=fmt,
                            current_month=parse_month(current_month), console=console,
                            anomaly_rate=anomaly_rate, subtle=subtle,
-                           negatives_only=negatives_only)
+                           negatives_only=negatives_only, programs=programs,
+                           effect_scale=effect_scale, holdout_share=share, noise=noise)
     secs = time.perf_counter() - start
     for name, n in written.items():
         typer.echo(f"{name:>14}: {n:,} rows")

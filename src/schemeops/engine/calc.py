@@ -53,10 +53,14 @@ class Manifest:
     #: Early-payment invoices short of a tier's discount that earn none of it (always
     #: written, empty when there are none): see `engine.settlement`.
     warnings: list[dict] = field(default_factory=list)
+    #: `{program id: {share, seed}}` of the programs with a holdout (left out when none, so
+    #: earlier manifests read the same).
+    holdouts: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The manifest as stable JSON (timings last)."""
-        return json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
+        body = {k: v for k, v in self.__dict__.items() if k != "holdouts" or v}
+        return json.dumps(body, indent=2, sort_keys=True) + "\n"
 
 
 def load_programs(paths: list[Path]) -> list[Program]:
@@ -139,7 +143,9 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
             manifest = Manifest(
                 programs={p.id: program_version(p) for p in programs},
                 data_fingerprint=fingerprint(), as_of=as_of.isoformat() if as_of else None,
-                backend=backend, rows=rows, timings=timings, warnings=warnings)
+                backend=backend, rows=rows, timings=timings, warnings=warnings,
+                holdouts={p.id: {"share": str(p.holdout.share), "seed": p.holdout.seed}
+                          for p in programs if p.holdout is not None})
             lap("fingerprint")
         finally:
             run.close()

@@ -50,6 +50,24 @@ def _warnings(manifest: Path, participant_id: str, told: list[Explanation]
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _held_out_of(manifest: Path, participant_id: str) -> str:
+    """Which programs' holdouts the id falls in, as words ('' when none): a participant the
+    rule would enrol is held out of those, not enrolled."""
+    if not manifest.exists():
+        return ""
+    holdouts = json.loads(manifest.read_text(encoding="utf-8")).get("holdouts", {})
+    if not holdouts:
+        return ""
+    from schemeops.engine.holdout import is_held_out  # lazily: it loads Ibis
+    from schemeops.program.model import Holdout
+
+    held = [f"{pid} (share {h['share']}, seed {h['seed']})" for pid, h in sorted(
+        holdouts.items()) if is_held_out(participant_id, Holdout(share=h["share"], seed=h["seed"]))]
+    return ("it falls in the holdout (control group) of " + ", ".join(held)
+            + ": held out there, not enrolled, if the program's rule would take it"
+            ) if held else ""
+
+
 def run_stories(folder: Path, participant_id: str) -> list[Explanation]:
     """The participant's explanations in a calc's output folder; UsageError when the folder
     has no explanations.csv, SchemeopsError when the participant has no row in it."""
@@ -59,7 +77,8 @@ def run_stories(folder: Path, participant_id: str) -> list[Explanation]:
                          "finished `schemeops calc`?")
     rows, ids = read_rows(path, participant_id)
     if not rows:
-        hint = did_you_mean(participant_id, sorted(ids))
+        held = _held_out_of(folder / "manifest.json", participant_id)
+        hint = held or did_you_mean(participant_id, sorted(ids))
         raise SchemeopsError(f"{participant_id} takes part in no program of this calculation"
                          + (f"; {hint}" if hint else ""))
     told = stories(rows)

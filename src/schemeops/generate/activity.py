@@ -52,20 +52,23 @@ class FixedInvoices:
 
 
 def make_activity(rng: np.random.Generator, outlets: Outlets, network: Network,
-                  window: Window) -> Activity:
-    """Monthly activity: from creation, minus pauses of 1–6 months, losses and sellers leaving."""
+                  window: Window, *, steady: bool = False) -> Activity:
+    """Monthly activity: from creation, minus pauses of 1–6 months, losses and sellers
+    leaving; `steady` (low noise): outlets neither pause, go dormant nor are lost, so a
+    seller's sales drift less from one month to the next."""
     n, m_count = outlets.count, window.months
     months = np.arange(m_count)
     start = np.maximum(outlets.created_month, 0)
     active = months[None, :] >= start[:, None]
     lost = start + rng.geometric(LOSS_HAZARD, n)
-    active &= months[None, :] < lost[:, None]
-    pause = rng.random(n) < PAUSE_SHARE
+    active &= months[None, :] < np.where(steady, m_count, lost)[:, None]
+    pause = (rng.random(n) < PAUSE_SHARE) & (not steady)
     length = np.where(rng.random(n) < 0.35, rng.integers(1, 3, n), rng.integers(3, 7, n))
     gap = start + 1 + (rng.random(n) * np.maximum(m_count - 1 - start, 0)).astype(np.int64)
     in_gap = (months[None, :] >= gap[:, None]) & (months[None, :] < (gap + length)[:, None])
     active &= ~(pause[:, None] & in_gap)
-    active &= ~((rng.random(n) < DORMANT_SHARE) & (outlets.created_month < 0))[:, None]
+    active &= ~((rng.random(n) < DORMANT_SHARE) & (outlets.created_month < 0) & (not steady)
+                )[:, None]
     end = network.end_day[outlets.seller]
     active &= window.starts[None, :-1] < end[:, None]
     active &= ~outlets.dummy[:, None]

@@ -23,10 +23,12 @@ _UNITS = np.array([2.0, 4.0, 8.0])
 
 @dataclass(frozen=True)
 class Catalogue:
-    """SKUs by index: price and cost in paise, segment code, launch day, popularity."""
+    """SKUs by index: price and cost in paise, category and segment codes, launch day,
+    popularity."""
 
     price: np.ndarray
     cost: np.ndarray
+    category: np.ndarray
     segment: np.ndarray
     launched: np.ndarray
     popularity: np.ndarray
@@ -39,10 +41,13 @@ class Catalogue:
         """Number of SKUs."""
         return len(self.price)
 
-    def draw(self, rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
-        """A SKU for each sale date, by popularity, never before its launch."""
+    def draw(self, rng: np.random.Generator, days: np.ndarray,
+             spread: np.ndarray | None = None) -> np.ndarray:
+        """A SKU for each sale date, by popularity, never before its launch; `spread` (values
+        in [0, 1), one per date) replaces the random draw where given."""
         cdf = np.cumsum(self.popularity)
-        sku = np.searchsorted(cdf, rng.random(len(days)) * cdf[-1], side="right")
+        u = rng.random(len(days))
+        sku = np.searchsorted(cdf, (u if spread is None else spread) * cdf[-1], side="right")
         sku = np.minimum(sku, self.size - 1)
         early = self.launched[sku] > days
         if early.any():
@@ -84,7 +89,7 @@ def make_catalogue(rng: np.random.Generator, window: Window) -> Catalogue:
         "unit_cost": col.money(cost),
         "launched_on": col.dates(launched),
     })
-    return Catalogue(price=price, cost=cost, segment=seg, launched=launched,
+    return Catalogue(price=price, cost=cost, category=cat, segment=seg, launched=launched,
                      popularity=popularity / popularity.sum(), mean_units=_UNITS[seg],
                      established=np.flatnonzero(launched < window.first_day),
                      table=table)

@@ -6,6 +6,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +18,13 @@ from schemeops.generate.anomalies import DEFAULT_MODE, Mode, Plan, labels_tables
 from schemeops.generate.calendar import make_window
 from schemeops.generate.catalogue import make_catalogue
 from schemeops.generate.claims import claimants, make_claims
+from schemeops.generate.effects import plan_effects
 from schemeops.generate.network import allocate, make_network, with_joiners
 from schemeops.generate.outlets import make_outlets
 from schemeops.generate.primary import make_primary
 from schemeops.generate.secondary import ID_WIDTH, Chunk, World, make_sales
 from schemeops.generate.targets import make_targets
+from schemeops.generate.truth import write_truth
 from schemeops.generate.writer import FORMATS, ClaimSink, TableSink, write_labels
 from schemeops.schema import TABLES
 
@@ -30,6 +33,7 @@ CHUNK_LINES = 1_000_000
 #: Sizing: sales lines per active outlet per month, and share of outlet-months active.
 LINES_PER_OUTLET_MONTH, ACTIVE_SHARE = 12, 0.8
 MIN_LINES = 1_000
+NOISE = ("normal", "low")
 
 
 def _chunks(world: World, fixed, lines: int) -> Iterator[Chunk]:
@@ -62,15 +66,21 @@ def _sku_ids(index: np.ndarray) -> pa.Array:
 
 def _chunk_tables(world: World, plan: Plan, fixed: FixedInvoices, lines: int, seed: int,
                   value: np.ndarray, invoices: dict[int, list[str]],
-                  bunched: dict[int, tuple[int, list[int]]]) -> Iterator[dict[str, pa.Table]]:
+                  bunched: dict[int, tuple[int, list[int]]],
+                  truth: tuple[np.ndarray, np.ndarray]) -> Iterator[dict[str, pa.Table]]:
     """Each chunk's sales, primary_sales and payments; fills `value` (net per seller-month)
-    `invoices` (label row -> ids of its planted invoices) and `bunched` (label row -> volume
-    target and months of a slab-bunching case)."""
+    `invoices` (label row -> ids of its planted invoices), `bunched` (label row -> volume
+    target and months of a slab-bunching case) and `truth` (planted effects' incremental
+    and baseline paise per seller and program)."""
     n_inv = n_ret = n_pinv = n_pay = 0
     for chunk in _chunks(world, fixed, lines):
         rng = np.random.default_rng(np.random.SeedSequence([seed, 1, chunk.number]))
-        sales = make_sales(rng, world, chunk, n_inv, n_ret)
+        effect_rng = np.random.default_rng(np.random.SeedSequence([seed, 5, chunk.number]))
+        sales = make_sales(rng, world, chunk, n_inv, n_ret, effect_rng)
         value[chunk.seller_lo:chunk.seller_hi] = sales.value
+        if sales.truth is not None:
+            for whole, part in zip(truth, sales.truth, strict=True):
+                whole[chunk.seller_lo:chunk.seller_hi] = part
         claims, dup = make_claims(sales.claim_lines, plan, world.network, world.window,
                                   _sku_ids, _invoice_ids)
         for row, ids in dup.items():
@@ -125,8 +135,11 @@ def _in_background(items: Iterator, depth: int = 2) -> Iterator:
 
 
 def build_world(*, lines: int, months: int, seed: int, current_month: date,
-                mode: Mode = DEFAULT_MODE) -> tuple[World, Plan, FixedInvoices]:
-    """The master data, activity and anomaly plan: everything decided before the chunks."""
+                mode: Mode = DEFAULT_MODE, programs: int = 0, effect_scale: float = 1.0,
+                holdout_share: Decimal = Decimal("0.2"), noise: str = "normal"
+                ) -> tuple[World, Plan, FixedInvoices]:
+    """The master data, activity, anomaly plan and planted programs: everything decided
+    before the chunks."""
     window = make_window(current_month, months)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
     catalogue = make_catalogue(rng, window)
@@ -135,14 +148,21 @@ def build_world(*, lines: int, months: int, seed: int, current_month: date,
     plan = plan_anomalies(rng, network, window, lines, mode)
     network = with_joiners(network, plan.ramp_seller, int(window.starts[plan.ramp_month]) - 10)
     outlets = make_outlets(rng, network, window, plan)
-    activity = make_activity(rng, outlets, network, window)
+    activity = make_activity(rng, outlets, network, window, steady=noise == "low")
     fixed = fixed_invoices(rng, outlets, activity, plan, window)
     world = World(window=window, network=network, outlets=outlets, activity=activity,
                   catalogue=catalogue, jump_units=plan.jump_units(network.sellers, months),
                   backdated=plan.backdated(network.sellers, months), mode=mode,
                   claimant=claimants(network, plan),
                   bunch=[(plan.label_base["slab_bunching"] + i, s)
-                         for i, s in enumerate(plan.bunch_seller.tolist())])
+                         for i, s in enumerate(plan.bunch_seller.tolist())],
+                  steady=noise == "low",
+                  # slab bunching lifts bills to a target: its sellers stay untreated, so
+                  # their lines and labels are the same with and without planted effects
+                  effects=plan_effects(seed, network=network, catalogue=catalogue,
+                                       window=window, programs=programs, scale=effect_scale,
+                                       share=holdout_share, untreated=plan.bunch_seller)
+                  if programs else None)
     return world, plan, fixed
 
 
@@ -150,21 +170,30 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
              current_month: date = date(2026, 10, 1),
              progress: Callable[[int], None] | None = None,
              anomaly_rate: float = 1.0, subtle: bool = False,
-             negatives_only: bool = False) -> dict[str, int]:
+             negatives_only: bool = False, programs: int = 0, effect_scale: float = 1.0,
+             holdout_share: Decimal = Decimal("0.2"), noise: str = "normal"
+             ) -> dict[str, int]:
     """Write every contract table (one file per table: sales.parquet, outlets.csv, …),
     labels.csv and negatives.csv to `out`; return rows written per table.
 
     `anomaly_rate` scales how many anomalies are planted (0: none), `subtle` makes them
-    closer to normal behaviour, `negatives_only` plants only the hard negatives."""
+    closer to normal behaviour, `negatives_only` plants only the hard negatives. `programs`
+    plants that many programs with an effect (× `effect_scale`; 0: a placebo) and a holdout
+    of `holdout_share`, written to programs/ and effects.csv; `noise` "low" narrows the
+    month-to-month drift of each seller's sales."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    if noise not in NOISE:
+        raise ValueError(f"unknown noise {noise!r}; expected one of {NOISE}")
     if lines < MIN_LINES:
         raise ValueError(f"lines must be at least {MIN_LINES}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     mode = Mode(rate=anomaly_rate, subtle=subtle, negatives_only=negatives_only)
     world, plan, fixed = build_world(lines=lines, months=months, seed=seed,
-                                     current_month=current_month, mode=mode)
+                                     current_month=current_month, mode=mode,
+                                     programs=programs, effect_scale=effect_scale,
+                                     holdout_share=holdout_share, noise=noise)
     network, outlets, window = world.network, world.outlets, world.window
 
     sinks = {t.name: TableSink(out, t, fmt) for t in TABLES}
@@ -176,8 +205,10 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
         value = np.zeros((network.sellers, months))
         invoices: dict[int, list[str]] = {}
         bunched: dict[int, tuple[int, list[int]]] = {}
+        truth = (np.zeros((network.sellers, programs), np.int64),
+                 np.zeros((network.sellers, programs), np.int64))
         for tables in _in_background(_chunk_tables(world, plan, fixed, lines, seed, value,
-                                                     invoices, bunched)):
+                                                     invoices, bunched, truth)):
             for name, data in tables.items():
                 sinks[name].write(data)
             if progress is not None:
@@ -199,4 +230,6 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
         outlets.count)), groups, invoices, bunched)
     rows["labels"] = write_labels(out, labels)
     rows["negatives"] = write_labels(out, negatives, "negatives.csv")
+    if world.effects is not None:
+        rows["effects"] = write_truth(out, world.effects, window, network, *truth)
     return rows

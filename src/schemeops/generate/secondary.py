@@ -14,6 +14,7 @@ from schemeops.generate.bunching import Bunched, bunch
 from schemeops.generate.calendar import Window, weekday
 from schemeops.generate.catalogue import Catalogue
 from schemeops.generate.claims import CLAIM_SHARE, ClaimLines
+from schemeops.generate.effects import Effects, line_truth
 from schemeops.generate.network import Network
 from schemeops.generate.outlets import Outlets
 
@@ -43,6 +44,9 @@ class World:
     mode: Mode
     claimant: np.ndarray
     bunch: list[tuple[int, int]]  # (label row, seller) of slab-bunching cases
+    #: Low noise: each seller's lines spread evenly over the catalogue's popularity.
+    steady: bool = False
+    effects: Effects | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Sales:
     labelled: tuple[np.ndarray, np.ndarray]  # (label row, invoice number) of planted bills
     claim_lines: ClaimLines
     bunched: list[Bunched]
+    #: Planted effects' (incremental, baseline) paise per (seller of the chunk, program).
+    truth: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def _visits(rng: np.random.Generator, world: World, chunk: Chunk):
@@ -95,9 +101,23 @@ def _visits(rng: np.random.Generator, world: World, chunk: Chunk):
     return o[rows], day, mi[rows]
 
 
+def _even_spread(rng: np.random.Generator, seller: np.ndarray) -> np.ndarray:
+    """A value in [0, 1) per line: a golden-ratio sequence over each seller's lines in date
+    order, so any run of a seller's lines (a month) samples the catalogue almost exactly in
+    proportion instead of at random."""
+    order = np.argsort(seller, kind="stable")
+    first = np.searchsorted(seller[order], seller[order], side="left")
+    rank = np.empty(len(seller), dtype=np.int64)
+    rank[order] = np.arange(len(seller)) - first
+    return (rng.random() + rank * 0.6180339887498949) % 1.0
+
+
 def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
-               invoice_base: int, return_base: int) -> Sales:
-    """Sales of a chunk: exactly chunk.budget regular lines plus its fixed invoices."""
+               invoice_base: int, return_base: int,
+               effect_rng: np.random.Generator | None = None) -> Sales:
+    """Sales of a chunk: exactly chunk.budget regular lines plus its fixed invoices; with
+    planted effects (drawn from `effect_rng`, so the lines are otherwise the same), their
+    truth."""
     w, o_, cat, net = world.window, world.outlets, world.catalogue, world.network
     outlet, day, month = _visits(rng, world, chunk)
     weight = o_.size[outlet] * w.season[month] * np.where(day >= w.starts[month + 1] - 3, 1.2, 1)
@@ -139,18 +159,25 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     starts = np.cumsum(n_lines) - n_lines
     line_no = np.arange(len(inv)) - starts[inv] + 1
     lday = day[inv]
-    sku = cat.draw(rng, lday)
+    sku = cat.draw(rng, lday, _even_spread(rng, seller[inv]) if world.steady else None)
     token = units_mult[inv] == 0  # token bills: one unit of one of the cheapest SKUs
     if token.any():
         cheap = cat.established[np.argsort(cat.price[cat.established], kind="stable")[:10]]
         sku[token] = cheap[rng.integers(0, len(cheap), int(token.sum()))]
     lam = cat.mean_units[sku] * o_.size[outlet[inv]] ** 0.3
-    units = (1 + rng.poisson(np.maximum(lam - 1, 0))) * units_mult[inv]
+    drawn = 1 + rng.poisson(np.maximum(lam - 1, 0))
+    # low noise: every line of a SKU to an outlet buys its expected units
+    units = (np.maximum(1, np.round(lam)).astype(np.int64) if world.steady else drawn
+             ) * units_mult[inv]
     month_end = lday >= w.starts[month[inv] + 1] - 3
     units = np.where(month_end, (units * 13 + 9) // 10, units)
     units = np.where(token, 1, units)
+    units0, effects = units, world.effects
+    if effects is not None and effects.count and effect_rng is not None:
+        units = effects.apply(effect_rng, w, seller[inv], lday, sku, units, label[inv] < 0)
     bp = _DISCOUNT_BP[rng.choice(4, len(inv), p=_DISCOUNT_P)]
     amount = (units * cat.price[sku] * (10_000 - bp) + 5_000) // 10_000
+    amount0 = (units0 * cat.price[sku] * (10_000 - bp) + 5_000) // 10_000
 
     # Returns: k_ret consecutive lines of the invoice, part of their units.
     r_inv = np.flatnonzero(k_ret)
@@ -168,6 +195,14 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
                     rng.uniform(0.3, 1.0, len(r_doc)))
     r_units = np.minimum(np.ceil(units[src] * frac).astype(np.int64), units[src])
     r_amount = (amount[src] * r_units + units[src] // 2) // units[src]
+    truth = None
+    if units is not units0:  # the same returns without the effect, for the truth
+        r_units0 = np.minimum(np.ceil(units0[src] * frac).astype(np.int64), units0[src])
+        r_amount0 = (amount0[src] * r_units0 + units0[src] // 2) // units0[src]
+        truth = line_truth(effects, w, sellers=chunk.seller_hi - chunk.seller_lo,
+                           seller=seller[inv] - chunk.seller_lo, day=lday, sku=sku,
+                           amount=amount, amount0=amount0, src=src, r_amount=r_amount,
+                           r_amount0=r_amount0)
 
     # Entry dates: mostly the invoice date, some a few days late; backdating sellers enter
     # (some of) their last-3-day invoices in the next month.
@@ -233,4 +268,4 @@ def make_sales(rng: np.random.Generator, world: World, chunk: Chunk,
     return Sales(table=table, value=value, invoices=n_inv, returns=len(r_inv),
                  labelled=(np.concatenate([label[planted], *b_rows]).astype(np.int64),
                            np.concatenate([inv_no[planted], *b_inv]).astype(np.int64)),
-                 claim_lines=claim_lines, bunched=bunched)
+                 claim_lines=claim_lines, bunched=bunched, truth=truth)
