@@ -20,7 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from schemeops.effect.baseline import baseline_per_day, clean_mask, weighted_days, window_mask
+from schemeops.effect.baseline import (
+    baseline_per_day,
+    clean_mask,
+    near_mask,
+    weighted_days,
+    window_mask,
+)
 from schemeops.effect.facts import SCHEME, SIBLING, Calendar
 
 #: Fewest controls for a match group (tier × region, then tier) to be used on its own.
@@ -104,7 +110,7 @@ def counterfactuals(series: np.ndarray, *, calendar: Calendar, season: np.ndarra
                     weights: np.ndarray) -> Draws:
     """Counterfactual and actual of the treated (rows `treated` of the P × atoms × 3
     `series`) in period `no`'s windows, scheme and sibling classes."""
-    base = baseline_per_day(series, calendar, season)
+    base = baseline_per_day(series, calendar, season, near_mask(calendar, no))
     cf, actual = {}, {}
     for kind in ("pre", "in", "post"):
         mask = window_mask(calendar, kind, no)
