@@ -4,13 +4,14 @@
                                          [--noise normal|low] [--programs 5]
                                          [--anomaly-rate 1] [--resamples 1000]
 
-For each seed 1 … N it generates (in DIR, reused when already there) a network with the
+For each seed 1 … N it generates (in DIR/<lines>-s<seed>-<noise>-a<anomaly rate>-k<programs>,
+reused when already there) a network with the
 generator's planted programs (`--programs K`) and its placebo (`--effect-scale 0`: the same
 lines, programs and holdouts, no effect), loads each into a warehouse, and measures every
 planted program on both with the `effect` library function. Each program's row is joined
 with its truth (effects.csv, the program's row) and printed as a Markdown table, one row per
 program and seed, with the verdict per acceptance line of issue 12 under it; the table is
-also written to DIR/coverage-<noise>.md and DIR/coverage-<noise>.csv.
+also written to DIR/coverage-<noise>-a<anomaly rate>.md and .csv.
 
 - covered: the 90% interval on the planted network holds the true net lift;
 - placebo covers 0: the interval of the same program on the placebo holds 0;
@@ -103,7 +104,8 @@ class Case:
 def network(work: Path, *, seed: int, lines: int, programs: int, noise: str,
             anomaly_rate: float, placebo: bool) -> Path:
     """The generated and loaded folder of one network (made unless already READY)."""
-    folder = work / f"s{seed}-{noise}" / ("placebo" if placebo else "planted")
+    name = f"{lines}-s{seed}-{noise}-a{anomaly_rate:g}-k{programs}"
+    folder = work / name / ("placebo" if placebo else "planted")
     if not (folder / READY).exists():
         generate(folder, lines=lines, seed=seed, programs=programs, noise=noise,
                  anomaly_rate=anomaly_rate, effect_scale=0.0 if placebo else 1.0)
@@ -234,8 +236,9 @@ def main() -> None:
             f"{args.anomaly_rate:g}, {args.resamples} resamples", "",
             *table(cases, spread), "", *verdicts(cases, spread)]
     print("\n".join(text))
-    (args.work / f"coverage-{args.noise}.md").write_text("\n".join(text) + "\n")
-    with (args.work / f"coverage-{args.noise}.csv").open("w", newline="") as f:
+    stem = f"coverage-{args.noise}-a{args.anomaly_rate:g}"
+    (args.work / f"{stem}.md").write_text("\n".join(text) + "\n")
+    with (args.work / f"{stem}.csv").open("w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["seed", "program", "true_lift", "lift", "low", "high", "placebo_lift",
                     "placebo_low", "placebo_high", "plain_placebo", "true_roi", "roi",

@@ -19,7 +19,8 @@ def test_coverage_table_per_program_and_seed(tmp_path):
     assert out[2].startswith("| seed | program | true lift | estimate | 90% interval |")
     rows = [line for line in out if line.startswith("| 1 | planted_")]
     assert len(rows) == 2
-    with (tmp_path / "s1-normal" / "planted" / "effects.csv").open() as f:
+    planted = tmp_path / "50000-s1-normal-a1-k2" / "planted"
+    with (planted / "effects.csv").open() as f:
         truth = {r["program_id"]: float(r["true_net_lift_pct"]) for r in csv.DictReader(f)
                  if not r["participant_id"]}
     for row in rows:
@@ -29,8 +30,8 @@ def test_coverage_table_per_program_and_seed(tmp_path):
     assert [line.split(":")[0] for line in out[-5:]] == [
         "- coverage of the truth", "- placebo covers 0",
         "- widths", "- ROI sign where |true ROI| > 0.5", "- point estimate within ±15% or ±1 point"]
-    assert (tmp_path / "coverage-normal.md").read_text().splitlines() == out
-    stamp = (tmp_path / "s1-normal" / "planted" / "sales.parquet").stat().st_mtime_ns
+    assert (tmp_path / "coverage-normal-a1.md").read_text().splitlines() == out
+    stamp = (planted / "sales.parquet").stat().st_mtime_ns
     again = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False)
     assert again.returncode == 0 and again.stdout == r.stdout
-    assert (tmp_path / "s1-normal" / "planted" / "sales.parquet").stat().st_mtime_ns == stamp
+    assert (planted / "sales.parquet").stat().st_mtime_ns == stamp
