@@ -215,7 +215,7 @@ def test_cli_plants_programs_and_refuses_a_bad_share_or_noise(tmp_path):
     assert "effects:" in ok.stdout and len(list((out / "programs").glob("*.yaml"))) == 2
     assert all("holdout: {share: 0.3," in p.read_text() for p in (out / "programs").iterdir())
     for flag, value in (("--holdout-share", "1"), ("--holdout-share", "x"),
-                        ("--noise", "quiet")):
+                        ("--noise", "quiet"), ("--months", "3")):
         bad = _cli("--out", str(tmp_path / "h"), "--lines", "20000", "--programs", "1",
                    flag, value)
         assert bad.returncode == 2 and flag in bad.stderr, bad.stderr

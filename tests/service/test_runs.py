@@ -16,7 +16,9 @@ from sqlalchemy import select
 from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.data import Data
 from schemeops.engine.explain import explain
+from schemeops.engine.holdout import is_held_out
 from schemeops.engine.story import Row
+from schemeops.program.model import Holdout
 from schemeops.service import exports, periods, programs, reports, runs
 from schemeops.service.errors import Conflict
 from schemeops.service.holds import held_participants
@@ -182,3 +184,20 @@ def test_a_negative_payout_is_exported_as_a_debit_note(app, team):
     assert {line["document"] for line in notes.lines if line["reference"] != ref} == {
         "credit note"}
     assert notes.csv().decode().splitlines()[0].endswith(",first_exported_in,document")
+
+
+def test_a_drill_down_says_which_holdout_an_absent_participant_falls_in(app, team):
+    """volume_growth with `holdout: {share: 0.5, seed: 3}`: a distributor whose id hashes
+    into the group has no story and is told why; one that does not is enrolled as before."""
+    text = example("volume_growth") + "holdout: {share: 0.5, seed: 3}\n"
+    run_id = calculated_run(app, team, live_version(app, team, text))
+    h = Holdout(share=Decimal("0.5"), seed=3)
+    with app.sessions.begin() as s:
+        ids = sorted(s.scalars(select(Payout.participant_id).where(Payout.run_id == run_id)))
+        assert ids and not any(is_held_out(i, h) for i in ids)
+        held = next(f"D{n:05d}" for n in range(1, 100) if is_held_out(f"D{n:05d}", h))
+        drill = reports.explain_participant(s, team.admin, run_id, held)
+        assert drill.stories == [] and drill.held_out == [
+            f"{held} falls in the holdout (control group) of volume_growth_oct (share 0.5, "
+            "seed 3): held out there, not enrolled, if the program's rule would take it."]
+        assert reports.explain_participant(s, team.admin, run_id, ids[0]).held_out == []

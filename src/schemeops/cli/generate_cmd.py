@@ -92,6 +92,9 @@ def generate_command(
     if noise not in ("normal", "low"):
         raise typer.BadParameter(f"{noise!r}: choose normal or low", param_hint="--noise")
     share = parse_share(holdout_share)
+    if programs and months < 4:
+        raise typer.BadParameter("planted programs need at least 4 months (two before a "
+                                 "program, one after)", param_hint="--months")
     console = Console(stderr=True)
     start = time.perf_counter()
     written = run_generate(out, lines=lines, months=months, seed=seed, fmt=fmt,

@@ -29,7 +29,7 @@ PRE_DAYS, POST_DAYS = 7, 14
 #: Lift multiplier by tier (platinum … bronze): small distributors respond more.
 TIER_LIFT = np.array([0.5, 0.8, 1.1, 1.4])
 #: The in-scheme lifts of K programs are spread evenly over this range (× effect scale).
-LIFT_RANGE = (0.04, 0.36)
+LIFT_RANGE = (0.03, 0.45)
 NEAR_ZERO = 0.03
 NO_PROGRAM, PROGRAM_SKU, SIBLING_SKU = 0, 1, 2
 

@@ -183,6 +183,8 @@ def generate(out: Path, *, lines: int, months: int = 7, seed: int = 0, fmt: str 
     month-to-month drift of each seller's sales."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    if effect_scale < 0:
+        raise ValueError(f"effect scale must not be negative, got {effect_scale}")
     if noise not in NOISE:
         raise ValueError(f"unknown noise {noise!r}; expected one of {NOISE}")
     if lines < MIN_LINES:

@@ -11,8 +11,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from schemeops.engine.holdout import is_held_out
 from schemeops.engine.settlement import warning_text
 from schemeops.engine.story import Explanation, Row, stories
+from schemeops.program.parse import parse_program
 from schemeops.service.context import Actor
 from schemeops.service.errors import Forbidden, NotFound
 from schemeops.service.policy import region_scope, require, require_participant
@@ -23,6 +25,7 @@ from schemeops.store.models import (
     Export,
     Participant,
     Payout,
+    ProgramVersion,
     Run,
     RunVersion,
     RunWarning,
@@ -73,6 +76,9 @@ class DrillDown:
     recomputed: they are the run's numbers whatever the warehouse holds now)."""
 
     stories: list[Explanation]
+    #: For each program of the run the participant has no story in whose holdout its id
+    #: falls: why, in words (a control group member is not enrolled).
+    held_out: list[str] = dataclasses.field(default_factory=list)
 
 
 _ROW_FIELDS = [f.name for f in dataclasses.fields(Row)]
@@ -112,5 +118,23 @@ def explain_participant(s: Session, actor: Actor, run_id: int,
         raise Forbidden(f"{participant_id} is not in your region")
     names = dict(s.execute(select(ProgramModel.id, ProgramModel.name).where(
         ProgramModel.id.in_([rv.program_id for rv in run.programs]))).all())
-    return DrillDown(stories(stored_rows(s, run.id, participant_id), names=names,
-                             warnings=stored_warnings(s, run.id, participant_id)))
+    told = stories(stored_rows(s, run.id, participant_id), names=names,
+                   warnings=stored_warnings(s, run.id, participant_id))
+    return DrillDown(told, _held_out(s, run, participant_id, {e.program_id for e in told}))
+
+
+def _held_out(s: Session, run: Run, participant_id: str, told: set[str]) -> list[str]:
+    """Why the participant is absent from the run's programs whose holdout its id falls in
+    (the programs it has a story in left out)."""
+    out = []
+    for rv in run.programs:  # one per program of the run
+        if rv.program_id in told:
+            continue
+        version = s.get(ProgramVersion, rv.version_id)
+        program, _ = parse_program(version.yaml, f"{rv.program_id}.yaml")
+        h = program.holdout if program is not None else None
+        if h is not None and is_held_out(participant_id, h):
+            out.append(f"{participant_id} falls in the holdout (control group) of "
+                       f"{rv.program_id} (share {h.share}, seed {h.seed}): held out there, "
+                       "not enrolled, if the program's rule would take it.")
+    return out

@@ -131,7 +131,7 @@ def drill_down(request: Request, s: SessionDep, actor: RunReader, run_id: PathId
     """One participant's explanation in the run, as the run stored it."""
     drill = reports.explain_participant(s, actor, run_id, participant_id)
     return page(request, "explain.html", run_id=run_id, participant_id=participant_id,
-                stories=drill.stories)
+                stories=drill.stories, held_out=drill.held_out)
 
 
 @router.post("/runs/{run_id}/decide")
