@@ -20,6 +20,9 @@ T1, A1: clean value Jan–Mar 17×200 + 4×200 + 6×300 = 6,000, Feb–Apr 4×20
   0.4 × 1,000 = 400, actual 10×20 = 200 → cannibalised 200.
   Net = 1,000 − 700 − 200 + 0 = 100.00.
   Period 2: expected 2 × 10×150 = 3,000, actual 4,500 → net 1,500.00.
+Side parts count only when they stand out of the market: every control is level, so every
+draw's control ratio is 1 and period 1's dip (700) and cannibalisation (200) are the same
+in every draw, an interval that excludes 0: both count. Halos and period 2's dip are 0.
 T2, A1: 1 per level-day. Period 1: 1,000 expected and sold → 0. Period 2: expected 1,500,
   actual 1,800 → 300.00.
 
@@ -80,6 +83,9 @@ def test_roi_and_paying_for_baseline_share_match_the_hand_worked_case(network, b
     # lift: 100 of an expected 3,000 (T1 2,000 + T2 1,000); 1,800 of 4,500
     assert (p1["net_lift_pct"], p2["net_lift_pct"]) == ("3.33", "40.00")
     assert p1["verdict"] == "not_worth_it"  # every draw's ROI is negative
+    manifest = run_effect(network[0], warehouse=network[1], backend=backend, resamples=200)
+    assert [sorted(r.measured.parts_counted) for r in manifest.periods] == [
+        ["cannibalised", "dip"], []]
 
 
 def test_dependency_matches_the_hand_worked_case(network):
