@@ -168,7 +168,8 @@ def standing_out(drawn: Parts) -> frozenset[str]:
     before and after a period and the sibling SKUs each add their own drift to the net; a
     part the controls' moves alone could explain is left out (0) rather than counted as
     noise (on the coverage networks, docs/effectiveness.md, this narrows the program's
-    interval by about a third at the same coverage)."""
+    interval by about a third; coverage of the truth stays at or above 80%). A pre-test: a
+    real part too small to stand out is left out."""
     out = set()
     for name in SIDE_PARTS:
         lo, hi = interval(getattr(drawn, name).sum(axis=1))
