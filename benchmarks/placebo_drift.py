@@ -44,7 +44,7 @@ _GROWTH = """
 def plain_lifts(folder: Path) -> dict[str, float]:
     """Each planted program's plain treated-vs-holdout lift (in points) on a generated
     folder: (enrolled growth ÷ held-out growth − 1) × 100, growth from the month two before
-    the program to its month."""
+    the program to its month; NaN without enrolled or held-out distributors."""
     con = duckdb.connect()
     out = {}
     for path in sorted((folder / "programs").glob("*.yaml")):  # one query per program
@@ -60,7 +60,8 @@ def plain_lifts(folder: Path) -> dict[str, float]:
             "participants": str(folder / "participants.parquet"),
             "effects": str(folder / "effects.csv")}).fetchall()
         growth = {enrolled: float(v1) / float(v0) for enrolled, v1, v0 in rows}
-        out[program.id] = (growth[True] / growth[False] - 1) * 100
+        out[program.id] = (growth[True] / growth[False] - 1) * 100 \
+            if {True, False} <= growth.keys() else float("nan")
     return out
 
 

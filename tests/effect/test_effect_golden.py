@@ -8,15 +8,21 @@ level-weighted days. Every control is level within each month, so each control r
 
 Windows: period 1 = 1–10 Feb (pre 18–31 Jan, post 11–24 Feb); period 2 = 21–30 Mar (pre
 7–20 Mar, post 31 Mar–13 Apr). Clean days: 1–17 Jan (17), 25–28 Feb (4), 1–6 Mar (6),
-14–30 Apr (17); level-weighted: 17×100 + 4×100 + 6×150 + 17×100 = 4,700.
+14–30 Apr (17). A period's baseline reads the clean days of the months next to it: period 1
+Jan–Mar, level-weighted 17×100 + 4×100 + 6×150 = 3,000; period 2 Feb–Apr, 4×100 + 6×150 +
+17×100 = 3,000.
 
-T1, A1: clean value 17×200 + 4×200 + 6×300 + 17×200 = 9,400 → 2 per level-day.
+T1, A1: clean value Jan–Mar 17×200 + 4×200 + 6×300 = 6,000, Feb–Apr 4×200 + 6×300 +
+  17×200 = 6,000 → 2 per level-day for both periods.
   Period 1: expected 2 × 10×100 = 2,000, actual 3,000 → in-scheme +1,000; post: expected
   2 × 14×100 = 2,800, actual 14×150 = 2,100 → dip 700; pre at its level → halo 0.
-  A2 (sibling): clean 17×40 + 4×40 + 6×60 + 17×40 = 1,880 → 0.4 per level-day; expected
+  A2 (sibling): clean Jan–Mar 17×40 + 4×40 + 6×60 = 1,200 → 0.4 per level-day; expected
   0.4 × 1,000 = 400, actual 10×20 = 200 → cannibalised 200.
   Net = 1,000 − 700 − 200 + 0 = 100.00.
   Period 2: expected 2 × 10×150 = 3,000, actual 4,500 → net 1,500.00.
+Side parts count only when they stand out of the market: every control is level, so every
+draw's control ratio is 1 and period 1's dip (700) and cannibalisation (200) are the same
+in every draw, an interval that excludes 0: both count. Halos and period 2's dip are 0.
 T2, A1: 1 per level-day. Period 1: 1,000 expected and sold → 0. Period 2: expected 1,500,
   actual 1,800 → 300.00.
 
@@ -77,6 +83,9 @@ def test_roi_and_paying_for_baseline_share_match_the_hand_worked_case(network, b
     # lift: 100 of an expected 3,000 (T1 2,000 + T2 1,000); 1,800 of 4,500
     assert (p1["net_lift_pct"], p2["net_lift_pct"]) == ("3.33", "40.00")
     assert p1["verdict"] == "not_worth_it"  # every draw's ROI is negative
+    manifest = run_effect(network[0], warehouse=network[1], backend=backend, resamples=200)
+    assert [sorted(r.measured.parts_counted) for r in manifest.periods] == [
+        ["cannibalised", "dip"], []]
 
 
 def test_baseline_actual_and_subsidised_values_match_the_hand_worked_case(network):
@@ -95,7 +104,8 @@ def test_baseline_actual_and_subsidised_values_match_the_hand_worked_case(networ
 
 
 def test_dependency_matches_the_hand_worked_case(network):
-    """The latest 13 weeks are 30 Jan – 30 Apr (no whole block before them: no trend).
+    """The dependency's baseline reads every clean day: T1 9,400 ÷ 4,700 level-days = 2,
+    T2 1. The latest 13 weeks are 30 Jan – 30 Apr (no whole block before them: no trend).
     T1's value in them: A1 400 (30–31 Jan) + 5,900 (Feb: 10×300 + 14×150 + 4×200) + 10,800
     (Mar: 20×300 + 10×450 + 300) + 6,000 (Apr) = 23,100; A2 80 + 920 + 1,860 + 1,200 = 4,060.
     Under the scheme: 3,000 + 4,500 = 7,500 → share 7,500 ÷ 27,160 = 0.27614.

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemeops.effect.baseline import Cube, season_index
-from schemeops.effect.estimate import counterfactuals, lift_pct, match, parts
+from schemeops.effect.estimate import (
+    Parts,
+    counted,
+    counterfactuals,
+    lift_pct,
+    match,
+    parts,
+    standing_out,
+)
 from schemeops.effect.facts import build_calendar
 from schemeops.engine.periods import Window
 
@@ -67,3 +75,22 @@ def test_controls_are_matched_by_tier_and_region_then_tier_then_all():
     members = [set(np.nonzero(m.members[:, g])[0]) if g >= 0 else set(range(6))
                for g in m.group]
     assert members == [{0, 1, 2}, {0, 1, 2, 3}, set(range(6))]
+
+
+def test_a_side_part_counts_only_when_it_stands_out_of_the_market():
+    """Three control draws of two participants. Halo totals −3, 4, 1: the interval spans 0,
+    so the halo is left out (0 in every draw); dip totals 5, 6, 7 and cannibalisation −2,
+    −1, −3 exclude 0, so they count. Net per draw = in-scheme − dip − cannibalised."""
+    def draws(*rows: tuple[float, float]) -> np.ndarray:
+        return np.asarray(rows, float)
+
+    p = Parts(in_scheme=draws((10, 2), (11, 2), (9, 3)),
+              halo=draws((-4, 1), (3, 1), (0, 1)), dip=draws((4, 1), (5, 1), (6, 1)),
+              cannibalised=draws((-1, -1), (0, -1), (-2, -1)),
+              counterfactual=draws((100, 50), (100, 50), (100, 50)),
+              before=draws((1, 1), (1, 1), (1, 1)), after=draws((1, 1), (1, 1), (1, 1)))
+    kept = standing_out(p)
+    assert kept == {"dip", "cannibalised"}
+    c = counted(p, kept)
+    assert not c.halo.any() and (c.dip == p.dip).all()
+    assert c.net.sum(axis=1).tolist() == [12 - 5 + 2, 13 - 6 + 1, 12 - 7 + 3]

