@@ -20,8 +20,8 @@ def _count(cond: ir.BooleanValue) -> ir.IntegerValue:
     return cond.cast("int64").sum()
 
 
-def line_figures(t: ir.Table, limits: Limits) -> ir.Table:
-    """One row of counts and extremes over the stacked lines `t`."""
+def line_figures(t: ir.Table, limits: Limits, by: tuple[str, ...] = ()) -> ir.Table:
+    """Counts and extremes over the stacked lines `t`: one row, or one per value of `by`."""
     pocket = mul(t.net_amount, dec(1) - t.effective)  # the line's value after every discount
     cost = mul(t.unit_cost, t.quantity)
     costed = t.unit_cost.notnull() & (t.unit_cost > 0)
@@ -40,7 +40,7 @@ def line_figures(t: ir.Table, limits: Limits) -> ir.Table:
         cap_block=_count(t.effective >= dec(limits.discount_block)),
         costed=_count(costed), below_floor=_count(costed & (pocket < floor)),
         thin=_count(costed & thin), low_ratio=as_dec(ratio.min(), PLACES),
-        low_margin=as_dec(margin.min(), PLACES))
+        low_margin=as_dec(margin.min(), PLACES), by=list(by))
 
 
 def _dec(v: object) -> Decimal | None:

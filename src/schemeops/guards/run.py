@@ -18,7 +18,7 @@ from schemeops.guards.line_guards import (
     margin_verdict,
     stacking_verdict,
 )
-from schemeops.guards.stack import sale_lines, stack
+from schemeops.guards.stack import Stack, sale_lines, stack
 from schemeops.guards.verdict import Level, Verdict
 from schemeops.program.model import Program
 
@@ -42,14 +42,21 @@ def replay_shift(program: Program, sales: ir.Table, as_of: dt.date | None) -> in
     return (start - first).days
 
 
+def stacked_lines(subject: Program, others: list[Program], data: Data, *,
+                  as_of: dt.date | None = None) -> tuple[Stack | None, int]:
+    """`subject`'s lines stacked with `others` (None when it pays on no sale line), and the
+    days history was moved forward to stand in for its periods (0: its own lines)."""
+    shift = replay_shift(subject, data.sales, as_of)
+    lines = sale_lines(data.sales, shift_days=shift)
+    return stack(subject, others, lines, data, as_of=as_of), shift
+
+
 def evaluate(subject: Program, others: list[Program], data: Data, *,
              as_of: dt.date | None = None) -> tuple[list[Verdict], int]:
     """The verdict of every guard on `subject` stacked with `others`, and the days history
     was moved forward to stand in for the program's periods (0: its own lines)."""
     limits = limits_for(subject)
-    shift = replay_shift(subject, data.sales, as_of)
-    lines = sale_lines(data.sales, shift_days=shift)
-    stacked = stack(subject, others, lines, data, as_of=as_of)
+    stacked, shift = stacked_lines(subject, others, data, as_of=as_of)
     if stacked is None:
         verdicts = [Verdict(g, Level.OK, None, None, {"lines": 0},
                             "the program pays on no sale line (no rate on a sales volume)")
