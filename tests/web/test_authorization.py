@@ -64,6 +64,7 @@ EXPECTED = {
     ("POST", "/programs/new"): "programs.write",
     ("GET", "/programs/{program_id}/history"): "programs.read",
     ("GET", "/versions/{version_id}"): "programs.read",
+    ("GET", "/versions/{version_id}/stacking"): "programs.read",
     ("GET", "/versions/{version_id}/edit"): "programs.write",
     ("POST", "/versions/{version_id}/edit"): "programs.write",
     ("POST", "/versions/{version_id}/submit"): "programs.write",

@@ -14,6 +14,7 @@ from schemeops.engine.data import Data
 from schemeops.errors import SchemeopsError
 from schemeops.guards import Verdict, blocking, evaluate, limits_for
 from schemeops.guards.burn import burn_verdict, running_period
+from schemeops.guards.views import Views, views
 from schemeops.program.check import check_text
 from schemeops.program.model import Program as ProgramSpec
 from schemeops.service.context import App
@@ -65,6 +66,10 @@ def stacking_versions(s: Session, v: ProgramVersion) -> list[ProgramVersion]:
     return out
 
 
+def _beside(s: Session, v: ProgramVersion) -> list[tuple[ProgramVersion, ProgramSpec]]:
+    return [(o, o_spec) for o in stacking_versions(s, v) if (o_spec := _spec(o)) is not None]
+
+
 def judge(s: Session, app: App, v: ProgramVersion) -> GuardReport:
     """Every guard's verdict on the version, stacked with the other programs' paying
     versions, on the app's warehouse file (read by DuckDB whatever the runs' backend: a
@@ -72,7 +77,7 @@ def judge(s: Session, app: App, v: ProgramVersion) -> GuardReport:
     spec = _spec(v)
     if spec is None:
         return GuardReport(problem="its text no longer checks")
-    others = [(o, o_spec) for o in stacking_versions(s, v) if (o_spec := _spec(o)) is not None]
+    others = _beside(s, v)
     known = set(s.scalars(select(Program.id)))
     unknown = [i for i in spec.exclusive_with or () if i not in known]
     beside = [f"{o.program_id} v{o.number}" for o, _ in others]
@@ -85,6 +90,35 @@ def judge(s: Session, app: App, v: ProgramVersion) -> GuardReport:
     finally:
         con.disconnect()
     return GuardReport(verdicts, beside, shift, limits_for(spec).reason, unknown)
+
+
+@dataclass(frozen=True)
+class StackingReport:
+    """The version's stacking and margin by SKU and region, what it was stacked with, and
+    why it could not be read (`problem`, then no views)."""
+
+    views: Views | None
+    beside: list[str]
+    problem: str = ""
+
+
+def stacking(s: Session, app: App, v: ProgramVersion) -> StackingReport:
+    """The version stacked with the other programs' paying versions, as `judge` stacks it,
+    grouped by SKU and by region."""
+    spec = _spec(v)
+    if spec is None:
+        return StackingReport(None, [], "its text no longer checks")
+    others = _beside(s, v)
+    beside = [f"{o.program_id} v{o.number}" for o, _ in others]
+    try:
+        con = connect_warehouse(app.warehouse, "duckdb")
+    except SchemeopsError as e:
+        return StackingReport(None, beside, str(e))
+    try:
+        return StackingReport(views(spec, [o for _, o in others],
+                                    Data.from_backend(con)), beside)
+    finally:
+        con.disconnect()
 
 
 def burn_alerts(s: Session, run: Run) -> list[tuple[str, Verdict]]:

@@ -84,6 +84,15 @@ def version(request: Request, s: SessionDep, app: AppDep, actor: ProgramReader,
                                                held_by=held.user_id if held else None))
 
 
+@router.get("/versions/{version_id}/stacking")
+def stacking(request: Request, s: SessionDep, app: AppDep, actor: ProgramReader,
+             version_id: PathId) -> Response:
+    """The version stacked with the paying programs: stacking and margin by SKU and region."""
+    view = programs.read_version(s, actor, version_id)
+    return page(request, "stacking.html", v=view.version,
+                report=guards.stacking(s, app, view.version))
+
+
 @router.get("/versions/{version_id}/edit")
 def edit_form(request: Request, s: SessionDep, actor: ProgramWriter,
               version_id: PathId) -> Response:
