@@ -29,8 +29,10 @@ def main(argv: list[str]) -> int:
         lines = con.execute("SELECT count(*) FROM sales").fetchone()[0]
     finally:
         con.close()
-    with tempfile.TemporaryDirectory(prefix=".bench-effect-",
-                                     dir=argv[2] if len(argv) == 3 else None) as tmp:
+    work = Path(argv[2]) if len(argv) == 3 else None
+    if work is not None:
+        work.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".bench-effect-", dir=work) as tmp:
         calc = measure("calc", schemeops_argv("calc", "-p", str(program), "-w", str(warehouse),
                                               "-o", f"{tmp}/calc"))
         effect = measure("effect", schemeops_argv("effect", "-p", str(program), "-w",

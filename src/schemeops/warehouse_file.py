@@ -40,7 +40,8 @@ def check_warehouse_path(path: Path, *, must_exist: bool) -> None:
 
 
 def check_contract_tables(path: Path) -> None:
-    """Raise UsageError unless the warehouse at `path` holds every contract table."""
+    """Raise UsageError unless the warehouse at `path` holds every required contract table
+    (an optional one may be absent: a warehouse loaded before it existed reads it as empty)."""
     import duckdb
 
     from schemeops.schema import TABLES
@@ -54,7 +55,7 @@ def check_contract_tables(path: Path) -> None:
             "SELECT table_name FROM information_schema.tables").fetchall()}
     finally:
         con.close()
-    missing = [t.name for t in TABLES if t.name not in have]
+    missing = [t.name for t in TABLES if not t.optional and t.name not in have]
     if missing:
         raise UsageError(f"the warehouse {path} has no {', '.join(missing)} table(s): it was "
                          "never loaded; load data first (schemeops load FILES --warehouse …)")

@@ -93,6 +93,32 @@ def test_calc_on_a_warehouse_never_loaded_is_an_error(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_warehouse_loaded_before_participant_lists_existed_still_calculates(loaded,
+                                                                             tmp_path):
+    # participant_lists is optional and newer than the warehouses users already have: its
+    # absence reads as no lists, so the same run as with an empty table, and a program naming
+    # a list is told there is none (not that the warehouse was never loaded).
+    _, wh = loaded
+    old = tmp_path / "old.duckdb"
+    old.write_bytes(wh.read_bytes())
+    with duckdb.connect(str(old)) as con:
+        con.execute("DROP TABLE participant_lists")
+    outs = {}
+    for name, path in (("now", wh), ("old", old)):
+        r = run("calc", "--program", str(EXAMPLES / "volume_growth.yaml"), "--warehouse",
+                str(path), "--out", str(tmp_path / name))
+        assert r.returncode == 0, r.stderr
+        outs[name] = (tmp_path / name / "payouts.csv").read_bytes()
+    assert outs["old"] == outs["now"]
+    listed = tmp_path / "listed.yaml"
+    listed.write_text((EXAMPLES / "volume_growth.yaml").read_text().replace(
+        "participants:\n", "participants:\n  include_lists: [north]\n", 1))
+    r = run("calc", "--program", str(listed), "--warehouse", str(old),
+            "--out", str(tmp_path / "listed"))
+    assert r.returncode == 2 and "unknown_list" in r.stderr + r.stdout, r.stderr + r.stdout
+    assert "never loaded" not in r.stderr and "Traceback" not in r.stderr
+
+
 def test_calc_refuses_a_folder_that_is_not_a_run(loaded, tmp_path):
     _, wh = loaded
     out = tmp_path / "mine"
