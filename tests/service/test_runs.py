@@ -69,6 +69,19 @@ def test_a_failed_run_is_recorded_with_its_error(app, team, tmp_path):
         assert run.status == "failed" and "no warehouse" in run.error
 
 
+def test_a_run_refused_by_the_warehouse_names_the_line_and_the_fix(app, team):
+    """A program naming a participant list the warehouse lacks fails its run, and the run's
+    error carries the located diagnostic (line, code, the lists present), not just a count."""
+    text = example("volume_growth").replace(
+        "participants:\n", "participants:\n  include_lists: [no_such_list]\n", 1)
+    run_id = calculated_run(app, team, live_version(app, team, text))
+    with app.sessions.begin() as s:
+        run = runs.get_run(s, run_id)
+    assert run.status == "failed"
+    assert "1 error(s)" in run.error and "unknown_list" in run.error
+    assert "`no_such_list` names no participant list" in run.error and "hint:" in run.error
+
+
 def test_payouts_are_approved_by_another_and_a_period_is_never_paid_twice(app, team):
     vid = live_version(app, team, example("volume_growth"))
     first = calculated_run(app, team, vid)

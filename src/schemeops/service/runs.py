@@ -12,7 +12,7 @@ import duckdb
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from schemeops.engine.calc import run_calc
+from schemeops.engine.calc import ProgramErrors, run_calc
 from schemeops.engine.settlement import participant_warning_records
 from schemeops.engine.summary import summarize
 from schemeops.service.actions import own_run
@@ -174,9 +174,24 @@ def execute(app: App, run_id: int) -> None:
         with app.sessions.begin() as s:
             run = get_run(s, run_id)
             run.status, run.step, run.finished_at = "failed", "failed", utcnow()
-            run.error = f"{type(e).__name__}: {e}"
+            run.error = failure_text(e)
             record(s, actor="engine", action="run.failed", subject_type="run",
                    subject_id=run_id, details={"error": run.error})
+
+
+#: The most diagnostics a failed run's error names; the rest are counted.
+_DIAGNOSTICS_SHOWN = 10
+
+
+def failure_text(e: Exception) -> str:
+    """What a failed run shows: the error, and each located diagnostic of a program that the
+    warehouse refused (an unknown participant list, say), so the run page says what to fix."""
+    text = f"{type(e).__name__}: {e}"
+    if isinstance(e, ProgramErrors):
+        shown = [d.render() for d in e.diagnostics[:_DIAGNOSTICS_SHOWN]]
+        rest = len(e.diagnostics) - len(shown)
+        text = "\n".join([text, *shown] + ([f"and {rest} more"] if rest > 0 else []))
+    return text
 
 
 def budget_use(s: Session, run: Run) -> list[dict]:
