@@ -36,7 +36,7 @@ def test_a_later_notification_is_a_new_entry(tmp_path: Path):
 def test_program_choice_falls_back_to_the_default(settings):
     assert settings.program("PRG-GST").credit_note == "gst"
     assert settings.program("OTHER").credit_note == "financial"
-    assert not settings.program("PRG-GIFT").under_194r
+    assert settings.program("PRG-GIFT").benefit == "free_goods"
 
 
 @pytest.mark.parametrize(("text", "line", "code", "needle"), [

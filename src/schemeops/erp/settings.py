@@ -58,12 +58,6 @@ class ProgramTax(Frozen):
     credit_note: Literal["gst", "financial"] = "financial"
     benefit: Literal["incentive", "free_goods", "price_discount"] = "incentive"
 
-    @property
-    def under_194r(self) -> bool:
-        """Whether the benefit counts for TDS under s.194R (free goods and price
-        discounts do not)."""
-        return self.benefit == "incentive"
-
 
 class Hsn(Frozen):
     """HSN codes of products: by SKU, else by category."""
