@@ -147,7 +147,7 @@ def build_notes(recorded: Sequence[Recorded], *, settings: TaxSettings,
         kind: Literal["CRN", "DBN"] = "DBN" if r.amount < 0 else "CRN"
         recipient = recipients.get(r.participant_id)
         if choice.credit_note == "financial":
-            notes.append(TaxNote(number, kind, r, False, choice.benefit, recipient, ()))
+            notes.append(plain_note(r, settings=settings, recipient=recipient))
             continue
         why = _gst_gaps(r, recipient, facts.get(r.reference), seller_gaps, source)
         if why:
@@ -170,6 +170,14 @@ def build_notes(recorded: Sequence[Recorded], *, settings: TaxSettings,
                                  tuple(lines), facts[r.reference].invoices,
                                  settings.seller.state_code))
     return notes, problems
+
+
+def plain_note(r: Recorded, *, settings: TaxSettings,
+               recipient: Recipient | None) -> TaxNote:
+    """The note without GST: a financial note, or any note as TDS sees it."""
+    kind: Literal["CRN", "DBN"] = "DBN" if r.amount < 0 else "CRN"
+    return TaxNote(note_number(settings.notes.prefix, r.date, r.payout_id), kind, r, False,
+                   settings.program(r.program_id).benefit, recipient, ())
 
 
 def _gst_gaps(r: Recorded, recipient: Recipient | None, fact: Facts | None,
