@@ -89,3 +89,29 @@ def test_a_gst_note_without_a_recipient_refuses_the_export(app, team, tmp_path):
     with app.sessions.begin() as s, pytest.raises(SettingsError) as e:
         erp_export(s, team.approver, first, warehouse=app.warehouse, inputs=inputs)
     assert {d.code for d in e.value.diagnostics} == {"recipient_missing"}
+
+
+def test_the_cli_writes_the_files_and_a_second_export_writes_no_voucher(app, team, tmp_path,
+                                                                         db_url):
+    from typer.testing import CliRunner
+
+    from schemeops.cli.main import app as cli
+
+    run_id = calculated_run(app, team, live_version(app, team, example("volume_growth")))
+    with app.sessions.begin() as s:
+        runs.decide_payouts(s, team.approver2, run_id, approve=True)
+    _inputs(tmp_path)
+    common = ["erp", "export", "--as", team.approver.username, "--recipients",
+              str(tmp_path / "r.csv"), "--settings", str(tmp_path / "tax.toml"),
+              "--store", db_url, "-w", str(app.warehouse), "--run", str(run_id)]
+    first = CliRunner().invoke(cli, [*common, "--out", str(tmp_path / "one")])
+    assert first.exit_code == 0, first.output
+    made = json.loads((tmp_path / "one" / "manifest.json").read_text())
+    assert made["notes"] == made["vouchers"] > 0
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == sorted(
+        [*made["files"], "manifest.json"])
+    again = CliRunner().invoke(cli, [*common, "--out", str(tmp_path / "two")])
+    assert again.exit_code == 0, again.output
+    assert "0 notes, 0 vouchers" in again.output
+    bad = CliRunner().invoke(cli, [*common[:-2], "--out", str(tmp_path / "three")])
+    assert bad.exit_code == 2 and "one of --run" in bad.output
