@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from erp_support import recorded
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schemeops.erp.einvoice import dumps, einvoice
 from schemeops.erp.notes import Facts, Invoice, build_notes, split
@@ -120,3 +122,26 @@ def test_the_published_document_as_is_checks_almost_nothing():
                            "ItemList", "ValDtls"), 0)
     assert jsonschema_rs.Draft7Validator(published()).is_valid(wrong)
     assert len(problems(wrong)) == 7
+
+
+@given(st.decimals(min_value=D("0.01"), max_value=D("9999999.99"), places=2),
+       st.dictionaries(st.sampled_from(["1905", "2106", "0902", "3401"]),
+                       st.decimals(min_value=D("0.01"), max_value=D("1000000"), places=2),
+                       min_size=1))
+def test_split_parts_add_up_exactly(amount, weights):
+    """Whatever the weights, the lines add up to the payout to the paisa, and each is within
+    a paisa per line of its exact share."""
+    parts = split(amount, weights)
+    assert sum(parts.values()) == amount
+    total = sum(weights.values())
+    for k, v in parts.items():
+        assert v == v.quantize(D("0.01"))
+        assert abs(v - amount * weights[k] / total) <= D("0.01") * len(weights)
+
+
+def test_a_missing_seller_is_said_once(settings, recipients):
+    bare = settings.model_copy(update={"seller": settings.seller.model_copy(
+        update={"gstin": ""})})
+    recs = [recorded("10.00", payout_id=i) for i in (1, 2, 3)]
+    _, errs = build_notes(recs, settings=bare, recipients=recipients, facts={})
+    assert [e.code for e in errs] == ["seller_missing"]

@@ -169,7 +169,7 @@ def build_notes(recorded: Sequence[Recorded], *, settings: TaxSettings,
             notes.append(TaxNote(number, kind, r, True, choice.benefit, recipient,
                                  tuple(lines), facts[r.reference].invoices,
                                  settings.seller.state_code))
-    return notes, problems
+    return notes, list(dict.fromkeys(problems))  # a missing seller is said once, not per note
 
 
 def plain_note(r: Recorded, *, settings: TaxSettings,
