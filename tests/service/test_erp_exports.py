@@ -115,3 +115,10 @@ def test_the_cli_writes_the_files_and_a_second_export_writes_no_voucher(app, tea
     assert "0 notes, 0 vouchers" in again.output
     bad = CliRunner().invoke(cli, [*common[:-2], "--out", str(tmp_path / "three")])
     assert bad.exit_code == 2 and "one of --run" in bad.output
+    (tmp_path / "none.csv").write_text("participant_id,gstin\n")
+    refused = CliRunner().invoke(cli, [*[str(tmp_path / "none.csv") if a.endswith("r.csv")
+                                         else a for a in common[:-2]], "--export",
+                                       str(made["export"]), "--out", str(tmp_path / "four")])
+    assert refused.exit_code == 1
+    assert f"{tmp_path / 'none.csv'}:1:1: recipient_missing" in refused.output
+    assert not (tmp_path / "four").exists()  # nothing half-written
