@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from schemeops.cli.store_opts import DEFAULT, StoreOpt, WarehouseOpt, open_app
 from schemeops.erp.ledgers import load_gl
@@ -17,6 +18,7 @@ from schemeops.erp.settings import load_settings
 from schemeops.errors import UsageError
 from schemeops.outdir import MARK, fresh_folder
 from schemeops.service import exports
+from schemeops.service.accruals import accrual_csv, month_end
 from schemeops.service.context import Actor
 from schemeops.service.erp_exports import ErpInputs, erp_export
 from schemeops.store.models import User
@@ -53,10 +55,7 @@ def export_command(
                        str(recipients))
     app = open_app(store, warehouse)
     with fresh_folder(out) as work, app.sessions.begin() as s:
-        who = s.scalar(select(User).where(User.username == user, User.active.is_(True)))
-        if who is None:
-            raise UsageError(f"no active user {user!r}")
-        actor = Actor.of(who)
+        actor = _actor(s, user)
         export_id = export if run is None else exports.export(s, actor, run).export.id
         made = erp_export(s, actor, export_id, warehouse=warehouse, inputs=inputs)
         for name, data in made.files.items():
@@ -66,3 +65,35 @@ def export_command(
                                              "files": sorted(made.files)}, indent=1))
     typer.echo(f"export {export_id}: {made.notes} notes, {len(made.vouchers)} vouchers "
                f"written to {out}")
+
+
+@erp_app.command("accrual")
+def accrual_command(
+    user: Annotated[str, typer.Option("--as", help="Who exports (a user with "
+                                                   "exports.create).")],
+    month: Annotated[str, typer.Option(help="The month to accrue at its end, YYYY-MM.")],
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    gl: GlOpt = None,
+    store: StoreOpt = None,
+    warehouse: WarehouseOpt = DEFAULT,
+) -> None:
+    """Scheme expense earned and not yet paid at a month's end, per program and period,
+    from each program's latest calculation up to then."""
+    try:
+        end = month_end(month)
+    except ValueError:
+        raise UsageError(f"--month {month[:20]!r}: give YYYY-MM, e.g. 2026-10") from None
+    mapping = load_gl(gl)
+    app = open_app(store, warehouse)
+    with app.sessions.begin() as s:
+        data = accrual_csv(s, _actor(s, user), end, mapping)
+    out.write_bytes(data)
+    rows = len(data.splitlines()) - 1
+    typer.echo(f"accrual at {end}: {rows} rows written to {out}")
+
+
+def _actor(s: Session, username: str) -> Actor:
+    who = s.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if who is None:
+        raise UsageError(f"no active user {username!r}")
+    return Actor.of(who)

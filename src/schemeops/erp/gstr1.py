@@ -3,12 +3,10 @@ note and rate, in the columns of the GST offline tool's `cdnr` sheet."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from decimal import Decimal
 
-from schemeops.cells import safe_cell
+from schemeops.erp.csvfile import to_csv
 from schemeops.erp.notes import ZERO, TaxNote
 from schemeops.erp.states import place_of_supply
 
@@ -43,8 +41,4 @@ def cdnr_rows(notes: Iterable[TaxNote]) -> list[dict[str, str]]:
 
 def cdnr_csv(notes: Iterable[TaxNote]) -> bytes:
     """The rows as CSV (UTF-8), every cell safe from formula injection."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows({k: safe_cell(v) for k, v in row.items()} for row in cdnr_rows(notes))
-    return buf.getvalue().encode("utf-8")
+    return to_csv(cdnr_rows(notes), COLUMNS)

@@ -3,13 +3,13 @@ for an ERP that imports journals rather than Tally vouchers."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
 
 from schemeops.cells import safe_cell
+from schemeops.erp.csvfile import to_csv
 from schemeops.erp.ledgers import GlMapping
 from schemeops.erp.notes import TaxNote
 from schemeops.erp.postings import narration, postings, voucher_type
@@ -31,12 +31,7 @@ def journal_rows(notes: Iterable[TaxNote], gl: GlMapping) -> list[dict[str, obje
 
 def journal_csv(rows: list[dict[str, object]]) -> bytes:
     """The rows as CSV (UTF-8), text safe from formula injection, money with 2 places."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, COLUMNS, lineterminator="\n")
-    w.writeheader()
-    w.writerows({k: f"{v:.2f}" if k in _MONEY else safe_cell(v) for k, v in r.items()}
-                for r in rows)
-    return buf.getvalue().encode("utf-8")
+    return to_csv(rows, COLUMNS)
 
 
 def journal_xlsx(rows: list[dict[str, object]]) -> bytes:

@@ -25,6 +25,7 @@ class GlMapping(Frozen):
     company: str = Field("", max_length=200)
     party_account: str = Field(min_length=1, max_length=40)
     expense: Ledger
+    accrual: Ledger
     igst: Ledger
     cgst: Ledger
     sgst: Ledger

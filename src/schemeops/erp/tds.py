@@ -6,13 +6,10 @@ TDS already due is never given back by a later note (the recipient claims it).""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from schemeops.cells import safe_cell
 from schemeops.erp.notes import ZERO, TaxNote, money
 from schemeops.erp.settings import TaxSettings
 
@@ -113,12 +110,3 @@ def quarterly(lines: Iterable[TdsLine]) -> list[dict[str, str]]:
                      "tds": f"{sum((x.tds for x in xs), ZERO):.2f}",
                      "section": next((x.section for x in xs if x.section), "")})
     return rows
-
-
-def to_csv(rows: Iterable[dict[str, str]], columns: Sequence[str]) -> bytes:
-    """Rows as CSV (UTF-8), every cell safe from formula injection."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, columns, lineterminator="\n")
-    w.writeheader()
-    w.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
-    return buf.getvalue().encode("utf-8")

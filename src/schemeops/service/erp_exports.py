@@ -16,6 +16,7 @@ import ibis
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from schemeops.erp.csvfile import to_csv
 from schemeops.erp.einvoice import dumps, einvoice
 from schemeops.erp.facts import purchases
 from schemeops.erp.gstr1 import cdnr_csv
@@ -27,7 +28,6 @@ from schemeops.erp.schema import problems as schema_problems
 from schemeops.erp.settings import SettingsError, TaxSettings
 from schemeops.erp.tally import vouchers_xml
 from schemeops.erp.tds import LINE_COLUMNS, SUMMARY_COLUMNS, line_rows, quarterly, tds_lines
-from schemeops.erp.tds import to_csv as tds_csv
 from schemeops.errors import Diagnostic, SourceSpan
 from schemeops.service.context import Actor
 from schemeops.service.errors import NotFound
@@ -89,8 +89,8 @@ def erp_export(s: Session, actor: Actor, export_id: int, *, warehouse: Path,
     files = {"einvoice.json": ("[" + ",".join(dumps(d) for d in docs) + "]").encode("utf-8"),
              "gstr1-cdnr.csv": cdnr_csv(notes), "tally-vouchers.xml": xml,
              "journal.csv": journal_csv(journal), "journal.xlsx": journal_xlsx(journal),
-             "tds-notes.csv": tds_csv(line_rows(tds), LINE_COLUMNS),
-             "tds-quarterly.csv": tds_csv(quarterly(tds), SUMMARY_COLUMNS)}
+             "tds-notes.csv": to_csv(line_rows(tds), LINE_COLUMNS),
+             "tds-quarterly.csv": to_csv(quarterly(tds), SUMMARY_COLUMNS)}
     record(s, actor=actor.username, action="erp.exported", subject_type="export",
            subject_id=export_id, details={"notes": len(notes), "einvoices": len(docs),
                                           "vouchers": len(vouchers)})
