@@ -5,8 +5,10 @@ answer; "retry now")."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import httpx
+from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import select
 
@@ -14,6 +16,8 @@ from schemeops.service.delivery import DeliveryPolicy, deliver_due
 from schemeops.store.event_models import Delivery, WebhookEndpoint
 from schemeops.store.outbox import emit
 from schemeops.store.types import utcnow
+from schemeops.web.app import create_app
+from schemeops.web.settings import WebSettings
 from webhook_receiver import Receiver
 
 SECRET = "whsec_web_test_0123456789"
@@ -86,3 +90,20 @@ def test_the_events_page_shows_each_delivery_and_retries_one_now(app, as_user):
         assert receiver.got.taken == {key: 1}
     finally:
         receiver.stop()
+
+
+def test_the_server_runs_its_delivery_loop_when_its_settings_say_so(app):
+    """`serve` sets deliver_webhooks (also through `--workers N`'s JSON); the loop's thread
+    lives as long as the app."""
+    settings = WebSettings.from_json(WebSettings(deliver_webhooks=True).to_json())
+    assert settings.deliver_webhooks and not WebSettings().deliver_webhooks
+
+    def loops() -> int:
+        return sum(t.name == "schemeops-webhooks" for t in threading.enumerate())
+
+    before = loops()
+    with TestClient(create_app(app, secret_key="k", settings=settings)):
+        assert loops() == before + 1
+    assert loops() == before
+    with TestClient(create_app(app, secret_key="k")):
+        assert loops() == before
