@@ -32,6 +32,7 @@ from schemeops.service.users import create_user, issue_token
 from schemeops.store.db import make_engine, sessions, sqlite_url
 from schemeops.store.migrate import upgrade
 from schemeops.web.app import create_app
+from schemeops.web.deliverer import Deliverer
 from schemeops.web.worker import Worker
 from unavailable import unavailable
 
@@ -127,14 +128,13 @@ def api(web: FastAPI, tokens: dict[str, str]):  # type: ignore[no-untyped-def]
     return make
 
 
-@pytest.fixture
-def server(app: App) -> Iterator[str]:
-    """The app served by uvicorn on a free local port, in a thread; its base URL."""
+@contextlib.contextmanager
+def _served(web: FastAPI) -> Iterator[str]:
+    """`web` served by uvicorn on a free local port, in a thread; its base URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(app, secret_key="k", secure_cookies=False),
-                                        host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -143,6 +143,22 @@ def server(app: App) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture
+def server(app: App) -> Iterator[str]:
+    """The app served by uvicorn on a free local port, in a thread; its base URL."""
+    with _served(create_app(app, secret_key="k", secure_cookies=False)) as url:
+        yield url
+
+
+@pytest.fixture
+def delivering_server(app: App) -> Iterator[str]:
+    """`server`, with its webhook delivery loop running every 0.2 s."""
+    web = create_app(app, secret_key="k", secure_cookies=False,
+                     deliverer=Deliverer(app, interval=0.2))
+    with _served(web) as url:
+        yield url
 
 
 @pytest.fixture

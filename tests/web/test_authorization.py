@@ -132,6 +132,11 @@ EXPECTED = {
     ("POST", "/users/{user_id}/unlock"): "users.manage",
     ("POST", "/users/unlock-address"): "users.manage",
     ("POST", "/users/{user_id}/remove"): "users.manage",
+    ("GET", "/events"): "events.read",
+    ("POST", "/events/deliveries/{delivery_id}/retry"): "events.retry",
+    ("GET", "/webhooks"): "webhooks.manage",
+    ("POST", "/webhooks"): "webhooks.manage",
+    ("POST", "/webhooks/{endpoint_id}/disable"): "webhooks.manage",
 }
 #: Routes about one participant's own thing: an allowed role asking about another
 #: participant's is refused (403), not let through.
@@ -167,6 +172,7 @@ def _fill(path: str, w: World, participant: str) -> str:
     ids = {"version_id": w.version, "program_id": w.program, "run_id": w.run,
            "period_id": w.period, "participant_id": participant, "fmt": "csv",
            "claim_id": 1, "case_id": 1, "dispute_id": 1, "name": "app.css",
+           "delivery_id": 1, "endpoint_id": 1,
            # a user outside ROLE_OF: unlocking or removing them leaves the callers be
            "user_id": w.spare_user,
            # the participant's own payout in the run (another's in the by-id test)
@@ -185,7 +191,9 @@ def _body(path: str, w: World, user: str) -> dict:
              "/runs/{run_id}/decide": {"decision": "approve"},
              "/cases/{case_id}/decide": {"decision": "release", "reason": "checked"},
              "/account/password": {"current": f"{user}-pw", "new": "too short"},
-             "/users/unlock-address": {"address": "192.0.2.1"}}
+             "/users/unlock-address": {"address": "192.0.2.1"},
+             "/webhooks": {"url": "https://erp.example/in", "secret": "s" * 20,
+                           "event_types": "run.finished"}}
     api = {"/api/tokens": {"username": user, "password": f"{user}-pw"},
            "/api/programs": {"yaml": example("billed_channels")},
            "/api/versions/{version_id}": {"yaml": example("billed_outlets")},

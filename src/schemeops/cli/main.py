@@ -31,6 +31,7 @@ _COMMANDS = {
     "users": ("users_cmd", "users_app"),
     "audit": ("audit_cmd", "audit_app"),
     "erp": ("erp_cmd", "erp_app"),
+    "events": ("events_cmd", "events_app"),
 }
 
 

@@ -50,6 +50,9 @@ def serve_command(
     page_cache: Annotated[bool, typer.Option(
         help="Keep rendered portal pages per user until the next write to the store "
         "(off: render every request, as a benchmark's baseline).")] = True,
+    webhooks: Annotated[bool, typer.Option(
+        help="Send due webhooks from each server process every 5 s (off: run "
+        "`schemeops events deliver` yourself).")] = True,
 ) -> None:
     """Migrate the store, then serve the web app (pages, /api, /api/docs)."""
     import uvicorn
@@ -67,6 +70,7 @@ def serve_command(
     settings = WebSettings(
         locale=locale,
         page_cache_entries=PAGE_CACHE_ENTRIES if page_cache else 0,
+        deliver_webhooks=webhooks,
         secure_cookies=secure_cookies,
         signin=SignInLimits(lockout=dt.timedelta(minutes=lockout_minutes)),
         sessions=SessionLimits(idle=dt.timedelta(minutes=idle_minutes),

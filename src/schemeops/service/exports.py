@@ -21,6 +21,7 @@ from schemeops.service.policy import require
 from schemeops.service.runs import get_run
 from schemeops.store.audit import record
 from schemeops.store.models import CreditNote, Export, Participant, Payout, Run
+from schemeops.store.outbox import emit
 
 COLUMNS = ("reference", "participant_id", "participant_name", "program_id", "period_start",
            "period_end", "amount", "corrects", "reason", "first_exported_in", "document")
@@ -95,6 +96,9 @@ def export(s: Session, actor: Actor, run_id: int) -> CreditNotes:
     record(s, actor=actor.username, action="payouts.exported", subject_type="run",
            subject_id=run.id, details={"export": ex.id, "rows": len(due), "new": len(new),
                                        "total": ex.total, "held": skipped})
+    emit(s, "export.made", subject_type="export", subject_id=ex.id,
+         data={"export": ex.id, "run": run.id, "rows": len(due), "new_credit_notes": len(new),
+               "total": ex.total, "held": skipped, "exported_by": actor.username})
     return CreditNotes(ex, lines)
 
 

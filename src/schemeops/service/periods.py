@@ -11,6 +11,7 @@ from schemeops.service.errors import Conflict, NotFound
 from schemeops.service.policy import require
 from schemeops.store.audit import period_seal, record
 from schemeops.store.models import Payout, Period, Run
+from schemeops.store.outbox import emit
 from schemeops.store.types import utcnow
 
 
@@ -49,4 +50,7 @@ def close(s: Session, actor: Actor, period_id: int) -> Period:
     record(s, actor=actor.username, action="period.closed", subject_type="period",
            subject_id=p.id, details={"program": p.program_id, "start": p.start, "end": p.end,
                                      "run": run_id, "seal": p.seal})
+    emit(s, "period.closed", subject_type="period", subject_id=p.id,
+         data={"period": p.id, "program": p.program_id, "start": p.start, "end": p.end,
+               "run": run_id, "seal": p.seal, "closed_by": actor.username})
     return p

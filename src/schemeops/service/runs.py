@@ -37,6 +37,7 @@ from schemeops.service.results import (
 )
 from schemeops.store.audit import record
 from schemeops.store.models import Decision, Participant, Payout, Run, RunVersion
+from schemeops.store.outbox import emit
 from schemeops.store.types import utcnow
 
 # Share of the bar reached when the engine reports each step.
@@ -170,6 +171,7 @@ def execute(app: App, run_id: int) -> None:
                    subject_id=run_id, details={"fingerprint": run.data_fingerprint,
                                                "programs": calc.manifest.programs,
                                                "total_payout": run.total_payout})
+            _finished(s, run)
     except Exception as e:  # any failure of a run is shown on the run, not raised
         with app.sessions.begin() as s:
             run = get_run(s, run_id)
@@ -177,6 +179,16 @@ def execute(app: App, run_id: int) -> None:
             run.error = failure_text(e)
             record(s, actor="engine", action="run.failed", subject_type="run",
                    subject_id=run_id, details={"error": run.error})
+            _finished(s, run)
+
+
+def _finished(s: Session, run: Run) -> None:
+    """Tell the webhooks the run finished, succeeded or failed (docs/webhooks.md)."""
+    emit(s, "run.finished", subject_type="run", subject_id=run.id,
+         data={"run": run.id, "kind": run.kind, "status": run.status,
+               "as_of": run.as_of, "total_payout": run.total_payout,
+               "data_fingerprint": run.data_fingerprint, "error": run.error,
+               "programs": sorted(rv.program_id for rv in run.programs)})
 
 
 #: The most diagnostics a failed run's error names; the rest are counted.
@@ -241,4 +253,8 @@ def decide_payouts(s: Session, actor: Actor, run_id: int, *, approve: bool,
     record(s, actor=actor.username, action=f"payouts.{run.payout_status}", subject_type="run",
            subject_id=run.id, details={"total": run.total_payout, "comment": comment,
                                        "held": on_hold})
+    if approve:
+        emit(s, "payouts.approved", subject_type="run", subject_id=run.id,
+             data={"run": run.id, "total": run.total_payout, "approved_by": actor.username,
+                   "held": on_hold})
     return run

@@ -598,5 +598,7 @@ class DisputeMessage(Base):
     author: Mapped[User] = relationship()
 
 
-# Registered on Base's metadata with the rest (the estimates live in their own module).
+# Registered on Base's metadata with the rest (the estimates and the events live in their own
+# modules).
 from schemeops.store import effect_models as _effect_models  # noqa: E402, F401
+from schemeops.store import event_models as _event_models  # noqa: E402, F401

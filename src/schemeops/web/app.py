@@ -26,6 +26,7 @@ from schemeops.service.errors import Conflict, Forbidden, Invalid, NotFound
 from schemeops.web import api, pages
 from schemeops.web.assets import CHART_URL, Assets, load_assets
 from schemeops.web.charts import inline_style_ids
+from schemeops.web.deliverer import Deliverer
 from schemeops.web.headers import SecurityHeaders, SessionCookie
 from schemeops.web.page_cache import PageCache
 from schemeops.web.render import page
@@ -126,21 +127,28 @@ def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
 
 def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
                worker: Worker | None = None, settings: WebSettings | None = None,
-               assets: Assets | None = None) -> FastAPI:
+               assets: Assets | None = None, deliverer: Deliverer | None = None) -> FastAPI:
     """The FastAPI application over a store and warehouse. `secure_cookies`, when given,
     overrides `settings.secure_cookies` (None: Secure on HTTPS requests); `assets` default to
     `static/` and the chart library `make install` put in node_modules/ (AssetMissing
-    without it)."""
+    without it); the webhook `deliverer` runs while the app does (by default one when
+    `settings.deliver_webhooks`)."""
     assets = assets or load_assets()
     worker = worker or Worker(app)
     settings = settings or WebSettings()
     if secure_cookies is not None:
         settings = dataclasses.replace(settings, secure_cookies=secure_cookies)
+    if deliverer is None and settings.deliver_webhooks:
+        deliverer = Deliverer(app)
 
     @asynccontextmanager
     async def lifespan(_web: FastAPI):  # type: ignore[no-untyped-def]
         worker.resume()
+        if deliverer is not None:
+            deliverer.start()
         yield
+        if deliverer is not None:
+            deliverer.shutdown()
         worker.shutdown()
 
     web = FastAPI(title="schemeops", version="1", lifespan=lifespan, docs_url=None,

@@ -25,6 +25,9 @@ OUTCOMES: dict[str, str] = {
     "dispute_assigned": "Assigned.",
     "dispute_resolved": "Resolution recorded.",
     "effect_estimated": "Effect estimated on the warehouse as it is now, and stored.",
+    "retry_queued": "Due now: the delivery loop sends it within seconds.",
+    "webhook_added": "Endpoint added: the events of its types are sent to it from now on.",
+    "webhook_disabled": "Endpoint disabled: nothing more is sent to it.",
 }
 
 
