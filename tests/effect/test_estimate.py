@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemeops.effect.baseline import Cube, season_index
+from schemeops.effect.baseline import Cube, choose_span, season_index
 from schemeops.effect.estimate import (
     Parts,
     counted,
@@ -94,3 +94,45 @@ def test_a_side_part_counts_only_when_it_stands_out_of_the_market():
     c = counted(p, kept)
     assert not c.halo.any() and (c.dip == p.dip).all()
     assert c.net.sum(axis=1).tolist() == [12 - 5 + 2, 13 - 6 + 1, 12 - 7 + 3]
+
+
+#: Eight months of data and one period in July: February to May are clean whole months with
+#: a month on each side (the months `choose_span` tests).
+SPAN_CALENDAR = build_calendar((Window(1, dt.date(2026, 7, 1), dt.date(2026, 7, 31)),),
+                               dt.date(2026, 1, 1), dt.date(2026, 8, 31))
+
+
+def _monthly(levels: np.ndarray) -> np.ndarray:
+    """A P × atoms × 3 series selling `levels[p, month - 1]` per day of each month (the
+    scheme's products only)."""
+    month = np.asarray([int(a.month[5:]) for a in SPAN_CALENDAR.atoms])
+    days = np.asarray(SPAN_CALENDAR.days, float)
+    series = np.zeros((levels.shape[0], month.size, 3))
+    series[:, :, 0] = levels[:, month - 1] * days
+    return series
+
+
+def test_a_steady_level_with_scatter_takes_a_long_baseline():
+    """Two participants alternating 10% above and below a steady level, in opposite phase
+    (so the market does not move): the months next to a month are both off the other way
+    (predicting 90 for 110, error 20 per participant), while more months average the scatter
+    out (error about 10): a span longer than 1 month wins."""
+    sign = (-1.0) ** np.arange(8)
+    levels = np.stack([100 * (1 + 0.1 * sign), 100 * (1 - 0.1 * sign)])
+    assert choose_span(_monthly(levels), SPAN_CALENDAR, np.ones(len(SPAN_CALENDAR.atoms))) != 1
+
+
+def test_levels_that_drift_apart_take_the_months_next_to_a_period():
+    """One participant grows 10 a month, the other falls 5 (so the market ratio cannot
+    absorb it): the mean of the two neighbouring months predicts a month all but exactly
+    (only 30 vs 31 days weigh them unequally); every longer span reaches further from the
+    month's level on one side in the months away from the middle."""
+    m = np.arange(8.0)
+    levels = np.stack([100 + 10 * m, 100 - 5 * m])
+    assert choose_span(_monthly(levels), SPAN_CALENDAR, np.ones(len(SPAN_CALENDAR.atoms))) == 1
+
+
+def test_without_a_clean_month_between_two_others_the_span_stays_one_month():
+    """January has no month before, February and March hold periods, April none after."""
+    series = np.ones((2, ATOMS, 3))
+    assert choose_span(series, CALENDAR, np.ones(ATOMS)) == 1

@@ -108,10 +108,11 @@ class Draws:
 
 def counterfactuals(series: np.ndarray, *, calendar: Calendar, season: np.ndarray, no: int,
                     treated: np.ndarray, controls: np.ndarray, matching: Matching,
-                    weights: np.ndarray) -> Draws:
+                    weights: np.ndarray, span: int | None = 1) -> Draws:
     """Counterfactual and actual of the treated (rows `treated` of the P × atoms × 3
-    `series`) in period `no`'s windows, scheme and sibling classes."""
-    base = baseline_per_day(series, calendar, season, near_mask(calendar, no))
+    `series`) in period `no`'s windows, scheme and sibling classes, with baselines from the
+    months within `span` of the period (`baseline.near_mask`)."""
+    base = baseline_per_day(series, calendar, season, near_mask(calendar, no, span))
     cf, actual = {}, {}
     for kind in ("pre", "in", "post"):
         mask = window_mask(calendar, kind, no)

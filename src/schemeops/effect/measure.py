@@ -43,6 +43,7 @@ class Inputs:
     kpi_actual: np.ndarray     # the first slab component's KPI (NaN: unknown)
     kpi_target: np.ndarray
     margin: Decimal | None     # 1 − Σ cost of goods ÷ Σ value of the scheme's sales
+    span: int | None = 1       # the baseline's months each side (`baseline.choose_span`)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
     """Point estimates (every control once) and bootstrap intervals."""
     rng = np.random.default_rng([seed, i.no])
     common = {"calendar": i.calendar, "season": i.season, "no": i.no, "treated": i.treated,
-              "controls": i.controls, "matching": i.matching}
+              "controls": i.controls, "matching": i.matching, "span": i.span}
     wc = resample_weights(rng, i.controls.size, resamples)
     wt = resample_weights(rng, i.treated.size, resamples)
     drawn = parts(counterfactuals(i.value, weights=wc, **common))
