@@ -8,7 +8,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemeops.effect.baseline import Cube, choose_span, season_index
+from schemeops.effect.baseline import (
+    Cube,
+    choose_span,
+    monthly_baseline,
+    season_index,
+    span_errors,
+)
 from schemeops.effect.estimate import (
     Parts,
     counted,
@@ -97,7 +103,7 @@ def test_a_side_part_counts_only_when_it_stands_out_of_the_market():
 
 
 #: Eight months of data and one period in July: February to May are clean whole months with
-#: a month on each side (the months `choose_span` tests).
+#: a month on each side (the months `span_errors` tests).
 SPAN_CALENDAR = build_calendar((Window(1, dt.date(2026, 7, 1), dt.date(2026, 7, 31)),),
                                dt.date(2026, 1, 1), dt.date(2026, 8, 31))
 
@@ -119,7 +125,8 @@ def test_a_steady_level_with_scatter_takes_a_long_baseline():
     out (error about 10): a span longer than 1 month wins."""
     sign = (-1.0) ** np.arange(8)
     levels = np.stack([100 * (1 + 0.1 * sign), 100 * (1 - 0.1 * sign)])
-    assert choose_span(_monthly(levels), SPAN_CALENDAR, np.ones(len(SPAN_CALENDAR.atoms))) != 1
+    ones = np.ones(len(SPAN_CALENDAR.atoms))
+    assert choose_span(span_errors(_monthly(levels), SPAN_CALENDAR, ones)) != 1
 
 
 def test_levels_that_drift_apart_take_the_months_next_to_a_period():
@@ -129,10 +136,26 @@ def test_levels_that_drift_apart_take_the_months_next_to_a_period():
     month's level on one side in the months away from the middle."""
     m = np.arange(8.0)
     levels = np.stack([100 + 10 * m, 100 - 5 * m])
-    assert choose_span(_monthly(levels), SPAN_CALENDAR, np.ones(len(SPAN_CALENDAR.atoms))) == 1
+    ones = np.ones(len(SPAN_CALENDAR.atoms))
+    assert choose_span(span_errors(_monthly(levels), SPAN_CALENDAR, ones)) == 1
 
 
 def test_without_a_clean_month_between_two_others_the_span_stays_one_month():
     """January has no month before, February and March hold periods, April none after."""
-    series = np.ones((2, ATOMS, 3))
-    assert choose_span(series, CALENDAR, np.ones(ATOMS)) == 1
+    errors = span_errors(np.ones((2, ATOMS, 3)), CALENDAR, np.ones(ATOMS))
+    assert not errors.any() and choose_span(errors) == 1
+
+
+def test_one_month_of_a_sales_jump_does_not_carry_a_long_baseline():
+    """Clean months February to May at 100 a day but April at 600 (a jump month, as the
+    generator plants): the median of the four monthly values is 100, where the clean days
+    pooled would give about (3 × 100 + 600) ÷ 4 = 225. Over the two months next to July
+    (June and August, at 100 and 140) it is their mean, 120."""
+    levels = np.array([[100, 100, 100, 600, 100, 100, 100, 140]], float)
+    series = _monthly(levels)
+    ones = np.ones(len(SPAN_CALENDAR.atoms))
+    months = np.asarray([int(a.month[5:]) for a in SPAN_CALENDAR.atoms])
+    spring = (months >= 2) & (months <= 5)
+    assert np.isclose(monthly_baseline(series, SPAN_CALENDAR, ones, spring)[0, 0], 100)
+    summer = (months == 6) | (months == 8)
+    assert np.isclose(monthly_baseline(series, SPAN_CALENDAR, ones, summer)[0, 0], 120)

@@ -106,34 +106,37 @@ def near_mask(calendar: Calendar, no: int, span: int | None = 1) -> np.ndarray:
 SPANS: tuple[int | None, ...] = (1, 2, 3, None)
 
 
-def choose_span(series: np.ndarray, calendar: Calendar, season: np.ndarray) -> int | None:
-    """The baseline span that best predicts a whole clean month from the months around it
-    (an in-time placebo): for every month of clean days only with a month of data on each
-    side, each participant's value of the scheme's products in it is predicted by its baseline
-    from the other months within the span × the month's season-weighted days × the
-    market's ratio of actual to predicted over all participants (as the difference in
-    differences does); the span with the least squared error summed over participants and
-    months wins (the program's error is their sum, so large participants count most).
-    Persistent level shifts favour a short span, scatter around a steady level a long one.
-    1 (the months next to a period) when no month qualifies or on a tie."""
+def span_errors(series: np.ndarray, calendar: Calendar, season: np.ndarray) -> np.ndarray:
+    """Each participant's squared error (P × len(SPANS)) in an in-time placebo: for every
+    month of clean days only with a month of data on each side, its value of the scheme's
+    products in that month predicted by its `monthly_baseline` from the other months within
+    the span × the month's season-weighted days × the market's ratio of actual to predicted
+    over all participants (as the difference in differences does), summed over those
+    months; all 0 when no month qualifies."""
     months = _months(calendar)
     clean = clean_mask(calendar)
     present = set(months.tolist())
     tested = [m for m in sorted(present) if clean[months == m].all()
               and m - 1 in present and m + 1 in present]
-    if not tested:
-        return 1
-    error = np.zeros(len(SPANS))
+    error = np.zeros((series.shape[0], len(SPANS)))
     for m in tested:  # a few months × a few spans, each whole-array over participants
         month = months == m
         actual = series[:, month, SCHEME].sum(axis=1)
         days = weighted_days(calendar, season, month)
         for k, span in enumerate(SPANS):
             near = ~month if span is None else ~month & (np.abs(months - m) <= span)
-            expected = baseline_per_day(series, calendar, season, near)[:, SCHEME] * days
+            expected = monthly_baseline(series, calendar, season, near)[:, SCHEME] * days
             ratio = actual.sum() / expected.sum() if expected.sum() > 0 else 1.0
-            error[k] += float(((actual - expected * ratio) ** 2).sum())
-    return SPANS[int(np.argmin(error))]  # argmin keeps the first (shortest) on a tie
+            error[:, k] += (actual - expected * ratio) ** 2
+    return error
+
+
+def choose_span(errors: np.ndarray) -> int | None:
+    """The span with the least squared error summed over participants (`span_errors`; the
+    program's error is their sum, so large participants count most): persistent level
+    shifts favour a short span, scatter around a steady level a long one. 1 (the months
+    next to a period) on a tie or when no month was tested."""
+    return SPANS[int(np.argmin(errors.sum(axis=0)))]  # argmin keeps the first on a tie
 
 
 def baseline_per_day(series: np.ndarray, calendar: Calendar, season: np.ndarray,
@@ -145,3 +148,27 @@ def baseline_per_day(series: np.ndarray, calendar: Calendar, season: np.ndarray,
     if denom <= 0:
         return np.zeros((series.shape[0], series.shape[2]))
     return series[:, clean, :].sum(axis=1) / denom
+
+
+#: Fewest clean days for a month to count on its own (`monthly_baseline`, own noise).
+MIN_MONTH_DAYS = 7
+
+
+def monthly_baseline(series: np.ndarray, calendar: Calendar, season: np.ndarray,
+                     within: np.ndarray) -> np.ndarray:
+    """A period's baseline per day (P × 3): the median, over the months of the atoms
+    `within` with at least MIN_MONTH_DAYS clean days, of each month's deseasonalised value
+    per clean day, so one month of a sales jump or stuffing in a long baseline does not
+    carry it (with two months, their mean); `baseline_per_day` over those atoms when no
+    month has enough clean days."""
+    clean = clean_mask(calendar) & within
+    months = _months(calendar)
+    _, m = np.unique(months, return_inverse=True)
+    onehot = (m[:, None] == np.arange(m.max() + 1)[None, :]) & clean[:, None]
+    days = np.asarray(calendar.days, float)
+    enough = days @ onehot >= MIN_MONTH_DAYS
+    if not enough.any():
+        return baseline_per_day(series, calendar, season, within)
+    per_month = np.einsum("pac,am->pmc", series, onehot[:, enough].astype(float))
+    rate = per_month / ((days * season) @ onehot[:, enough])[None, :, None]
+    return np.median(rate, axis=1)
