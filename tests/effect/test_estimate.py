@@ -22,6 +22,7 @@ from schemeops.effect.estimate import (
     lift_pct,
     match,
     parts,
+    per_draw_span,
     standing_out,
 )
 from schemeops.effect.facts import build_calendar
@@ -159,3 +160,27 @@ def test_one_month_of_a_sales_jump_does_not_carry_a_long_baseline():
     assert np.isclose(monthly_baseline(series, SPAN_CALENDAR, ones, spring)[0, 0], 100)
     summer = (months == 6) | (months == 8)
     assert np.isclose(monthly_baseline(series, SPAN_CALENDAR, ones, summer)[0, 0], 120)
+
+
+def test_each_draw_takes_the_span_its_resampled_participants_choose():
+    """Two treated and two controls; in-time placebo errors per span (1, 2, 3, all): each
+    treated 0, 5, 5, 5; the controls 3 and 20 at span 1, else 0. A draw taking control 0
+    twice sums 2 × 3 + 0 = 6 at span 1 against 10 at the others: span 1; one taking
+    control 1 twice sums 40 against 10: span 2 (the first of the tie). Each draw's
+    counterfactuals are those of its span."""
+    sign = (-1.0) ** np.arange(8)
+    series = _monthly(np.stack([100 * (1 + 0.1 * sign), 80 * (1 - 0.1 * sign),
+                                120 * (1 + 0.2 * sign), 90 + 5 * np.arange(8)]))
+    errors = np.array([[0, 5, 5, 5], [0, 5, 5, 5], [3, 0, 0, 0], [20, 0, 0, 0]], float)
+    wt, wc = np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([[2.0, 0.0], [0.0, 2.0]])
+    common = {"calendar": SPAN_CALENDAR, "season": np.ones(len(SPAN_CALENDAR.atoms)),
+              "no": 1, "treated": np.arange(2), "controls": np.arange(2, 4),
+              "matching": match(np.array([["gold", "North"]] * 2),
+                                np.array([["gold", "North"]] * 2))}
+    drawn = per_draw_span(series, errors=errors, wt=wt, wc=wc, **common)
+    for row, span in ((0, 1), (1, 2)):
+        alone = counterfactuals(series, weights=wc, span=span, **common)
+        for key, cf in drawn.counterfactual.items():
+            assert np.allclose(cf[row], alone.counterfactual[key][row])
+    one, two = (counterfactuals(series, weights=wc, span=k, **common) for k in (1, 2))
+    assert not np.allclose(one.counterfactual[("in", 0)], two.counterfactual[("in", 0)])
