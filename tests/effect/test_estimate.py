@@ -8,7 +8,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemeops.effect.baseline import Cube, season_index
+from schemeops.effect.baseline import (
+    Cube,
+    choose_span,
+    monthly_baseline,
+    season_index,
+    span_errors,
+)
 from schemeops.effect.estimate import (
     Parts,
     counted,
@@ -16,6 +22,7 @@ from schemeops.effect.estimate import (
     lift_pct,
     match,
     parts,
+    per_draw_span,
     standing_out,
 )
 from schemeops.effect.facts import build_calendar
@@ -94,3 +101,86 @@ def test_a_side_part_counts_only_when_it_stands_out_of_the_market():
     c = counted(p, kept)
     assert not c.halo.any() and (c.dip == p.dip).all()
     assert c.net.sum(axis=1).tolist() == [12 - 5 + 2, 13 - 6 + 1, 12 - 7 + 3]
+
+
+#: Eight months of data and one period in July: February to May are clean whole months with
+#: a month on each side (the months `span_errors` tests).
+SPAN_CALENDAR = build_calendar((Window(1, dt.date(2026, 7, 1), dt.date(2026, 7, 31)),),
+                               dt.date(2026, 1, 1), dt.date(2026, 8, 31))
+
+
+def _monthly(levels: np.ndarray) -> np.ndarray:
+    """A P × atoms × 3 series selling `levels[p, month - 1]` per day of each month (the
+    scheme's products only)."""
+    month = np.asarray([int(a.month[5:]) for a in SPAN_CALENDAR.atoms])
+    days = np.asarray(SPAN_CALENDAR.days, float)
+    series = np.zeros((levels.shape[0], month.size, 3))
+    series[:, :, 0] = levels[:, month - 1] * days
+    return series
+
+
+def test_a_steady_level_with_scatter_takes_a_long_baseline():
+    """Two participants alternating 10% above and below a steady level, in opposite phase
+    (so the market does not move): the months next to a month are both off the other way
+    (predicting 90 for 110, error 20 per participant), while more months average the scatter
+    out (error about 10): a span longer than 1 month wins."""
+    sign = (-1.0) ** np.arange(8)
+    levels = np.stack([100 * (1 + 0.1 * sign), 100 * (1 - 0.1 * sign)])
+    ones = np.ones(len(SPAN_CALENDAR.atoms))
+    assert choose_span(span_errors(_monthly(levels), SPAN_CALENDAR, ones)) != 1
+
+
+def test_levels_that_drift_apart_take_the_months_next_to_a_period():
+    """One participant grows 10 a month, the other falls 5 (so the market ratio cannot
+    absorb it): the mean of the two neighbouring months predicts a month all but exactly
+    (only 30 vs 31 days weigh them unequally); every longer span reaches further from the
+    month's level on one side in the months away from the middle."""
+    m = np.arange(8.0)
+    levels = np.stack([100 + 10 * m, 100 - 5 * m])
+    ones = np.ones(len(SPAN_CALENDAR.atoms))
+    assert choose_span(span_errors(_monthly(levels), SPAN_CALENDAR, ones)) == 1
+
+
+def test_without_a_clean_month_between_two_others_the_span_stays_one_month():
+    """January has no month before, February and March hold periods, April none after."""
+    errors = span_errors(np.ones((2, ATOMS, 3)), CALENDAR, np.ones(ATOMS))
+    assert not errors.any() and choose_span(errors) == 1
+
+
+def test_one_month_of_a_sales_jump_does_not_carry_a_long_baseline():
+    """Clean months February to May at 100 a day but April at 600 (a jump month, as the
+    generator plants): the median of the four monthly values is 100, where the clean days
+    pooled would give about (3 × 100 + 600) ÷ 4 = 225. Over the two months next to July
+    (June and August, at 100 and 140) it is their mean, 120."""
+    levels = np.array([[100, 100, 100, 600, 100, 100, 100, 140]], float)
+    series = _monthly(levels)
+    ones = np.ones(len(SPAN_CALENDAR.atoms))
+    months = np.asarray([int(a.month[5:]) for a in SPAN_CALENDAR.atoms])
+    spring = (months >= 2) & (months <= 5)
+    assert np.isclose(monthly_baseline(series, SPAN_CALENDAR, ones, spring)[0, 0], 100)
+    summer = (months == 6) | (months == 8)
+    assert np.isclose(monthly_baseline(series, SPAN_CALENDAR, ones, summer)[0, 0], 120)
+
+
+def test_each_draw_takes_the_span_its_resampled_participants_choose():
+    """Two treated and two controls; in-time placebo errors per span (1, 2, 3, all): each
+    treated 0, 5, 5, 5; the controls 3 and 20 at span 1, else 0. A draw taking control 0
+    twice sums 2 × 3 + 0 = 6 at span 1 against 10 at the others: span 1; one taking
+    control 1 twice sums 40 against 10: span 2 (the first of the tie). Each draw's
+    counterfactuals are those of its span."""
+    sign = (-1.0) ** np.arange(8)
+    series = _monthly(np.stack([100 * (1 + 0.1 * sign), 80 * (1 - 0.1 * sign),
+                                120 * (1 + 0.2 * sign), 90 + 5 * np.arange(8)]))
+    errors = np.array([[0, 5, 5, 5], [0, 5, 5, 5], [3, 0, 0, 0], [20, 0, 0, 0]], float)
+    wt, wc = np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([[2.0, 0.0], [0.0, 2.0]])
+    common = {"calendar": SPAN_CALENDAR, "season": np.ones(len(SPAN_CALENDAR.atoms)),
+              "no": 1, "treated": np.arange(2), "controls": np.arange(2, 4),
+              "matching": match(np.array([["gold", "North"]] * 2),
+                                np.array([["gold", "North"]] * 2))}
+    drawn = per_draw_span(series, errors=errors, wt=wt, wc=wc, **common)
+    for row, span in ((0, 1), (1, 2)):
+        alone = counterfactuals(series, weights=wc, span=span, **common)
+        for key, cf in drawn.counterfactual.items():
+            assert np.allclose(cf[row], alone.counterfactual[key][row])
+    one, two = (counterfactuals(series, weights=wc, span=k, **common) for k in (1, 2))
+    assert not np.allclose(one.counterfactual[("in", 0)], two.counterfactual[("in", 0)])

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schemeops.effect.facts import Calendar
+from schemeops.effect.facts import SCHEME, Calendar
 
 
 @dataclass(frozen=True)
@@ -83,19 +83,60 @@ def _month_number(month: str) -> int:
     return int(month[:4]) * 12 + int(month[5:7])
 
 
-def near_mask(calendar: Calendar, no: int) -> np.ndarray:
-    """The atoms of the months from the one before period `no`'s first month to the one
-    after its last: distributors' levels drift from month to month, so the clean days next
-    to a period predict it better than the whole history (on the generated networks, the
-    placebo error's standard deviation falls from 12.4 to 8.5 points of lift), and one
-    month on each side takes a linear trend out. Every atom when those months have no
-    clean day."""
-    months = np.asarray([_month_number(a.month) for a in calendar.atoms])
+def _months(calendar: Calendar) -> np.ndarray:
+    """Each atom's month as a number (year × 12 + month)."""
+    return np.asarray([_month_number(a.month) for a in calendar.atoms])
+
+
+def near_mask(calendar: Calendar, no: int, span: int | None = 1) -> np.ndarray:
+    """The atoms of the months from `span` before period `no`'s first month to `span` after
+    its last (every atom when `span` is None, or when those months have no clean day). Where
+    levels drift from month to month the clean days next to a period predict it better than
+    the whole history; where they only scatter around a steady level, more months average
+    the scatter out (`choose_span` decides which)."""
+    months = _months(calendar)
     inside = months[window_mask(calendar, "in", no)]
-    if inside.size == 0:
+    if inside.size == 0 or span is None:
         return np.ones(months.size, bool)
-    near = (months >= inside.min() - 1) & (months <= inside.max() + 1)
+    near = (months >= inside.min() - span) & (months <= inside.max() + span)
     return near if (near & clean_mask(calendar)).any() else np.ones(months.size, bool)
+
+
+#: The baseline spans tried (months on each side of a period; None: every month).
+SPANS: tuple[int | None, ...] = (1, 2, 3, None)
+
+
+def span_errors(series: np.ndarray, calendar: Calendar, season: np.ndarray) -> np.ndarray:
+    """Each participant's squared error (P × len(SPANS)) in an in-time placebo: for every
+    month of clean days only with a month of data on each side, its value of the scheme's
+    products in that month predicted by its `monthly_baseline` from the other months within
+    the span × the month's season-weighted days × the market's ratio of actual to predicted
+    over all participants (as the difference in differences does), summed over those
+    months; all 0 when no month qualifies."""
+    months = _months(calendar)
+    clean = clean_mask(calendar)
+    present = set(months.tolist())
+    tested = [m for m in sorted(present) if clean[months == m].all()
+              and m - 1 in present and m + 1 in present]
+    error = np.zeros((series.shape[0], len(SPANS)))
+    for m in tested:  # a few months × a few spans, each whole-array over participants
+        month = months == m
+        actual = series[:, month, SCHEME].sum(axis=1)
+        days = weighted_days(calendar, season, month)
+        for k, span in enumerate(SPANS):
+            near = ~month if span is None else ~month & (np.abs(months - m) <= span)
+            expected = monthly_baseline(series, calendar, season, near)[:, SCHEME] * days
+            ratio = actual.sum() / expected.sum() if expected.sum() > 0 else 1.0
+            error[:, k] += (actual - expected * ratio) ** 2
+    return error
+
+
+def choose_span(errors: np.ndarray) -> int | None:
+    """The span with the least squared error summed over participants (`span_errors`; the
+    program's error is their sum, so large participants count most): persistent level
+    shifts favour a short span, scatter around a steady level a long one. 1 (the months
+    next to a period) on a tie or when no month was tested."""
+    return SPANS[int(np.argmin(errors.sum(axis=0)))]  # argmin keeps the first on a tie
 
 
 def baseline_per_day(series: np.ndarray, calendar: Calendar, season: np.ndarray,
@@ -107,3 +148,27 @@ def baseline_per_day(series: np.ndarray, calendar: Calendar, season: np.ndarray,
     if denom <= 0:
         return np.zeros((series.shape[0], series.shape[2]))
     return series[:, clean, :].sum(axis=1) / denom
+
+
+#: Fewest clean days for a month to count on its own (`monthly_baseline`, own noise).
+MIN_MONTH_DAYS = 7
+
+
+def monthly_baseline(series: np.ndarray, calendar: Calendar, season: np.ndarray,
+                     within: np.ndarray) -> np.ndarray:
+    """A period's baseline per day (P × 3): the median, over the months of the atoms
+    `within` with at least MIN_MONTH_DAYS clean days, of each month's deseasonalised value
+    per clean day, so one month of a sales jump or stuffing in a long baseline does not
+    carry it (with two months, their mean); `baseline_per_day` over those atoms when no
+    month has enough clean days."""
+    clean = clean_mask(calendar) & within
+    months = _months(calendar)
+    _, m = np.unique(months, return_inverse=True)
+    onehot = (m[:, None] == np.arange(m.max() + 1)[None, :]) & clean[:, None]
+    days = np.asarray(calendar.days, float)
+    enough = days @ onehot >= MIN_MONTH_DAYS
+    if not enough.any():
+        return baseline_per_day(series, calendar, season, within)
+    per_month = np.einsum("pac,am->pmc", series, onehot[:, enough].astype(float))
+    rate = per_month / ((days * season) @ onehot[:, enough])[None, :, None]
+    return np.median(rate, axis=1)

@@ -22,8 +22,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from schemeops.effect.baseline import (
+    MIN_MONTH_DAYS,
+    SPANS,
     baseline_per_day,
     clean_mask,
+    monthly_baseline,
     near_mask,
     weighted_days,
     window_mask,
@@ -108,10 +111,11 @@ class Draws:
 
 def counterfactuals(series: np.ndarray, *, calendar: Calendar, season: np.ndarray, no: int,
                     treated: np.ndarray, controls: np.ndarray, matching: Matching,
-                    weights: np.ndarray) -> Draws:
+                    weights: np.ndarray, span: int | None = 1) -> Draws:
     """Counterfactual and actual of the treated (rows `treated` of the P × atoms × 3
-    `series`) in period `no`'s windows, scheme and sibling classes."""
-    base = baseline_per_day(series, calendar, season, near_mask(calendar, no))
+    `series`) in period `no`'s windows, scheme and sibling classes, with baselines from the
+    months within `span` of the period (`baseline.near_mask`)."""
+    base = monthly_baseline(series, calendar, season, near_mask(calendar, no, span))
     cf, actual = {}, {}
     for kind in ("pre", "in", "post"):
         mask = window_mask(calendar, kind, no)
@@ -126,6 +130,26 @@ def counterfactuals(series: np.ndarray, *, calendar: Calendar, season: np.ndarra
             cf[(kind, cls)] = e[treated][None, :] * r
             actual[(kind, cls)] = a[treated]
     return Draws(cf, actual)
+
+
+def per_draw_span(series: np.ndarray, *, errors: np.ndarray, wt: np.ndarray, wc: np.ndarray,
+                  **common: object) -> Draws:
+    """The drawn counterfactuals when each draw chooses its own baseline span: the span
+    whose in-time placebo error (`baseline.span_errors`, P × spans) summed over the draw's
+    resampled treated (weights `wt`) and controls (`wc`) is least. The span is chosen from
+    the data, so the draws choose it again; where the choice is unstable (a few participants
+    decide it) the interval widens accordingly."""
+    treated, controls = common["treated"], common["controls"]
+    pick = np.argmin(wt @ errors[treated] + wc @ errors[controls], axis=1)  # first on a tie
+    chosen = {k: counterfactuals(series, weights=wc, span=SPANS[k], **common)
+              for k in np.unique(pick).tolist()}  # at most len(SPANS) spans
+    rows = {k: (pick == k)[:, None] for k in chosen}
+
+    def pooled(key: tuple[str, int]) -> np.ndarray:
+        return sum(np.where(rows[k], d.counterfactual[key], 0.0) for k, d in chosen.items())
+
+    first = next(iter(chosen.values()))
+    return Draws({key: pooled(key) for key in first.counterfactual}, first.actual)
 
 
 @dataclass(frozen=True)
@@ -209,10 +233,6 @@ def resample_weights(rng: np.random.Generator, n: int, draws: int) -> np.ndarray
     if n == 0:
         return np.zeros((draws, 0))
     return rng.multinomial(n, np.full(n, 1.0 / n), size=draws).astype(float)
-
-
-#: Fewest clean days for a month to count in a participant's own noise.
-MIN_MONTH_DAYS = 7
 
 
 def own_noise(series: np.ndarray, *, calendar: Calendar, season: np.ndarray,

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from schemeops.effect.baseline import window_mask
+from schemeops.effect.baseline import SPANS, choose_span, window_mask
 from schemeops.effect.estimate import (
     Matching,
     counted,
@@ -17,6 +17,7 @@ from schemeops.effect.estimate import (
     lift_pct,
     own_noise,
     parts,
+    per_draw_span,
     resample_weights,
     roi,
     standing_out,
@@ -43,6 +44,7 @@ class Inputs:
     kpi_actual: np.ndarray     # the first slab component's KPI (NaN: unknown)
     kpi_target: np.ndarray
     margin: Decimal | None     # 1 − Σ cost of goods ÷ Σ value of the scheme's sales
+    span_errors: np.ndarray | None = None  # P × spans (`baseline.span_errors`); None: 1
 
 
 @dataclass(frozen=True)
@@ -111,13 +113,14 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
               "controls": i.controls, "matching": i.matching}
     wc = resample_weights(rng, i.controls.size, resamples)
     wt = resample_weights(rng, i.treated.size, resamples)
-    drawn = parts(counterfactuals(i.value, weights=wc, **common))
+    errors = (np.zeros((i.value.shape[0], len(SPANS))) if i.span_errors is None
+              else i.span_errors)
+    drawn = parts(per_draw_span(i.value, errors=errors, wt=wt, wc=wc, **common))
     kept = standing_out(drawn)
     drawn = counted(drawn, kept)
-    point = counted(parts(counterfactuals(i.value, weights=np.ones((1, i.controls.size)),
-                                          **common)), kept)
-    units = counted(parts(counterfactuals(i.units, weights=np.ones((1, i.controls.size)),
-                                          **common)), kept)
+    once = {"weights": np.ones((1, i.controls.size)), "span": choose_span(errors), **common}
+    point = counted(parts(counterfactuals(i.value, **once)), kept)
+    units = counted(parts(counterfactuals(i.units, **once)), kept)
     margin = float(i.margin) if i.margin is not None else np.nan
     cost = i.cost_cents / 100
     net = point.net[0]

@@ -145,6 +145,7 @@ def write_effect(e: Effect, out: Path, *, warehouse: Path, backend: str, resampl
             "data_fingerprint": e.data_fingerprint,
             "backend": backend, "periods": [r.window.start.isoformat() for r in e.periods],
             "methods": sorted({r.method for r in e.periods}), "halo_days": HALO_DAYS,
+            "baseline_span_months": "all" if e.span is None else e.span,
             "parts_counted": {r.window.start.isoformat(): sorted(r.measured.parts_counted)
                               for r in e.periods},
             "resamples": resamples, "seed": seed, "interval": "90% bootstrap percentile",

@@ -18,7 +18,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schemeops.effect.baseline import Cube, season_index, to_cube, window_mask
+from schemeops.effect.baseline import (
+    Cube,
+    choose_span,
+    season_index,
+    span_errors,
+    to_cube,
+    window_mask,
+)
 from schemeops.effect.dependency import Dependency, dependency
 from schemeops.effect.estimate import match
 from schemeops.effect.facts import SCHEME, Calendar, build_calendar, costs, line_facts, sales_range
@@ -65,6 +72,9 @@ class Effect:
     dependency: Dependency
     treated: np.ndarray
     timings: dict[str, float]
+    #: the baseline's months on each side of a period (None: every month), from
+    #: `baseline.choose_span`
+    span: int | None = 1
 
 
 def choose_windows(windows: tuple[Window, ...], period: dt.date | None, program: Program,
@@ -167,23 +177,24 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
     n_treated = len(treated_ids)
     is_control = np.arange(len(ids)) >= n_treated
     season = season_index(cube, calendar, is_control)
+    errors = span_errors(cube.value, calendar, season)
     control_rows = np.nonzero(is_control)[0]
     control_keys = np.column_stack([controls["tier"].to_numpy(zero_copy_only=False),
                                     controls["region"].to_numpy(zero_copy_only=False)])
     periods = [_period(program, w, wide_rows, facts, cube, calendar, season, control_rows,
-                       control_keys, resamples=resamples, seed=seed,
+                       control_keys, errors, resamples=resamples, seed=seed,
                        method=f"did_{kind}" if control_rows.size else "baseline")
                for w in windows]
     dep = dependency(cube, calendar, season)
     laps.lap("estimate")
     return Effect(program, fingerprint(), periods, cube, dep, np.arange(n_treated),
-                  laps.timings)
+                  laps.timings, choose_span(errors))
 
 
 def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Table,
             cube: Cube, calendar: Calendar, season: np.ndarray, control_rows: np.ndarray,
-            control_keys: np.ndarray, *, resamples: int, seed: int, method: str
-            ) -> PeriodResult:
+            control_keys: np.ndarray, errors: np.ndarray, *, resamples: int, seed: int,
+            method: str) -> PeriodResult:
     """Measure one period: its enrolled rows of the engine's results, its margin (exact, from
     the facts' decimals) and the estimates."""
     rows = wide_rows.filter(pc.equal(wide_rows["period_no"], window.no))
@@ -211,7 +222,7 @@ def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Tab
         cost_cents=in_cents("cost"),
         kpi_actual=pc.fill_null(rows["kpi_actual"], np.nan).to_numpy(zero_copy_only=False),
         kpi_target=pc.fill_null(rows["kpi_target"], np.nan).to_numpy(zero_copy_only=False),
-        margin=margin)
+        margin=margin, span_errors=errors)
     return PeriodResult(window, ids, inputs.payout_cents, inputs.cost_cents, margin,
                         measure(inputs, resamples=resamples, seed=seed),
                         method, int(control_rows.size))
