@@ -11,11 +11,12 @@ from schemeops.store.models import DataVersion
 #: Tables whose writes do not bump the version: session and sign-in bookkeeping, the audit
 #: chain (a sign-in appends to it; no cached page shows it), the counter itself, and the
 #: bulk result rows a run stores in the transaction that also marks the run succeeded, and
-#: an effect estimate's rows, stored in the transaction that inserts the (counted) estimate.
+#: an effect estimate's rows, stored in the transaction that inserts the (counted) estimate;
+#: scheduled jobs' records (no cached page shows them; what a job changes is counted).
 UNCOUNTED = frozenset({"web_sessions", "sign_in_throttles", "audit_log", "audit_head",
                        "data_version", "explanation_lines", "kpi_results",
                        "component_results", "run_warnings", "effect_lines",
-                       "effect_dependency"})
+                       "effect_dependency", "job_runs", "job_files"})
 
 #: The version as a scalar subquery, to add to another statement.
 DATA_SEQ = select(DataVersion.seq).where(DataVersion.id == 1).scalar_subquery()

@@ -598,5 +598,6 @@ class DisputeMessage(Base):
     author: Mapped[User] = relationship()
 
 
-# Registered on Base's metadata with the rest (the estimates live in their own module).
+# Registered on Base's metadata with the rest (estimates and jobs live in their own modules).
 from schemeops.store import effect_models as _effect_models  # noqa: E402, F401
+from schemeops.store import job_models as _job_models  # noqa: E402, F401
