@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import bindparam, column, create_engine, select, text
+from sqlalchemy import bindparam, column, create_engine, literal_column, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from schemeops.jobs.config import SqlJob
@@ -31,25 +31,26 @@ def since(cursor: str | None, lag_days: int) -> dt.date | dt.datetime | None:
 
 
 def _read(spec: SqlJob, start: dt.date | dt.datetime | None) -> tuple[dict[str, pa.Array], int]:
-    """The query's rows from `start` on, as columns, ordered by the table's key."""
-    t = table(spec.table)
-    names = list(t.column_names) + ([spec.cursor] if spec.cursor not in t.column_names else [])
-    q = text(spec.query).columns(*(column(n) for n in names)).subquery("q")
-    stmt = select(q).order_by(*(q.c[k] for k in t.key))
+    """The query's rows from `start` on, as columns named as the query names them."""
+    q = text(spec.query).columns(column(spec.cursor)).subquery("q")
+    stmt = select(literal_column("*")).select_from(q)
     if start is not None:
         stmt = stmt.where(q.c[spec.cursor] >= bindparam("since", start))
     engine = create_engine(spec.url)
-    chunks: dict[str, list[pa.Array]] = {n: [] for n in names}
     rows = 0
     try:
         with engine.connect() as conn:
             result = conn.execution_options(stream_results=True).execute(stmt)
+            names = list(result.keys())
+            chunks: dict[str, list[pa.Array]] = {n: [] for n in names}
             for part in result.partitions(BATCH):
                 for n, values in zip(names, zip(*part, strict=True), strict=True):
                     chunks[n].append(pa.array(values))
                 rows += len(part)
     finally:
         engine.dispose()
+    if spec.cursor not in chunks:
+        raise ValueError(f"the query returns no column {spec.cursor!r} (the cursor)")
     cols = {n: pa.concat_arrays([c.cast(pa.string()) for c in chunks[n]]) if chunks[n]
             else pa.array([], pa.string()) for n in names}
     if rows:
@@ -63,7 +64,7 @@ def pull_sql(spec: SqlJob, *, cursor: str | None, warehouse: Path) -> Outcome:
     start = since(cursor, spec.lag_days)
     try:
         cols, rows = _read(spec, start)
-    except SQLAlchemyError as e:
+    except (SQLAlchemyError, ValueError) as e:
         out.errors.append(f"reading the source: {str(e).splitlines()[0]}")
         return out
     out.detail = {"since": start.isoformat() if start is not None else None, "rows": rows}
@@ -73,7 +74,9 @@ def pull_sql(spec: SqlJob, *, cursor: str | None, warehouse: Path) -> Outcome:
     t = table(spec.table)
     with tempfile.TemporaryDirectory(prefix=".schemeops-pull-", dir=warehouse.parent) as tmp:
         path = Path(tmp) / f"{t.name}.csv"
-        write_csv({n: cols[n] for n in t.column_names}, path)
+        # the cursor may be a column of the source only (updated_at): not written
+        write_csv({n: c for n, c in cols.items() if n in t.column_names or n != spec.cursor},
+                  path)
         report = load_files([path], warehouse=warehouse, accept_valid=spec.accept_valid)
     out.add(report)
     if (why := failure(report, f"{t.name} from the query")) is not None:
