@@ -30,6 +30,7 @@ _COMMANDS = {
     "programs": ("programs_cmd", "programs_app"),
     "users": ("users_cmd", "users_app"),
     "audit": ("audit_cmd", "audit_app"),
+    "jobs": ("jobs_cmd", "jobs_app"),
 }
 
 

@@ -150,7 +150,8 @@ def parse_jobs(text: str, *, source: str = "jobs.toml") -> JobsConfig:
     try:
         return JobsConfig.model_validate(raw)
     except ValidationError as e:
-        lines = [f"{source}: {'.'.join(str(p) for p in err['loc']) or 'top'}: {err['msg']}"
+        lines = [f"{source}: {'.'.join(str(p) for p in err['loc']) or 'top'}: "
+                 f"{err['msg'].removeprefix('Value error, ')}"
                  for err in e.errors(include_url=False)]
         raise UsageError("\n".join(lines)) from None
 
@@ -161,4 +162,8 @@ def read_jobs(path: Path) -> JobsConfig:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: cannot read the jobs file ({e})") from None
-    return parse_jobs(text, source=str(path))
+    config = parse_jobs(text, source=str(path))
+    # a folder named relative to the jobs file, wherever the server was started from
+    return config.model_copy(update={"jobs": {
+        name: spec.model_copy(update={"path": path.resolve().parent / spec.path})
+        if isinstance(spec, FolderJob) else spec for name, spec in config.jobs.items()}})

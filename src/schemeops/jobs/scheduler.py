@@ -100,6 +100,11 @@ class Scheduler:
                                             daemon=True)
             self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        """Whether the background thread looks for due jobs."""
+        return self._thread is not None
+
     def stop(self) -> None:
         """Stop looking; let the job at work finish."""
         self._stop.set()

@@ -21,6 +21,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from schemeops.errors import SchemeopsError
+from schemeops.jobs import Scheduler
 from schemeops.service.context import App
 from schemeops.service.errors import Conflict, Forbidden, Invalid, NotFound
 from schemeops.web import api, pages
@@ -126,11 +127,12 @@ def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
 
 def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
                worker: Worker | None = None, settings: WebSettings | None = None,
-               assets: Assets | None = None) -> FastAPI:
+               assets: Assets | None = None, scheduler: Scheduler | None = None) -> FastAPI:
     """The FastAPI application over a store and warehouse. `secure_cookies`, when given,
     overrides `settings.secure_cookies` (None: Secure on HTTPS requests); `assets` default to
     `static/` and the chart library `make install` put in node_modules/ (AssetMissing
-    without it)."""
+    without it); `scheduler` runs the jobs file's jobs (its thread on while the app runs,
+    unless `settings.scheduler` is off)."""
     assets = assets or load_assets()
     worker = worker or Worker(app)
     settings = settings or WebSettings()
@@ -140,7 +142,11 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
     @asynccontextmanager
     async def lifespan(_web: FastAPI):  # type: ignore[no-untyped-def]
         worker.resume()
+        if scheduler is not None and settings.scheduler:
+            scheduler.start()
         yield
+        if scheduler is not None:
+            scheduler.stop()
         worker.shutdown()
 
     web = FastAPI(title="schemeops", version="1", lifespan=lifespan, docs_url=None,
@@ -149,6 +155,7 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
                               "runs, payouts, periods, portal, dashboards, audit.")
     web.state.schemeops = app
     web.state.worker = worker
+    web.state.scheduler = scheduler
     web.state.web_settings = settings
     web.state.assets = assets
     web.state.page_cache = PageCache(settings.page_cache_entries, settings.page_cache_bytes)

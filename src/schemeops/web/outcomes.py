@@ -25,6 +25,8 @@ OUTCOMES: dict[str, str] = {
     "dispute_assigned": "Assigned.",
     "dispute_resolved": "Resolution recorded.",
     "effect_estimated": "Effect estimated on the warehouse as it is now, and stored.",
+    "job_started": "Started: its record appears in the history below when it finishes "
+                   "(reload the page).",
 }
 
 

@@ -33,6 +33,9 @@ class WebSettings:
     #: The portal page cache's bounds; 0 entries turns it off (`serve --no-page-cache`).
     page_cache_entries: int = PAGE_CACHE_ENTRIES
     page_cache_bytes: int = PAGE_CACHE_BYTES
+    #: Whether the jobs file's jobs run on schedule in this server (`serve --no-scheduler`
+    #: leaves them to "run now" and `schemeops jobs run`).
+    scheduler: bool = True
 
     def to_json(self) -> str:
         """The settings as JSON (durations in seconds)."""
@@ -43,7 +46,8 @@ class WebSettings:
         return json.dumps({"secure_cookies": self.secure_cookies, "max_body": self.max_body,
                            "signin": limits(self.signin), "sessions": limits(self.sessions),
                            "locale": self.locale,
-                           "page_cache": [self.page_cache_entries, self.page_cache_bytes]})
+                           "page_cache": [self.page_cache_entries, self.page_cache_bytes],
+                           "scheduler": self.scheduler})
 
     @classmethod
     def from_json(cls, text: str) -> WebSettings:
@@ -60,4 +64,5 @@ class WebSettings:
                    sessions=limits(SessionLimits, raw["sessions"]),
                    locale=raw.get("locale", "en-IN"),
                    page_cache_entries=int(raw["page_cache"][0]),
-                   page_cache_bytes=int(raw["page_cache"][1]))
+                   page_cache_bytes=int(raw["page_cache"][1]),
+                   scheduler=bool(raw.get("scheduler", True)))
