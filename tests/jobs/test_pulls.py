@@ -105,3 +105,47 @@ def test_an_empty_sql_result_keeps_the_cursor(app: App, tmp_path: Path):
     record = _run(app, jobs, "erp", 0)
     assert (record.status, record.rows_read, record.cursor) == ("succeeded", 0, None)
     assert record.detail == {"since": None, "rows": 0}
+
+
+def test_a_live_long_job_keeps_its_claim(app: App, tmp_path: Path):
+    """A lease of 0.6 s and a source that takes 1.5 s to answer: the job renews its claim
+    while it works, so another scheduler cannot take it over; it ends as attempt 1."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from schemeops.jobs.claims import claim
+    from schemeops.store.types import utcnow
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(1.5)
+            body = b'{"items": []}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = parse_jobs(f'[jobs.crm]\nkind = "rest"\nschedule = "* * * * *"\n'
+                        f'url = "http://127.0.0.1:{server.server_address[1]}/"\n'
+                        'table = "outlets"\n')
+    due = dt.datetime(2026, 10, 6, 10, 0, tzinfo=dt.UTC)
+    lease = dt.timedelta(seconds=0.6)
+    result: list[int | None] = []
+    job = threading.Thread(target=lambda: result.append(run_job(
+        app, config, "crm", due_at=due, trigger="schedule", lease=lease)))
+    job.start()
+    time.sleep(1.0)  # past the first lease: only renewals keep the claim
+    taken = claim(app.sessions, name="crm", kind="rest", due_at=due, trigger="schedule",
+                  now=utcnow(), lease=lease)
+    job.join()
+    server.shutdown()
+    server.server_close()
+    assert taken is None
+    with app.sessions() as s:
+        record = s.get(JobRun, result[0])
+        assert (record.status, record.attempts) == ("succeeded", 1)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from schemeops.store.job_models import JobRun
 
-#: How long a claim holds without being renewed; a job renews it after each step.
+#: How long a claim holds without being renewed; a running job renews it every third of it.
 LEASE = dt.timedelta(minutes=30)
 
 

@@ -12,11 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemeops.ingest.sources import resolve
-from schemeops.jobs.claims import renew
 from schemeops.jobs.config import FolderJob
 from schemeops.jobs.outcome import Outcome, failure, load_files
 from schemeops.store.job_models import JobFile
-from schemeops.store.types import utcnow
 
 
 def _sha256(path: Path) -> str:
@@ -69,7 +67,6 @@ def pull_folder(sessions: sessionmaker[Session], spec: FolderJob, *, name: str, 
             with sessions.begin() as s:
                 _record(s, name=name, path=src.path, size=stat.st_size, sha=sha,
                         run_id=run_id, outcome="loaded")
-                renew(s, run_id, utcnow())  # still at work: keep the claim
             files["loaded"].append(src.path.name)
     out.detail = {"files": {k: v for k, v in files.items() if v}}
     return out

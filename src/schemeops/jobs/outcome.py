@@ -29,9 +29,12 @@ class Outcome:
     cursor: str | None = None
     detail: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    #: files of rows left out by loads with `accept_valid`, to fix and load again
+    quarantined: list[str] = field(default_factory=list)
 
     def add(self, report: LoadReport) -> None:
-        """Count a load's rows."""
+        """Count a load's rows and note where the rows it left out went."""
+        self.quarantined += [str(p) for p in report.quarantine_paths]
         for c in report.counts:
             self.read += c.read
             self.accepted += c.accepted
