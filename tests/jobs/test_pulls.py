@@ -149,3 +149,38 @@ def test_a_live_long_job_keeps_its_claim(app: App, tmp_path: Path):
     with app.sessions() as s:
         record = s.get(JobRun, result[0])
         assert (record.status, record.attempts) == ("succeeded", 1)
+
+
+def test_a_cursor_of_the_source_only_reads_late_updates_again(app: App, tmp_path: Path):
+    """participants by `updated_at` (not a contract column: read, compared, not loaded), lag 1
+    day: the first pull loads D1 and D2 (cursor 2026-10-05 12:00:00); D3 updated at 10-05
+    08:00 arrives late: the next pull reads from 10-04 12:00: D2 (present) and D3 (new)."""
+    import sqlite3
+
+    src = tmp_path / "crm.db"
+    with sqlite3.connect(src) as con:
+        con.execute("CREATE TABLE p (id text, nm text, rl text, updated_at text)")
+        con.executemany("INSERT INTO p VALUES (?, ?, ?, ?)", [
+            ("D1", "One", "distributor", "2026-10-01 09:00:00"),
+            ("D2", "Two", "distributor", "2026-10-05 12:00:00")])
+    con.close()
+    jobs = f'''
+        [jobs.crm]
+        kind = "sql"
+        schedule = "* * * * *"
+        url = "sqlite:///{src}"
+        table = "participants"
+        query = "SELECT id AS participant_id, nm AS name, rl AS role, updated_at FROM p"
+        cursor = "updated_at"
+        lag_days = 1
+        '''
+    first = _run(app, jobs, "crm", 0)
+    assert (first.status, first.rows_read, first.rows_accepted, first.cursor) == \
+        ("succeeded", 2, 2, "2026-10-05 12:00:00")
+    with sqlite3.connect(src) as con:
+        con.execute("INSERT INTO p VALUES ('D3', 'Three', 'dealer', '2026-10-05 08:00:00')")
+    con.close()
+    second = _run(app, jobs, "crm", 1)
+    assert (second.status, second.rows_read, second.rows_accepted, second.rows_present) == \
+        ("succeeded", 2, 1, 1)
+    assert second.detail["since"] == "2026-10-04T12:00:00"
