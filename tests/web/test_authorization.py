@@ -95,6 +95,8 @@ EXPECTED = {
     ("GET", "/effect.csv"): "effects.read",
     ("GET", "/audit"): "audit.read",
     ("GET", "/audit/verify"): "audit.read",
+    ("GET", "/jobs"): "jobs.read",
+    ("POST", "/jobs/{name}/run"): "jobs.run",
     ("POST", "/api/claims"): "claims.submit",
     ("POST", "/api/claims/upload"): "claims.submit",
     ("GET", "/api/claims"): "claims.read",

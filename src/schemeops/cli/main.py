@@ -32,6 +32,7 @@ _COMMANDS = {
     "audit": ("audit_cmd", "audit_app"),
     "erp": ("erp_cmd", "erp_app"),
     "events": ("events_cmd", "events_app"),
+    "jobs": ("jobs_cmd", "jobs_app"),
 }
 
 

@@ -53,21 +53,31 @@ def serve_command(
     webhooks: Annotated[bool, typer.Option(
         help="Send due webhooks from each server process every 5 s (off: run "
         "`schemeops events deliver` yourself).")] = True,
+    jobs: Annotated[Path | None, typer.Option(
+        help="The jobs file (TOML, docs/jobs.md): sources to pull, progress and month-end "
+        "jobs, shown on /jobs.")] = None,
+    scheduler: Annotated[bool, typer.Option(
+        help="Run the jobs file's jobs on schedule in this server (off: only \"run now\" "
+        "and `schemeops jobs run`). Several servers on one store run each due job once.")
+    ] = True,
 ) -> None:
     """Migrate the store, then serve the web app (pages, /api, /api/docs)."""
     import uvicorn
 
+    from schemeops.jobs import Scheduler, read_jobs
     from schemeops.service.numbers import LOCALES
     from schemeops.service.signin import SessionLimits, SignInLimits
     from schemeops.web.app import create_app
     from schemeops.web.assets import load_assets
-    from schemeops.web.main import ENV, SETTINGS_ENV
+    from schemeops.web.main import ENV, JOBS_ENV, SETTINGS_ENV
     from schemeops.web.settings import PAGE_CACHE_ENTRIES, WebSettings
 
     if locale not in LOCALES:
         raise typer.BadParameter(f"choose one of {', '.join(LOCALES)}", param_hint="--locale")
+    config = read_jobs(jobs) if jobs is not None else None  # a bad file: refused now
     app = open_app(store, warehouse, runs)
     settings = WebSettings(
+        scheduler=scheduler,
         locale=locale,
         page_cache_entries=PAGE_CACHE_ENTRIES if page_cache else 0,
         deliver_webhooks=webhooks,
@@ -82,12 +92,15 @@ def serve_command(
     assets = load_assets()  # without the chart library: one clear error now, not one per worker
     typer.echo(f"schemeops on http://{host}:{port}/ (API docs at /api/docs)")
     if workers == 1:
-        web = create_app(app, secret_key=key, settings=settings, assets=assets)
+        web = create_app(app, secret_key=key, settings=settings, assets=assets,
+                         scheduler=Scheduler(app, config) if config is not None else None)
         uvicorn.run(web, host=host, port=port, log_level="info", access_log=access_log,
                     **proxy)
         return
     os.environ.update(zip(ENV, (store_url(store, warehouse), str(app.warehouse),
                                 str(app.runs_dir), key), strict=True))
     os.environ[SETTINGS_ENV] = settings.to_json()
+    if jobs is not None:
+        os.environ[JOBS_ENV] = str(jobs.resolve())
     uvicorn.run("schemeops.web.main:app_from_env", factory=True, workers=workers, host=host,
                 port=port, log_level="info", access_log=access_log, **proxy)

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "disputes.read": frozenset({"admin", "approver"}),
     "disputes.answer": frozenset({"admin", "approver"}),
     "disputes.resolve": frozenset({"admin", "approver"}),
+    "jobs.read": frozenset({"admin", "designer", "approver"}),
+    "jobs.run": frozenset({"admin"}),
 }
 
 

@@ -12,12 +12,12 @@ from schemeops.store.models import DataVersion
 #: chain (a sign-in appends to it; no cached page shows it), the counter itself, and the
 #: bulk result rows a run stores in the transaction that also marks the run succeeded, and
 #: an effect estimate's rows, stored in the transaction that inserts the (counted) estimate;
-#: webhook deliveries, updated on every attempt by the delivery loop (no cached page shows
-#: them).
+#: webhook deliveries, updated on every attempt by the delivery loop, and scheduled jobs'
+#: records (no cached page shows them; what a job changes is counted).
 UNCOUNTED = frozenset({"web_sessions", "sign_in_throttles", "audit_log", "audit_head",
                        "data_version", "explanation_lines", "kpi_results",
                        "component_results", "run_warnings", "effect_lines",
-                       "effect_dependency", "webhook_deliveries"})
+                       "effect_dependency", "webhook_deliveries", "job_runs", "job_files"})
 
 #: The version as a scalar subquery, to add to another statement.
 DATA_SEQ = select(DataVersion.seq).where(DataVersion.id == 1).scalar_subquery()

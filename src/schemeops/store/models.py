@@ -598,7 +598,8 @@ class DisputeMessage(Base):
     author: Mapped[User] = relationship()
 
 
-# Registered on Base's metadata with the rest (the estimates and the events live in their own
-# modules).
+# Registered on Base's metadata with the rest (the estimates, the events and the jobs live in
+# their own modules).
 from schemeops.store import effect_models as _effect_models  # noqa: E402, F401
 from schemeops.store import event_models as _event_models  # noqa: E402, F401
+from schemeops.store import job_models as _job_models  # noqa: E402, F401

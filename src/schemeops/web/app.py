@@ -21,6 +21,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from schemeops.errors import SchemeopsError
+from schemeops.jobs import Scheduler
 from schemeops.service.context import App
 from schemeops.service.errors import Conflict, Forbidden, Invalid, NotFound
 from schemeops.web import api, pages
@@ -127,12 +128,14 @@ def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
 
 def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
                worker: Worker | None = None, settings: WebSettings | None = None,
-               assets: Assets | None = None, deliverer: Deliverer | None = None) -> FastAPI:
+               assets: Assets | None = None, deliverer: Deliverer | None = None,
+               scheduler: Scheduler | None = None) -> FastAPI:
     """The FastAPI application over a store and warehouse. `secure_cookies`, when given,
     overrides `settings.secure_cookies` (None: Secure on HTTPS requests); `assets` default to
     `static/` and the chart library `make install` put in node_modules/ (AssetMissing
     without it); the webhook `deliverer` runs while the app does (by default one when
-    `settings.deliver_webhooks`)."""
+    `settings.deliver_webhooks`); `scheduler` runs the jobs file's jobs (its thread on while
+    the app runs, unless `settings.scheduler` is off)."""
     assets = assets or load_assets()
     worker = worker or Worker(app)
     settings = settings or WebSettings()
@@ -146,7 +149,11 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
         worker.resume()
         if deliverer is not None:
             deliverer.start()
+        if scheduler is not None and settings.scheduler:
+            scheduler.start()
         yield
+        if scheduler is not None:
+            scheduler.stop()
         if deliverer is not None:
             deliverer.shutdown()
         worker.shutdown()
@@ -157,6 +164,7 @@ def create_app(app: App, *, secret_key: str, secure_cookies: bool | None = None,
                               "runs, payouts, periods, portal, dashboards, audit.")
     web.state.schemeops = app
     web.state.worker = worker
+    web.state.scheduler = scheduler
     web.state.web_settings = settings
     web.state.assets = assets
     web.state.page_cache = PageCache(settings.page_cache_entries, settings.page_cache_bytes)

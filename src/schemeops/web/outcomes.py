@@ -28,6 +28,8 @@ OUTCOMES: dict[str, str] = {
     "retry_queued": "Due now: the delivery loop sends it within seconds.",
     "webhook_added": "Endpoint added: the events of its types are sent to it from now on.",
     "webhook_disabled": "Endpoint disabled: nothing more is sent to it.",
+    "job_started": "Started: its record appears in the history below when it finishes "
+                   "(reload the page).",
 }
 
 

@@ -35,6 +35,9 @@ class WebSettings:
     page_cache_bytes: int = PAGE_CACHE_BYTES
     #: Run the webhook delivery loop in this process (`serve` turns it on; docs/webhooks.md).
     deliver_webhooks: bool = False
+    #: Whether the jobs file's jobs run on schedule in this server (`serve --no-scheduler`
+    #: leaves them to "run now" and `schemeops jobs run`).
+    scheduler: bool = True
 
     def to_json(self) -> str:
         """The settings as JSON (durations in seconds)."""
@@ -46,7 +49,8 @@ class WebSettings:
                            "signin": limits(self.signin), "sessions": limits(self.sessions),
                            "locale": self.locale,
                            "page_cache": [self.page_cache_entries, self.page_cache_bytes],
-                           "deliver_webhooks": self.deliver_webhooks})
+                           "deliver_webhooks": self.deliver_webhooks,
+                           "scheduler": self.scheduler})
 
     @classmethod
     def from_json(cls, text: str) -> WebSettings:
@@ -64,4 +68,5 @@ class WebSettings:
                    locale=raw.get("locale", "en-IN"),
                    page_cache_entries=int(raw["page_cache"][0]),
                    page_cache_bytes=int(raw["page_cache"][1]),
-                   deliver_webhooks=bool(raw.get("deliver_webhooks", False)))
+                   deliver_webhooks=bool(raw.get("deliver_webhooks", False)),
+                   scheduler=bool(raw.get("scheduler", True)))

@@ -1,7 +1,7 @@
 """events out: webhook endpoints, the events outbox and their deliveries
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 
 Endpoints and events carry the data version's triggers (the pages show them); deliveries do
 not: the delivery loop updates them on every attempt, and no cached page shows them, so
@@ -14,7 +14,7 @@ from alembic import op
 import schemeops.store.types
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
