@@ -190,7 +190,7 @@ def _figures(program: Program, replays: list[Replay], results: list, data: Data,
     deciles = tuple((r["decile"], _mean(r["rows"], n), Decimal(r["upto"]),
                      (Decimal(r["payout"]) / payout).quantize(SHARE, ROUND_HALF_UP))
                     for r in dec_rows)
-    budget = program.caps.budget
+    budget = program.caps.budget.quantize(CENT) if program.caps.budget is not None else None
     return Figures(
         program=program, participants=_mean(t["rows"], n), earners=_mean(t["earners"], n),
         payout=_mean(payout, n), cost=cost, cost_low=low, cost_high=high, budget=budget,
