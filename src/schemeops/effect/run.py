@@ -65,6 +65,9 @@ class Effect:
     dependency: Dependency
     treated: np.ndarray
     timings: dict[str, float]
+    #: the calendar atoms and their season index (the dependency's trends read them)
+    calendar: Calendar
+    season: np.ndarray
 
 
 def choose_windows(windows: tuple[Window, ...], period: dt.date | None, program: Program,
@@ -177,7 +180,7 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
     dep = dependency(cube, calendar, season)
     laps.lap("estimate")
     return Effect(program, fingerprint(), periods, cube, dep, np.arange(n_treated),
-                  laps.timings)
+                  laps.timings, calendar, season)
 
 
 def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Table,

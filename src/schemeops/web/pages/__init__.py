@@ -13,6 +13,7 @@ from schemeops.web.pages import (
     desk,
     disputes,
     effects,
+    forecasts,
     portal,
     programs,
     runs,
@@ -23,6 +24,6 @@ from schemeops.web.security import check_csrf
 #: includes them one by one: FastAPI matches included routers lazily, walking each nesting
 #: level on every request.
 ROUTERS = tuple(m.router for m in (portal, account, programs, runs, desk, dashboards, effects,
-                                   audit, claims, disputes, cases))
+                                   forecasts, audit, claims, disputes, cases))
 #: What every page route depends on.
 DEPENDENCIES = [Depends(check_csrf)]
