@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import forecast_support as s
+from schemeops.engine.calc import load_programs
+from schemeops.program.parse import program_version
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -65,6 +67,11 @@ def test_forecast_writes_its_four_files_side_by_side(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["replays"] == [["2026-03-18", "2026-03-31"], ["2026-03-04", "2026-03-17"]]
     assert manifest["lifts"]["draft"][0]["period_start"] == "2026-01-01"
+    # each version named by its own hash (the live one's, not the one moved to the draft's
+    # periods)
+    assert manifest["programs"]["live"] == {
+        "spring": program_version(load_programs([f["live"]])[0])}
+    assert manifest["programs"]["live"] != manifest["programs"]["draft"]
 
 
 def test_without_past_lifts_the_forecast_says_there_is_no_roi(tmp_path):

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 import ibis
@@ -60,7 +60,8 @@ class Week:
 
 @dataclass(frozen=True)
 class Figures:
-    """One program's forecast: per replay means (money half-up to the paisa), the cost's
+    """One program's forecast (`program` as given; the live version's figures are over the
+    draft's periods): per replay means (money half-up to the paisa), the cost's
     90% interval, the earners by slab and by payout decile, the burn by week, the expected
     ROI (None when no similar program measured a lift)."""
 
@@ -206,7 +207,7 @@ def _figures(program: Program, replays: list[Replay], results: list, data: Data,
 
 
 def forecast(draft: Program, con: ibis.BaseBackend, *, live: Program | None = None,
-             past: list[tuple[Program, PastLift]] = (), count: int = 3,
+             past: Sequence[tuple[Program, PastLift]] = (), count: int = 3,
              resamples: int = 200, seed: int = 0,
              progress: Callable[[str], None] = lambda _s: None) -> Forecast:
     """Forecast `draft` (and `live` over the draft's periods, when it replaces one) on the
@@ -235,9 +236,10 @@ def forecast(draft: Program, con: ibis.BaseBackend, *, live: Program | None = No
                          lifts=[x for p, x in past if similar(draft, p)], **kw)
     live_fig = None
     if live is not None:
-        live = with_period(live, draft.period)
-        live_fig = _figures(live, live_replays, results[len(replays):], data, con,
-                            lifts=[x for p, x in past if similar(live, p)], **kw)
+        moved = _figures(with_period(live, draft.period), live_replays,
+                         results[len(replays):], data, con,
+                         lifts=[x for p, x in past if similar(live, p)], **kw)
+        live_fig = replace(moved, program=live)  # the version as given, for its hash
     laps.lap("figures")
     return Forecast(draft_fig, live_fig,
                     tuple((r.windows[0].start, r.windows[-1].end) for r in replays),
