@@ -37,7 +37,8 @@ def figure_rows(f: Figures) -> list[tuple[str, Decimal | None]]:
         ("lift_low", lift.low if lift else None), ("lift_high", lift.high if lift else None),
         ("expected_incremental_value", f.incremental_value),
         ("expected_roi", f.roi), ("roi_low", f.roi_low), ("roi_high", f.roi_high),
-        ("similar_programs", Decimal(len(lift.sources)) if lift else Decimal(0))]
+        ("similar_programs", Decimal(len(lift.sources)) if lift else Decimal(0)),
+        *((f"cost_replay_{n}", c) for n, c in enumerate(f.replay_costs, 1))]
 
 
 def _difference(a: Decimal | None, b: Decimal | None) -> str:

@@ -80,6 +80,7 @@ class Figures:
     roi: Decimal | None
     roi_low: Decimal | None
     roi_high: Decimal | None
+    replay_costs: tuple[Decimal, ...]                         # the newest replay first
     slabs: tuple[tuple[str, Decimal, Decimal], ...]          # label, rows, payout
     deciles: tuple[tuple[int, Decimal, Decimal, Decimal], ...]  # decile, rows, upto, share
     weeks: tuple[Week, ...]
@@ -183,6 +184,8 @@ def _figures(program: Program, replays: list[Replay], results: list, data: Data,
     margin = (1 - cogs / value).quantize(SHARE, ROUND_HALF_UP) if value > 0 else None
     baseline = _mean(value, n)
     lift = pooled(lifts)
+    per = {r["replay"]: r["cost"] for r in con.to_pyarrow(f.cost_per_replay(rows)).to_pylist()}
+    replay_costs = tuple(Decimal(per.get(r.no) or 0).quantize(CENT) for r in replays)
     levels = {r["level"]: r for r in con.to_pyarrow(f.earners(rows)).to_pylist()}
     slabs = tuple((label, _mean(levels.get(i, {}).get("rows"), n),
                    _mean(levels.get(i, {}).get("payout"), n))
@@ -201,7 +204,7 @@ def _figures(program: Program, replays: list[Replay], results: list, data: Data,
         roi=expected_roi(lift.lift_pct, baseline, margin, cost) if lift else None,
         roi_low=expected_roi(lift.low, baseline, margin, cost) if lift else None,
         roi_high=expected_roi(lift.high, baseline, margin, cost) if lift else None,
-        slabs=slabs, deciles=deciles,
+        replay_costs=replay_costs, slabs=slabs, deciles=deciles,
         weeks=_weeks(own, con.to_pyarrow(f.burn(rows, sales, ibis.memtable(frame))), n,
                      budget))
 

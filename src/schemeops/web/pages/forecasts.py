@@ -33,6 +33,11 @@ LABELS = {
     "similar_programs": ("Similar programs with a measured lift", "number")}
 
 
+def _replay_label(figure: str) -> tuple[str, str]:
+    """`cost_replay_N` in words."""
+    return f"Cost on replay {figure.rsplit('_', 1)[1]}", "money"
+
+
 @router.get("/versions/{version_id}/forecast")
 def forecast_page(request: Request, s: SessionDep, actor: Simulator,
                   version_id: PathId) -> Response:
@@ -48,7 +53,8 @@ def forecast(request: Request, s: SessionDep, app: AppDep, actor: Simulator,
     view = forecasts.forecast_version(s, app, actor, version_id)
     fc = view.forecast
     live = dict(figure_rows(fc.live)) if fc.live else {}
-    rows = [(*LABELS[k], v, live.get(k)) for k, v in figure_rows(fc.draft)]
+    rows = [(*(LABELS.get(k) or _replay_label(k)), v, live.get(k))
+            for k, v in figure_rows(fc.draft)]
     return page(request, "forecast.html", v=view.version, live=view.live, view=view,
                 rows=rows)
 
