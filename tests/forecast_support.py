@@ -7,7 +7,7 @@ unit_price 10 and unit_cost 7; quantity = value ÷ 10. History: 4–31 March 202
 Per-day value of A:
     D1: 100 on 4–24 Mar, 200 on 25–31 Mar
     D2: 80 on 4–17 Mar, nothing on 18–24 Mar, 150 on 25–31 Mar
-    D3: 40 on 4–17 Mar, 50 on 18–31 Mar
+    D3: 40 on 4–17 Mar, 70 on 18–31 Mar
     X1: 500 every day
 D3 also sells B: 50 a day.
 """
@@ -48,7 +48,7 @@ components:
     on: actual
     slabs:
       - {from: 0, rate: 0.02}
-caps: {budget: 300}
+caps: {budget: 400}
 """
 
 #: The live version the draft replaces: the same with 4% and 8%.
@@ -79,7 +79,7 @@ def a_value(seller: str, d: dt.date) -> int:
     if seller == "D2":
         return 80 if d.day <= 17 else 0 if d.day <= 24 else 150
     if seller == "D3":
-        return 40 if d.day <= 17 else 50
+        return 40 if d.day <= 17 else 70
     return 500
 
 

@@ -56,7 +56,7 @@ def test_forecast_writes_its_four_files_side_by_side(tmp_path):
     figures = {r["figure"]: r for r in _csv(out / "forecast.csv")}
     assert (figures["cost"]["draft"], figures["cost"]["live"],
             figures["cost"]["difference"]) == ("208.25", "169.40", "38.85")
-    assert figures["expected_roi"]["draft"] == "-0.5008"  # the golden case's, from 10%
+    assert figures["expected_roi"]["draft"] == "-0.5753"  # the golden case's, from 10%
     burn = _csv(out / "burn.csv")
     assert [r["draft_cumulative"] for r in burn] == ["73.50", "208.25"]
     assert list(burn[0]) == ["period_no", "week", "week_start", "week_end",

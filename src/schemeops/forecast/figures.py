@@ -7,14 +7,16 @@ only aggregates of a few rows per replay, week, slab or draw come back to Python
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
 
 from schemeops.effect.facts import costs, scheme_kpi
 from schemeops.engine.data import Data
-from schemeops.engine.exact import as_dec, dec, div_half_up, int64, mul
+from schemeops.engine.exact import as_dec, dec, div_half_up, int64, mul, round_half_up, scale_of
 from schemeops.engine.holdout import DIGITS, hash_number
+from schemeops.engine.periods import Window
 from schemeops.engine.runner import ProgramResult
 from schemeops.program.expr import compile_filter
 from schemeops.program.model import Component, Program
@@ -71,17 +73,51 @@ def participant_rows(replays: list[tuple[int, ProgramResult]], data: Data) -> ir
     return ibis.union(*parts, distinct=False) if len(parts) > 1 else parts[0]
 
 
+def _scheme_products(program: Program, data: Data) -> ir.Table:
+    """sku, unit_cost of the scheme's products: the first component's volume KPI's products,
+    else every product."""
+    p = data.products
+    k = scheme_kpi(program)
+    chosen = compile_filter(k.products, p).fill_null(False) if k is not None and k.products \
+        else ibis.literal(True)
+    return p.filter(chosen).select("sku", unit_cost=p.unit_cost.fill_null(0))
+
+
+def lifted_sales(program: Program, data: Data, windows: list[Window], lift_pct: Decimal
+                 ) -> ir.Table:
+    """The sales with every line of the scheme's products dated inside `windows` (the
+    replayed periods) raised by `lift_pct` percent, value half-up to the paisa and quantity
+    to its own scale: history as if the program had lifted it."""
+    s = data.sales
+    factor = dec(1 + lift_pct / 100)
+    inside = ibis.or_(*(s.invoice_date.between(w.start, w.end) for w in windows))
+    hit = s.sku.isin(_scheme_products(program, data).sku) & inside
+    q = scale_of(s.quantity)
+    return s.mutate(
+        net_amount=ibis.ifelse(hit, round_half_up(mul(s.net_amount, factor), 2),
+                               as_dec(s.net_amount, 2)),
+        quantity=ibis.ifelse(hit, round_half_up(mul(s.quantity, factor), q),
+                             as_dec(s.quantity, q)))
+
+
+def lifted_totals(lifted: ir.Table, rows: ir.Table) -> ir.Table:
+    """Over every replay at the lift: payout, cost, and payout to the rows whose KPI
+    reached the first slab on history (`rows`: their baseline)."""
+    base = rows.select("replay", "participant_id", "period_no", base_level=rows.level)
+    j = lifted.left_join(base, ["replay", "participant_id", "period_no"])
+    reached = j.base_level.fill_null(0) > 0
+    return j.aggregate(payout=j.payout.sum(), cost=j.cost.sum(),
+                       earners=(j.payout > 0).sum(),
+                       reached=ibis.ifelse(reached, j.payout, 0).sum())
+
+
 def scheme_sales(program: Program, data: Data, rows: ir.Table, calendar: ir.Table
                  ) -> ir.Table:
     """replay × participant × period × week: Σ net_amount (`value`) and Σ quantity ×
     unit_cost (`cogs`) of the participants' secondary lines of the scheme's products (the
     first component's volume KPI's products, else every product) in the replayed periods.
     `calendar` maps (replay, day) to (period_no, week)."""
-    p = data.products
-    k = scheme_kpi(program)
-    chosen = compile_filter(k.products, p).fill_null(False) if k is not None and k.products \
-        else ibis.literal(True)
-    prod = p.filter(chosen).select("sku", unit_cost=p.unit_cost.fill_null(0))
+    prod = _scheme_products(program, data)
     s = data.sales
     j = s.join(prod, "sku").join(calendar, s.invoice_date == calendar.day)
     who = rows.select("replay", "participant_id", "period_no").distinct()

@@ -35,6 +35,8 @@ def figure_rows(f: Figures) -> list[tuple[str, Decimal | None]]:
         ("baseline_value", f.baseline_value), ("margin", f.margin),
         ("expected_lift_pct", lift.lift_pct if lift else None),
         ("lift_low", lift.low if lift else None), ("lift_high", lift.high if lift else None),
+        ("payout_at_lift", f.payout_at_lift), ("cost_at_lift", f.cost_at_lift),
+        ("earners_at_lift", f.earners_at_lift),
         ("expected_incremental_value", f.incremental_value),
         ("expected_roi", f.roi), ("roi_low", f.roi_low), ("roi_high", f.roi_high),
         ("similar_programs", Decimal(len(lift.sources)) if lift else Decimal(0)),

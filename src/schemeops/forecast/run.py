@@ -61,9 +61,10 @@ class Week:
 @dataclass(frozen=True)
 class Figures:
     """One program's forecast (`program` as given; the live version's figures are over the
-    draft's periods): per replay means (money half-up to the paisa), the cost's
-    90% interval, the earners by slab and by payout decile, the burn by week, the expected
-    ROI (None when no similar program measured a lift)."""
+    draft's periods): per replay means (money half-up to the paisa) on history, the cost's
+    90% interval, the earners by slab and by payout decile, the burn by week; with a
+    similar program's lift, the payout, cost and earners at that lift, and the expected ROI
+    and paying-for-baseline share at it (None without a lift)."""
 
     program: Program
     participants: Decimal
@@ -74,6 +75,9 @@ class Figures:
     cost_high: Decimal
     budget: Decimal | None
     paying_for_baseline_share: Decimal | None
+    payout_at_lift: Decimal | None
+    cost_at_lift: Decimal | None
+    earners_at_lift: Decimal | None
     baseline_value: Decimal
     margin: Decimal | None
     lift: ExpectedLift | None
@@ -162,10 +166,21 @@ def _weeks(own: tuple[Window, ...], burn: pa.Table, n: int, budget: Decimal | No
     return tuple(out)
 
 
+def _at_lift(program: Program, replays: list[Replay], base: Data, lift: ExpectedLift
+             ) -> tuple[list, Data]:
+    """The replays calculated on history with the scheme's sales in them raised by the
+    lift."""
+    windows = [w for r in replays for w in r.windows]
+    data = replace(base, sales=f.lifted_sales(program, base, windows, lift.lift_pct),
+                   daily=None, facts=None)
+    return calculate([r.program for r in replays], data, as_of=None, keep=materialize)
+
+
 def _figures(program: Program, replays: list[Replay], results: list, data: Data,
-             con: ibis.BaseBackend, *, lifts: list[PastLift], resamples: int, seed: int
-             ) -> Figures:
-    """Every figure of one program from its replays' engine results."""
+             con: ibis.BaseBackend, *, base: Data, lifts: list[PastLift], resamples: int,
+             seed: int) -> Figures:
+    """Every figure of one program from its replays' engine results (and, with a lift,
+    from the replays calculated at it)."""
     n = len(replays)
     own = program_windows(program.period)
     rows = materialize(f.participant_rows(
@@ -195,15 +210,31 @@ def _figures(program: Program, replays: list[Replay], results: list, data: Data,
                      (Decimal(r["payout"]) / payout).quantize(SHARE, ROUND_HALF_UP))
                     for r in dec_rows)
     budget = program.caps.budget.quantize(CENT) if program.caps.budget is not None else None
+    share = (Decimal(t["reached"]) / payout).quantize(SHARE, ROUND_HALF_UP) \
+        if payout > 0 else None
+    at_lift: dict = {}
+    roi_cost = cost
+    if lift is not None:
+        lifted, lifted_data = _at_lift(program, replays, base, lift)
+        rows_l = f.participant_rows(
+            [(r.no, res) for r, res in zip(replays, lifted, strict=True)], lifted_data)
+        tl = con.to_pyarrow(f.lifted_totals(rows_l, rows)).to_pylist()[0]
+        paid_l = Decimal(tl["payout"] or 0)
+        at_lift = {"payout_at_lift": _mean(paid_l, n), "cost_at_lift": _mean(tl["cost"], n),
+                   "earners_at_lift": _mean(tl["earners"], n)}
+        roi_cost = at_lift["cost_at_lift"]
+        share = (Decimal(tl["reached"]) / paid_l).quantize(SHARE, ROUND_HALF_UP) \
+            if paid_l > 0 else None
     return Figures(
         program=program, participants=_mean(t["rows"], n), earners=_mean(t["earners"], n),
         payout=_mean(payout, n), cost=cost, cost_low=low, cost_high=high, budget=budget,
-        paying_for_baseline_share=(Decimal(t["reached"]) / payout).quantize(
-            SHARE, ROUND_HALF_UP) if payout > 0 else None,
+        paying_for_baseline_share=share, payout_at_lift=at_lift.get("payout_at_lift"),
+        cost_at_lift=at_lift.get("cost_at_lift"),
+        earners_at_lift=at_lift.get("earners_at_lift"),
         baseline_value=baseline, margin=margin, lift=lift,
-        roi=expected_roi(lift.lift_pct, baseline, margin, cost) if lift else None,
-        roi_low=expected_roi(lift.low, baseline, margin, cost) if lift else None,
-        roi_high=expected_roi(lift.high, baseline, margin, cost) if lift else None,
+        roi=expected_roi(lift.lift_pct, baseline, margin, roi_cost) if lift else None,
+        roi_low=expected_roi(lift.low, baseline, margin, roi_cost) if lift else None,
+        roi_high=expected_roi(lift.high, baseline, margin, roi_cost) if lift else None,
         replay_costs=replay_costs, slabs=slabs, deciles=deciles,
         weeks=_weeks(own, con.to_pyarrow(f.burn(rows, sales, ibis.memtable(frame))), n,
                      budget))
@@ -218,7 +249,7 @@ def forecast(draft: Program, con: ibis.BaseBackend, *, live: Program | None = No
     if resamples < 1 or count < 1:
         raise UsageError("give at least one replay and one resample")
     laps = Laps()
-    data = Data.from_backend(con)
+    data = base = Data.from_backend(con)
     fingerprint = data_fingerprint(data, fetch_now(con), recorded_digests(con))
     span = con.to_pyarrow(sales_range(data)).to_pylist()[0]
     if span["first"] is None:
@@ -234,7 +265,7 @@ def forecast(draft: Program, con: ibis.BaseBackend, *, live: Program | None = No
     results, data = calculate(programs, data, as_of=None, keep=materialize)
     laps.lap("calculate")
     progress("forecasting")
-    kw = {"resamples": resamples, "seed": seed}
+    kw = {"resamples": resamples, "seed": seed, "base": base}
     draft_fig = _figures(draft, replays, results[:len(replays)], data, con,
                          lifts=[x for p, x in past if similar(draft, p)], **kw)
     live_fig = None
