@@ -48,6 +48,7 @@ def test_a_draft_is_forecast_beside_the_live_version(as_user, app: App, world: W
     assert _cells(text, "Cost") == [f"{draft_cost:,.2f}", f"{live_cost:,.2f}",
                                     f"{draft_cost - live_cost:,.2f}"]
     assert _cells(text, "Expected ROI") == ["—", "—", "—"]
+    assert _cells(text, "Cost at the expected lift") == ["—", "—", "—"]
     burn = text[text.index('id="forecast-burn"'):]
     assert f"{fc.draft.weeks[-1].cumulative:,.2f}" in burn
     assert len(re.findall(r"<tr><td>1</td><td>\d</td>", burn)) == len(fc.draft.weeks) == 5
@@ -64,6 +65,7 @@ def test_the_expected_roi_comes_from_a_similar_programs_estimate(as_user, app: A
     assert 'id="no-lift"' not in text
     assert _cells(text, "Similar programs with a measured lift")[0] == "1"
     assert _cells(text, "Expected ROI")[0] not in ("—", "")
+    assert _cells(text, "Cost at the expected lift")[0] not in ("—", "")
 
 
 def test_only_simulators_forecast(as_user, app: App, world: World):
