@@ -166,14 +166,24 @@ def _weeks(own: tuple[Window, ...], burn: pa.Table, n: int, budget: Decimal | No
     return tuple(out)
 
 
-def _at_lift(program: Program, replays: list[Replay], base: Data, lift: ExpectedLift
-             ) -> tuple[list, Data]:
-    """The replays calculated on history with the scheme's sales in them raised by the
-    lift."""
+def _at_lift(program: Program, replays: list[Replay], base: Data, lift: ExpectedLift,
+             rows: ibis.Table, con: ibis.BaseBackend) -> dict[str, Decimal | None]:
+    """Payout, cost and earners (means per replay) and the paying-for-baseline share of
+    the replays calculated on history with the scheme's sales in them raised by the lift
+    (`rows`: the replays on history, the baseline)."""
     windows = [w for r in replays for w in r.windows]
     data = replace(base, sales=f.lifted_sales(program, base, windows, lift.lift_pct),
                    daily=None, facts=None)
-    return calculate([r.program for r in replays], data, as_of=None, keep=materialize)
+    lifted, data = calculate([r.program for r in replays], data, as_of=None,
+                             keep=materialize)
+    rows_l = f.participant_rows(
+        [(r.no, res) for r, res in zip(replays, lifted, strict=True)], data)
+    t = con.to_pyarrow(f.lifted_totals(rows_l, rows)).to_pylist()[0]
+    n, paid = len(replays), Decimal(t["payout"] or 0)
+    return {"payout_at_lift": _mean(paid, n), "cost_at_lift": _mean(t["cost"], n),
+            "earners_at_lift": _mean(t["earners"], n),
+            "paying_for_baseline_share": (Decimal(t["reached"]) / paid).quantize(
+                SHARE, ROUND_HALF_UP) if paid > 0 else None}
 
 
 def _figures(program: Program, replays: list[Replay], results: list, data: Data,
@@ -210,28 +220,18 @@ def _figures(program: Program, replays: list[Replay], results: list, data: Data,
                      (Decimal(r["payout"]) / payout).quantize(SHARE, ROUND_HALF_UP))
                     for r in dec_rows)
     budget = program.caps.budget.quantize(CENT) if program.caps.budget is not None else None
-    share = (Decimal(t["reached"]) / payout).quantize(SHARE, ROUND_HALF_UP) \
-        if payout > 0 else None
-    at_lift: dict = {}
-    roi_cost = cost
+    # on history, the share is history's own; with a lift, the one at the lift
+    at_lift: dict[str, Decimal | None] = {
+        "payout_at_lift": None, "cost_at_lift": None, "earners_at_lift": None,
+        "paying_for_baseline_share": (Decimal(t["reached"]) / payout).quantize(
+            SHARE, ROUND_HALF_UP) if payout > 0 else None}
     if lift is not None:
-        lifted, lifted_data = _at_lift(program, replays, base, lift)
-        rows_l = f.participant_rows(
-            [(r.no, res) for r, res in zip(replays, lifted, strict=True)], lifted_data)
-        tl = con.to_pyarrow(f.lifted_totals(rows_l, rows)).to_pylist()[0]
-        paid_l = Decimal(tl["payout"] or 0)
-        at_lift = {"payout_at_lift": _mean(paid_l, n), "cost_at_lift": _mean(tl["cost"], n),
-                   "earners_at_lift": _mean(tl["earners"], n)}
-        roi_cost = at_lift["cost_at_lift"]
-        share = (Decimal(tl["reached"]) / paid_l).quantize(SHARE, ROUND_HALF_UP) \
-            if paid_l > 0 else None
+        at_lift = _at_lift(program, replays, base, lift, rows, con)
+    roi_cost = cost if at_lift["cost_at_lift"] is None else at_lift["cost_at_lift"]
     return Figures(
         program=program, participants=_mean(t["rows"], n), earners=_mean(t["earners"], n),
         payout=_mean(payout, n), cost=cost, cost_low=low, cost_high=high, budget=budget,
-        paying_for_baseline_share=share, payout_at_lift=at_lift.get("payout_at_lift"),
-        cost_at_lift=at_lift.get("cost_at_lift"),
-        earners_at_lift=at_lift.get("earners_at_lift"),
-        baseline_value=baseline, margin=margin, lift=lift,
+        **at_lift, baseline_value=baseline, margin=margin, lift=lift,
         roi=expected_roi(lift.lift_pct, baseline, margin, roi_cost) if lift else None,
         roi_low=expected_roi(lift.low, baseline, margin, roi_cost) if lift else None,
         roi_high=expected_roi(lift.high, baseline, margin, roi_cost) if lift else None,
