@@ -22,6 +22,7 @@ _COMMANDS = {
     "calc": ("calc_cmd", "calc_command"),
     "explain": ("explain_cmd", "explain_command"),
     "effect": ("effect_cmd", "effect_command"),
+    "forecast": ("forecast_cmd", "forecast_command"),
     "detect": ("detect_cmd", "detect_command"),
     "guards": ("guards_cmd", "guards_command"),
     "fingerprint": ("fingerprint_cmd", "fingerprint_command"),

@@ -7,7 +7,8 @@
 - dependency index = 100 × (share + clip(drop, 0, 1)) ÷ 2: 0 = sells without schemes and
   holds up after them, 100 = sells only under schemes and stops after them;
 - trend = the latest block's index − the previous block's (`rising` above +5 points,
-  `falling` below −5, else `steady`; empty without a whole previous block).
+  `falling` below −5, else `steady`; empty without a whole previous block);
+- the index over every block of history (`index_series`), for the trends by distributor.
 """
 
 from __future__ import annotations
@@ -65,3 +66,24 @@ def dependency(cube: Cube, calendar: Calendar, season: np.ndarray) -> Dependency
                      np.where(delta > TREND_POINTS, "rising",
                               np.where(delta < -TREND_POINTS, "falling", "steady")))
     return Dependency(share, drop, index, previous, trend)
+
+
+def whole_blocks(calendar: Calendar) -> int:
+    """How many 13-week blocks, counted back from the last day of data, the latest always
+    among them, the earlier ones only when whole."""
+    days: dict[int, int] = {}
+    for a, n in zip(calendar.atoms, calendar.days, strict=True):  # atoms, not rows
+        days[a.block] = days.get(a.block, 0) + n
+    earlier = 0
+    while days.get(earlier + 1) == BLOCK_DAYS:
+        earlier += 1
+    return 1 + earlier if days else 0
+
+
+def index_series(cube: Cube, calendar: Calendar, season: np.ndarray) -> np.ndarray:
+    """P × blocks: each participant's dependency index in every block (`whole_blocks`),
+    the latest first."""
+    n = whole_blocks(calendar)
+    if n == 0:
+        return np.empty((cube.value.shape[0], 0))
+    return np.column_stack([_block(cube, calendar, season, b)[2] for b in range(n)])

@@ -72,6 +72,9 @@ class Effect:
     dependency: Dependency
     treated: np.ndarray
     timings: dict[str, float]
+    #: the calendar atoms and their season index (the dependency's trends read them)
+    calendar: Calendar
+    season: np.ndarray
     #: the baseline's months on each side of a period (None: every month), from
     #: `baseline.choose_span`
     span: int | None = 1
@@ -188,7 +191,7 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
     dep = dependency(cube, calendar, season)
     laps.lap("estimate")
     return Effect(program, fingerprint(), periods, cube, dep, np.arange(n_treated),
-                  laps.timings, choose_span(errors))
+                  laps.timings, calendar, season, choose_span(errors))
 
 
 def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Table,

@@ -25,15 +25,21 @@ def threshold(holdout: Holdout) -> int:
     return int((holdout.share * 16 ** DIGITS).to_integral_value(ROUND_FLOOR))
 
 
-def held_out(participant_id: ir.StringValue, holdout: Holdout) -> ir.BooleanValue:
-    """Whether each participant id is held out (never null for a non-null id)."""
-    digest = (ibis.literal(f"{holdout.seed}:") + participant_id).hexdigest("md5").lower()
+def hash_number(text: ir.StringValue) -> ir.IntegerValue:
+    """The first 8 hex digits of the md5 of `text` as a whole number, 0 ≤ h < 16⁸ (the same
+    on every backend)."""
+    digest = text.hexdigest("md5").lower()
     value: ir.IntegerValue = ibis.literal(0, "int64")
     for i in range(DIGITS):  # one term per hex digit, not per row
         # cast the digit itself: literals stay 32-bit in SQL, and 16⁸ would overflow them
         digit = digest.substr(i, 1).cases(*((c, n) for n, c in enumerate(_HEX)))
         value = value + digit.cast("int64") * 16 ** (DIGITS - 1 - i)
-    return value < threshold(holdout)
+    return value
+
+
+def held_out(participant_id: ir.StringValue, holdout: Holdout) -> ir.BooleanValue:
+    """Whether each participant id is held out (never null for a non-null id)."""
+    return hash_number(ibis.literal(f"{holdout.seed}:") + participant_id) < threshold(holdout)
 
 
 def is_held_out(participant_id: str, holdout: Holdout) -> bool:

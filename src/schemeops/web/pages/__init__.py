@@ -14,6 +14,7 @@ from schemeops.web.pages import (
     disputes,
     effects,
     events,
+    forecasts,
     jobs,
     portal,
     programs,
@@ -25,6 +26,6 @@ from schemeops.web.security import check_csrf
 #: includes them one by one: FastAPI matches included routers lazily, walking each nesting
 #: level on every request.
 ROUTERS = tuple(m.router for m in (portal, account, programs, runs, desk, dashboards, effects,
-                                   audit, claims, disputes, cases, events, jobs))
+                                   forecasts, audit, claims, disputes, cases, events, jobs))
 #: What every page route depends on.
 DEPENDENCIES = [Depends(check_csrf)]

@@ -1,0 +1,1 @@
+"""Pre-launch forecast: a program (typically a draft) replayed on comparable history."""
