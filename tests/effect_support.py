@@ -23,10 +23,8 @@ import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-
 from schemeops.schema import TABLES
+from warehouse_support import write_tables
 
 SELLERS = {"T1": "gold", "T2": "gold", "C1": "silver", "C2": "silver", "C3": "silver"}
 LEVEL = {1: 100, 2: 100, 3: 150, 4: 100}
@@ -115,14 +113,4 @@ def write_network(path: Path, *, shock: bool = False) -> Path:
                     "quantity": D(value) / 10, "net_amount": D(value), "doc_type": "invoice",
                     "ref_invoice_id": None})
         day += dt.timedelta(days=1)
-    con = duckdb.connect(str(path))
-    try:
-        for t in TABLES:
-            schema = pa.schema([(c.name, c.dtype.arrow) for c in t.columns])
-            con.register("incoming", pa.table({c.name: [r.get(c.name) for r in rows[t.name]]
-                                               for c in t.columns}, schema=schema))
-            con.execute(f'CREATE TABLE "{t.name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-    finally:
-        con.close()
-    return path
+    return write_tables(path, rows)

@@ -18,10 +18,8 @@ import datetime as dt
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-
 from schemeops.schema import TABLES
+from warehouse_support import write_tables
 
 FIRST, LAST = dt.date(2026, 3, 4), dt.date(2026, 3, 31)
 SELLERS = {"D1": "gold", "D2": "gold", "D3": "gold", "X1": "silver"}
@@ -107,14 +105,4 @@ def write_network(path: Path, *, values=a_value) -> Path:
                     "quantity": D(value) / 10, "net_amount": D(value), "doc_type": "invoice",
                     "ref_invoice_id": None})
         day += dt.timedelta(days=1)
-    con = duckdb.connect(str(path))
-    try:
-        for t in TABLES:
-            schema = pa.schema([(c.name, c.dtype.arrow) for c in t.columns])
-            con.register("incoming", pa.table({c.name: [r.get(c.name) for r in rows[t.name]]
-                                               for c in t.columns}, schema=schema))
-            con.execute(f'CREATE TABLE "{t.name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-    finally:
-        con.close()
-    return path
+    return write_tables(path, rows)

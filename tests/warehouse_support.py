@@ -46,6 +46,12 @@ def write_warehouse(path: Path, distributors: Iterable[tuple[str, str]],
             "distributor_id": dist, "outlet_id": outlet, "sku": "A1",
             "quantity": D(amount) / price, "net_amount": D(amount), "doc_type": doc_type,
             "ref_invoice_id": ref})
+    return write_tables(path, rows)
+
+
+def write_tables(path: Path, rows: dict[str, list[dict]]) -> Path:
+    """Write the contract's tables to a new DuckDB file at `path`, each from its rows (dicts
+    by column; a missing column is null), replacing what was there."""
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     try:

@@ -146,6 +146,12 @@ def _served(web: FastAPI) -> Iterator[str]:
 
 
 @pytest.fixture
+def serve():  # type: ignore[no-untyped-def]
+    """A way to serve an app of a test's own: `with serve(web) as url`."""
+    return _served
+
+
+@pytest.fixture
 def server(app: App) -> Iterator[str]:
     """The app served by uvicorn on a free local port, in a thread; its base URL."""
     with _served(create_app(app, secret_key="k", secure_cookies=False)) as url:

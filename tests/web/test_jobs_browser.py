@@ -7,14 +7,11 @@ the CSP refuses, no console error."""
 from __future__ import annotations
 
 import dataclasses
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from jobs_support import jobs_config
 
 from schemeops.jobs import Scheduler
@@ -23,22 +20,12 @@ from schemeops.web.app import create_app
 
 
 @pytest.fixture
-def jobs_server(app: App, tmp_path: Path) -> Iterator[str]:
+def jobs_server(app: App, tmp_path: Path, serve) -> Iterator[str]:  # type: ignore[no-untyped-def]
     own = dataclasses.replace(app, warehouse=tmp_path / "jobs-wh.duckdb")
     web = create_app(own, secret_key="k", secure_cookies=False,
                      scheduler=Scheduler(own, jobs_config(tmp_path)))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(30)
+    with serve(web) as url:
+        yield url
 
 
 def _sign_in(page, server: str, who: str) -> None:  # type: ignore[no-untyped-def]
