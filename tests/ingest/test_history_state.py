@@ -74,18 +74,20 @@ def test_loads_one_by_one_keep_the_state_built_from_all_lines(tmp_path_factory,
 def test_a_return_counts_against_its_invoice_month(bench: Bench):
     """S1 (5 Jan, 45.50) and S2 (6 Jan, 50.00) at D1/O1; R1 (−45.50 on 3 Feb) returns S1 in
     full: January's net stays 95.50 (the return is dated in February, net −45.50 there),
-    but January's first bill is S2's 6 Jan, not S1's 5 Jan."""
+    but January has −45.50 returned, and its first bill is S2's 6 Jan, not S1's 5 Jan."""
     bench.load(bench.csv("sales.csv", "\n".join([
         SALES_HEADER, "S1,1,2026-01-05,D1,O1,P1,2,45.50,invoice,",
         "S2,1,2026-01-06,D1,O1,P1,5,50.00,invoice,"]) + "\n"))
-    assert bench.rows(f"SELECT month, net, first_bill, last_bill FROM {HISTORY_TABLE}") == [
-        (dt.date(2026, 1, 1), Decimal("95.50"), dt.date(2026, 1, 5), dt.date(2026, 1, 6))]
+    cols = "month, net, returned, first_bill, last_bill"
+    assert bench.rows(f"SELECT {cols} FROM {HISTORY_TABLE}") == [
+        (dt.date(2026, 1, 1), Decimal("95.50"), Decimal("0.00"), dt.date(2026, 1, 5),
+         dt.date(2026, 1, 6))]
     out = bench.load(bench.csv("more/sales.csv", SALES_HEADER
                                + "\nR1,1,2026-02-03,D1,O1,P1,-2,-45.50,return,S1\n"))
     assert out.report.stale == 1  # January's row changed, and January is past
-    assert bench.rows(f"SELECT month, net, first_bill, last_bill FROM {HISTORY_TABLE} "
-                      "ORDER BY month") == [
-        (dt.date(2026, 1, 1), Decimal("95.50"), dt.date(2026, 1, 6), dt.date(2026, 1, 6)),
-        (dt.date(2026, 2, 1), Decimal("-45.50"), None, None)]
+    assert bench.rows(f"SELECT {cols} FROM {HISTORY_TABLE} ORDER BY month") == [
+        (dt.date(2026, 1, 1), Decimal("95.50"), Decimal("-45.50"), dt.date(2026, 1, 6),
+         dt.date(2026, 1, 6)),
+        (dt.date(2026, 2, 1), Decimal("-45.50"), Decimal("0.00"), None, None)]
     assert bench.rows("SELECT load_id, distributor_id, outlet_id, month FROM _stale_keys") \
         == [(3, "D1", "O1", dt.date(2026, 1, 1))]  # load 1 was the master data

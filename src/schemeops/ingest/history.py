@@ -3,7 +3,9 @@ kept up to date by each load from the lines it brings (docs/ingest.md, "History 
 
 One row per (distributor_id, outlet_id, month) that has a line dated in the month:
 `net` (Σ net_amount of the month's lines, on their own date, as a period's billing reads
-them) and `first_bill`/`last_bill` (the first and last day in the month of an invoice that
+them), `returned` (Σ net_amount of the returns naming the month's invoices, wherever they
+are dated: what history and a returns window attribute to the month) and
+`first_bill`/`last_bill` (the first and last day in the month of an invoice that
 history counts as a bill: its value, net of every return naming it (`ref_invoice_id`),
 wherever that return is dated, is above 0; returns are attributed to their invoice).
 A load recomputes only the keys its lines touch (their own keys, and the keys of the
@@ -23,7 +25,8 @@ HISTORY_TABLE = "_history"
 STALE_TABLE = "_stale_keys"
 KEY = ["distributor_id", "outlet_id", "month"]
 HISTORY_SCHEMA = {"distributor_id": "string", "outlet_id": "string", "month": "date",
-                  "net": "decimal(38,2)", "first_bill": "date", "last_bill": "date"}
+                  "net": "decimal(38,2)", "returned": "decimal(38,2)", "first_bill": "date",
+                  "last_bill": "date"}
 STALE_SCHEMA = {"load_id": "int64", "distributor_id": "string", "outlet_id": "string",
                 "month": "date"}
 
@@ -53,10 +56,12 @@ def month_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
     rets = rets.group_by(ref=rets.ref_invoice_id).agg(returned=rets.net_amount.sum())
     j = inv.left_join(rets, inv.invoice_id == rets.ref)
     kept = (j.value + j.returned.fill_null(0)) > 0
-    bills = j.group_by(KEY).agg(first_bill=j.invoice_date.min(where=kept),
-                                last_bill=j.invoice_date.max(where=kept))
+    bills = j.group_by(KEY).agg(
+        returned=j.returned.sum().fill_null(0).cast("decimal(38,2)"),
+        first_bill=j.invoice_date.min(where=kept), last_bill=j.invoice_date.max(where=kept))
     rows = net.left_join(bills, KEY)
-    return rows.select(*KEY, "net", "first_bill", "last_bill")
+    return rows.select(*KEY, "net", returned=rows.returned.fill_null(0).cast("decimal(38,2)"),
+                       first_bill=rows.first_bill, last_bill=rows.last_bill)
 
 
 def touched_keys(batch: ir.Table, sales: ir.Table) -> ir.Table:
