@@ -124,10 +124,13 @@ def sync_participants(s: Session, warehouse: Path) -> None:
 
 
 def newest_load(warehouse: Path) -> int | None:
-    """The warehouse's newest load id (None before any load)."""
+    """The warehouse's newest load id (None before any load, or in a warehouse written by
+    other means, with no load log)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         return con.execute("SELECT max(load_id) FROM _loads").fetchone()[0]
+    except duckdb.CatalogException:
+        return None
     finally:
         con.close()
 
