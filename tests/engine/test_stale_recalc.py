@@ -63,3 +63,28 @@ def test_no_later_load_no_participant(late, tmp_path):
     out = _calc(wh, program, tmp_path / "none", "--stale-since", "3")
     assert "recalculated: 0 participants of june_july" in out
     assert len(_lines(tmp_path / "none" / "payouts.csv")) == 1
+
+
+def test_a_shared_budget_is_computed_whole(late, tmp_path):
+    """With `caps.budget` a late return changes every participant's share of the budget:
+    the program is computed for all 5, stale rows or not."""
+    wh, _ = late
+    budget = tmp_path / "budget.yaml"
+    budget.write_text(PROGRAM + "caps: {budget: 5000}\n", encoding="utf-8")
+    out = _calc(wh, budget, tmp_path / "budget", "--stale-since", "2")
+    assert "recalculated: 5 participants of june_july" in out
+
+
+def test_the_load_names_the_late_rows_and_the_recalculation(tmp_path):
+    """`load` of July after June says how many past keys changed (1: D1, O1, June) and
+    which `calc --stale-since` recalculates them (since load 2, June's)."""
+    wh = tmp_path / "wh.duckdb"
+    load_files(wh, tmp_path / "master", MASTER)
+    load_files(wh, tmp_path / "june", {"sales.csv": SALES + JUNE})
+    july = tmp_path / "july" / "sales.csv"
+    july.parent.mkdir()
+    july.write_text(SALES + JULY, encoding="utf-8")
+    result = CliRunner().invoke(app, ["load", "-w", str(wh), str(july)])
+    assert result.exit_code == 0, result.output
+    assert ("late rows: 1 (seller, outlet, month) keys of past months changed; recalculate "
+            "them with calc --stale-since 2") in " ".join(result.output.split())
