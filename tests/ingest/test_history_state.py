@@ -11,7 +11,14 @@ import ibis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemeops.ingest.history import HISTORY_TABLE, month_rows
+from schemeops.engine.kpis.history import history_bills
+from schemeops.ingest.history import (
+    HISTORY_TABLE,
+    UNBILLED_TABLE,
+    last_bill_before,
+    month_rows,
+    unbilled_rows,
+)
 
 from .conftest import SALES_HEADER, Bench
 
@@ -19,15 +26,43 @@ PAIRS = [("D1", "O1"), ("D1", "O2"), ("D2", "O2")]
 START = dt.date(2026, 1, 1)
 
 
+def _rows(con, t) -> list[tuple]:
+    return sorted(tuple(r.values()) for r in con.to_pyarrow(t).to_pylist())
+
+
 def _state(warehouse) -> tuple[list[tuple], list[tuple]]:
-    """The state as the loads kept it, and as built from all the lines now."""
+    """The state (and its unbilled invoices) as the loads kept it, and as built from all
+    the lines now."""
     con = ibis.duckdb.connect(warehouse, read_only=True)
     try:
-        kept = con.to_pyarrow(con.table(HISTORY_TABLE)).to_pylist()
-        built = con.to_pyarrow(month_rows(con.table("sales"))).to_pylist()
+        sales = con.table("sales")
+        kept = [_rows(con, con.table(HISTORY_TABLE)), _rows(con, con.table(UNBILLED_TABLE))]
+        built = [_rows(con, month_rows(sales)), _rows(con, unbilled_rows(sales))]
     finally:
         con.disconnect()
-    return (sorted(tuple(r.values()) for r in kept), sorted(tuple(r.values()) for r in built))
+    return kept, built
+
+
+def _lookbacks(warehouse) -> tuple[list[tuple], list[tuple]]:
+    """Each state row's last bill before its month, from the state, and as the KPIs'
+    history finds it in the lines (`history_bills`, the month's start as cut-off)."""
+    con = ibis.duckdb.connect(warehouse, read_only=True)
+    try:
+        state = con.table(HISTORY_TABLE)
+        mine = last_bill_before(state, con.table(UNBILLED_TABLE))
+        months = state.select("month").distinct()
+        periods = months.select(period_no=ibis.row_number(), start=months.month)
+        bills = history_bills(con.table("sales"), periods)
+        j = bills.join(periods, "period_no")
+        j = j.filter(j.day < j.start)
+        theirs = j.group_by(["distributor_id", "outlet_id", j.start.name("month")]).agg(
+            last_before=j.day.max())
+        theirs = state.select("distributor_id", "outlet_id", "month").left_join(
+            theirs, ["distributor_id", "outlet_id", "month"])
+        theirs = theirs.select("distributor_id", "outlet_id", "month", "last_before")
+        return _rows(con, mine), _rows(con, theirs)
+    finally:
+        con.disconnect()
 
 
 @st.composite
@@ -59,7 +94,8 @@ def test_loads_one_by_one_keep_the_state_built_from_all_lines(tmp_path_factory,
                                                               master_warehouse, lines):
     """Three loads (a line in two of them is already present the second time; a return
     loaded before its invoice is rejected as an unknown reference, quarantined): after
-    each, the kept state equals the state of all lines loaded so far."""
+    each, the kept state equals the state of all lines loaded so far; at the end, each
+    row's last bill before its month is the one the KPIs' history finds in the lines."""
     bench = Bench(tmp_path_factory.mktemp("history"), master_warehouse)
     for b in range(3):
         mine = sorted({text for batch, text in lines if batch == b})
@@ -69,6 +105,8 @@ def test_loads_one_by_one_keep_the_state_built_from_all_lines(tmp_path_factory,
         bench.load(path, accept_valid=True)
         kept, built = _state(bench.warehouse)
         assert kept == built
+    mine, theirs = _lookbacks(bench.warehouse)
+    assert mine == theirs
 
 
 def test_a_return_counts_against_its_invoice_month(bench: Bench):

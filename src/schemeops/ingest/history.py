@@ -8,6 +8,9 @@ are dated: what history and a returns window attribute to the month) and
 `first_bill`/`last_bill` (the first and last day in the month of an invoice that
 history counts as a bill: its value, net of every return naming it (`ref_invoice_id`),
 wherever that return is dated, is above 0; returns are attributed to their invoice).
+Beside it, `_unbilled` holds the few invoices their returns took to 0 with the day they
+did, so the last bill before a month's start is exactly what the KPIs' lookbacks find
+(they count a return only from its own date on): `last_bill_before`.
 A load recomputes only the keys its lines touch (their own keys, and the keys of the
 invoices its returns name), with set operations, and records the keys of past months whose
 row changed in `_stale_keys`, so a recalculation knows whose results they change.
@@ -21,12 +24,16 @@ import sqlglot as sg
 
 #: The warehouse table holding the state.
 HISTORY_TABLE = "_history"
+#: The warehouse table of the invoices their returns took to 0 (`unbilled_rows`).
+UNBILLED_TABLE = "_unbilled"
 #: The warehouse table of the keys of past months that a load changed.
 STALE_TABLE = "_stale_keys"
 KEY = ["distributor_id", "outlet_id", "month"]
 HISTORY_SCHEMA = {"distributor_id": "string", "outlet_id": "string", "month": "date",
                   "net": "decimal(38,2)", "returned": "decimal(38,2)", "first_bill": "date",
                   "last_bill": "date"}
+UNBILLED_SCHEMA = {"distributor_id": "string", "outlet_id": "string", "month": "date",
+                   "invoice_id": "string", "invoice_date": "date", "unbilled_on": "date"}
 STALE_SCHEMA = {"load_id": "int64", "distributor_id": "string", "outlet_id": "string",
                 "month": "date"}
 
@@ -40,19 +47,26 @@ def _named_return(sales: ir.Table) -> ir.BooleanValue:
     return (sales.doc_type == "return") & ref.notnull() & (ref != "")
 
 
-def month_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
-    """The state's rows of `sales` (every line the warehouse holds), for the `keys`
-    (distributor_id, outlet_id, month) only when given."""
+def _invoices(sales: ir.Table, keys: ir.Table | None) -> tuple[ir.Table, ir.Table, ir.Table]:
+    """The lines of `sales` in the `keys` (all when None) with their month; their invoices
+    (`KEY`, invoice_id, invoice_date, value); and the returns of `sales` naming those."""
     lines = _with_month(sales)
     if keys is not None:
         # the keys' earliest month first: a plain range filter before the semi join
         lines = lines.filter(lines.month >= keys.month.min().as_scalar())
         lines = lines.semi_join(keys, KEY)
-    net = lines.group_by(KEY).agg(net=lines.net_amount.sum().cast("decimal(38,2)"))
     inv = lines.filter(lines.doc_type == "invoice")
     inv = inv.group_by([*KEY, "invoice_id", "invoice_date"]).agg(value=inv.net_amount.sum())
     rets = sales.filter(_named_return(sales))
     rets = rets.semi_join(inv, rets.ref_invoice_id == inv.invoice_id)
+    return lines, inv, rets
+
+
+def month_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
+    """The state's rows of `sales` (every line the warehouse holds), for the `keys`
+    (distributor_id, outlet_id, month) only when given."""
+    lines, inv, rets = _invoices(sales, keys)
+    net = lines.group_by(KEY).agg(net=lines.net_amount.sum().cast("decimal(38,2)"))
     rets = rets.group_by(ref=rets.ref_invoice_id).agg(returned=rets.net_amount.sum())
     j = inv.left_join(rets, inv.invoice_id == rets.ref)
     kept = (j.value + j.returned.fill_null(0)) > 0
@@ -62,6 +76,22 @@ def month_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
     rows = net.left_join(bills, KEY)
     return rows.select(*KEY, "net", returned=rows.returned.fill_null(0).cast("decimal(38,2)"),
                        first_bill=rows.first_bill, last_bill=rows.last_bill)
+
+
+def unbilled_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
+    """`KEY`, invoice_id, invoice_date, unbilled_on: each invoice of `sales` (in the `keys`
+    when given) worth more than 0 that its returns take to 0 or below, and the first day
+    they do. A lookback from a cut-off after that day no longer counts it as a bill; one
+    from a cut-off up to that day still does (it counts returns dated before the cut-off).
+    Few rows: the state's `last_bill` leaves these invoices out."""
+    _, inv, rets = _invoices(sales, keys)
+    day = rets.group_by(ref=rets.ref_invoice_id, day=rets.invoice_date).agg(
+        returned=rets.net_amount.sum())
+    w = ibis.window(group_by="ref", order_by="day", preceding=None, following=0)
+    day = day.mutate(so_far=day.returned.sum().over(w))
+    j = inv.filter(inv.value > 0).join(day, inv.invoice_id == day.ref)
+    j = j.filter(j.value + j.so_far <= 0)
+    return j.group_by([*KEY, "invoice_id", "invoice_date"]).agg(unbilled_on=j.day.min())
 
 
 def touched_keys(batch: ir.Table, sales: ir.Table) -> ir.Table:
@@ -98,10 +128,11 @@ def update_history(ib: ibis.BaseBackend, batch: ir.Table, *, load_id: int,
     count = int(ib.to_pyarrow(stale.count()).as_py())
     if count:
         ib.insert(STALE_TABLE, stale, database=database)
-    target = _target(HISTORY_TABLE, database)
     on = " AND ".join(f'h."{k}" = k."{k}"' for k in KEY)
-    ib.con.execute(f'DELETE FROM {target} AS h USING "_touched" AS k WHERE {on}')
-    ib.insert(HISTORY_TABLE, new, database=database)
+    for name, rows in ((HISTORY_TABLE, new), (UNBILLED_TABLE, unbilled_rows(sales, keys))):
+        ib.con.execute(f'DELETE FROM {_target(name, database)} AS h USING "_touched" AS k '
+                       f"WHERE {on}")
+        ib.insert(name, rows, database=database)
     for name in ("_touched", "_old_rows", "_new_rows"):
         ib.drop_table(name, force=True)
     return count
@@ -113,18 +144,34 @@ def ensure_history(ib: ibis.BaseBackend, existing: set[str],
     loaded before the state existed gets it built from all its lines at once."""
     if STALE_TABLE not in existing:
         ib.create_table(STALE_TABLE, schema=ibis.schema(STALE_SCHEMA), database=database)
-    if HISTORY_TABLE not in existing:
-        ib.create_table(HISTORY_TABLE, schema=ibis.schema(HISTORY_SCHEMA), database=database)
-        ib.insert(HISTORY_TABLE, month_rows(ib.table("sales", database=database)),
-                  database=database)
+    if HISTORY_TABLE not in existing or UNBILLED_TABLE not in existing:
+        sales = ib.table("sales", database=database)
+        for name, schema, rows in ((HISTORY_TABLE, HISTORY_SCHEMA, month_rows(sales)),
+                                   (UNBILLED_TABLE, UNBILLED_SCHEMA, unbilled_rows(sales))):
+            ib.create_table(name, schema=ibis.schema(schema), database=database,
+                            overwrite=True)
+            ib.insert(name, rows, database=database)
 
 
-def last_bill_before(state: ir.Table) -> ir.Table:
-    """`state` with `last_before`: the pair's last bill in a month before the row's month
-    (what a lookback from that month's start finds), by a window over the pair's rows."""
-    w = ibis.window(group_by=["distributor_id", "outlet_id"], order_by="month",
-                    preceding=None, following=-1)
-    return state.mutate(last_before=state.last_bill.max().over(w))
+def last_bill_before(state: ir.Table, unbilled: ir.Table) -> ir.Table:
+    """`KEY`, last_before: for each row of `state`, the pair's last bill before the month
+    starts, as a lookback from that day finds it (returns dated before it count): the
+    greatest `last_bill` of the pair's earlier months, or an invoice of `unbilled` dated
+    before the month that its returns took to 0 only from the month's first day on."""
+    pair = ["distributor_id", "outlet_id"]
+    upto = ibis.window(group_by=pair, order_by="month", preceding=None, following=0)
+    cum = state.select(*KEY, cum=state.last_bill.max().over(upto))
+    # the months before: the running greatest up to the month before (no frame ends at -1)
+    kept = cum.select(*KEY, kept=cum.cum.lag().over(group_by=pair, order_by="month"))
+    j = state.select(*KEY).join(
+        unbilled, [state.distributor_id == unbilled.distributor_id,
+                   state.outlet_id == unbilled.outlet_id,
+                   unbilled.invoice_date < state.month, unbilled.unbilled_on >= state.month])
+    extra = j.group_by(KEY).agg(extra=j.invoice_date.max())
+    both = kept.left_join(extra, KEY)
+    last = ibis.cases((both.extra.isnull(), both.kept), (both.kept.isnull(), both.extra),
+                      else_=ibis.greatest(both.kept, both.extra))
+    return both.select(*KEY, last_before=last)
 
 
 def pair_bills(state: ir.Table) -> ir.Table:
