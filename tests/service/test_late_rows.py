@@ -61,7 +61,7 @@ def test_a_late_return_corrects_only_the_participants_it_touches(app: App, team,
         runs.decide_payouts(s, team.approver2, first, approve=True)
         [june] = periods.list_periods(s, team.approver)
         periods.close(s, team.approver, june.id)
-        since = periods.sealedload_files(s, ["june_july"])
+        since = periods.sealed_load(s, ["june_july"])
     assert since == 2  # the master data was load 1, June's invoices load 2
     assert load_files(app.warehouse, tmp_path / "july", {"sales.csv": SALES + JULY}) == 1
 
