@@ -125,7 +125,9 @@ def sync_participants(s: Session, warehouse: Path) -> None:
 
 def newest_load(warehouse: Path) -> int | None:
     """The warehouse's newest load id (None before any load, or in a warehouse written by
-    other means, with no load log)."""
+    other means, with no load log; or no warehouse at all, which the calculation reports)."""
+    if not warehouse.is_file():
+        return None
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         return con.execute("SELECT max(load_id) FROM _loads").fetchone()[0]
