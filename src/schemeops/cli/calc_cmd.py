@@ -40,6 +40,9 @@ def calc_command(
     as_of: Annotated[str | None, typer.Option(
         help="Compute as of this date (attainment so far), YYYY-MM-DD.")] = None,
     backend: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
+    stale_since: Annotated[int | None, typer.Option(
+        help="Compute only the participants whose results rows loaded after this load id "
+             "changed (late rows of past months).")] = None,
 ) -> None:
     """Calculate programs: payouts.csv, kpis.csv, components.csv and manifest.json in --out."""
     err = Console(stderr=True)
@@ -49,12 +52,16 @@ def calc_command(
             if not files:
                 raise typer.BadParameter("give at least one program", param_hint="--program")
             manifest = run_calc(files, warehouse=warehouse, out=out, as_of=parse_day(as_of),
-                                backend=backend, progress=lambda s: status.update(s)).manifest
+                                backend=backend, progress=lambda s: status.update(s),
+                                stale_since=stale_since).manifest
         except ProgramErrors as e:
             print_diagnostics(err, e)
             raise typer.Exit(2) from None
     for name, n in manifest.rows.items():
         typer.echo(f"{name:>10}: {n:,} rows → {out / (name + '.csv')}")
     typer.echo(f"programs: {', '.join(f'{k}@{v}' for k, v in manifest.programs.items())}")
+    for program_id, n in manifest.recalculated.items():
+        typer.echo(f"recalculated: {n:,} participants of {program_id} (stale since load "
+                   f"{stale_since})")
     typer.echo(f"data: {manifest.data_fingerprint} · backend: {manifest.backend} · "
                f"{sum(manifest.timings.values()):.1f} s")

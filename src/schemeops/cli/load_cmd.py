@@ -61,6 +61,10 @@ def print_report(console: Console, report: LoadReport) -> None:
         console.print(f"[green]loaded[/] {sum(report.saved.values()):,} rows"
                       + (" (the valid ones)" if report.problem_count else "")
                       + ", read back from the warehouse")
+        if report.stale:
+            console.print(f"late rows: {report.stale:,} (seller, outlet, month) keys of past "
+                          "months changed; recalculate them with calc --stale-since "
+                          f"{report.load_id - 1}")
     else:
         console.print("[bold red]nothing was loaded[/]: fix the problems and load again, or "
                       "pass --accept-valid to load the valid rows and quarantine the rest")

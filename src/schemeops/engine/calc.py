@@ -24,6 +24,7 @@ from schemeops.engine.kpis.facts import facts_days, facts_rows, merge_spans, out
 from schemeops.engine.output import result_tables, write_outputs
 from schemeops.engine.runner import ProgramResult, calculate_program, windows_as_of
 from schemeops.engine.settlement import warning_records
+from schemeops.engine.stale import stale_participants
 from schemeops.errors import Diagnostic, SchemeopsError
 from schemeops.laps import Laps
 from schemeops.outdir import MARK, fresh_folder
@@ -57,10 +58,15 @@ class Manifest:
     #: `{program id: {share, seed}}` of the programs with a holdout (left out when none, so
     #: earlier manifests read the same).
     holdouts: dict[str, dict] = field(default_factory=dict)
+    #: A recalculation of stale results only: the load after which rows came late, and
+    #: `{program id: participants computed}` (both left out of a whole calculation's).
+    stale_since: int | None = None
+    recalculated: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The manifest as stable JSON (timings last)."""
-        body = {k: v for k, v in self.__dict__.items() if k != "holdouts" or v}
+        optional = ("holdouts", "stale_since", "recalculated")
+        body = {k: v for k, v in self.__dict__.items() if k not in optional or v not in (None, {})}
         return json.dumps(body, indent=2, sort_keys=True) + "\n"
 
 
@@ -111,6 +117,14 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
     return results, replace(data, facts=None)
 
 
+def _computed(results: list[ProgramResult],
+              fetch: Callable[[ir.Table], Callable[[], pa.Table]]) -> dict[str, int]:
+    """Per program: how many participants were computed."""
+    counts = {r.program.id: fetch(r.wide.aggregate(n=r.wide.participant_id.nunique()))
+              for r in results}
+    return {k: int(v().column("n")[0].as_py()) for k, v in counts.items()}
+
+
 @dataclass(frozen=True)
 class CalcRun:
     """A finished calculation: its manifest, and its results still bound to the connection
@@ -124,7 +138,8 @@ class CalcRun:
 
 def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              as_of: dt.date | None = None, backend: str = "duckdb",
-             progress: Callable[[str], None] = lambda _step: None) -> CalcRun:
+             progress: Callable[[str], None] = lambda _step: None,
+             stale_since: int | None = None) -> CalcRun:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
 
     The fingerprint is started first (from the digests `load` recorded, where the backend
@@ -133,6 +148,9 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     is compiled and queued, `execute` the wait for the output files after that,
     `fingerprint` the wait for the fingerprint; on Spark each query runs when it is asked,
     and the fingerprint's time falls in `compile`.
+
+    With `stale_since` (a load id), only the participants whose results the later loads'
+    late rows changed are computed (`engine.stale`), and the manifest counts them.
     """
     laps = Laps()
     lap, timings = laps.lap, laps.timings
@@ -140,12 +158,15 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     progress("checking programs")
     programs = load_programs(program_paths)
     lap("check")
+    only = None if stale_since is None else stale_participants(warehouse, stale_since)
     progress(f"connecting to the warehouse ({backend})")
     con = connect_warehouse(warehouse, backend)
     run = adapter_of(con).executor(con)
     with fresh_folder(out) as work:
         try:
             data = Data.from_backend(con)
+            if only is not None:
+                data = replace(data, only=ibis.memtable(only))
             check_lists(program_paths, programs, data, run.fetch)
             recorded = recorded_digests(con)
             fingerprint = data_fingerprint(data, run.read_warehouse, recorded)  # starts now
@@ -156,6 +177,7 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
             progress("calculating")
             rows = written()
             warnings = warning_records(results, data, con, fetch=run.fetch)
+            recalculated = {} if only is None else _computed(results, run.fetch)
             lap("execute")
             progress("fingerprinting the data")
             manifest = Manifest(
@@ -163,7 +185,8 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
                 data_fingerprint=fingerprint(), as_of=as_of.isoformat() if as_of else None,
                 backend=backend, rows=rows, timings=timings, warnings=warnings,
                 holdouts={p.id: {"share": str(p.holdout.share), "seed": p.holdout.seed}
-                          for p in programs if p.holdout is not None})
+                          for p in programs if p.holdout is not None},
+                stale_since=stale_since, recalculated=recalculated)
             lap("fingerprint")
         finally:
             run.close()

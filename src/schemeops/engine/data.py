@@ -40,6 +40,9 @@ class Data:
     #: The invoices of `sales` that returns name, as `load` recorded them with the sales
     #: (`kpis.history.named_invoices`); None: history finds them in the lines.
     named: ir.Table | None = None
+    #: participant_id: the only participants to compute (a recalculation of stale results,
+    #: `engine.stale`); None: all.
+    only: ir.Table | None = None
 
     def __post_init__(self) -> None:
         if self.participant_lists is None:  # tables built by hand before lists existed

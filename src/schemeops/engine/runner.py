@@ -29,6 +29,7 @@ from schemeops.engine.payouts import ComponentCompiler
 from schemeops.engine.per_invoice import with_invoice_pay
 from schemeops.engine.periods import Window, program_windows, windows_table
 from schemeops.engine.shapes import target_incentives
+from schemeops.engine.stale import limited
 from schemeops.engine.targets import TARGET_SCALE, compute_target
 from schemeops.engine.windows import kpi_periods, kpi_windows
 from schemeops.errors import UsageError
@@ -58,6 +59,8 @@ def _wide(program: Program, data: Data, windows: tuple[Window, ...]) -> ir.Table
     periods = windows_table(windows)
     base = eligible(program.participants, data.participants, periods, data.participant_lists,
                     program.holdout)
+    if data.only is not None and limited(program):
+        base = base.semi_join(data.only, "participant_id")
     w, actuals, targets = base, {}, {}
     for kpi in program.kpis:
         if isinstance(kpi, Formula):

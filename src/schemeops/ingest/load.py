@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from schemeops.cancel import past_the_point_of_no_return
 from schemeops.errors import SchemeopsError, UsageError
 from schemeops.ingest.csv_reader import count_records, stage_csv
+from schemeops.ingest.history import update_history
 from schemeops.ingest.parquet_reader import stage_parquet
 from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
 from schemeops.ingest.sources import NotRead, Source, resolve
@@ -59,6 +60,10 @@ class LoadReport:
     saved: dict[str, int] = field(default_factory=dict)
     #: Files in the input folders left alone, and why.
     not_read: tuple[NotRead, ...] = field(default=())
+    #: Keys (seller, outlet, month) of past months whose history the load changed.
+    stale: int = 0
+    #: The load's id in `_loads` (None when nothing was written).
+    load_id: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -191,18 +196,23 @@ def _row_counts(ib: ibis.BaseBackend, names: list[str]) -> dict[str, int]:
 
 def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
             validators: list[TableValidator], counts: list[TableCounts], files: dict[str, str],
-            now: dt.datetime) -> dict[str, int]:
-    """Write the accepted rows and the load's log in one transaction; return the rows each
-    table gained, read back from the warehouse after the commit (SchemeopsError when that
-    differs from what was accepted)."""
+            now: dt.datetime) -> tuple[dict[str, int], int, int]:
+    """Write the accepted rows, the history state and the load's log in one transaction;
+    return the rows each table gained, read back from the warehouse after the commit
+    (SchemeopsError when that differs from what was accepted), the stale keys and the
+    load's id."""
     names = [v.t.name for v in validators]
     before = _row_counts(ib, names)
     wh_loads = ib.table(LOADS_TABLE, database=WAREHOUSE)
     load_id = int(wh_loads.load_id.max().fill_null(0).execute()) + 1
     con.execute("BEGIN TRANSACTION")
     try:
+        stale = 0
         for v in validators:
             ib.insert(v.t.name, v.accepted_table(), database=WAREHOUSE)
+            if v.t.name == "sales":
+                stale = update_history(ib, v.accepted_table(), load_id=load_id,
+                                       database=WAREHOUSE)
         log = ibis.memtable(pa.Table.from_pylist([
             {"load_id": load_id, "loaded_at": now, "table": c.table, "files": files[c.table],
              "read": c.read, "accepted": c.accepted, "rejected": c.rejected,
@@ -221,7 +231,7 @@ def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
             raise SchemeopsError(f"the warehouse gained {saved[c.table]:,} {c.table} rows "
                                  f"where {c.accepted:,} were accepted; check the disk and "
                                  "load again")
-    return saved
+    return saved, stale, load_id
 
 
 def load(paths: list[Path], *, warehouse: Path, accept_valid: bool = False,
@@ -286,13 +296,14 @@ def _load(sources: list[Source], file_problems: list[Problem], warehouse: Path,
                                        file_problems, rejects)
             loaded = False
             saved: dict[str, int] = {}
+            stale, load_id = 0, None
             qpaths: list[Path] = []
             if validators and (n == 0 or accept_valid):
                 progress.stage("writing to the warehouse")
                 files = {t.name: ";".join(str(s.path) for s in sources if s.table is t)
                          for t in (v.t for v in validators)}
                 with past_the_point_of_no_return():
-                    saved = _commit(ib, con, validators, counts, files, clock())
+                    saved, stale, load_id = _commit(ib, con, validators, counts, files, clock())
                     loaded = True
                     if n and accept_valid:
                         qpaths = _write_quarantine(ib, validators, quarantine) + \
@@ -302,6 +313,7 @@ def _load(sources: list[Source], file_problems: list[Problem], warehouse: Path,
                 counts=tuple(counts), file_problems=tuple(file_problems),
                 first_problems=tuple(first), problem_count=n, loaded=loaded,
                 accept_valid=accept_valid, rejects_path=rejects if n else None,
-                quarantine_paths=tuple(qpaths), saved=saved)
+                quarantine_paths=tuple(qpaths), saved=saved, stale=stale,
+                load_id=load_id)
         finally:
             con.close()

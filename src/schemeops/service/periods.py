@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from schemeops.service.actions import unpaid_period
@@ -32,6 +32,14 @@ def paying_run(s: Session, p: Period) -> int | None:
                Payout.program_id == p.program_id, Payout.period_start == p.start,
                Payout.period_end == p.end, Payout.corrects_id.is_(None))
         .order_by(Payout.run_id.desc()).limit(1))
+
+
+def sealed_load(s: Session, program_ids: list[str]) -> int | None:
+    """The oldest newest-load among the runs that sealed the programs' closed periods: a
+    recalculation of stale results since it covers every row that came late to them (None
+    when no closed period's run recorded its load)."""
+    return s.scalar(select(func.min(Run.last_load)).join(Period, Period.run_id == Run.id)
+                    .where(Period.status == "closed", Period.program_id.in_(program_ids)))
 
 
 def close(s: Session, actor: Actor, period_id: int) -> Period:

@@ -72,8 +72,12 @@ def _paid_so_far(s: Session, period: Period) -> dict[str, tuple[int, Decimal]]:
 
 
 def store_payouts(s: Session, run: Run, out: Path, versions: dict[str, int],
-                  withhold: frozenset[str] = frozenset()) -> None:
+                  withhold: frozenset[str] = frozenset(), *,
+                  corrections_only: bool = False) -> None:
     """Insert the run's payouts; in a closed period only the differences, as corrections.
+    With `corrections_only` (a recalculation of stale results, which computed some
+    participants only) the payouts of periods not closed are left out: a whole calculation
+    pays those.
 
     For the programs in `withhold` (a returns window without allow_clawback) a closed
     period's fall is not debited: it is withheld from the participant's next open payout of
@@ -102,6 +106,8 @@ def store_payouts(s: Session, run: Run, out: Path, versions: dict[str, int],
                 continue
             row |= {"amount": amount - before, "corrects_id": original,
                     "reason": run.reason or f"recalculated by run {run.id}"}
+        elif corrections_only:
+            continue
         elif run.kind == "calculation":
             opened.add(key)
         rows.append(row)

@@ -62,24 +62,30 @@ def list_runs(s: Session, actor: Actor, *, kind: str | None = None) -> list[Run]
 
 
 def start(s: Session, actor: Actor, version_ids: list[int], *, kind: str = "calculation",
-          as_of: dt.date | None = None, reason: str = "") -> Run:
-    """Queue a run: a calculation takes live versions only, a simulation any version."""
+          as_of: dt.date | None = None, reason: str = "",
+          stale_since: int | None = None) -> Run:
+    """Queue a run: a calculation takes live versions only, a simulation any version. With
+    `stale_since` (a load id), a calculation computes only the participants whose results
+    the rows loaded after it changed, and stores only corrections of closed periods."""
     require(actor, "runs.start" if kind == "calculation" else "runs.simulate")
     if not version_ids:
         raise Conflict("choose at least one program version")
+    if stale_since is not None and kind != "calculation":
+        raise Conflict("only a calculation recalculates stale results")
     versions = [get_version(s, i) for i in version_ids]
     if len({v.program_id for v in versions}) != len(versions):
         raise Conflict("one version per program")
     if kind == "calculation" and (bad := [v for v in versions if v.status != "live"]):
         raise Conflict(f"only live versions are calculated; {bad[0].program_id} version "
                        f"{bad[0].number} is {bad[0].status} (simulate it instead)")
-    run = Run(kind=kind, as_of=as_of, reason=reason, started_by=actor.user_id)
+    run = Run(kind=kind, as_of=as_of, reason=reason, started_by=actor.user_id,
+              stale_since=stale_since)
     s.add(run)
     s.flush()
     s.execute(insert(RunVersion), [{"run_id": run.id, "version_id": v.id,
                                     "program_id": v.program_id} for v in versions])
     record(s, actor=actor.username, action="run.queued", subject_type="run", subject_id=run.id,
-           details={"kind": kind, "as_of": as_of, "reason": reason,
+           details={"kind": kind, "as_of": as_of, "reason": reason, "stale_since": stale_since,
                     "versions": {v.program_id: v.content_hash for v in versions}})
     return run
 
@@ -118,6 +124,20 @@ def sync_participants(s: Session, warehouse: Path) -> None:
     s.execute(insert(Participant), [dict(zip(keys, r, strict=True)) for r in rows])
 
 
+def newest_load(warehouse: Path) -> int | None:
+    """The warehouse's newest load id (None before any load, or in a warehouse written by
+    other means, with no load log; or no warehouse at all, which the calculation reports)."""
+    if not warehouse.is_file():
+        return None
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("SELECT max(load_id) FROM _loads").fetchone()[0]
+    except duckdb.CatalogException:
+        return None
+    finally:
+        con.close()
+
+
 def execute(app: App, run_id: int) -> None:
     """Calculate a queued run and store its results; a failure is recorded, not raised.
     The run is claimed first, so several server processes never calculate it twice."""
@@ -130,9 +150,12 @@ def execute(app: App, run_id: int) -> None:
         folder = app.runs_dir / f"run-{run_id}"
         shutil.rmtree(folder, ignore_errors=True)
         paths, versions = _write_programs(s, run, folder / "programs")
+        stale_since = run.stale_since
     try:
+        last_load = newest_load(app.warehouse)  # before the calculation reads the warehouse
         calc = run_calc(paths, warehouse=app.warehouse, out=folder / "out", as_of=run.as_of,
-                        backend=app.backend, progress=lambda step: _progress(app, run_id, step))
+                        backend=app.backend, progress=lambda step: _progress(app, run_id, step),
+                        stale_since=stale_since)
         _progress(app, run_id, "summarising")
         summaries = {r.program.id: summarize(r, calc.data, calc.con) for r in calc.results}
         # on the run's data, while it is at hand: the drill-down never reads the warehouse
@@ -148,7 +171,8 @@ def execute(app: App, run_id: int) -> None:
             withhold = frozenset(r.program.id for r in calc.results
                                  if r.program.returns is not None
                                  and not r.program.allow_clawback)
-            store_payouts(s, run, folder / "out", versions, withhold)
+            store_payouts(s, run, folder / "out", versions, withhold,
+                          corrections_only=stale_since is not None)
             apply_adjustments(s, run, versions)  # confirmed dispute adjustments
             store_lines(s, run, folder / "out")
             store_explanations(s, run, folder / "out")
@@ -164,13 +188,15 @@ def execute(app: App, run_id: int) -> None:
             run.total_payout = sum((x.payout for x in summaries.values()), Decimal("0.00"))
             run.sales = sum((x.sales for x in summaries.values()), Decimal("0.00"))
             run.data_fingerprint = calc.manifest.data_fingerprint
+            run.last_load = last_load
             run.timings = calc.manifest.timings
             run.status, run.progress, run.step = "succeeded", 100, "done"
             run.finished_at = utcnow()
             record(s, actor="engine", action="run.succeeded", subject_type="run",
                    subject_id=run_id, details={"fingerprint": run.data_fingerprint,
                                                "programs": calc.manifest.programs,
-                                               "total_payout": run.total_payout})
+                                               "total_payout": run.total_payout,
+                                               "recalculated": calc.manifest.recalculated})
             _finished(s, run)
     except Exception as e:  # any failure of a run is shown on the run, not raised
         with app.sessions.begin() as s:

@@ -193,6 +193,10 @@ class Run(Base):
     error: Mapped[str | None] = mapped_column(Text)
     payout_status: Mapped[str] = mapped_column(_choice("payout_status", PAYOUT_STATES),
                                                default="pending")
+    #: The warehouse's newest load (`_loads.load_id`) when the run read it.
+    last_load: Mapped[int | None] = mapped_column(Integer)
+    #: A recalculation of stale results only: the load after which rows came late.
+    stale_since: Mapped[int | None] = mapped_column(Integer)
     versions: Mapped[list[ProgramVersion]] = relationship(secondary="run_versions",
                                                           viewonly=True)
     programs: Mapped[list[RunVersion]] = relationship(order_by="RunVersion.program_id")

@@ -1,0 +1,180 @@
+"""The history state: per seller, outlet and month, what the lookback KPIs read of the past,
+kept up to date by each load from the lines it brings (docs/ingest.md, "History state").
+
+One row per (distributor_id, outlet_id, month) that has a line dated in the month:
+`net` (Σ net_amount of the month's lines, on their own date, as a period's billing reads
+them), `returned` (Σ net_amount of the returns naming the month's invoices, wherever they
+are dated: what history and a returns window attribute to the month) and
+`first_bill`/`last_bill` (the first and last day in the month of an invoice that
+history counts as a bill: its value, net of every return naming it (`ref_invoice_id`),
+wherever that return is dated, is above 0; returns are attributed to their invoice).
+Beside it, `_unbilled` holds the few invoices their returns took to 0 with the day they
+did, so the last bill before a month's start is exactly what the KPIs' lookbacks find
+(they count a return only from its own date on): `last_bill_before`.
+A load recomputes only the keys its lines touch (their own keys, and the keys of the
+invoices its returns name), with set operations, and records the keys of past months whose
+row changed in `_stale_keys`, so a recalculation knows whose results they change.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+import sqlglot as sg
+
+#: The warehouse table holding the state.
+HISTORY_TABLE = "_history"
+#: The warehouse table of the invoices their returns took to 0 (`unbilled_rows`).
+UNBILLED_TABLE = "_unbilled"
+#: The warehouse table of the keys of past months that a load changed.
+STALE_TABLE = "_stale_keys"
+KEY = ["distributor_id", "outlet_id", "month"]
+HISTORY_SCHEMA = {"distributor_id": "string", "outlet_id": "string", "month": "date",
+                  "net": "decimal(38,2)", "returned": "decimal(38,2)", "first_bill": "date",
+                  "last_bill": "date"}
+UNBILLED_SCHEMA = {"distributor_id": "string", "outlet_id": "string", "month": "date",
+                   "invoice_id": "string", "invoice_date": "date", "unbilled_on": "date"}
+STALE_SCHEMA = {"load_id": "int64", "distributor_id": "string", "outlet_id": "string",
+                "month": "date"}
+
+
+def _with_month(sales: ir.Table) -> ir.Table:
+    return sales.mutate(month=sales.invoice_date.truncate("M").cast("date"))
+
+
+def _named_return(sales: ir.Table) -> ir.BooleanValue:
+    ref = sales.ref_invoice_id
+    return (sales.doc_type == "return") & ref.notnull() & (ref != "")
+
+
+def _invoices(sales: ir.Table, keys: ir.Table | None) -> tuple[ir.Table, ir.Table, ir.Table]:
+    """The lines of `sales` in the `keys` (all when None) with their month; their invoices
+    (`KEY`, invoice_id, invoice_date, value); and the returns of `sales` naming those."""
+    lines = _with_month(sales)
+    if keys is not None:
+        # the keys' earliest month first: a plain range filter before the semi join
+        lines = lines.filter(lines.month >= keys.month.min().as_scalar())
+        lines = lines.semi_join(keys, KEY)
+    inv = lines.filter(lines.doc_type == "invoice")
+    inv = inv.group_by([*KEY, "invoice_id", "invoice_date"]).agg(value=inv.net_amount.sum())
+    rets = sales.filter(_named_return(sales))
+    rets = rets.semi_join(inv, rets.ref_invoice_id == inv.invoice_id)
+    return lines, inv, rets
+
+
+def month_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
+    """The state's rows of `sales` (every line the warehouse holds), for the `keys`
+    (distributor_id, outlet_id, month) only when given."""
+    lines, inv, rets = _invoices(sales, keys)
+    net = lines.group_by(KEY).agg(net=lines.net_amount.sum().cast("decimal(38,2)"))
+    rets = rets.group_by(ref=rets.ref_invoice_id).agg(returned=rets.net_amount.sum())
+    j = inv.left_join(rets, inv.invoice_id == rets.ref)
+    kept = (j.value + j.returned.fill_null(0)) > 0
+    bills = j.group_by(KEY).agg(
+        returned=j.returned.sum().fill_null(0).cast("decimal(38,2)"),
+        first_bill=j.invoice_date.min(where=kept), last_bill=j.invoice_date.max(where=kept))
+    rows = net.left_join(bills, KEY)
+    return rows.select(*KEY, "net", returned=rows.returned.fill_null(0).cast("decimal(38,2)"),
+                       first_bill=rows.first_bill, last_bill=rows.last_bill)
+
+
+def unbilled_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
+    """`KEY`, invoice_id, invoice_date, unbilled_on: each invoice of `sales` (in the `keys`
+    when given) worth more than 0 that its returns take to 0 or below, and the first day
+    they do. A lookback from a cut-off after that day no longer counts it as a bill; one
+    from a cut-off up to that day still does (it counts returns dated before the cut-off).
+    Few rows: the state's `last_bill` leaves these invoices out."""
+    _, inv, rets = _invoices(sales, keys)
+    day = rets.group_by(ref=rets.ref_invoice_id, day=rets.invoice_date).agg(
+        returned=rets.net_amount.sum())
+    w = ibis.window(group_by="ref", order_by="day", preceding=None, following=0)
+    day = day.mutate(so_far=day.returned.sum().over(w))
+    j = inv.filter(inv.value > 0).join(day, inv.invoice_id == day.ref)
+    j = j.filter(j.value + j.so_far <= 0)
+    return j.group_by([*KEY, "invoice_id", "invoice_date"]).agg(unbilled_on=j.day.min())
+
+
+def touched_keys(batch: ir.Table, sales: ir.Table) -> ir.Table:
+    """The keys whose rows the lines `batch` change, given the warehouse's `sales` (which
+    hold them): the batch lines' own keys and those of the invoices its returns name."""
+    own = _with_month(batch).select(*KEY)
+    rets = batch.filter(_named_return(batch))
+    inv = _with_month(sales.filter(sales.doc_type == "invoice"))
+    named = inv.semi_join(rets, inv.invoice_id == rets.ref_invoice_id).select(*KEY)
+    return ibis.union(own, named, distinct=True)
+
+
+def _target(name: str, database: tuple[str, str] | None) -> str:
+    catalog, db = database or (None, None)
+    return sg.table(name, db=db, catalog=catalog, quoted=True).sql("duckdb")
+
+
+def update_history(ib: ibis.BaseBackend, batch: ir.Table, *, load_id: int,
+                   database: tuple[str, str] | None = None) -> int:
+    """Bring the state up to date with `batch` (lines just inserted into the warehouse's
+    sales, within the caller's transaction) and record the changed keys of past months as
+    stale for `load_id`: those of a month before the warehouse's newest month before the
+    load, or before the newest month of the batch. Returns the number of stale keys."""
+    state = ib.table(HISTORY_TABLE, database=database)
+    sales = ib.table("sales", database=database)
+    newest = state.month.max().as_scalar()
+    batch_newest = _with_month(batch).month.max().as_scalar()
+    keys = ib.create_table("_touched", touched_keys(batch, sales), temp=True, overwrite=True)
+    old = ib.create_table("_old_rows", state.semi_join(keys, KEY), temp=True, overwrite=True)
+    new = ib.create_table("_new_rows", month_rows(sales, keys), temp=True, overwrite=True)
+    changed = new.difference(old).select(*KEY)
+    stale = changed.filter((changed.month < newest) | (changed.month < batch_newest))
+    stale = stale.mutate(load_id=ibis.literal(load_id, type="int64")).select("load_id", *KEY)
+    count = int(ib.to_pyarrow(stale.count()).as_py())
+    if count:
+        ib.insert(STALE_TABLE, stale, database=database)
+    on = " AND ".join(f'h."{k}" = k."{k}"' for k in KEY)
+    for name, rows in ((HISTORY_TABLE, new), (UNBILLED_TABLE, unbilled_rows(sales, keys))):
+        ib.con.execute(f'DELETE FROM {_target(name, database)} AS h USING "_touched" AS k '
+                       f"WHERE {on}")
+        ib.insert(name, rows, database=database)
+    for name in ("_touched", "_old_rows", "_new_rows"):
+        ib.drop_table(name, force=True)
+    return count
+
+
+def ensure_history(ib: ibis.BaseBackend, existing: set[str],
+                   database: tuple[str, str] | None = None) -> None:
+    """Create the state and stale-key tables when the warehouse lacks them; a warehouse
+    loaded before the state existed gets it built from all its lines at once."""
+    if STALE_TABLE not in existing:
+        ib.create_table(STALE_TABLE, schema=ibis.schema(STALE_SCHEMA), database=database)
+    if HISTORY_TABLE not in existing or UNBILLED_TABLE not in existing:
+        sales = ib.table("sales", database=database)
+        for name, schema, rows in ((HISTORY_TABLE, HISTORY_SCHEMA, month_rows(sales)),
+                                   (UNBILLED_TABLE, UNBILLED_SCHEMA, unbilled_rows(sales))):
+            ib.create_table(name, schema=ibis.schema(schema), database=database,
+                            overwrite=True)
+            ib.insert(name, rows, database=database)
+
+
+def last_bill_before(state: ir.Table, unbilled: ir.Table) -> ir.Table:
+    """`KEY`, last_before: for each row of `state`, the pair's last bill before the month
+    starts, as a lookback from that day finds it (returns dated before it count): the
+    greatest `last_bill` of the pair's earlier months, or an invoice of `unbilled` dated
+    before the month that its returns took to 0 only from the month's first day on."""
+    pair = ["distributor_id", "outlet_id"]
+    upto = ibis.window(group_by=pair, order_by="month", preceding=None, following=0)
+    cum = state.select(*KEY, cum=state.last_bill.max().over(upto))
+    # the months before: the running greatest up to the month before (no frame ends at -1)
+    kept = cum.select(*KEY, kept=cum.cum.lag().over(group_by=pair, order_by="month"))
+    j = state.select(*KEY).join(
+        unbilled, [state.distributor_id == unbilled.distributor_id,
+                   state.outlet_id == unbilled.outlet_id,
+                   unbilled.invoice_date < state.month, unbilled.unbilled_on >= state.month])
+    extra = j.group_by(KEY).agg(extra=j.invoice_date.max())
+    both = kept.left_join(extra, KEY)
+    last = ibis.cases((both.extra.isnull(), both.kept), (both.kept.isnull(), both.extra),
+                      else_=ibis.greatest(both.kept, both.extra))
+    return both.select(*KEY, last_before=last)
+
+
+def pair_bills(state: ir.Table) -> ir.Table:
+    """distributor_id, outlet_id, first_bill, last_bill: each pair's first and last bill."""
+    return state.group_by(["distributor_id", "outlet_id"]).agg(
+        first_bill=state.first_bill.min(), last_bill=state.last_bill.max())
