@@ -16,7 +16,13 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from schemeops import __version__
-from schemeops.engine.backends import adapter_of, connect_warehouse, materialize
+from schemeops.engine.backends import (
+    SparkSettings,
+    adapter_of,
+    connect_lake,
+    connect_warehouse,
+    materialize,
+)
 from schemeops.engine.data import Data
 from schemeops.engine.fingerprint import data_fingerprint, recorded_digests
 from schemeops.engine.kpis import facts_spans, reads_daily
@@ -124,8 +130,11 @@ class CalcRun:
 
 def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              as_of: dt.date | None = None, backend: str = "duckdb",
+             lake: Path | None = None, spark: SparkSettings | None = None,
              progress: Callable[[str], None] = lambda _step: None) -> CalcRun:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
+    The tables are the warehouse's, or the lake's when `lake` is given; `spark` says where
+    and how the Spark backend runs.
 
     The fingerprint is started first (from the digests `load` recorded, where the backend
     reads them). The backend's executor runs the queries: on DuckDB each one on a worker
@@ -140,8 +149,9 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     progress("checking programs")
     programs = load_programs(program_paths)
     lap("check")
-    progress(f"connecting to the warehouse ({backend})")
-    con = connect_warehouse(warehouse, backend)
+    progress(f"connecting to the {'lake' if lake else 'warehouse'} ({backend})")
+    con = (connect_lake(lake, backend, spark=spark) if lake is not None
+           else connect_warehouse(warehouse, backend, spark=spark))
     run = adapter_of(con).executor(con)
     with fresh_folder(out) as work:
         try:

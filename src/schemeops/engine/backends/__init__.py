@@ -12,12 +12,14 @@ import ibis.expr.types as ir
 
 from schemeops.engine.backends.base import Adapter, Executor, csv_writer, fetch_now
 from schemeops.engine.backends.duckdb import DuckDBAdapter
-from schemeops.engine.backends.spark import SparkAdapter
+from schemeops.engine.backends.spark import SparkAdapter, SparkSettings
 from schemeops.errors import UsageError
+from schemeops.lake import lake_tables
 from schemeops.warehouse_file import check_contract_tables, check_warehouse_path
 
-__all__ = ["BACKENDS", "Adapter", "Executor", "adapter", "adapter_of", "connect_warehouse",
-           "csv_writer", "fetch_now", "materialize", "require_warehouse"]
+__all__ = ["BACKENDS", "Adapter", "Executor", "SparkSettings", "adapter", "adapter_of",
+           "connect_lake", "connect_warehouse", "csv_writer", "fetch_now", "materialize",
+           "require_warehouse"]
 
 _ADAPTERS: tuple[Adapter, ...] = (DuckDBAdapter(), SparkAdapter())
 #: The backends' names, the default first.
@@ -47,10 +49,17 @@ def require_warehouse(warehouse: Path) -> None:
     check_contract_tables(warehouse)
 
 
-def connect_warehouse(warehouse: Path, backend: str = "duckdb") -> ibis.BaseBackend:
+def connect_warehouse(warehouse: Path, backend: str = "duckdb", *,
+                      spark: SparkSettings | None = None) -> ibis.BaseBackend:
     """An Ibis connection whose tables are the warehouse's contract tables."""
     require_warehouse(warehouse)
-    return adapter(backend).connect(warehouse)
+    return adapter(backend).connect(warehouse, spark=spark)
+
+
+def connect_lake(lake: Path, backend: str = "duckdb", *,
+                 spark: SparkSettings | None = None) -> ibis.BaseBackend:
+    """An Ibis connection whose tables read the lake's Parquet files in place."""
+    return adapter(backend).connect_lake(lake_tables(lake), spark=spark)
 
 
 def materialize(t: ir.Table) -> ir.Table:
