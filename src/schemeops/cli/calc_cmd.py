@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from schemeops.cli import DEFAULT_WAREHOUSE, program_files
+from schemeops.engine.backends.spark import spark_settings
 from schemeops.engine.calc import ProgramErrors, run_calc
 
 
@@ -40,16 +41,28 @@ def calc_command(
     as_of: Annotated[str | None, typer.Option(
         help="Compute as of this date (attainment so far), YYYY-MM-DD.")] = None,
     backend: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
+    lake: Annotated[Path | None, typer.Option(
+        help="Read the tables from this lake folder (schemeops lake export) instead of the "
+             "warehouse.")] = None,
+    spark_master: Annotated[str | None, typer.Option(
+        help="Spark's master: local[N] (default local[2]), spark://HOST:PORT, yarn, "
+             "k8s://…")] = None,
+    spark_conf: Annotated[list[str] | None, typer.Option(
+        help="A Spark setting KEY=VALUE (repeatable), over --spark-config's.")] = None,
+    spark_config: Annotated[Path | None, typer.Option(
+        help="TOML file with a [spark] table: master, and [spark.conf] settings.")] = None,
 ) -> None:
     """Calculate programs: payouts.csv, kpis.csv, components.csv and manifest.json in --out."""
     err = Console(stderr=True)
+    spark = spark_settings(config=spark_config, master=spark_master, conf=spark_conf)
     with err.status("calculating") as status:
         try:
             files = program_files([*(program or []), *(more or [])])
             if not files:
                 raise typer.BadParameter("give at least one program", param_hint="--program")
             manifest = run_calc(files, warehouse=warehouse, out=out, as_of=parse_day(as_of),
-                                backend=backend, progress=lambda s: status.update(s)).manifest
+                                backend=backend, lake=lake, spark=spark,
+                                progress=lambda s: status.update(s)).manifest
         except ProgramErrors as e:
             print_diagnostics(err, e)
             raise typer.Exit(2) from None
