@@ -44,6 +44,9 @@ def calc_command(
     lake: Annotated[Path | None, typer.Option(
         help="Read the tables from this lake folder (schemeops lake export) instead of the "
              "warehouse.")] = None,
+    source: Annotated[str | None, typer.Option(
+        help="Read and compute in this PostgreSQL database (postgresql://USER@HOST:PORT/DB) "
+             "holding the contract tables (schemeops lake copy-to).")] = None,
     spark_master: Annotated[str | None, typer.Option(
         help="Spark's master: local[N] (default local[2]), spark://HOST:PORT, yarn, "
              "k8s://…")] = None,
@@ -61,7 +64,7 @@ def calc_command(
             if not files:
                 raise typer.BadParameter("give at least one program", param_hint="--program")
             manifest = run_calc(files, warehouse=warehouse, out=out, as_of=parse_day(as_of),
-                                backend=backend, lake=lake, spark=spark,
+                                backend=backend, lake=lake, source=source, spark=spark,
                                 progress=lambda s: status.update(s)).manifest
         except ProgramErrors as e:
             print_diagnostics(err, e)

@@ -33,3 +33,18 @@ def export_command(
     """Write the warehouse's tables to LAKE as Parquet (sales partitioned by month); the
     new snapshot becomes current at once, and exporting unchanged data writes nothing."""
     export_and_report(warehouse, lake)
+
+
+@lake_app.command("copy-to")
+def copy_command(
+    url: Annotated[str, typer.Argument(help="postgresql://USER@HOST:PORT/DB")],
+    warehouse: Annotated[Path, typer.Option("--warehouse", "-w",
+                                            help="DuckDB warehouse file.")] = DEFAULT_WAREHOUSE,
+) -> None:
+    """Replace the PostgreSQL database's contract tables with the warehouse's (for calc
+    --source URL)."""
+    from schemeops.lake.database import copy_to_database
+
+    require_warehouse(warehouse)
+    for name, n in copy_to_database(warehouse, url).items():
+        typer.echo(f"{name:>17}: {n:,} rows")

@@ -20,6 +20,7 @@ from schemeops.engine.backends import (
     SparkSettings,
     adapter_of,
     connect_lake,
+    connect_source,
     connect_warehouse,
     materialize,
 )
@@ -130,11 +131,13 @@ class CalcRun:
 
 def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              as_of: dt.date | None = None, backend: str = "duckdb",
-             lake: Path | None = None, spark: SparkSettings | None = None,
+             lake: Path | None = None, source: str | None = None,
+             spark: SparkSettings | None = None,
              progress: Callable[[str], None] = lambda _step: None) -> CalcRun:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
-    The tables are the warehouse's, or the lake's when `lake` is given; `spark` says where
-    and how the Spark backend runs.
+    The tables are the warehouse's, the lake's when `lake` is given, or those of the
+    PostgreSQL database at `source` (computed there); `spark` says where and how the Spark
+    backend runs.
 
     The fingerprint is started first (from the digests `load` recorded, where the backend
     reads them). The backend's executor runs the queries: on DuckDB each one on a worker
@@ -149,9 +152,14 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     progress("checking programs")
     programs = load_programs(program_paths)
     lap("check")
-    progress(f"connecting to the {'lake' if lake else 'warehouse'} ({backend})")
-    con = (connect_lake(lake, backend, spark=spark) if lake is not None
-           else connect_warehouse(warehouse, backend, spark=spark))
+    if source is not None:
+        progress("connecting to the database")
+        con = connect_source(source)
+    else:
+        progress(f"connecting to the {'lake' if lake else 'warehouse'} ({backend})")
+        con = (connect_lake(lake, backend, spark=spark) if lake is not None
+               else connect_warehouse(warehouse, backend, spark=spark))
+    backend = adapter_of(con).name
     run = adapter_of(con).executor(con)
     with fresh_folder(out) as work:
         try:
