@@ -36,10 +36,11 @@ def test_a_standalone_cluster_calculates_from_the_lake_as_duckdb_does(spark_clus
     """Both workers run executors for the driver (three executors counting the driver's),
     and every output file is DuckDB's, byte for byte."""
     wh, lake = small
+    # the driver keeps schemeops' 4g: the plans of the larger programs outgrow 1g
     settings = SparkSettings(master=spark_cluster.url, conf={
         "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1",
         "spark.executor.memory": "512m", "spark.executor.cores": "1",
-        "spark.cores.max": "2", "spark.driver.memory": "1g"})
+        "spark.cores.max": "2"})
     try:
         spark = run_calc(EXAMPLES, warehouse=wh, lake=lake, out=tmp_path / "spark",
                          backend="spark", spark=settings)
