@@ -53,7 +53,8 @@ def calc_command(
     spark_conf: Annotated[list[str] | None, typer.Option(
         help="A Spark setting KEY=VALUE (repeatable), over --spark-config's.")] = None,
     spark_config: Annotated[Path | None, typer.Option(
-        help="TOML file with a [spark] table: master, and [spark.conf] settings.")] = None,
+        help="TOML file: `master` and a `conf` table of settings under `spark` "
+             "(docs/lake.md).")] = None,
 ) -> None:
     """Calculate programs: payouts.csv, kpis.csv, components.csv and manifest.json in --out."""
     err = Console(stderr=True)

@@ -30,8 +30,7 @@ def export_command(
     warehouse: Annotated[Path, typer.Option("--warehouse", "-w",
                                             help="DuckDB warehouse file.")] = DEFAULT_WAREHOUSE,
 ) -> None:
-    """Write the warehouse's tables to LAKE as Parquet (sales partitioned by month); the
-    new snapshot becomes current at once, and exporting unchanged data writes nothing."""
+    """Write the warehouse's tables to LAKE as Parquet, sales by month (docs/lake.md)."""
     export_and_report(warehouse, lake)
 
 
