@@ -43,3 +43,8 @@ def test_a_source_that_is_not_postgresql_is_refused(tmp_path):
     with pytest.raises(UsageError, match="give postgresql://"):
         run_calc(EXAMPLES, warehouse=tmp_path / "x", source="mysql://u@h/db",
                  out=tmp_path / "o")
+
+
+def test_the_postgres_backend_without_a_source_says_to_give_one(warehouse, tmp_path):
+    with pytest.raises(UsageError, match="give --source postgresql://"):
+        run_calc(EXAMPLES, warehouse=warehouse, backend="postgres", out=tmp_path / "o")
