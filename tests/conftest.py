@@ -7,6 +7,8 @@
   the postgresql case creates `t_<uuid>` in the session cluster and drops it afterwards.
 - `warehouse` (session): a generated 30k-line network (seed 5), loaded: D00001…D00006,
   R0001…R0005 in regions North, South, East, West, Central. The service and web tests use it.
+- `spark_cluster` (session): a Spark standalone cluster on 127.0.0.1, a master and two
+  workers in their own JVMs (see sparkcluster.py), torn down at the end of the session.
 
 Where PostgreSQL cannot run, these tests are skipped with the reason, except when the
 environment says CI=true: then they fail, so CI never passes by skipping.
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import sparkcluster
 from pgcluster import PgCluster, PgUnavailable, check_available
 from schemeops.generate import generate
 from schemeops.ingest import load
@@ -39,6 +42,19 @@ def pg_cluster() -> Iterator[PgCluster]:
     except PgUnavailable as e:
         unavailable(f"no temporary PostgreSQL: {e}")
     cluster = PgCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_cluster() -> Iterator[sparkcluster.SparkCluster]:
+    try:
+        sparkcluster.check_available()
+        cluster = sparkcluster.SparkCluster(workers=2, cores=1, memory="1g").start()
+    except sparkcluster.SparkUnavailable as e:
+        unavailable(f"no Spark standalone cluster: {e}")
     try:
         yield cluster
     finally:

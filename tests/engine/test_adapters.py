@@ -16,9 +16,10 @@ EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "programs"
 
 
 def test_adapters_by_name_and_by_connection():
-    assert BACKENDS == ("duckdb", "spark")
+    assert BACKENDS == ("duckdb", "spark", "postgres")
     assert adapter_of(ibis.duckdb.connect()) is adapter("duckdb")
-    with pytest.raises(UsageError, match="unknown backend 'oracle'; choose one of duckdb, spark"):
+    with pytest.raises(UsageError, match="unknown backend 'oracle'; choose one of duckdb, "
+                                         "spark, postgres"):
         adapter("oracle")
     with pytest.raises(UsageError, match="Ibis's 'sqlite'"):
         adapter_of(ibis.sqlite.connect())

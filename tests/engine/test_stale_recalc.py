@@ -88,3 +88,15 @@ def test_the_load_names_the_late_rows_and_the_recalculation(tmp_path):
     assert result.exit_code == 0, result.output
     assert ("late rows: 1 (seller, outlet, month) keys of past months changed; recalculate "
             "them with calc --stale-since 2") in " ".join(result.output.split())
+
+
+def test_stale_since_needs_the_warehouse(late, tmp_path):
+    """The stale keys live in the warehouse file: with --lake the command refuses, naming
+    the option to use, and writes no output folder."""
+    wh, program = late
+    result = CliRunner().invoke(app, ["calc", "-w", str(wh), "-p", str(program), "-o",
+                                      str(tmp_path / "out"), "--stale-since", "2",
+                                      "--lake", str(tmp_path / "lake")])
+    assert result.exit_code != 0
+    assert "--stale-since reads the warehouse's load log" in result.output
+    assert not (tmp_path / "out").exists()

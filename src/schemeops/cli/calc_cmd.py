@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from schemeops.cli import DEFAULT_WAREHOUSE, program_files
+from schemeops.engine.backends.spark import spark_settings
 from schemeops.engine.calc import ProgramErrors, run_calc
 
 
@@ -43,16 +44,32 @@ def calc_command(
     stale_since: Annotated[int | None, typer.Option(
         help="Compute only the participants whose results rows loaded after this load id "
              "changed (late rows of past months).")] = None,
+    lake: Annotated[Path | None, typer.Option(
+        help="Read the tables from this lake folder (schemeops lake export) instead of the "
+             "warehouse.")] = None,
+    source: Annotated[str | None, typer.Option(
+        help="Read and compute in this PostgreSQL database (postgresql://USER@HOST:PORT/DB) "
+             "holding the contract tables (schemeops lake copy-to).")] = None,
+    spark_master: Annotated[str | None, typer.Option(
+        help="Spark's master: local[N] (default local[2]), spark://HOST:PORT, yarn, "
+             "k8s://…")] = None,
+    spark_conf: Annotated[list[str] | None, typer.Option(
+        help="A Spark setting KEY=VALUE (repeatable), over --spark-config's.")] = None,
+    spark_config: Annotated[Path | None, typer.Option(
+        help="TOML file: `master` and a `conf` table of settings under `spark` "
+             "(docs/lake.md).")] = None,
 ) -> None:
     """Calculate programs: payouts.csv, kpis.csv, components.csv and manifest.json in --out."""
     err = Console(stderr=True)
+    spark = spark_settings(config=spark_config, master=spark_master, conf=spark_conf)
     with err.status("calculating") as status:
         try:
             files = program_files([*(program or []), *(more or [])])
             if not files:
                 raise typer.BadParameter("give at least one program", param_hint="--program")
             manifest = run_calc(files, warehouse=warehouse, out=out, as_of=parse_day(as_of),
-                                backend=backend, progress=lambda s: status.update(s),
+                                backend=backend, lake=lake, source=source, spark=spark,
+                                progress=lambda s: status.update(s),
                                 stale_since=stale_since).manifest
         except ProgramErrors as e:
             print_diagnostics(err, e)

@@ -81,6 +81,9 @@ def load_command(
         help="Where to write every problem (CSV); default beside the warehouse.")] = None,
     quarantine: Annotated[Path | None, typer.Option(
         help="Folder for rejected rows with --accept-valid.")] = None,
+    lake: Annotated[Path | None, typer.Option(
+        help="After loading, write the warehouse's tables to this lake folder as Parquet "
+             "(schemeops lake export).")] = None,
 ) -> None:
     """Validate input files against the data contract and load them; atomic by default."""
     console = Console(stderr=True)
@@ -91,3 +94,7 @@ def load_command(
     print_report(Console(), report)
     if not report.ok:
         raise typer.Exit(1)
+    if lake is not None and report.loaded:
+        from schemeops.cli.lake_cmd import export_and_report
+
+        export_and_report(warehouse, lake)

@@ -17,6 +17,7 @@ _COMMANDS = {
     "schema": ("schema_cmd", "schema"),
     "generate": ("generate_cmd", "generate_command"),
     "load": ("load_cmd", "load_command"),
+    "lake": ("lake_cmd", "lake_app"),
     "demo": ("demo_cmd", "demo_command"),
     "check": ("check_cmd", "check_command"),
     "calc": ("calc_cmd", "calc_command"),

@@ -16,7 +16,14 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from schemeops import __version__
-from schemeops.engine.backends import adapter_of, connect_warehouse, materialize
+from schemeops.engine.backends import (
+    SparkSettings,
+    adapter_of,
+    connect_lake,
+    connect_source,
+    connect_warehouse,
+    materialize,
+)
 from schemeops.engine.data import Data
 from schemeops.engine.fingerprint import data_fingerprint, recorded_digests
 from schemeops.engine.kpis import facts_spans, reads_daily
@@ -138,9 +145,14 @@ class CalcRun:
 
 def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              as_of: dt.date | None = None, backend: str = "duckdb",
+             lake: Path | None = None, source: str | None = None,
+             spark: SparkSettings | None = None,
              progress: Callable[[str], None] = lambda _step: None,
              stale_since: int | None = None) -> CalcRun:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
+    The tables are the warehouse's, the lake's when `lake` is given, or those of the
+    PostgreSQL database at `source` (computed there); `spark` says where and how the Spark
+    backend runs.
 
     The fingerprint is started first (from the digests `load` recorded, where the backend
     reads them). The backend's executor runs the queries: on DuckDB each one on a worker
@@ -158,9 +170,19 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
     progress("checking programs")
     programs = load_programs(program_paths)
     lap("check")
+    if stale_since is not None and (lake is not None or source is not None):
+        # the load log and the stale keys live in the warehouse file, not in a lake or database
+        raise SchemeopsError("--stale-since reads the warehouse's load log: give --warehouse, "
+                             "not --lake or --source")
     only = None if stale_since is None else stale_participants(warehouse, stale_since)
-    progress(f"connecting to the warehouse ({backend})")
-    con = connect_warehouse(warehouse, backend)
+    if source is not None:
+        progress("connecting to the database")
+        con = connect_source(source)
+    else:
+        progress(f"connecting to the {'lake' if lake else 'warehouse'} ({backend})")
+        con = (connect_lake(lake, backend, spark=spark) if lake is not None
+               else connect_warehouse(warehouse, backend, spark=spark))
+    backend = adapter_of(con).name
     run = adapter_of(con).executor(con)
     with fresh_folder(out) as work:
         try:

@@ -87,7 +87,7 @@ def with_invoice_pay(program: Program, comp: Component, w: ir.Table, data: Data,
     g = pay.group_by(KEYS).agg(
         _amount=pay.amount.sum(),
         _base=either(pay.value > 0, pay.value, zero).sum(),
-        _paid=(pay.amount > 0).cast("int64").sum(),
+        _paid=(pay.amount > 0).sum(),  # counts the true ones (PostgreSQL casts no bool to bigint)
         _count=pay.count())
     j = w.left_join(g, KEYS)
     return j.select(w, **{

@@ -4,9 +4,9 @@ straight away (`Immediate`), with the CSV writer every backend shares."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import duckdb
 import ibis
@@ -14,6 +14,10 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import sqlglot as sg
 import sqlglot.expressions as sge
+
+if TYPE_CHECKING:
+    from schemeops.engine.backends.spark import SparkSettings
+    from schemeops.lake import LakeTable
 
 
 class Executor(Protocol):
@@ -50,8 +54,15 @@ class Adapter(ABC):
     ibis_name: ClassVar[str]
 
     @abstractmethod
-    def connect(self, warehouse: Path) -> ibis.BaseBackend:
-        """An Ibis connection whose tables are the DuckDB warehouse file's contract tables."""
+    def connect(self, warehouse: Path, *, spark: SparkSettings | None = None
+                ) -> ibis.BaseBackend:
+        """An Ibis connection whose tables are the DuckDB warehouse file's contract tables
+        (`spark`: where and how Spark runs; other engines ignore it)."""
+
+    @abstractmethod
+    def connect_lake(self, tables: Mapping[str, LakeTable], *,
+                     spark: SparkSettings | None = None) -> ibis.BaseBackend:
+        """An Ibis connection whose tables read the lake's Parquet files in place."""
 
     @abstractmethod
     def materialize(self, t: ir.Table) -> ir.Table:

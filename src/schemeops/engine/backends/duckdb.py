@@ -10,10 +10,10 @@ tables live in an in-memory database attached for the run, which every cursor se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import duckdb
 import ibis
@@ -29,6 +29,10 @@ from sqlglot.dialects import duckdb as sg_duckdb
 from schemeops.engine.backends.base import Adapter, csv_copy
 from schemeops.engine.exact import as_dec, dec
 
+if TYPE_CHECKING:
+    from schemeops.engine.backends.spark import SparkSettings
+    from schemeops.lake import LakeTable
+
 
 class DuckDBAdapter(Adapter):
     """DuckDB: the warehouse file itself, read-only."""
@@ -36,9 +40,24 @@ class DuckDBAdapter(Adapter):
     name = "duckdb"
     ibis_name = "duckdb"
 
-    def connect(self, warehouse: Path) -> ibis.BaseBackend:
+    def connect(self, warehouse: Path, *, spark: SparkSettings | None = None
+                ) -> ibis.BaseBackend:
         """The warehouse file, opened read-only."""
         return ibis.duckdb.connect(str(warehouse), read_only=True)
+
+    def connect_lake(self, tables: Mapping[str, LakeTable], *,
+                     spark: SparkSettings | None = None) -> ibis.BaseBackend:
+        """An in-memory database whose views read the lake's Parquet files (the partition
+        folders' names are not read as a column: the table's own columns are the data).
+        The views are the database's, not temporary: the run's cursors read them too."""
+        con = ibis.duckdb.connect()
+        for t in tables.values():
+            files = sge.func("read_parquet", sge.Literal.string(t.files),
+                             sg.to_identifier("hive_partitioning").eq(sge.false()))
+            view = sge.Create(kind="VIEW", this=sg.table(t.name, quoted=True),
+                              expression=sg.select(sge.Star()).from_(files))
+            con.raw_sql(view.sql("duckdb"))
+        return con
 
     def materialize(self, t: ir.Table) -> ir.Table:
         """`t` as a temporary table."""
