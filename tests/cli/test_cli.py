@@ -79,7 +79,7 @@ def test_calc_unknown_backend_or_missing_warehouse_is_a_message_not_a_traceback(
     r = run("calc", "--program", prog, "--warehouse", str(warehouse), "--backend", "foo",
             "--out", str(tmp_path / "a"))
     assert r.returncode == 2
-    assert r.stderr.strip() == "error: unknown backend 'foo'; choose one of duckdb, spark"
+    assert r.stderr.strip() == "error: unknown backend 'foo'; choose one of duckdb, spark, postgres"
     missing = tmp_path / "none.duckdb"
     r = run("calc", "--program", prog, "--warehouse", str(missing), "--out", str(tmp_path / "b"))
     assert r.returncode == 2
