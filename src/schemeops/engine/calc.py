@@ -109,14 +109,17 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
     and the per-outlet facts are computed once (by `keep`) when a KPI reads them, then each
     program's wide table. The data returned keeps the day totals, not the facts."""
     spans = merge_spans(*(facts_spans(p, windows_as_of(p, as_of)) for p in programs))
+    # recorded day totals are a table already: read where needed, not computed again
+    recorded = data.days is not None
     if spans:
         # the day totals with history's bills when the facts read history (one pass)
-        days = keep(facts_days(data.daily, spans, sales=data.sales, named=data.named,
-                                    keep=keep))
+        days = facts_days(data.daily, spans, sales=data.sales, named=data.named,
+                          days=data.days, keep=keep)
+        days = days if recorded else keep(days)
         wide = keep(outlet_facts(days, spans))
-        data = replace(data, daily=days.select(*data.daily.columns),
+        data = replace(data, daily=data.daily if recorded else days.select(*data.daily.columns),
                        facts=facts_rows(wide, spans))
-    elif any(reads_daily(k) for p in programs for k in p.kpis):
+    elif not recorded and any(reads_daily(k) for p in programs for k in p.kpis):
         data = replace(data, daily=keep(data.daily))
     results = [calculate_program(p, data, as_of=as_of, keep=keep) for p in programs]
     # The facts hold only these programs' windows: what callers get back is without them, so

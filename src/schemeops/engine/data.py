@@ -16,6 +16,10 @@ TABLE_NAMES = ("participants", "outlets", "products", "sales", "primary_sales", 
 DIGESTS_TABLE = "_digests"
 #: The warehouse table where `load` records the invoices returns name (`Data.named`).
 NAMED_TABLE = "_named_invoices"
+#: The warehouse table where `load` records the sales' day totals (`Data.days`).
+DAYS_TABLE = "_days"
+#: The columns that key the day totals.
+DAY = ["distributor_id", "outlet_id", "invoice_date"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,10 @@ class Data:
     participant_lists: ir.Table | None = None
     #: Net value per distributor × outlet × day of `sales` (derived from it when not given).
     daily: ir.Table | None = None
+    #: The day totals with the day's returns (`kpis.history.day_totals`) as `load` recorded
+    #: them for these sales; None: derived from the lines where needed. Dropped whenever
+    #: `daily` is derived again (sales replaced), so it never outlives the sales it sums.
+    days: ir.Table | None = None
     #: The run's per-outlet facts, one row per outlet and window (`kpis.facts.facts_rows`).
     facts: ir.Table | None = None
     #: False when no rep or manager takes part, so KPIs skip the roll-up to them.
@@ -51,6 +59,7 @@ class Data:
             object.__setattr__(self, name, conform(getattr(self, name), name))
         if self.daily is None:
             object.__setattr__(self, "daily", daily_net(self.sales))
+            object.__setattr__(self, "days", None)
 
     @classmethod
     def from_backend(cls, con: ibis.BaseBackend, database: str | tuple[str, str] | None = None
@@ -63,31 +72,34 @@ class Data:
                 tables[name] = empty_table(name)
             else:
                 tables[name] = con.table(name, database=database)  # raises when absent
-        return cls(**tables, named=_recorded_named(con, database, present))
+        if not _recorded_with_sales(con, database, present):
+            return cls(**tables)
+        recorded = {name: con.table(name, database=database) if name in present else None
+                    for name in (NAMED_TABLE, DAYS_TABLE)}
+        days = recorded[DAYS_TABLE]
+        return cls(**tables, named=recorded[NAMED_TABLE], days=days,
+                   daily=None if days is None else days.select(*DAY, "net_amount"))
 
 
-def _recorded_named(con: ibis.BaseBackend, database: str | tuple[str, str] | None,
-                    present: set[str]) -> ir.Table | None:
-    """The recorded invoices that returns name, if recorded with the sales as they are now:
-    `load` writes them with the sales' digest, so the sales still hold the row count that
-    digest recorded (the trust the data fingerprint gives it too)."""
-    if not {NAMED_TABLE, DIGESTS_TABLE, "sales"} <= present:
-        return None
+def _recorded_with_sales(con: ibis.BaseBackend, database: str | tuple[str, str] | None,
+                         present: set[str]) -> bool:
+    """Whether what `load` records beside the sales (named invoices, day totals) is for the
+    sales as they are now: `load` writes it with the sales' digest, so the sales still hold
+    the row count that digest recorded (the trust the data fingerprint gives it too)."""
+    if not {DIGESTS_TABLE, "sales"} <= present or not {NAMED_TABLE, DAYS_TABLE} & present:
+        return False
     digests = con.table(DIGESTS_TABLE, database=database)
     sales = con.table("sales", database=database)
     recorded = digests.filter(digests.table == "sales").aggregate(recorded=digests.n.max())
     both = recorded.cross_join(sales.aggregate(rows=sales.count()))
     # as Arrow batches: Ibis's `execute` and `to_pyarrow` import pandas, a second of a run
     row = con.to_pyarrow_batches(both).read_all().to_pylist()[0]
-    if row["recorded"] is None or row["recorded"] != row["rows"]:
-        return None
-    return con.table(NAMED_TABLE, database=database)
+    return row["recorded"] is not None and row["recorded"] == row["rows"]
 
 
 def daily_net(sales: ir.Table) -> ir.Table:
     """distributor_id, outlet_id, invoice_date, net_amount: Σ net_amount of `sales` per day."""
-    return sales.group_by(["distributor_id", "outlet_id", "invoice_date"]).agg(
-        net_amount=sales.net_amount.sum())
+    return sales.group_by(DAY).agg(net_amount=sales.net_amount.sum())
 
 
 def empty_table(name: str) -> ir.Table:

@@ -98,4 +98,4 @@ def with_late_returns(data: Data, windows: tuple[Window, ...], until_days: int, 
     sales = moved_sales(data.sales, windows, until_days, as_of=as_of, named=data.named)
     daily = moved_daily(data.daily, data.sales, windows, until_days, as_of=as_of,
                         named=data.named)
-    return replace(data, sales=sales, daily=daily, facts=None)
+    return replace(data, sales=sales, daily=daily, days=None, facts=None)

@@ -114,7 +114,8 @@ def update_history(ib: ibis.BaseBackend, batch: ir.Table, *, load_id: int,
     """Bring the state up to date with `batch` (lines just inserted into the warehouse's
     sales, within the caller's transaction) and record the changed keys of past months as
     stale for `load_id`: those of a month before the warehouse's newest month before the
-    load, or before the newest month of the batch. Returns the number of stale keys."""
+    load, or before the newest month of the batch, once the warehouse held sales (a first
+    load's months are not late). Returns the number of stale keys."""
     state = ib.table(HISTORY_TABLE, database=database)
     sales = ib.table("sales", database=database)
     newest = state.month.max().as_scalar()
@@ -123,7 +124,9 @@ def update_history(ib: ibis.BaseBackend, batch: ir.Table, *, load_id: int,
     old = ib.create_table("_old_rows", state.semi_join(keys, KEY), temp=True, overwrite=True)
     new = ib.create_table("_new_rows", month_rows(sales, keys), temp=True, overwrite=True)
     changed = new.difference(old).select(*KEY)
-    stale = changed.filter((changed.month < newest) | (changed.month < batch_newest))
+    # a warehouse that held no sales had nothing calculated on it: nothing is late yet
+    stale = changed.filter(newest.notnull()
+                           & ((changed.month < newest) | (changed.month < batch_newest)))
     stale = stale.mutate(load_id=ibis.literal(load_id, type="int64")).select("load_id", *KEY)
     count = int(ib.to_pyarrow(stale.count()).as_py())
     if count:

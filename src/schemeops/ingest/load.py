@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from schemeops.cancel import past_the_point_of_no_return
 from schemeops.errors import SchemeopsError, UsageError
 from schemeops.ingest.csv_reader import count_records, stage_csv
+from schemeops.ingest.days import update_days
 from schemeops.ingest.history import update_history
 from schemeops.ingest.parquet_reader import stage_parquet
 from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
@@ -197,10 +198,10 @@ def _row_counts(ib: ibis.BaseBackend, names: list[str]) -> dict[str, int]:
 def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
             validators: list[TableValidator], counts: list[TableCounts], files: dict[str, str],
             now: dt.datetime) -> tuple[dict[str, int], int, int]:
-    """Write the accepted rows, the history state and the load's log in one transaction;
-    return the rows each table gained, read back from the warehouse after the commit
-    (SchemeopsError when that differs from what was accepted), the stale keys and the
-    load's id."""
+    """Write the accepted rows, the history state, the day totals and the load's log in
+    one transaction; return the rows each table gained, read back from the warehouse after
+    the commit (SchemeopsError when that differs from what was accepted), the stale keys
+    and the load's id."""
     names = [v.t.name for v in validators]
     before = _row_counts(ib, names)
     wh_loads = ib.table(LOADS_TABLE, database=WAREHOUSE)
@@ -213,6 +214,7 @@ def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
             if v.t.name == "sales":
                 stale = update_history(ib, v.accepted_table(), load_id=load_id,
                                        database=WAREHOUSE)
+                update_days(ib, v.accepted_table(), database=WAREHOUSE)
         log = ibis.memtable(pa.Table.from_pylist([
             {"load_id": load_id, "loaded_at": now, "table": c.table, "files": files[c.table],
              "read": c.read, "accepted": c.accepted, "rejected": c.rejected,

@@ -13,6 +13,7 @@ import sqlglot as sg
 from schemeops.engine.data import DIGESTS_TABLE, NAMED_TABLE, Data
 from schemeops.engine.fingerprint import table_digest
 from schemeops.engine.kpis.history import named_invoices
+from schemeops.ingest.days import ensure_days
 from schemeops.ingest.history import ensure_history
 from schemeops.schema import TABLES, Table
 
@@ -31,8 +32,8 @@ def table_schema(t: Table) -> ibis.Schema:
 
 
 def ensure_tables(ib: ibis.BaseBackend, database: tuple[str, str] | None = None) -> None:
-    """Create every contract table (and the load log, digests and history state) the
-    warehouse lacks."""
+    """Create every contract table (and the load log, digests, history state and day
+    totals) the warehouse lacks."""
     existing = set(ib.list_tables(database=database))
     for t in TABLES:
         if t.name not in existing:
@@ -44,6 +45,7 @@ def ensure_tables(ib: ibis.BaseBackend, database: tuple[str, str] | None = None)
     if DIGESTS_TABLE not in existing:
         ib.create_table(DIGESTS_TABLE, schema=ibis.schema(_DIGESTS_SCHEMA), database=database)
     ensure_history(ib, existing, database)
+    ensure_days(ib, existing, database)
 
 
 def _add_new_columns(ib: ibis.BaseBackend, t: Table,

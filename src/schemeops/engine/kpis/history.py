@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import ibis
 import ibis.expr.types as ir
 
+from schemeops.engine.data import DAY
 from schemeops.engine.exact import as_dec, dec
 
 #: The columns that place a sales invoice (its outlet and date come from its own lines).
@@ -59,8 +60,14 @@ def named_invoices(sales: ir.Table) -> ir.Table:
     return _invoices(sales, _returns(sales))
 
 
-#: The columns of the day totals (`data.daily_net`).
-DAY = ["distributor_id", "outlet_id", "invoice_date"]
+def day_totals(sales: ir.Table) -> ir.Table:
+    """`DAY`, net_amount, returned: Σ net_amount of `sales` per day, and of its return lines
+    (0 when none): what `load` records (`Data.days`), so that a calculation reads one row
+    per day instead of summing the lines."""
+    return sales.group_by(DAY).agg(
+        net_amount=sales.net_amount.sum().cast("decimal(38,2)"),
+        returned=sales.net_amount.sum(where=sales.doc_type == "return").fill_null(dec(0))
+        .cast("decimal(38,2)"))
 
 
 def corrections(sales: ir.Table, cutoffs: Sequence[dt.date],
@@ -84,7 +91,8 @@ def corrections(sales: ir.Table, cutoffs: Sequence[dt.date],
 
 def history_days(sales: ir.Table, cutoffs: Sequence[dt.date],
                  named: ir.Table | None = None,
-                 keep: Callable[[ir.Table], ir.Table] = lambda t: t) -> ir.Table:
+                 keep: Callable[[ir.Table], ir.Table] = lambda t: t,
+                 days: ir.Table | None = None) -> ir.Table:
     """The day totals of `sales` (distributor_id, outlet_id, invoice_date, net_amount, as
     `data.daily_net`) and bill_k: whether history counts a bill on that day with the k-th of
     `cutoffs` as cut-off.
@@ -92,25 +100,32 @@ def history_days(sales: ir.Table, cutoffs: Sequence[dt.date],
     History's value of a day = its lines but the returns (each return counts against the
     invoice it names, not on its own day) + the `corrections` of its invoices that returns
     name: invoice lines are never negative (the loader refuses them), so the day's invoices
-    that no return names count in full. The corrections (one row per named invoice) join the
-    lines before the day's sums, so one pass over the lines gives the day totals and the
-    bills: no join of the day totals (30M rows at 100M lines) afterwards. The corrections
-    are computed first (by `keep`, as a run materialises): inside the day totals' query they
-    cost DuckDB a third more than the day totals themselves.
+    that no return names count in full. The corrections (one row per named invoice) are
+    computed first (by `keep`, as a run materialises). With `days` (`day_totals` of `sales`,
+    as `load` recorded them) the corrections are summed per day and joined to them: no line
+    is read but the returns. Without, they join the lines before the day's sums, so one pass
+    over the lines gives the day totals and the bills: no join of the day totals (30M rows
+    at 100M lines) afterwards; inside the day totals' query the corrections would cost
+    DuckDB a third more than the day totals themselves.
     """
     corr = keep(corrections(sales, cutoffs, named))
     n = len(cutoffs)
-    money = sales.net_amount.type()
-    lines = sales.select(*DAY, "net_amount", "doc_type",
-                         **{f"c_{k}": ibis.null(corr[f"c_{k}"].type()) for k in range(n)})
-    # 0, not null: DuckDB then still knows the sums fit in 64 bits (a faster sum)
-    extra = corr.select(*DAY, net_amount=ibis.literal(0, type=money),
-                        doc_type=ibis.null(sales.doc_type.type()),
-                        **{f"c_{k}": corr[f"c_{k}"] for k in range(n)})
-    both = ibis.union(lines, extra, distinct=False)
-    day = both.group_by(DAY).agg(net_amount=both.net_amount.sum(),
-                                 returned=both.net_amount.sum(where=both.doc_type == "return"),
-                                 **{f"c_{k}": both[f"c_{k}"].sum() for k in range(n)})
+    if days is not None:
+        per_day = corr.group_by(DAY).agg(**{f"c_{k}": corr[f"c_{k}"].sum() for k in range(n)})
+        day = days.left_join(per_day, DAY)
+    else:
+        money = sales.net_amount.type()
+        lines = sales.select(*DAY, "net_amount", "doc_type",
+                             **{f"c_{k}": ibis.null(corr[f"c_{k}"].type()) for k in range(n)})
+        # 0, not null: DuckDB then still knows the sums fit in 64 bits (a faster sum)
+        extra = corr.select(*DAY, net_amount=ibis.literal(0, type=money),
+                            doc_type=ibis.null(sales.doc_type.type()),
+                            **{f"c_{k}": corr[f"c_{k}"] for k in range(n)})
+        both = ibis.union(lines, extra, distinct=False)
+        day = both.group_by(DAY).agg(
+            net_amount=both.net_amount.sum(),
+            returned=both.net_amount.sum(where=both.doc_type == "return"),
+            **{f"c_{k}": both[f"c_{k}"].sum() for k in range(n)})
     kept = day.net_amount.fill_null(dec(0)) - day.returned.fill_null(dec(0))
     return day.select(*DAY, "net_amount", **{
         f"bill_{k}": as_dec(kept + day[f"c_{k}"].fill_null(dec(0)), 2) > 0 for k in range(n)})
