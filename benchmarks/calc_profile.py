@@ -1,6 +1,6 @@
 """Where a DuckDB calc spends its time: each statement's CPU, and its costliest operators.
 
-    python -m benchmarks.calc_profile -p PROGRAM -w WAREHOUSE [--threads N] [--top 8]
+    python -m benchmarks.calc_profile -p PROGRAM|FOLDER -w WAREHOUSE [--threads N] [--top 8]
 
 Runs `schemeops calc` in this process with DuckDB's profiler on every statement the run's
 worker lanes execute (a profiling aid: it wraps the DuckDB executor's lane, a private
@@ -55,7 +55,8 @@ def main() -> None:
 
     duck._Lane._run = profiled
     try:
-        run_calc([a.program], warehouse=a.warehouse, out=work / "out")
+        programs = sorted(a.program.glob("*.yaml")) if a.program.is_dir() else [a.program]
+        run_calc(programs, warehouse=a.warehouse, out=work / "out")
     finally:
         duck._Lane._run = run
     usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -25,6 +25,13 @@ _Work = Annotated[Path | None, typer.Option(
     help="Scratch folder (default: a temporary folder here, removed afterwards).")]
 
 
+def _scratch(work: Path | None) -> tempfile.TemporaryDirectory:
+    """A temporary folder in `work` (made when missing) or here, removed afterwards."""
+    if work is not None:
+        work.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix=".bench-", dir=work or Path.cwd())
+
+
 def _report(result: BenchResult) -> None:
     typer.echo(HEADER)
     typer.echo(result.markdown_row())
@@ -33,7 +40,7 @@ def _report(result: BenchResult) -> None:
 @bench_app.command("generate")
 def bench_generate_command(lines: _Lines, work: _Work = None) -> None:
     """Time `schemeops generate --lines N` against writing N plain rows to Parquet."""
-    with tempfile.TemporaryDirectory(prefix=".bench-", dir=work or Path.cwd()) as tmp:
+    with _scratch(work) as tmp:
         _report(bench_generate(lines, work=Path(tmp)))
 
 
@@ -45,7 +52,7 @@ def bench_load_command(
     work: _Work = None,
 ) -> None:
     """Time `schemeops load` of an N-line dataset against an unchecked DuckDB copy."""
-    with tempfile.TemporaryDirectory(prefix=".bench-", dir=work or Path.cwd()) as tmp:
+    with _scratch(work) as tmp:
         folder = data or Path(tmp) / "data"
         _report(bench_load(lines, data=folder, work=Path(tmp)))
         if data is None:
@@ -78,7 +85,7 @@ def bench_calc_command(
     if lines is None:
         typer.echo(ctx.get_help())
         raise typer.Exit()
-    with tempfile.TemporaryDirectory(prefix=".bench-", dir=work or Path.cwd()) as tmp:
+    with _scratch(work) as tmp:
         folder = data or Path(tmp) / "data"
         try:
             measurements = calc.bench_calc(lines, data=folder, work=Path(tmp),
@@ -133,7 +140,7 @@ def bench_detect_command(
     from schemeops.bench.detect import HEADER as DETECT_HEADER
     from schemeops.bench.detect import LIMIT_GIB, LIMIT_SECONDS, bench_detect
 
-    with tempfile.TemporaryDirectory(prefix=".bench-", dir=work or Path.cwd()) as tmp:
+    with _scratch(work) as tmp:
         folder = data or Path(tmp) / "data"
         try:
             r = bench_detect(lines, data=folder, work=Path(tmp), programs=programs,
