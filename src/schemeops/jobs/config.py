@@ -49,17 +49,11 @@ class FolderJob(_Pull):
     settle_seconds: int = Field(default=60, ge=0, le=86_400)
 
 
-class SqlJob(_Pull):
-    """A query on any SQLAlchemy URL, read incrementally by a cursor column."""
+class _TablePull(_Pull):
+    """A pull from a URL into one contract table."""
 
-    kind: Literal["sql"]
     url: str = Field(max_length=2000)
     table: str
-    #: a SELECT returning the table's contract columns by name
-    query: str = Field(max_length=20000)
-    cursor: str = Field(max_length=80)
-    #: rows up to this many days before the newest cursor value are read again (late rows)
-    lag_days: int = Field(default=3, ge=0, le=366)
 
     @field_validator("table")
     @classmethod
@@ -67,12 +61,21 @@ class SqlJob(_Pull):
         return _known_table(value)
 
 
-class RestJob(_Pull):
+class SqlJob(_TablePull):
+    """A query on any SQLAlchemy URL, read incrementally by a cursor column."""
+
+    kind: Literal["sql"]
+    #: a SELECT returning the table's contract columns by name
+    query: str = Field(max_length=20000)
+    cursor: str = Field(max_length=80)
+    #: rows up to this many days before the newest cursor value are read again (late rows)
+    lag_days: int = Field(default=3, ge=0, le=366)
+
+
+class RestJob(_TablePull):
     """A JSON endpoint read page by page until a page comes back empty."""
 
     kind: Literal["rest"]
-    url: str = Field(max_length=2000)
-    table: str
     #: the key of the list of records in each page's JSON object ("" = the page is the list)
     records: str = Field(default="items", max_length=80)
     page_param: str = Field(default="page", max_length=80)
@@ -81,11 +84,6 @@ class RestJob(_Pull):
     #: an environment variable holding a bearer token (never the token in the file)
     token_env: str | None = Field(default=None, max_length=80)
     timeout_seconds: float = Field(default=30, gt=0, le=600)
-
-    @field_validator("table")
-    @classmethod
-    def _table(cls, value: str) -> str:
-        return _known_table(value)
 
 
 class ProgressJob(_Job):
