@@ -1,15 +1,20 @@
 """The jobs tests' local REST source: a server on 127.0.0.1 with 3 pages of outlets (2
-records, 1, none) that counts the requests it answers."""
+records, 1, none) that counts the requests it answers; and a warehouse with its one
+distributor beside a jobs file pulling that source."""
 
 from __future__ import annotations
 
 import json
+import textwrap
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from schemeops.ingest import load
 
 PAGES = {1: [{"outlet_id": "O1", "name": "Shop One", "distributor_id": "D1",
               "created_on": "2026-01-01"},
@@ -48,3 +53,23 @@ def api() -> Iterator[tuple[str, list[int]]]:
     yield f"http://127.0.0.1:{server.server_address[1]}/outlets", handler.requests
     server.shutdown()
     server.server_close()
+
+
+def crm_pull(folder: Path, url: str, schedule: str) -> tuple[Path, Path]:
+    """A warehouse in `folder` holding distributor D1, and a jobs file with one REST pull
+    of the outlets at `url` ("crm") on the cron `schedule`."""
+    masters = folder / "masters"
+    masters.mkdir()
+    (masters / "participants.csv").write_text(
+        "participant_id,name,role\nD1,First Distributor,distributor\n", encoding="utf-8")
+    warehouse = folder / "warehouse.duckdb"
+    assert load([masters], warehouse=warehouse).loaded
+    jobs = folder / "jobs.toml"
+    jobs.write_text(textwrap.dedent(f"""
+        [jobs.crm]
+        kind = "rest"
+        schedule = "{schedule}"
+        url = "{url}"
+        table = "outlets"
+        """), encoding="utf-8")
+    return warehouse, jobs

@@ -11,14 +11,13 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import duckdb
 from sqlalchemy import select
 
-from schemeops.ingest import load
+from jobs.conftest import crm_pull
 from schemeops.store.db import make_engine
 from schemeops.store.job_models import JobRun
 from schemeops.store.migrate import upgrade
@@ -51,20 +50,7 @@ def test_two_scheduler_processes_run_each_due_job_once(tmp_path: Path, db_url: s
                                                        api) -> None:  # type: ignore[no-untyped-def]
     url, requests = api
     upgrade(db_url)
-    masters = tmp_path / "masters"
-    masters.mkdir()
-    (masters / "participants.csv").write_text(
-        "participant_id,name,role\nD1,First Distributor,distributor\n", encoding="utf-8")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load([masters], warehouse=warehouse).loaded
-    jobs = tmp_path / "jobs.toml"
-    jobs.write_text(textwrap.dedent(f"""
-        [jobs.crm]
-        kind = "rest"
-        schedule = "*/5 * * * *"
-        url = "{url}"
-        table = "outlets"
-        """), encoding="utf-8")
+    warehouse, jobs = crm_pull(tmp_path, url, "*/5 * * * *")
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     start = time.time() + 3  # both processes up and connected before the race begins

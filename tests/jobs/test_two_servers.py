@@ -11,14 +11,13 @@ import signal
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from schemeops.ingest import load
+from jobs.conftest import crm_pull
 from schemeops.store.db import make_engine
 from schemeops.store.job_models import JobRun
 from schemeops.store.migrate import upgrade
@@ -47,20 +46,7 @@ def test_two_servers_run_each_due_job_once(tmp_path: Path, pg_cluster, api) -> N
     name = pg_cluster.create_database()
     store = pg_cluster.url(name)
     upgrade(store)
-    masters = tmp_path / "masters"
-    masters.mkdir()
-    (masters / "participants.csv").write_text(
-        "participant_id,name,role\nD1,First Distributor,distributor\n", encoding="utf-8")
-    warehouse = tmp_path / "warehouse.duckdb"
-    assert load([masters], warehouse=warehouse).loaded
-    jobs = tmp_path / "jobs.toml"
-    jobs.write_text(textwrap.dedent(f"""
-        [jobs.crm]
-        kind = "rest"
-        schedule = "* * * * *"
-        url = "{url}"
-        table = "outlets"
-        """), encoding="utf-8")
+    warehouse, jobs = crm_pull(tmp_path, url, "* * * * *")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path),
            "SCHEMEOPS_SECRET_KEY": "test"}
     servers = [subprocess.Popen(
