@@ -16,7 +16,7 @@ from schemeops.engine.data import DAYS_TABLE, Data
 from schemeops.engine.kpis.history import day_totals
 
 from .conftest import SALES_HEADER, Bench
-from .test_history_state import _lines
+from .test_history_state import history_lines, load_batches
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "programs"
 OUTPUTS = ("payouts.csv", "kpis.csv", "components.csv", "explanations.csv")
@@ -35,18 +35,13 @@ def _days(warehouse: Path) -> tuple[list[tuple], list[tuple]]:
 
 @settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lines=_lines())
+@given(lines=history_lines())
 def test_loads_one_by_one_keep_the_day_totals_of_all_lines(tmp_path_factory,
                                                             master_warehouse, lines):
     """Three loads of invoices and returns (lines loaded twice, returns before their
     invoice rejected): after each, the kept day totals equal those of all lines so far."""
     bench = Bench(tmp_path_factory.mktemp("days"), master_warehouse)
-    for b in range(3):
-        mine = sorted({text for batch, text in lines if batch == b})
-        if not mine:
-            continue
-        path = bench.csv(f"b{b}/sales.csv", "\n".join([SALES_HEADER, *mine]) + "\n")
-        bench.load(path, accept_valid=True)
+    for _ in load_batches(bench, lines):
         kept, built = _days(bench.warehouse)
         assert kept == built
 

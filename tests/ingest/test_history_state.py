@@ -5,6 +5,7 @@ late rows, returns loaded before or after their invoice, lines loaded twice."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 import ibis
@@ -66,7 +67,7 @@ def _lookbacks(warehouse) -> tuple[list[tuple], list[tuple]]:
 
 
 @st.composite
-def _lines(draw) -> list[tuple[int, str]]:
+def history_lines(draw) -> list[tuple[int, str]]:
     """(batch, CSV line) pairs: invoices S0.. on random pairs and days of four months,
     returns naming some of them (any later day, any share), a few lines in two of the three
     batches."""
@@ -87,9 +88,20 @@ def _lines(draw) -> list[tuple[int, str]]:
     return out
 
 
+def load_batches(bench: Bench, lines: list[tuple[int, str]]) -> Iterator[int]:
+    """Load the `lines` (`history_lines`) batch by batch with --accept-valid, yielding each
+    batch's number after its load."""
+    for b in range(3):
+        mine = sorted({text for batch, text in lines if batch == b})
+        if mine:
+            path = bench.csv(f"b{b}/sales.csv", "\n".join([SALES_HEADER, *mine]) + "\n")
+            bench.load(path, accept_valid=True)
+            yield b
+
+
 @settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lines=_lines())
+@given(lines=history_lines())
 def test_loads_one_by_one_keep_the_state_built_from_all_lines(tmp_path_factory,
                                                               master_warehouse, lines):
     """Three loads (a line in two of them is already present the second time; a return
@@ -97,12 +109,7 @@ def test_loads_one_by_one_keep_the_state_built_from_all_lines(tmp_path_factory,
     each, the kept state equals the state of all lines loaded so far; at the end, each
     row's last bill before its month is the one the KPIs' history finds in the lines."""
     bench = Bench(tmp_path_factory.mktemp("history"), master_warehouse)
-    for b in range(3):
-        mine = sorted({text for batch, text in lines if batch == b})
-        if not mine:
-            continue
-        path = bench.csv(f"b{b}/sales.csv", "\n".join([SALES_HEADER, *mine]) + "\n")
-        bench.load(path, accept_valid=True)
+    for _ in load_batches(bench, lines):
         kept, built = _state(bench.warehouse)
         assert kept == built
     mine, theirs = _lookbacks(bench.warehouse)
