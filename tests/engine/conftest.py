@@ -28,7 +28,7 @@ from pydantic import TypeAdapter
 from schemeops.engine.data import Data
 from schemeops.engine.kpis import compute_kpi, kpi_scale, kpi_spans
 from schemeops.engine.kpis.facts import facts_days, facts_rows, outlet_facts
-from schemeops.engine.kpis.history import day_totals, named_invoices
+from schemeops.engine.kpis.history import day_totals, named_invoices, returns_by_day
 from schemeops.engine.periods import Window
 from schemeops.program.model import Kpi
 from schemeops.schema import TABLES
@@ -154,11 +154,14 @@ class Warehouse:
         out = self._kpi(k, data, periods)
         spans = kpi_spans(k, [Window(no, day(a), day(b)) for no, (a, b) in
                               enumerate(windows, 1)])
-        named = named_invoices(data.sales)
-        recorded = ((None, None), (named, None), (named, day_totals(data.sales)))
-        for named, totals in recorded if spans else ():
-            # from the lines, and from the named invoices and day totals as `load` records them
-            days = facts_days(data.daily, spans, sales=data.sales, named=named, days=totals)
+        named, returns = named_invoices(data.sales), returns_by_day(data.sales)
+        recorded = ((None, None, None), (named, None, None),
+                    (named, returns, day_totals(data.sales)))
+        for named, returns, totals in recorded if spans else ():
+            # from the lines, and from what `load` records: named invoices, their returns
+            # per day, the day totals
+            days = facts_days(data.daily, spans, sales=data.sales, named=named,
+                              returns=returns, days=totals)
             facts = facts_rows(outlet_facts(days, spans), spans)
             assert self._kpi(k, replace(data, facts=facts), periods) == out
         return out

@@ -12,7 +12,7 @@ import ibis
 from hypothesis import HealthCheck, given, settings
 
 from schemeops.engine.calc import run_calc
-from schemeops.engine.data import DAYS_TABLE, Data
+from schemeops.engine.data import DAYS_TABLE, RETURNS_TABLE, Data
 from schemeops.engine.kpis.history import day_totals
 
 from .conftest import SALES_HEADER, Bench
@@ -65,17 +65,19 @@ def test_a_load_adds_to_the_days_it_touches(bench: Bench):
 
 
 def test_a_calculation_reads_the_day_totals_and_gives_the_lines_outputs(warehouse, tmp_path):
-    """Every example program on a generated network: reading the recorded day totals, and
-    summing the lines (the same warehouse without them), write identical files."""
+    """Every example program on a generated network: reading the recorded day totals and
+    returns per day, and summing the lines (the same warehouse without them), write
+    identical files."""
     con = ibis.duckdb.connect(warehouse, read_only=True)
     try:
-        assert Data.from_backend(con).days is not None  # the recorded ones are read
+        data = Data.from_backend(con)  # the recorded ones are read
+        assert data.days is not None and data.returns is not None
     finally:
         con.disconnect()
     lines = tmp_path / "lines.duckdb"
     shutil.copy(warehouse, lines)
     with duckdb.connect(str(lines)) as c:
-        c.execute(f"DROP TABLE {DAYS_TABLE}")
+        c.execute(f"DROP TABLE {DAYS_TABLE}; DROP TABLE {RETURNS_TABLE}")
     programs = sorted(EXAMPLES.glob("*.yaml"))
     for wh, out in ((warehouse, tmp_path / "days"), (lines, tmp_path / "lines")):
         run_calc(programs, warehouse=wh, out=out)
@@ -93,6 +95,6 @@ def test_day_totals_are_not_read_for_other_sales(warehouse, tmp_path):
     con = ibis.duckdb.connect(changed, read_only=True)
     try:
         data = Data.from_backend(con)
-        assert data.days is None and data.named is None
+        assert data.days is None and data.named is None and data.returns is None
     finally:
         con.disconnect()

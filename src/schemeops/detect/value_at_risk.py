@@ -55,9 +55,10 @@ def payouts(programs: list[Program], data: Data) -> ir.Table:
 
 def without_lines(data: Data, lines: ir.Table) -> Data:
     """`data` with the sales lines keyed in `lines` (invoice_id, line_no) left out; the day
-    totals and recorded named invoices are derived again from what is left."""
+    totals and recorded named invoices and their returns are derived again from what is
+    left."""
     sales = data.sales.anti_join(lines, ["invoice_id", "line_no"])
-    return replace(data, sales=sales, daily=None, facts=None, named=None)
+    return replace(data, sales=sales, daily=None, facts=None, named=None, returns=None)
 
 
 def subtrees(participants: ir.Table, ids: ir.Table) -> ir.Table:
@@ -78,7 +79,7 @@ def only_participants(data: Data, ids: ir.Table) -> Data:
                    sales=of(data.sales, "distributor_id"),
                    primary_sales=of(data.primary_sales, "distributor_id"),
                    payments=of(data.payments, "distributor_id"),
-                   daily=None, facts=None, named=None)
+                   daily=None, facts=None, named=None, returns=None)
 
 
 def pooled(program: Program) -> bool:

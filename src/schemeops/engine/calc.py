@@ -113,7 +113,7 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
         # the day totals with history's bills when the facts read history (one pass over
         # the lines, or over the day totals `load` recorded)
         days = keep(facts_days(data.daily, spans, sales=data.sales, named=data.named,
-                               days=data.days, keep=keep))
+                               days=data.days, returns=data.returns, keep=keep))
         wide = keep(outlet_facts(days, spans))
         data = replace(data, daily=days.select(*data.daily.columns),
                        facts=facts_rows(wide, spans))

@@ -18,6 +18,9 @@ DIGESTS_TABLE = "_digests"
 NAMED_TABLE = "_named_invoices"
 #: The warehouse table where `load` records the sales' day totals (`Data.days`).
 DAYS_TABLE = "_days"
+#: The warehouse table where `load` records the returns per invoice named and day
+#: (`Data.returns`).
+RETURNS_TABLE = "_named_returns"
 #: The columns that key the day totals.
 DAY = ["distributor_id", "outlet_id", "invoice_date"]
 
@@ -48,6 +51,9 @@ class Data:
     #: The invoices of `sales` that returns name, as `load` recorded them with the sales
     #: (`kpis.history.named_invoices`); None: history finds them in the lines.
     named: ir.Table | None = None
+    #: Their returns per invoice and day, as `load` recorded them (`kpis.history.
+    #: returns_by_day`); None: history sums them from the lines. Replaced with `named`.
+    returns: ir.Table | None = None
     #: participant_id: the only participants to compute (a recalculation of stale results,
     #: `engine.stale`); None: all.
     only: ir.Table | None = None
@@ -74,11 +80,15 @@ class Data:
                 tables[name] = con.table(name, database=database)  # raises when absent
         if not _recorded_with_sales(con, database, present):
             return cls(**tables)
-        recorded = {name: con.table(name, database=database) if name in present else None
-                    for name in (NAMED_TABLE, DAYS_TABLE)}
-        days = recorded[DAYS_TABLE]
-        return cls(**tables, named=recorded[NAMED_TABLE], days=days,
+        recorded = {field: con.table(name, database=database) if name in present else None
+                    for name, field in _RECORDED.items()}
+        days = recorded["days"]
+        return cls(**tables, **recorded,
                    daily=None if days is None else days.select(*DAY, "net_amount"))
+
+
+#: What `load` records beside the sales: table → `Data` field.
+_RECORDED = {NAMED_TABLE: "named", RETURNS_TABLE: "returns", DAYS_TABLE: "days"}
 
 
 def _recorded_with_sales(con: ibis.BaseBackend, database: str | tuple[str, str] | None,
@@ -86,7 +96,7 @@ def _recorded_with_sales(con: ibis.BaseBackend, database: str | tuple[str, str] 
     """Whether what `load` records beside the sales (named invoices, day totals) is for the
     sales as they are now: `load` writes it with the sales' digest, so the sales still hold
     the row count that digest recorded (the trust the data fingerprint gives it too)."""
-    if not {DIGESTS_TABLE, "sales"} <= present or not {NAMED_TABLE, DAYS_TABLE} & present:
+    if not {DIGESTS_TABLE, "sales"} <= present or not set(_RECORDED) & present:
         return False
     digests = con.table(DIGESTS_TABLE, database=database)
     sales = con.table("sales", database=database)

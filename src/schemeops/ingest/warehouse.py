@@ -10,9 +10,9 @@ import ibis
 import pyarrow as pa
 import sqlglot as sg
 
-from schemeops.engine.data import DIGESTS_TABLE, NAMED_TABLE, Data
+from schemeops.engine.data import DIGESTS_TABLE, NAMED_TABLE, RETURNS_TABLE, Data
 from schemeops.engine.fingerprint import table_digest
-from schemeops.engine.kpis.history import named_invoices
+from schemeops.engine.kpis.history import named_invoices, returns_by_day
 from schemeops.ingest.days import ensure_days
 from schemeops.ingest.history import ensure_history
 from schemeops.schema import TABLES, Table
@@ -65,7 +65,8 @@ def record_digests(ib: ibis.BaseBackend, names: list[str],
                    database: tuple[str, str] | None = None) -> None:
     """Hash the tables `names` (at least one) as they are now and record their digests,
     replacing those recorded before (within the caller's transaction, if any); with the
-    sales, record the invoices returns name too (what history reads of them)."""
+    sales, record the invoices returns name and those returns per day too (what history
+    reads of them)."""
     if not names:
         raise ValueError("record_digests needs at least one table name")
     data = Data.from_backend(ib, database=database)
@@ -78,8 +79,9 @@ def record_digests(ib: ibis.BaseBackend, names: list[str],
     ib.insert(DIGESTS_TABLE, pa.Table.from_pylist(
         rows, schema=ibis.schema(_DIGESTS_SCHEMA).to_pyarrow()), database=database)
     if "sales" in names:
-        ib.create_table(NAMED_TABLE, named_invoices(data.sales), database=database,
-                        overwrite=True)
+        for name, rows in ((NAMED_TABLE, named_invoices(data.sales)),
+                           (RETURNS_TABLE, returns_by_day(data.sales))):
+            ib.create_table(name, rows, database=database, overwrite=True)
 
 
 def connect(path: Path, *, read_only: bool = False) -> ibis.BaseBackend:

@@ -15,14 +15,21 @@ import sqlglot as sg
 import sqlglot.expressions as sge
 
 from schemeops.engine.backends import connect_warehouse
-from schemeops.engine.data import DAYS_TABLE, DIGESTS_TABLE, NAMED_TABLE, TABLE_NAMES
+from schemeops.engine.data import (
+    DAYS_TABLE,
+    DIGESTS_TABLE,
+    NAMED_TABLE,
+    RETURNS_TABLE,
+    TABLE_NAMES,
+)
 from schemeops.engine.fingerprint import warehouse_fingerprint
 from schemeops.errors import UsageError
 from schemeops.lake.read import FORMAT, PARTITIONS, POINTER, current_snapshot
 
 #: The warehouse's tables a lake holds: the contract's, and the bookkeeping that lets DuckDB
-#: read the recorded digests, named invoices and day totals as it does from the warehouse.
-_TABLES = (*TABLE_NAMES, DIGESTS_TABLE, NAMED_TABLE, DAYS_TABLE)
+#: read the recorded digests, named invoices, their returns and the day totals as it does
+#: from the warehouse.
+_TABLES = (*TABLE_NAMES, DIGESTS_TABLE, NAMED_TABLE, RETURNS_TABLE, DAYS_TABLE)
 
 
 @dataclass(frozen=True)

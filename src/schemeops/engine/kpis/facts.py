@@ -69,18 +69,20 @@ def history_cutoffs(spans: Spans) -> list[dt.date]:
 
 def facts_days(daily: ir.Table, spans: Spans, *, sales: ir.Table | None = None,
                named: ir.Table | None = None, days: ir.Table | None = None,
+               returns: ir.Table | None = None,
                keep: Callable[[ir.Table], ir.Table] = lambda t: t) -> ir.Table:
     """The day totals `outlet_facts` reads for `spans`: `daily`, or when they read history
     facts, the day totals of `sales` (the lines of `daily`) with history's bills for each
-    cut-off (`history.history_days`, with `named`, the invoices returns name, and `days`,
-    the day totals with their returns, when recorded; `keep` computes their corrections
-    first): one pass over the lines, or none with `days`, gives both."""
+    cut-off (`history.history_days`, with `named`, the invoices returns name, `returns`,
+    their returns per day, and `days`, the day totals with their returns, when recorded;
+    `keep` computes their corrections first): one pass over the lines, or none with them
+    all, gives both."""
     cuts = history_cutoffs(spans)
     if not cuts:
         return daily
     if sales is None:
         raise ValueError("history facts need the sales lines")
-    return history_days(sales, cuts, named, keep, days)
+    return history_days(sales, cuts, named, keep, days, returns)
 
 
 def outlet_facts(days: ir.Table, spans: Spans) -> ir.Table:

@@ -22,9 +22,10 @@ from schemeops.engine.exact import as_dec, dec
 INVOICE = ["invoice_id", "distributor_id", "outlet_id", "invoice_date"]
 
 
-def _returns(lines: ir.Table) -> ir.Table:
+def returns_by_day(lines: ir.Table) -> ir.Table:
     """ref, returned_on, returned: Σ net_amount (negative) of the return lines of `lines`
-    that name an invoice, per invoice named and day."""
+    that name an invoice, per invoice named and day: what `load` records (`Data.returns`),
+    so that a calculation need not scan every line to find them."""
     ref = lines.ref_invoice_id
     r = lines.filter((lines.doc_type == "return") & ref.notnull() & (ref != ""))
     return r.group_by(ref=r.ref_invoice_id, returned_on=r.invoice_date).agg(
@@ -44,7 +45,7 @@ def history_bills(lines: ir.Table, periods: ir.Table) -> ir.Table:
     """distributor_id, outlet_id, period_no, day: the days of invoices of `lines` that history
     counts as bills for each period (cut-off: its start), one row per invoice."""
     cut = periods.select(period_no=periods.period_no, cutoff=periods.start)
-    rets = _returns(lines)
+    rets = returns_by_day(lines)
     early = rets.join(cut, rets.returned_on < cut.cutoff)
     early = early.group_by(["ref", "period_no"]).agg(returned=early.returned.sum())
     inv = _invoices(lines).cross_join(cut)
@@ -57,7 +58,7 @@ def named_invoices(sales: ir.Table) -> ir.Table:
     """`INVOICE` + value of each invoice of `sales` that a return names: what history reads
     of the invoices, recorded by `load` (`Data.named`) so a calculation need not scan every
     invoice line to find them."""
-    return _invoices(sales, _returns(sales))
+    return _invoices(sales, returns_by_day(sales))
 
 
 def day_totals(sales: ir.Table) -> ir.Table:
@@ -71,17 +72,23 @@ def day_totals(sales: ir.Table) -> ir.Table:
 
 
 def corrections(sales: ir.Table, cutoffs: Sequence[dt.date],
-                named: ir.Table | None = None) -> ir.Table:
+                named: ir.Table | None = None, returns: ir.Table | None = None) -> ir.Table:
     """distributor_id, outlet_id, invoice_date, c_k: for each invoice of `sales` that a
     return names, what history adds to its day with the k-th of `cutoffs` as cut-off:
     max(Σ the returns naming it dated before the cut-off, −the invoice's value). One row per
     named invoice (few against the lines), read from `named` (`named_invoices` of `sales`)
-    when given, else from the lines."""
-    ref = sales.ref_invoice_id
-    r = sales.filter((sales.doc_type == "return") & ref.notnull() & (ref != ""))
-    # straight from the lines (one grouping, not `_returns` per day first)
-    per = r.group_by(ref=r.ref_invoice_id).agg(**{
-        f"r_{k}": r.net_amount.sum(where=r.invoice_date < c) for k, c in enumerate(cutoffs)})
+    and `returns` (`returns_by_day` of `sales`) when given, else from the lines."""
+    if returns is None:
+        ref = sales.ref_invoice_id
+        r = sales.filter((sales.doc_type == "return") & ref.notnull() & (ref != ""))
+        # straight from the lines (one grouping, not `returns_by_day` first)
+        per = r.group_by(ref=r.ref_invoice_id).agg(**{
+            f"r_{k}": r.net_amount.sum(where=r.invoice_date < c)
+            for k, c in enumerate(cutoffs)})
+    else:
+        per = returns.group_by("ref").agg(**{
+            f"r_{k}": returns.returned.sum(where=returns.returned_on < c)
+            for k, c in enumerate(cutoffs)})
     inv = named_invoices(sales) if named is None else named
     j = inv.join(per, inv.invoice_id == per.ref)
     return j.select(*DAY, **{
@@ -92,7 +99,7 @@ def corrections(sales: ir.Table, cutoffs: Sequence[dt.date],
 def history_days(sales: ir.Table, cutoffs: Sequence[dt.date],
                  named: ir.Table | None = None,
                  keep: Callable[[ir.Table], ir.Table] = lambda t: t,
-                 days: ir.Table | None = None) -> ir.Table:
+                 days: ir.Table | None = None, returns: ir.Table | None = None) -> ir.Table:
     """The day totals of `sales` (distributor_id, outlet_id, invoice_date, net_amount, as
     `data.daily_net`) and bill_k: whether history counts a bill on that day with the k-th of
     `cutoffs` as cut-off.
@@ -100,15 +107,16 @@ def history_days(sales: ir.Table, cutoffs: Sequence[dt.date],
     History's value of a day = its lines but the returns (each return counts against the
     invoice it names, not on its own day) + the `corrections` of its invoices that returns
     name: invoice lines are never negative (the loader refuses them), so the day's invoices
-    that no return names count in full. The corrections (one row per named invoice) are
-    computed first (by `keep`, as a run materialises). With `days` (`day_totals` of `sales`,
+    that no return names count in full. The corrections (one row per named invoice, from
+    `returns` when recorded) are computed first (by `keep`, as a run materialises). With
+    `days` (`day_totals` of `sales`,
     as `load` recorded them) the corrections are summed per day and joined to them: no line
     is read but the returns. Without, they join the lines before the day's sums, so one pass
     over the lines gives the day totals and the bills: no join of the day totals (30M rows
     at 100M lines) afterwards; inside the day totals' query the corrections would cost
     DuckDB a third more than the day totals themselves.
     """
-    corr = keep(corrections(sales, cutoffs, named))
+    corr = keep(corrections(sales, cutoffs, named, returns))
     n = len(cutoffs)
     if days is not None:
         per_day = corr.group_by(DAY).agg(**{f"c_{k}": corr[f"c_{k}"].sum() for k in range(n)})
