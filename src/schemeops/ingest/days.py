@@ -13,11 +13,11 @@ import ibis
 import ibis.expr.types as ir
 import sqlglot as sg
 
-from schemeops.engine.data import DAY, DAYS_TABLE
+from schemeops.engine.data import DAY, DAYS_TABLE, RECORDED_MONEY
 from schemeops.engine.kpis.history import day_totals
 
 _SCHEMA = {"distributor_id": "string", "outlet_id": "string", "invoice_date": "date",
-           "net_amount": "decimal(38,2)", "returned": "decimal(38,2)"}
+           "net_amount": RECORDED_MONEY, "returned": RECORDED_MONEY}
 _BATCH, _MERGED = "_batch_days", "_merged_days"
 
 

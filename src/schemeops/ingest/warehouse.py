@@ -10,7 +10,13 @@ import ibis
 import pyarrow as pa
 import sqlglot as sg
 
-from schemeops.engine.data import DIGESTS_TABLE, NAMED_TABLE, RETURNS_TABLE, Data
+from schemeops.engine.data import (
+    DIGESTS_TABLE,
+    NAMED_TABLE,
+    RECORDED_MONEY,
+    RETURNS_TABLE,
+    Data,
+)
 from schemeops.engine.fingerprint import table_digest
 from schemeops.engine.kpis.history import named_invoices, returns_by_day
 from schemeops.ingest.days import ensure_days
@@ -79,8 +85,9 @@ def record_digests(ib: ibis.BaseBackend, names: list[str],
     ib.insert(DIGESTS_TABLE, pa.Table.from_pylist(
         rows, schema=ibis.schema(_DIGESTS_SCHEMA).to_pyarrow()), database=database)
     if "sales" in names:
-        for name, rows in ((NAMED_TABLE, named_invoices(data.sales)),
-                           (RETURNS_TABLE, returns_by_day(data.sales))):
+        named = named_invoices(data.sales)
+        named = named.mutate(value=named.value.cast(RECORDED_MONEY))
+        for name, rows in ((NAMED_TABLE, named), (RETURNS_TABLE, returns_by_day(data.sales))):
             ib.create_table(name, rows, database=database, overwrite=True)
 
 

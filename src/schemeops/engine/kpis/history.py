@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import ibis
 import ibis.expr.types as ir
 
-from schemeops.engine.data import DAY
+from schemeops.engine.data import DAY, MONEY_SUM, RECORDED_MONEY
 from schemeops.engine.exact import as_dec, dec
 
 #: The columns that place a sales invoice (its outlet and date come from its own lines).
@@ -29,7 +29,7 @@ def returns_by_day(lines: ir.Table) -> ir.Table:
     ref = lines.ref_invoice_id
     r = lines.filter((lines.doc_type == "return") & ref.notnull() & (ref != ""))
     return r.group_by(ref=r.ref_invoice_id, returned_on=r.invoice_date).agg(
-        returned=r.net_amount.sum())
+        returned=r.net_amount.sum().cast(RECORDED_MONEY))
 
 
 def _invoices(lines: ir.Table, named: ir.Table | None = None) -> ir.Table:
@@ -66,9 +66,9 @@ def day_totals(sales: ir.Table) -> ir.Table:
     (0 when none): what `load` records (`Data.days`), so that a calculation reads one row
     per day instead of summing the lines."""
     return sales.group_by(DAY).agg(
-        net_amount=sales.net_amount.sum().cast("decimal(38,2)"),
+        net_amount=sales.net_amount.sum().cast(RECORDED_MONEY),
         returned=sales.net_amount.sum(where=sales.doc_type == "return").fill_null(dec(0))
-        .cast("decimal(38,2)"))
+        .cast(RECORDED_MONEY))
 
 
 def corrections(sales: ir.Table, cutoffs: Sequence[dt.date],
@@ -120,6 +120,9 @@ def history_days(sales: ir.Table, cutoffs: Sequence[dt.date],
     n = len(cutoffs)
     if days is not None:
         per_day = corr.group_by(DAY).agg(**{f"c_{k}": corr[f"c_{k}"].sum() for k in range(n)})
+        # as a sum of the lines types them (stored in 64 bits, `RECORDED_MONEY`)
+        days = days.select(*DAY, **{c: days[c].cast(MONEY_SUM)
+                                    for c in ("net_amount", "returned")})
         day = days.left_join(per_day, DAY)
     else:
         money = sales.net_amount.type()
