@@ -83,6 +83,9 @@ class Data:
         recorded = {field: con.table(name, database=database) if name in present else None
                     for name, field in _RECORDED.items()}
         days = recorded["days"]
+        if days is not None:  # stored in 64 bits (`ingest.days`), summed in 128
+            days = recorded["days"] = days.cast({"net_amount": "decimal(38,2)",
+                                                 "returned": "decimal(38,2)"})
         return cls(**tables, **recorded,
                    daily=None if days is None else days.select(*DAY, "net_amount"))
 
