@@ -23,6 +23,9 @@ bench_app = typer.Typer(
 _Lines = Annotated[int, typer.Option(min=1000, help="Secondary sales lines.")]
 _Work = Annotated[Path | None, typer.Option(
     help="Scratch folder (default: a temporary folder here, removed afterwards).")]
+_Repeat = Annotated[int, typer.Option(
+    min=1, help="Run each this many times, in turns; report the shortest wall time and "
+    "CPU time and the highest peak RSS of each.")]
 
 
 def _scratch(work: Path | None) -> tempfile.TemporaryDirectory:
@@ -126,16 +129,14 @@ def bench_outlets_command(
     data: Annotated[Path | None, typer.Option(
         help="Dataset folder: its schemeops.duckdb warehouse is reused, else made there "
         "(generated and loaded). Default: a scratch folder, removed afterwards.")] = None,
-    repeat: Annotated[int, typer.Option(
-        min=1, help="Run each calculation this many times, in turns; report the shortest "
-        "wall time and CPU time and the highest peak RSS of each.")] = 1,
+    repeat: _Repeat = 1,
     work: _Work = None,
 ) -> None:
     """Time the outlet-heavy programs (benchmarks/programs/outlet_heavy_*.yaml) with the
     engine against hand-written SQL (benchmarks/outlet_sql.py) and check the outputs agree."""
     from schemeops.bench.outlets import bench_outlets
 
-    with tempfile.TemporaryDirectory(prefix=".bench-", dir=work or Path.cwd()) as tmp:
+    with _scratch(work) as tmp:
         folder = data or Path(tmp) / "data"
         try:
             engine, sql = bench_outlets(lines, data=folder, work=Path(tmp), repeat=repeat)
@@ -172,9 +173,7 @@ def bench_detect_command(
     programs: Annotated[Path | None, typer.Option(
         help="Programs for detect (slab bunching's thresholds and the value at risk: one "
         "base and one counterfactual calculation per kind). Default: none.")] = None,
-    repeat: Annotated[int, typer.Option(
-        min=1, help="Run each this many times, in turns; report the shortest wall time and "
-        "CPU time and the highest peak RSS of each.")] = 1,
+    repeat: _Repeat = 1,
     work: _Work = None,
 ) -> None:
     """Time `schemeops detect` against `schemeops calc` of examples/programs on the same
