@@ -36,7 +36,10 @@ BASELINE_PROGRAMS = ("balanced_scorecard_oct", "early_pay_oct", "flash_tea_week"
 
 ENGINE, PANDAS, SQL = "engine", "pandas baseline", "SQL baseline"
 REFERENCE = "reference engine"
-_FOLDERS = {ENGINE: "engine", PANDAS: "pandas", SQL: "sql", REFERENCE: "reference"}
+#: The outlet-heavy programs' hand-written SQL (`bench.outlets`).
+HAND_SQL = "hand SQL"
+_FOLDERS = {ENGINE: "engine", PANDAS: "pandas", SQL: "sql", REFERENCE: "reference",
+            HAND_SQL: "hand_sql"}
 
 
 @dataclass(frozen=True)

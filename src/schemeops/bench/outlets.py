@@ -12,8 +12,8 @@ from pathlib import Path
 
 from schemeops.bench.calc import (
     ENGINE,
+    HAND_SQL,
     ROOT,
-    SQL,
     in_turns,
     output_folder,
     prepare_warehouse,
@@ -26,13 +26,13 @@ from schemeops.errors import UsageError
 OUTLET_PROGRAMS = ("benchmarks/programs/outlet_heavy_monthly.yaml",
                    "benchmarks/programs/outlet_heavy_weekly.yaml")
 #: The hand-written SQL's module.
-HAND_SQL = "benchmarks.outlet_sql"
+SQL_MODULE = "benchmarks.outlet_sql"
 
 
 def bench_outlets(lines: int, *, data: Path, work: Path, repeat: int = 1
                   ) -> list[Measurement]:
     """Calculate the outlet-heavy programs with the engine (into WORK/engine) and the hand
-    SQL (into WORK/sql) on the N-line warehouse DATA/schemeops.duckdb (made if missing),
+    SQL (into WORK/hand_sql) on the N-line warehouse DATA/schemeops.duckdb (made if missing),
     read once first; with repeat > 1 in turns, best of each (`calc.in_turns`). The
     engine's measurement first."""
     if not all((ROOT / f).exists() for f in (*OUTLET_PROGRAMS, "benchmarks/outlet_sql.py")):
@@ -44,6 +44,6 @@ def bench_outlets(lines: int, *, data: Path, work: Path, repeat: int = 1
     programs = [arg for f in OUTLET_PROGRAMS for arg in ("-p", f)]
     runs = [(ENGINE, schemeops_argv("calc", *programs, "-w", str(warehouse),
                                     "-o", str(output_folder(work, ENGINE))), ROOT, None),
-            (SQL, python_argv(HAND_SQL, str(warehouse), str(output_folder(work, SQL))),
-             ROOT, None)]
+            (HAND_SQL, python_argv(SQL_MODULE, str(warehouse),
+                                   str(output_folder(work, HAND_SQL))), ROOT, None)]
     return in_turns(runs, repeat)
