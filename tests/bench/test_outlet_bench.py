@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from schemeops.bench.calc import OUTPUT_FILES, ROOT, compare_file
+from schemeops.bench.calc import ENGINE, HAND_SQL, OUTPUT_FILES, ROOT, compare_file, compare_outputs
 from schemeops.bench.outlets import OUTLET_PROGRAMS
 
 PROGRAM_IDS = [Path(f).stem for f in OUTLET_PROGRAMS]  # each file is named after its id
@@ -66,3 +66,18 @@ def test_bench_outlets_times_both_and_reports_agreement(warehouse: Path, tmp_pat
     assert "engine ÷ hand SQL: " in r.stdout and "× the CPU time" in r.stdout
     assert "outputs agree: yes" in r.stdout
     assert not list(work.iterdir())  # the scratch folder is removed
+
+
+def test_a_changed_byte_in_any_row_is_a_difference(tmp_path: Path):
+    """Compared on every row (no program filter): one changed amount in components.csv is
+    the one difference found, at its line."""
+    header = "program_id,participant_id,amount\n"
+    for folder, amount in ((ENGINE, "10.00"), (HAND_SQL, "10.01")):
+        out = tmp_path / ("engine" if folder == ENGINE else "hand_sql")
+        out.mkdir()
+        for name in OUTPUT_FILES:
+            body = f"outlet_heavy_weekly,D1,{amount}\n" if name == "components.csv" else ""
+            (out / name).write_text(header + "outlet_heavy_monthly,D1,5.00\n" + body)
+    (d,) = compare_outputs(tmp_path, [ENGINE, HAND_SQL], programs=None)
+    assert (d.file, d.line, d.lines_differing) == ("components.csv", 3, 1)
+    assert d.right_text == "outlet_heavy_weekly,D1,10.01"
