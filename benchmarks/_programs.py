@@ -50,15 +50,20 @@ MAX_DEPTH = 10
 def load_programs(folder: Path = PROGRAMS) -> dict[str, Program]:
     """The example programs the baselines implement, by id (the folder's other programs are
     the engine's alone); exit if one does not check or one of the ten is missing."""
-    programs, diagnostics = load_and_check(sorted(folder.glob("*.yaml")))
-    if diagnostics:
-        raise SystemExit("\n".join(str(d) for d in diagnostics))
-    by_id = {p.id: p for p in programs if p.id in IDS}
+    by_id = {i: p for i, p in checked(sorted(folder.glob("*.yaml"))).items() if i in IDS}
     if sorted(by_id) != sorted(IDS):
         missing = sorted(set(IDS) - set(by_id))
         raise SystemExit(f"the baselines implement {', '.join(IDS)}; "
                          f"{folder} lacks {', '.join(missing)}")
     return by_id
+
+
+def checked(files: list[Path]) -> dict[str, Program]:
+    """The programs of `files`, by id; exit if one does not check."""
+    programs, diagnostics = load_and_check(files)
+    if diagnostics:
+        raise SystemExit("\n".join(str(d) for d in diagnostics))
+    return {p.id: p for p in programs}
 
 
 def periods(p: Program) -> list[Window]:

@@ -622,6 +622,14 @@ def run(warehouse: Path, out: Path) -> dict[str, float]:
     for pid, build in PROGRAMS.items():
         build(con, programs[pid])
     lap("programs")
+    write_outputs(con, out)
+    con.close()
+    lap("write")
+    return timings
+
+
+def write_outputs(con, out: Path) -> None:
+    """OUT/payouts.csv, kpis.csv and components.csv from the rows in out_k and out_c."""
     out.mkdir(parents=True, exist_ok=True)
     order = "ORDER BY program_id, participant_id, period_start, o1, o2"
     files = {
@@ -637,9 +645,6 @@ def run(warehouse: Path, out: Path) -> dict[str, float]:
     for name, sql in files.items():
         target = str(out / f"{name}.csv").replace("'", "''")
         con.execute(f"COPY ({sql}) TO '{target}' (HEADER, DELIMITER ',')")
-    con.close()
-    lap("write")
-    return timings
 
 
 def main(argv: list[str]) -> None:

@@ -36,7 +36,10 @@ BASELINE_PROGRAMS = ("balanced_scorecard_oct", "early_pay_oct", "flash_tea_week"
 
 ENGINE, PANDAS, SQL = "engine", "pandas baseline", "SQL baseline"
 REFERENCE = "reference engine"
-_FOLDERS = {ENGINE: "engine", PANDAS: "pandas", SQL: "sql", REFERENCE: "reference"}
+#: The outlet-heavy programs' hand-written SQL (`bench.outlets`).
+HAND_SQL = "hand SQL"
+_FOLDERS = {ENGINE: "engine", PANDAS: "pandas", SQL: "sql", REFERENCE: "reference",
+            HAND_SQL: "hand_sql"}
 
 
 @dataclass(frozen=True)
@@ -131,16 +134,23 @@ def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False,
             "calc", "-p", str(reference / PROGRAMS), "-w", str(warehouse),
             "-o", str(output_folder(work, REFERENCE)))))
         envs[REFERENCE] = {"PYTHONPATH": str(reference / "src")}
+    return in_turns([(label, argv, root if label != REFERENCE else reference,
+                      envs.get(label)) for label, argv in runs], repeat)
+
+
+def in_turns(runs: list[tuple[str, list[str], Path | None, dict[str, str] | None]],
+             repeat: int) -> list[Measurement]:
+    """Run each (label, argv, cwd, env) in turns `repeat` times; each keeps its shortest wall
+    time and CPU time and its highest peak RSS (in the order given)."""
     best: dict[str, Measurement] = {}
     for _ in range(repeat):
-        for label, argv in runs:
-            m = measure(label, argv, cwd=root if label != REFERENCE else reference,
-                        env=envs.get(label))
+        for label, argv, cwd, env in runs:
+            m = measure(label, argv, cwd=cwd, env=env)
             old = best.get(label)
             best[label] = m if old is None else Measurement(
                 label, min(old.seconds, m.seconds), max(old.peak_bytes, m.peak_bytes),
                 min(old.cpu_seconds, m.cpu_seconds))
-    return [best[label] for label, _argv in runs]
+    return [best[label] for label, *_rest in runs]
 
 
 def _reference_checkout(path: Path) -> Path:
@@ -184,10 +194,11 @@ def _only_programs(content: bytes, programs: frozenset[str]) -> bytes:
     return b"".join(lines[:1] + keep)
 
 
-def compare_outputs(work: Path, labels: list[str]) -> list[Difference]:
-    """Every pair of runs' output files that differ (on the programs the baselines
-    implement), with the first differing line."""
-    programs = frozenset(BASELINE_PROGRAMS)
+def compare_outputs(work: Path, labels: list[str], *,
+                    programs: frozenset[str] | None = frozenset(BASELINE_PROGRAMS)
+                    ) -> list[Difference]:
+    """Every pair of runs' output files that differ (on `programs`, by default the ones the
+    baselines implement; None: every row), with the first differing line."""
     out = []
     for left, right in combinations(labels, 2):
         for name in OUTPUT_FILES:

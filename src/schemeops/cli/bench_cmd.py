@@ -23,6 +23,9 @@ bench_app = typer.Typer(
 _Lines = Annotated[int, typer.Option(min=1000, help="Secondary sales lines.")]
 _Work = Annotated[Path | None, typer.Option(
     help="Scratch folder (default: a temporary folder here, removed afterwards).")]
+_Repeat = Annotated[int, typer.Option(
+    min=1, help="Run each this many times, in turns; report the shortest wall time and "
+    "CPU time and the highest peak RSS of each.")]
 
 
 def _scratch(work: Path | None) -> tempfile.TemporaryDirectory:
@@ -120,6 +123,46 @@ def bench_calc_command(
         raise typer.Exit(1)
 
 
+@bench_app.command("outlets")
+def bench_outlets_command(
+    lines: _Lines,
+    data: Annotated[Path | None, typer.Option(
+        help="Dataset folder: its schemeops.duckdb warehouse is reused, else made there "
+        "(generated and loaded). Default: a scratch folder, removed afterwards.")] = None,
+    repeat: _Repeat = 1,
+    work: _Work = None,
+) -> None:
+    """Time the outlet-heavy programs (benchmarks/programs/outlet_heavy_*.yaml) with the
+    engine against hand-written SQL (benchmarks/outlet_sql.py) and check the outputs agree."""
+    from schemeops.bench.outlets import bench_outlets
+
+    with _scratch(work) as tmp:
+        folder = data or Path(tmp) / "data"
+        try:
+            engine, sql = bench_outlets(lines, data=folder, work=Path(tmp), repeat=repeat)
+        except (SchemeopsError, subprocess.CalledProcessError) as e:
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(2) from None
+        differences = calc.compare_outputs(Path(tmp), [engine.label, sql.label],
+                                           programs=None)
+        stages = calc.engine_timings(Path(tmp))
+    typer.echo(calc.HEADER)
+    for row in calc.table_rows(lines, [engine, sql]):
+        typer.echo(row)
+    typer.echo(f"engine ÷ hand SQL: {engine.seconds / sql.seconds:.2f}× the wall time, "
+               f"{engine.cpu_seconds / max(sql.cpu_seconds, 1e-9):.2f}× the CPU time "
+               f"({engine.cpu_seconds:.1f} s against {sql.cpu_seconds:.1f} s), "
+               f"{engine.peak_bytes / sql.peak_bytes:.2f}× the peak memory")
+    if stages:
+        typer.echo("engine stages (its manifest, last run): "
+                   + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+    typer.echo(f"outputs agree: {'no' if differences else 'yes'}")
+    for d in differences:
+        typer.echo(d.describe())
+    if differences:
+        raise typer.Exit(1)
+
+
 @bench_app.command("detect")
 def bench_detect_command(
     lines: _Lines,
@@ -130,9 +173,7 @@ def bench_detect_command(
     programs: Annotated[Path | None, typer.Option(
         help="Programs for detect (slab bunching's thresholds and the value at risk: one "
         "base and one counterfactual calculation per kind). Default: none.")] = None,
-    repeat: Annotated[int, typer.Option(
-        min=1, help="Run each this many times, in turns; report the shortest wall time and "
-        "CPU time and the highest peak RSS of each.")] = 1,
+    repeat: _Repeat = 1,
     work: _Work = None,
 ) -> None:
     """Time `schemeops detect` against `schemeops calc` of examples/programs on the same
