@@ -42,6 +42,7 @@ from benchmarks.sql_baseline import (
     money,
     on_actual,
     on_attainment,
+    paid,
     q,
     step,
     write_outputs,
@@ -240,7 +241,7 @@ def program(con, p: Program, wins: Windows) -> None:
             insert_step_on_actual(con, p, t, c.id, i, a)
         elif c.on == "actual":
             raw, rate, note = step(c, on_actual(a), f"a_{c.base}")
-            insert_component(con, p.id, t, c.id, i, f"a_{c.base}", rate, money(raw), note)
+            insert_component(con, p.id, t, c.id, i, f"a_{c.base}", rate, *paid(raw, note))
         else:
             tt = f"t_{c.kpi}"
             raw, rate, note = step(c, on_attainment(a, tt), a)

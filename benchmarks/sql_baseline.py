@@ -150,6 +150,15 @@ def money(raw: str) -> str:
     return f"CAST(round({raw}, 2) AS DECIMAL(38,2))"
 
 
+def paid(raw: str, note: str) -> tuple[str, str]:
+    """(amount, note) as the engine pays `raw`: half-up to 2 places, and 0 when that is
+    negative (only a negative base, returns over sales, makes it so), said in the note."""
+    m = money(raw)
+    return (f"CASE WHEN {m} < 0 THEN CAST(0 AS DECIMAL(38,2)) ELSE {m} END",
+            f"CASE WHEN {m} < 0 THEN {note} || {q('; negative base (returns over sales): pays 0')}"
+            f" ELSE {note} END")
+
+
 def insert_kpi(con, pid: str, w: str, kpi: str, order: int, actual: str,
                target: str = "NULL", att4: str = "NULL") -> None:
     con.execute(f"""INSERT INTO out_k SELECT {q(pid)}, pid, {q(kpi)}, {text(actual)},
