@@ -109,17 +109,19 @@ def calculate(programs: list[Program], data: Data, *, as_of: dt.date | None,
     and the per-outlet facts are computed once (by `keep`) when a KPI reads them, then each
     program's wide table. The data returned keeps the day totals, not the facts."""
     spans = merge_spans(*(facts_spans(p, windows_as_of(p, as_of)) for p in programs))
+    # Day totals that `load` recorded are a table already, read in place (a scan of 30M
+    # rows costs less than writing them into the run's database); summed ones are kept.
+    recorded = data.days is not None
     if spans:
         # the day totals with history's bills when the facts read history (one pass over
-        # the lines, or over the day totals `load` recorded)
-        days = keep(facts_days(data.daily, spans, sales=data.sales, named=data.named,
-                               days=data.days, returns=data.returns, keep=keep))
+        # the lines, or over the recorded day totals)
+        days = facts_days(data.daily, spans, sales=data.sales, named=data.named,
+                          days=data.days, returns=data.returns, keep=keep)
+        days = days if recorded else keep(days)
         wide = keep(outlet_facts(days, spans))
-        data = replace(data, daily=days.select(*data.daily.columns),
+        data = replace(data, daily=data.daily if recorded else days.select(*data.daily.columns),
                        facts=facts_rows(wide, spans))
-    elif any(reads_daily(k) for p in programs for k in p.kpis):
-        # kept even when recorded: the KPIs read them many times, and a scan of the run's
-        # own table costs less than one of the warehouse file's
+    elif not recorded and any(reads_daily(k) for p in programs for k in p.kpis):
         data = replace(data, daily=keep(data.daily))
     results = [calculate_program(p, data, as_of=as_of, keep=keep) for p in programs]
     # The facts hold only these programs' windows: what callers get back is without them, so
