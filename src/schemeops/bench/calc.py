@@ -106,8 +106,10 @@ def warm_cache(path: Path) -> None:
 
 
 def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False,
-               repeat: int = 1, reference: Path | None = None) -> list[Measurement]:
-    """Calculate every example program with the engine and the baselines on an N-line
+               repeat: int = 1, reference: Path | None = None,
+               programs: Path | None = None) -> list[Measurement]:
+    """Calculate every example program (the engine: those in `programs` when given, e.g. a
+    reference's, to time the same work) with the engine and the baselines on an N-line
     warehouse (DATA/schemeops.duckdb, made if missing); outputs go to WORK/engine, WORK/pandas
     and WORK/sql. Measurements in that order (pandas left out when skipped), then the
     `reference` engine's when given: another source checkout (e.g. a `git worktree` of an
@@ -120,7 +122,8 @@ def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False,
     warehouse = prepare_warehouse(lines, data).resolve()
     warm_cache(warehouse)
     work = work.resolve()
-    runs = [(ENGINE, schemeops_argv("calc", "-p", str(PROGRAMS), "-w", str(warehouse),
+    mine = PROGRAMS if programs is None else programs.resolve()
+    runs = [(ENGINE, schemeops_argv("calc", "-p", str(mine), "-w", str(warehouse),
                                     "-o", str(output_folder(work, ENGINE))))]
     if not skip_pandas:
         runs.append((PANDAS, python_argv("benchmarks.pandas_baseline", str(warehouse),

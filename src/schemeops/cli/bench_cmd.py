@@ -80,6 +80,9 @@ def bench_calc_command(
         help="Another source checkout (e.g. `git worktree add DIR COMMIT`): its engine "
         "calculates its own example programs in the same run, timed as 'reference engine' "
         "(its outputs are not compared).")] = None,
+    programs: Annotated[Path | None, typer.Option(
+        help="The engine calculates the programs of this folder instead of "
+        "examples/programs (e.g. the reference's, to time the same programs).")] = None,
     work: _Work = None,
 ) -> None:
     """Time the calculation of examples/programs three ways and check the outputs agree."""
@@ -93,7 +96,7 @@ def bench_calc_command(
         try:
             measurements = calc.bench_calc(lines, data=folder, work=Path(tmp),
                                            skip_pandas=skip_pandas, repeat=repeat,
-                                           reference=reference)
+                                           reference=reference, programs=programs)
         except (SchemeopsError, subprocess.CalledProcessError) as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(2) from None
