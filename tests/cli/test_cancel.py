@@ -18,9 +18,18 @@ TABLES = ("participants", "outlets", "products", "sales", "primary_sales", "paym
           "targets", "_loads")
 
 
+def _as_a_terminal_starts_it() -> None:
+    # A command started from a shell gets Ctrl-C at its default action, which Python turns
+    # into KeyboardInterrupt. An ignored SIGINT would be inherited instead (a background job
+    # of a shell without job control, or a test runner's worker that ignores it), and a
+    # process that starts with SIGINT ignored never sees Ctrl-C.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def schemeops(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "schemeops", *args], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_as_a_terminal_starts_it)
 
 
 def state(wh: Path) -> dict[str, int]:
