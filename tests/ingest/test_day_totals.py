@@ -48,8 +48,9 @@ def test_loads_one_by_one_keep_the_day_totals_of_all_lines(tmp_path_factory,
 
 def test_a_load_adds_to_the_days_it_touches(bench: Bench):
     """S1 (5 Jan, 45.50) and S2 (5 Jan, 50.00) at D1/O1: one day, 95.50, nothing returned;
-    S1 loaded again is already present and adds nothing. A further load brings R1 (−45.50 on 5 Jan, naming S1) and S3 (6 Jan, 10.00): 5 Jan
-    becomes 95.50 − 45.50 = 50.00 with 45.50 returned; 6 Jan is a new row of 10.00."""
+    S1 loaded again is already present and adds nothing. A further load brings R1 (−45.50
+    on 5 Jan, naming S1) and S3 (6 Jan, 10.00): 5 Jan becomes 95.50 − 45.50 = 50.00 with
+    45.50 returned; 6 Jan is a new row of 10.00."""
     bench.load(bench.csv("sales.csv", "\n".join([
         SALES_HEADER, "S1,1,2026-01-05,D1,O1,P1,2,45.50,invoice,",
         "S2,1,2026-01-05,D1,O1,P1,5,50.00,invoice,"]) + "\n"))
