@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import ibis
 import ibis.expr.types as ir
 
-from schemeops.engine.data import DAY, MONEY_SUM, RECORDED_MONEY
+from schemeops.engine.data import DAY, RECORDED_MONEY
 from schemeops.engine.exact import as_dec, dec
 
 #: The columns that place a sales invoice (its outlet and date come from its own lines).
@@ -120,9 +120,6 @@ def history_days(sales: ir.Table, cutoffs: Sequence[dt.date],
     n = len(cutoffs)
     if days is not None:
         per_day = corr.group_by(DAY).agg(**{f"c_{k}": corr[f"c_{k}"].sum() for k in range(n)})
-        # as a sum of the lines types them (stored in 64 bits, `RECORDED_MONEY`)
-        days = days.select(*DAY, **{c: days[c].cast(MONEY_SUM)
-                                    for c in ("net_amount", "returned")})
         day = days.left_join(per_day, DAY)
     else:
         money = sales.net_amount.type()
@@ -137,6 +134,11 @@ def history_days(sales: ir.Table, cutoffs: Sequence[dt.date],
             net_amount=both.net_amount.sum(),
             returned=both.net_amount.sum(where=both.doc_type == "return"),
             **{f"c_{k}": both[f"c_{k}"].sum() for k in range(n)})
-    kept = day.net_amount.fill_null(dec(0)) - day.returned.fill_null(dec(0))
+    kept = _or_zero(day.net_amount) - _or_zero(day.returned)
     return day.select(*DAY, "net_amount", **{
-        f"bill_{k}": as_dec(kept + day[f"c_{k}"].fill_null(dec(0)), 2) > 0 for k in range(n)})
+        f"bill_{k}": as_dec(kept + _or_zero(day[f"c_{k}"]), 2) > 0 for k in range(n)})
+
+
+def _or_zero(money: ir.NumericValue) -> ir.NumericValue:
+    """`money`, 0 where null, in its own type (recorded day totals are DECIMAL(18,2))."""
+    return money.fill_null(ibis.literal(0, type=money.type()))
