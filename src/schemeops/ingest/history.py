@@ -47,25 +47,38 @@ def _named_return(sales: ir.Table) -> ir.BooleanValue:
     return (sales.doc_type == "return") & ref.notnull() & (ref != "")
 
 
-def _invoices(sales: ir.Table, keys: ir.Table | None) -> tuple[ir.Table, ir.Table, ir.Table]:
-    """The lines of `sales` in the `keys` (all when None) with their month; their invoices
-    (`KEY`, invoice_id, invoice_date, value); and the returns of `sales` naming those."""
+def _lines(sales: ir.Table, keys: ir.Table | None) -> ir.Table:
+    """The lines of `sales` in the `keys` (all when None), with their month."""
     lines = _with_month(sales)
-    if keys is not None:
-        # the keys' earliest month first: a plain range filter before the semi join
-        lines = lines.filter(lines.month >= keys.month.min().as_scalar())
-        lines = lines.semi_join(keys, KEY)
-    inv = lines.filter(lines.doc_type == "invoice")
-    inv = inv.group_by([*KEY, "invoice_id", "invoice_date"]).agg(value=inv.net_amount.sum())
+    if keys is None:
+        return lines
+    # the keys' earliest month first: a plain range filter before the semi join
+    lines = lines.filter(lines.month >= keys.month.min().as_scalar())
+    return lines.semi_join(keys, KEY)
+
+
+def invoices(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
+    """The invoices of `sales` in the `keys` (all when None): `KEY`, invoice_id,
+    invoice_date, value."""
+    inv = _lines(sales, keys)
+    inv = inv.filter(inv.doc_type == "invoice")
+    return inv.group_by([*KEY, "invoice_id", "invoice_date"]).agg(value=inv.net_amount.sum())
+
+
+def _returns_of(sales: ir.Table, inv: ir.Table) -> ir.Table:
+    """The returns of `sales` naming an invoice of `inv`."""
     rets = sales.filter(_named_return(sales))
-    rets = rets.semi_join(inv, rets.ref_invoice_id == inv.invoice_id)
-    return lines, inv, rets
+    return rets.semi_join(inv, rets.ref_invoice_id == inv.invoice_id)
 
 
-def month_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
+def month_rows(sales: ir.Table, keys: ir.Table | None = None,
+               inv: ir.Table | None = None) -> ir.Table:
     """The state's rows of `sales` (every line the warehouse holds), for the `keys`
-    (distributor_id, outlet_id, month) only when given."""
-    lines, inv, rets = _invoices(sales, keys)
+    (distributor_id, outlet_id, month) only when given; `inv`: their `invoices`, when
+    already computed."""
+    lines = _lines(sales, keys)
+    inv = invoices(sales, keys) if inv is None else inv
+    rets = _returns_of(sales, inv)
     net = lines.group_by(KEY).agg(net=lines.net_amount.sum().cast("decimal(38,2)"))
     rets = rets.group_by(ref=rets.ref_invoice_id).agg(returned=rets.net_amount.sum())
     j = inv.left_join(rets, inv.invoice_id == rets.ref)
@@ -78,13 +91,16 @@ def month_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
                        first_bill=rows.first_bill, last_bill=rows.last_bill)
 
 
-def unbilled_rows(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
+def unbilled_rows(sales: ir.Table, keys: ir.Table | None = None,
+                  inv: ir.Table | None = None) -> ir.Table:
     """`KEY`, invoice_id, invoice_date, unbilled_on: each invoice of `sales` (in the `keys`
-    when given) worth more than 0 that its returns take to 0 or below, and the first day
-    they do. A lookback from a cut-off after that day no longer counts it as a bill; one
-    from a cut-off up to that day still does (it counts returns dated before the cut-off).
-    Few rows: the state's `last_bill` leaves these invoices out."""
-    _, inv, rets = _invoices(sales, keys)
+    when given; `inv`: their `invoices`, when already computed) worth more than 0 that its
+    returns take to 0 or below, and the first day they do. A lookback from a cut-off after
+    that day no longer counts it as a bill; one from a cut-off up to that day still does
+    (it counts returns dated before the cut-off). Few rows: the state's `last_bill` leaves
+    these invoices out."""
+    inv = invoices(sales, keys) if inv is None else inv
+    rets = _returns_of(sales, inv)
     day = rets.group_by(ref=rets.ref_invoice_id, day=rets.invoice_date).agg(
         returned=rets.net_amount.sum())
     w = ibis.window(group_by="ref", order_by="day", preceding=None, following=0)
@@ -118,27 +134,49 @@ def update_history(ib: ibis.BaseBackend, batch: ir.Table, *, load_id: int,
     load's months are not late). Returns the number of stale keys."""
     state = ib.table(HISTORY_TABLE, database=database)
     sales = ib.table("sales", database=database)
+    if int(ib.to_pyarrow(state.count()).as_py()) == 0:
+        # the warehouse held no sales (the state has a row for every line's key): the
+        # state of every line at once, without finding the keys they touch first (at 100M
+        # lines that search was most of the state's time); nothing was calculated on it,
+        # so nothing is stale
+        _replace_rows(ib, sales, None, database)
+        ib.drop_table(_NEW, force=True)
+        return 0
     newest = state.month.max().as_scalar()
     batch_newest = _with_month(batch).month.max().as_scalar()
-    keys = ib.create_table("_touched", touched_keys(batch, sales), temp=True, overwrite=True)
+    keys = ib.create_table(_TOUCHED, touched_keys(batch, sales), temp=True, overwrite=True)
     old = ib.create_table("_old_rows", state.semi_join(keys, KEY), temp=True, overwrite=True)
-    new = ib.create_table("_new_rows", month_rows(sales, keys), temp=True, overwrite=True)
+    new = _replace_rows(ib, sales, keys, database)
     changed = new.difference(old).select(*KEY)
-    # a warehouse that held no sales had nothing calculated on it: nothing is late yet
-    stale = changed.filter(newest.notnull()
-                           & ((changed.month < newest) | (changed.month < batch_newest)))
+    stale = changed.filter((changed.month < newest) | (changed.month < batch_newest))
     stale = stale.mutate(load_id=ibis.literal(load_id, type="int64")).select("load_id", *KEY)
     count = int(ib.to_pyarrow(stale.count()).as_py())
     if count:
         ib.insert(STALE_TABLE, stale, database=database)
-    on = " AND ".join(f'h."{k}" = k."{k}"' for k in KEY)
-    for name, rows in ((HISTORY_TABLE, new), (UNBILLED_TABLE, unbilled_rows(sales, keys))):
-        ib.con.execute(f'DELETE FROM {_target(name, database)} AS h USING "_touched" AS k '
-                       f"WHERE {on}")
-        ib.insert(name, rows, database=database)
-    for name in ("_touched", "_old_rows", "_new_rows"):
+    for name in (_TOUCHED, "_old_rows", _NEW):
         ib.drop_table(name, force=True)
     return count
+
+
+#: The temporary tables of the keys a load touches and of the state's new rows for them.
+_TOUCHED, _NEW = "_touched", "_new_rows"
+
+
+def _replace_rows(ib: ibis.BaseBackend, sales: ir.Table, keys: ir.Table | None,
+                  database: tuple[str, str] | None) -> ir.Table:
+    """Replace the state's and the unbilled invoices' rows of the `keys` (the temporary
+    table `_TOUCHED`; None: every key, the tables being empty) with those of `sales`; return the
+    state's new rows (a temporary table). The invoices are summed once for both."""
+    inv = ib.create_table("_invoices", invoices(sales, keys), temp=True, overwrite=True)
+    new = ib.create_table(_NEW, month_rows(sales, keys, inv), temp=True, overwrite=True)
+    on = " AND ".join(f'h."{k}" = k."{k}"' for k in KEY)
+    for name, rows in ((HISTORY_TABLE, new), (UNBILLED_TABLE, unbilled_rows(sales, keys, inv))):
+        if keys is not None:
+            ib.con.execute(f'DELETE FROM {_target(name, database)} AS h USING "{_TOUCHED}" '
+                           f"AS k WHERE {on}")
+        ib.insert(name, rows, database=database)
+    ib.drop_table("_invoices", force=True)
+    return new
 
 
 def ensure_history(ib: ibis.BaseBackend, existing: set[str],
