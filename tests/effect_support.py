@@ -15,6 +15,11 @@ T1 also sells A2: 40 a day (60 in March), 20 on 1–10 Feb (cannibalised by A1).
 With `shock`, the market moves inside March without changing its month's level: every seller
 sells 20% more on 11–20 Mar (controls 180, T1 360, T2 180) and the controls 20% less on
 21–30 Mar (120), the days of period 2.
+
+With `jump` (a set of sellers), every seller also sells B1 (category b: a product the
+scheme leaves alone) at half the controls' level (50, 50, 75, 50 a day), and the sellers in
+`jump` sell five times their every line on 21–30 Mar (period 2): a sales jump, not the
+scheme.
 """
 
 from __future__ import annotations
@@ -87,8 +92,14 @@ def a2_value(d: dt.date) -> int:
     return 20 if _within(d, P1) else 60 if d.month == 3 else 40
 
 
-def write_network(path: Path, *, shock: bool = False) -> Path:
-    """Write the warehouse to `path` (with the market's March moves when `shock`)."""
+#: How many times its lines a jumping seller sells in period 2.
+JUMP_TIMES = 5
+
+
+def write_network(path: Path, *, shock: bool = False, jump: frozenset[str] | None = None
+                  ) -> Path:
+    """Write the warehouse to `path` (with the market's March moves when `shock`, and B1 and
+    the sales jumps of the sellers in `jump` when given)."""
     rows: dict[str, list[dict]] = {t.name: [] for t in TABLES}
     for pid, tier in SELLERS.items():
         rows["participants"].append({"participant_id": pid, "name": pid, "role": "distributor",
@@ -96,8 +107,9 @@ def write_network(path: Path, *, shock: bool = False) -> Path:
         rows["outlets"].append({"outlet_id": f"O{pid}", "name": f"O{pid}",
                                 "distributor_id": pid, "outlet_type": "grocery",
                                 "created_on": dt.date(2020, 1, 1)})
-    for sku in ("A1", "A2"):
-        rows["products"].append({"sku": sku, "name": sku, "category": "a", "segment": "core",
+    for sku in ("A1", "A2") if jump is None else ("A1", "A2", "B1"):
+        rows["products"].append({"sku": sku, "name": sku, "category": sku[0].lower(),
+                                 "segment": "core",
                                  "brand": "X", "unit_price": D("10.00"),
                                  "unit_cost": D("6.00")})
     day = dt.date(2026, 1, 1)
@@ -106,6 +118,10 @@ def write_network(path: Path, *, shock: bool = False) -> Path:
             lines = [("A1", a1_value(pid, day, shock=shock))]
             if pid == "T1":
                 lines.append(("A2", a2_value(day)))
+            if jump is not None:
+                lines.append(("B1", LEVEL[day.month] // 2))
+                if pid in jump and _within(day, P2):
+                    lines = [(sku, value * JUMP_TIMES) for sku, value in lines]
             for no, (sku, value) in enumerate(lines, 1):
                 rows["sales"].append({
                     "invoice_id": f"{pid}-{day:%Y%m%d}", "line_no": no, "invoice_date": day,

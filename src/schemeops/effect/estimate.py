@@ -31,12 +31,16 @@ from schemeops.effect.baseline import (
     weighted_days,
     window_mask,
 )
-from schemeops.effect.facts import SCHEME, SIBLING, Calendar
+from schemeops.effect.facts import OTHER, SCHEME, SIBLING, Calendar
 
 #: Fewest controls for a match group (tier × region, then tier) to be used on its own.
 MIN_CONTROLS = 3
 #: The interval's percentiles (a 90% interval).
 LOW, HIGH = 5.0, 95.0
+#: How many times its baseline, relative to the controls', a seller's sales of the products
+#: the scheme leaves alone (neither its products nor their siblings) must reach in a window
+#: of a period for `sales_jumps` to call it a jump.
+JUMP = 2.5
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,30 @@ def ratios(actual_c: np.ndarray, expected_c: np.ndarray, matching: Matching,
     chosen = r[:, cols]
     has = den[:, cols] > 0
     return np.where(has, chosen, np.where(all_ok, r[:, -1:], 1.0))
+
+
+def sales_jumps(series: np.ndarray, *, calendar: Calendar, season: np.ndarray, no: int,
+                controls: np.ndarray) -> np.ndarray:
+    """Which participants' sales jumped in a window of period `no` (before, in, after it), a
+    bool per row of the P × atoms × 3 `series`: their other products (the third class) sold
+    at least JUMP times their baseline (the median month, over every month) times the
+    controls' median ratio (a median: one control's jump must not carry the market).
+
+    A scheme moves its products and their siblings, not a seller's every product: a jump
+    there is something else (a distributor's stock-up, stuffing, a data error), and read as
+    lift or as a market move it would carry a program's estimate (docs/effectiveness.md,
+    "Sales jumps"). A seller with no other products (a scheme on every product) never
+    jumps."""
+    base = monthly_baseline(series, calendar, season, near_mask(calendar, no, None))[:, OTHER]
+    out = np.zeros(series.shape[0], bool)
+    for kind in ("pre", "in", "post"):
+        mask = window_mask(calendar, kind, no)
+        a = series[:, mask, OTHER].sum(axis=1)
+        e = base * weighted_days(calendar, season, mask)
+        has = e[controls] > 0
+        market = float(np.median(a[controls][has] / e[controls][has])) if has.any() else 1.0
+        out |= a > JUMP * e * market
+    return out & (base > 0)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ class Inputs:
     kpi_target: np.ndarray
     margin: Decimal | None     # 1 − Σ cost of goods ÷ Σ value of the scheme's sales
     span_errors: np.ndarray | None = None  # P × spans (`baseline.span_errors`); None: 1
+    #: the treated the program's row reads (False: sales jumped, `estimate.sales_jumps`);
+    #: None: all
+    in_program: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Measured:
     paying_for_baseline_share: Decimal | None
     #: the side parts counted in the net (`estimate.standing_out`)
     parts_counted: frozenset[str]
+    #: the treated the program's row reads (the others' sales jumped)
+    in_program: np.ndarray
 
 
 def cents(x: np.ndarray) -> np.ndarray:
@@ -140,9 +145,12 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
     shift = shifts[0]
     lift_draws = lift_pct(own_net, drawn.counterfactual + shift)
     roi_draws = roi(own_net, margin, cost[None, :])
-    # the program: treated resampled too (weights × each draw's participants)
-    prog_net, prog_cf = (wt * drawn.net).sum(axis=1), (wt * drawn.counterfactual).sum(axis=1)
-    prog_cost = wt @ cost
+    # the program: treated resampled too (weights × each draw's participants), those whose
+    # sales jumped left out
+    k = np.ones(i.treated.size, bool) if i.in_program is None else i.in_program
+    wk = wt * k[None, :]
+    prog_net, prog_cf = (wk * drawn.net).sum(axis=1), (wk * drawn.counterfactual).sum(axis=1)
+    prog_cost = wk @ cost
     net_cents = cents(net)
     reached = _baseline_reached(i, cf, actual)
     return Measured(
@@ -153,12 +161,14 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
         paid_for_baseline=reached, counterfactual=cf, actual=actual,
         in_scheme=point.in_scheme[0], halo=point.halo[0], dip=point.dip[0],
         cannibalised=point.cannibalised[0], net_units=units.net[0],
-        program_lift=float(lift_pct(np.asarray([net.sum()]), np.asarray([cf.sum()]))[0]),
+        program_lift=float(lift_pct(np.asarray([net[k].sum()]),
+                                    np.asarray([cf[k].sum()]))[0]),
         program_lift_interval=interval(lift_pct(prog_net, prog_cf)),
-        program_roi=program_roi(int(net_cents.sum()), i.margin, int(i.cost_cents.sum())),
+        program_roi=program_roi(int(net_cents[k].sum()), i.margin,
+                                int(i.cost_cents[k].sum())),
         program_roi_interval=interval(roi(prog_net, margin, prog_cost)),
-        paying_for_baseline_share=share_paid_for_baseline(i.payout_cents, reached),
-        parts_counted=kept)
+        paying_for_baseline_share=share_paid_for_baseline(i.payout_cents[k], reached[k]),
+        parts_counted=kept, in_program=k)
 
 
 def program_roi(net_cents: int, margin: Decimal | None, cost_cents: int) -> Decimal | None:

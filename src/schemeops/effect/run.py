@@ -27,7 +27,7 @@ from schemeops.effect.baseline import (
     window_mask,
 )
 from schemeops.effect.dependency import Dependency, dependency
-from schemeops.effect.estimate import match
+from schemeops.effect.estimate import match, sales_jumps
 from schemeops.effect.facts import SCHEME, Calendar, build_calendar, costs, line_facts, sales_range
 from schemeops.effect.measure import Inputs, Measured, first_slab, measure
 from schemeops.engine.backends import connect_warehouse, materialize
@@ -59,6 +59,8 @@ class PeriodResult:
     measured: Measured
     method: str
     controls: int
+    #: the controls left out because their sales jumped around the period
+    jumped_controls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,12 +182,19 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
     n_treated = len(treated_ids)
     is_control = np.arange(len(ids)) >= n_treated
     season = season_index(cube, calendar, is_control)
-    errors = span_errors(cube.value, calendar, season)
     control_rows = np.nonzero(is_control)[0]
+    # sellers whose sales jumped around a period: found with every control's season, then
+    # left out of the season too (a control selling five-fold for a month would lift its
+    # month's index for everyone), of that period's controls and of its program row
+    jumped = {w.no: sales_jumps(cube.value, calendar=calendar, season=season, no=w.no,
+                                controls=control_rows) for w in windows}
+    steady = ~np.logical_or.reduce([np.zeros(len(ids), bool), *jumped.values()])
+    season = season_index(cube, calendar, is_control & steady)
+    errors = span_errors(cube.value, calendar, season)
     control_keys = np.column_stack([controls["tier"].to_numpy(zero_copy_only=False),
                                     controls["region"].to_numpy(zero_copy_only=False)])
     periods = [_period(program, w, wide_rows, facts, cube, calendar, season, control_rows,
-                       control_keys, errors, resamples=resamples, seed=seed,
+                       control_keys, errors, jumped[w.no], resamples=resamples, seed=seed,
                        method=f"did_{kind}" if control_rows.size else "baseline")
                for w in windows]
     dep = dependency(cube, calendar, season)
@@ -196,10 +205,11 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
 
 def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Table,
             cube: Cube, calendar: Calendar, season: np.ndarray, control_rows: np.ndarray,
-            control_keys: np.ndarray, errors: np.ndarray, *, resamples: int, seed: int,
-            method: str) -> PeriodResult:
+            control_keys: np.ndarray, errors: np.ndarray, jumped: np.ndarray, *,
+            resamples: int, seed: int, method: str) -> PeriodResult:
     """Measure one period: its enrolled rows of the engine's results, its margin (exact, from
-    the facts' decimals) and the estimates."""
+    the facts' decimals) and the estimates; the sellers whose sales `jumped` around it (a
+    bool per row of the cube) are neither its controls nor in its program row."""
     rows = wide_rows.filter(pc.equal(wide_rows["period_no"], window.no))
     ids = rows["participant_id"].to_numpy(zero_copy_only=False)
     position = pc.index_in(rows["participant_id"],
@@ -211,6 +221,9 @@ def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Tab
     def in_cents(column: str) -> np.ndarray:
         return rows[column].to_numpy(zero_copy_only=False).astype(np.int64)
 
+    steady = ~jumped[control_rows]
+    left_out = tuple(str(p) for p in cube.ids[control_rows[~steady]])
+    control_rows, control_keys = control_rows[steady], control_keys[steady]
     inside = np.nonzero(window_mask(calendar, "in", window.no))[0]
     sold = facts.filter(pc.and_(pc.and_(
         pc.is_in(facts["participant_id"], value_set=rows["participant_id"].combine_chunks()),
@@ -225,7 +238,7 @@ def _period(program: Program, window: Window, wide_rows: pa.Table, facts: pa.Tab
         cost_cents=in_cents("cost"),
         kpi_actual=pc.fill_null(rows["kpi_actual"], np.nan).to_numpy(zero_copy_only=False),
         kpi_target=pc.fill_null(rows["kpi_target"], np.nan).to_numpy(zero_copy_only=False),
-        margin=margin, span_errors=errors)
+        margin=margin, span_errors=errors, in_program=~jumped[treated])
     return PeriodResult(window, ids, inputs.payout_cents, inputs.cost_cents, margin,
                         measure(inputs, resamples=resamples, seed=seed),
-                        method, int(control_rows.size))
+                        method, int(control_rows.size), left_out)
