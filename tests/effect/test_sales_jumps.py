@@ -5,7 +5,7 @@ period 2 (21–30 Mar).
 The jump shows on B1: the seller's B1 baseline is its median month per level-day (January
 and April have the ≥ 7 clean days: 50 ÷ 100 = 0.5), × period 2's level-weighted days
 (10 × 150) = 750 expected; it sells 10 × 75 × 5 = 3,750, five times the controls' median
-ratio (1): above `estimate.JUMP` (2.5). Every other seller sells B1 as expected (ratio 1).
+ratio (1): above `estimate.JUMP` (3.5). Every other seller sells B1 as expected (ratio 1).
 
 - A control that jumps (C1) is left out of the period's controls and of the season index:
   the program's period 2 row is the golden case's (incremental 1,800.00, cost 594.00, ROI

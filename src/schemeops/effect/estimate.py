@@ -40,7 +40,7 @@ LOW, HIGH = 5.0, 95.0
 #: How many times its baseline, relative to the controls', a seller's sales of the products
 #: the scheme leaves alone (neither its products nor their siblings) must reach in a window
 #: of a period for `sales_jumps` to call it a jump.
-JUMP = 2.5
+JUMP = 3.5
 
 
 @dataclass(frozen=True)
@@ -108,25 +108,31 @@ def ratios(actual_c: np.ndarray, expected_c: np.ndarray, matching: Matching,
 def sales_jumps(series: np.ndarray, *, calendar: Calendar, season: np.ndarray, no: int,
                 controls: np.ndarray) -> np.ndarray:
     """Which participants' sales jumped in a window of period `no` (before, in, after it), a
-    bool per row of the P × atoms × 3 `series`: their other products (the third class) sold
-    at least JUMP times their baseline (the median month, over every month) times the
-    controls' median ratio (a median: one control's jump must not carry the market).
+    bool per row of the P × atoms × 3 `series`: both the scheme's products and the others
+    (the first and third classes) sold at least JUMP times their baseline (the median
+    month, over every month) times the controls' median ratio (a median: one control's jump
+    must not carry the market).
 
     A scheme moves its products and their siblings, not a seller's every product: a jump
-    there is something else (a distributor's stock-up, stuffing, a data error), and read as
-    lift or as a market move it would carry a program's estimate (docs/effectiveness.md,
-    "Sales jumps"). A seller with no other products (a scheme on every product) never
-    jumps."""
-    base = monthly_baseline(series, calendar, season, near_mask(calendar, no, None))[:, OTHER]
+    in both is something else (a distributor's stock-up, stuffing, a data error), and read
+    as lift or as a market move it would carry a program's estimate (docs/effectiveness.md,
+    "Sales jumps"); asking it of both keeps a seller whose other products alone are noisy.
+    A seller with no other products (a scheme on every product) never jumps."""
+    base = monthly_baseline(series, calendar, season, near_mask(calendar, no, None))
     out = np.zeros(series.shape[0], bool)
     for kind in ("pre", "in", "post"):
         mask = window_mask(calendar, kind, no)
-        a = series[:, mask, OTHER].sum(axis=1)
-        e = base * weighted_days(calendar, season, mask)
-        has = e[controls] > 0
-        market = float(np.median(a[controls][has] / e[controls][has])) if has.any() else 1.0
-        out |= a > JUMP * e * market
-    return out & (base > 0)
+        days = weighted_days(calendar, season, mask)
+        both = np.ones(series.shape[0], bool)
+        for cls in (OTHER, SCHEME):
+            a = series[:, mask, cls].sum(axis=1)
+            e = base[:, cls] * days
+            has = e[controls] > 0
+            market = (float(np.median(a[controls][has] / e[controls][has])) if has.any()
+                      else 1.0)
+            both &= (a > JUMP * e * market) & (base[:, cls] > 0)
+        out |= both
+    return out
 
 
 @dataclass(frozen=True)
