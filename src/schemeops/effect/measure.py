@@ -76,8 +76,13 @@ class Measured:
     paying_for_baseline_share: Decimal | None
     #: the side parts counted in the net (`estimate.standing_out`)
     parts_counted: frozenset[str]
-    #: the treated the program's row reads (the others' sales jumped)
+    #: the treated whose lift the program's row reads (the others' sales jumped)
     in_program: np.ndarray
+    #: Σ counterfactual of every treated ÷ that of `in_program`: what scales a sum over
+    #: `in_program` to the whole program (its lift applied to every counterfactual)
+    program_share: float
+    #: the program's incremental value in cents: `in_program`'s, scaled by `program_share`
+    program_net_cents: int
 
 
 def cents(x: np.ndarray) -> np.ndarray:
@@ -145,14 +150,19 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
     shift = shifts[0]
     lift_draws = lift_pct(own_net, drawn.counterfactual + shift)
     roi_draws = roi(own_net, margin, cost[None, :])
-    # the program: treated resampled too (weights × each draw's participants), those whose
-    # sales jumped left out
+    # the program: treated resampled too (weights × each draw's participants). Its lift is
+    # that of the participants whose sales did not jump, applied to every participant's
+    # counterfactual (a jump hides a seller's own lift); its cost is all it paid.
     k = np.ones(i.treated.size, bool) if i.in_program is None else i.in_program
     wk = wt * k[None, :]
-    prog_net, prog_cf = (wk * drawn.net).sum(axis=1), (wk * drawn.counterfactual).sum(axis=1)
-    prog_cost = wk @ cost
+    prog_cf = (wk * drawn.counterfactual).sum(axis=1)
+    prog_net = _scaled((wk * drawn.net).sum(axis=1), (wt * drawn.counterfactual).sum(axis=1),
+                       prog_cf)
+    prog_cost = wt @ cost
     net_cents = cents(net)
     reached = _baseline_reached(i, cf, actual)
+    share = float(_scaled(1.0, cf.sum(), cf[k].sum()))
+    program_net = int(cents(np.asarray([share * float(net_cents[k].sum()) / 100]))[0])
     return Measured(
         lift=lift_pct(net, cf), lift_low=interval(lift_draws)[0],
         lift_high=interval(lift_draws)[1], net_cents=net_cents,
@@ -164,11 +174,18 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
         program_lift=float(lift_pct(np.asarray([net[k].sum()]),
                                     np.asarray([cf[k].sum()]))[0]),
         program_lift_interval=interval(lift_pct(prog_net, prog_cf)),
-        program_roi=program_roi(int(net_cents[k].sum()), i.margin,
-                                int(i.cost_cents[k].sum())),
+        program_roi=program_roi(program_net, i.margin, int(i.cost_cents.sum())),
         program_roi_interval=interval(roi(prog_net, margin, prog_cost)),
-        paying_for_baseline_share=share_paid_for_baseline(i.payout_cents[k], reached[k]),
-        parts_counted=kept, in_program=k)
+        paying_for_baseline_share=share_paid_for_baseline(i.payout_cents, reached),
+        parts_counted=kept, in_program=k, program_share=share, program_net_cents=program_net)
+
+
+def _scaled(value, whole, part):
+    """`value` × whole ÷ part: a sum over some participants scaled to all of them (the
+    value itself where `part` is not positive)."""
+    return np.where(np.asarray(part) > 0,
+                    np.asarray(value) * np.asarray(whole) / np.where(part > 0, part, 1),
+                    value)
 
 
 def program_roi(net_cents: int, margin: Decimal | None, cost_cents: int) -> Decimal | None:

@@ -46,14 +46,16 @@ def verdict(low: float, high: float) -> str:
 
 
 def _program_row(e: Effect, r: PeriodResult) -> dict[str, str]:
-    """The program's row: its participants but those whose sales jumped (`in_program`)."""
+    """The program's row: every participant's sums, but the incremental value and its parts,
+    which are those of the participants whose sales did not jump (`in_program`) scaled to
+    the whole program (`program_share`)."""
     m = r.measured
-    k = m.in_program
-    net = int(m.net_cents[k].sum())
-    cost, payout = int(r.cost_cents[k].sum()), int(r.payout_cents[k].sum())
-    units = float(m.net_units[k].sum())
-    actual = float(m.actual[k].sum())
-    subsidised = float(m.actual[k & (r.payout_cents > 0)].sum())
+    k, share = m.in_program, m.program_share
+    net = m.program_net_cents
+    cost, payout = int(r.cost_cents.sum()), int(r.payout_cents.sum())
+    units = share * float(m.net_units[k].sum())
+    actual = float(m.actual.sum())
+    subsidised = float(m.actual[r.payout_cents > 0].sum())
     return {
         "participant_id": "", "net_lift_pct": _fixed(m.program_lift, 2),
         "low": _fixed(m.program_lift_interval[0], 2),
@@ -63,18 +65,19 @@ def _program_row(e: Effect, r: PeriodResult) -> dict[str, str]:
         "verdict": verdict(*m.program_roi_interval) if cost > 0 else "",
         "roi_low": _fixed(m.program_roi_interval[0], 4),
         "roi_high": _fixed(m.program_roi_interval[1], 4),
-        "baseline_value": _fixed(float(m.counterfactual[k].sum()), 2),
+        "baseline_value": _fixed(float(m.counterfactual.sum()), 2),
         "actual_value": _fixed(actual, 2), "subsidised_value": _fixed(subsidised, 2),
-        "in_scheme_value": _fixed(m.in_scheme[k].sum(), 2),
-        "halo_value": _fixed(m.halo[k].sum(), 2), "dip_value": _fixed(m.dip[k].sum(), 2),
-        "cannibalised_value": _fixed(m.cannibalised[k].sum(), 2),
+        "in_scheme_value": _fixed(share * m.in_scheme[k].sum(), 2),
+        "halo_value": _fixed(share * m.halo[k].sum(), 2),
+        "dip_value": _fixed(share * m.dip[k].sum(), 2),
+        "cannibalised_value": _fixed(share * m.cannibalised[k].sum(), 2),
         "incremental_units": _fixed(units, 3),
         "cost_per_incremental_unit": _fixed(cost / 100 / units, 2) if units > 0 else "",
         "cost_pct_of_sales": _fixed(100 * cost / 100 / actual, 2) if actual > 0 else "",
-        "earner_rate": _fixed(float((r.payout_cents[k] > 0).mean()), 4)
-        if k.any() else "",
+        "earner_rate": _fixed(float((r.payout_cents > 0).mean()), 4)
+        if r.ids.size else "",
         "margin": _fixed(r.margin, 4), "payout": _money(payout),
-        "participants": str(int(k.sum())), "controls": str(r.controls)}
+        "participants": str(r.ids.size), "controls": str(r.controls)}
 
 
 def _participant_rows(r: PeriodResult) -> list[dict[str, str]]:
