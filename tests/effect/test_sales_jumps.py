@@ -59,6 +59,8 @@ def test_a_participant_whose_sales_jump_is_left_out_of_the_programs_row(tmp_path
     assert (p2["roi"], p2["paying_for_baseline_share"]) == ("-0.4048", "0.3333")
     assert (p2["net_lift_pct"], p2["baseline_value"], p2["in_scheme_value"]) == (
         "50.00", "4500.00", "2250.00")
+    # every draw that holds T1 reads its lift (the controls are level: ratio 1 in each)
+    assert (p2["low"], p2["high"]) == ("50.00", "50.00")
     assert rows[("2026-03-21", "T2")]["incremental_value"] == "7500.00"
     assert (p1["incremental_value"], p1["participants"]) == ("100.00", "2")
     assert p2["participants"] == "2"

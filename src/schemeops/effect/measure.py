@@ -155,9 +155,8 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
     # counterfactual (a jump hides a seller's own lift); its cost is all it paid.
     k = np.ones(i.treated.size, bool) if i.in_program is None else i.in_program
     wk = wt * k[None, :]
-    prog_cf = (wk * drawn.counterfactual).sum(axis=1)
-    prog_net = _scaled((wk * drawn.net).sum(axis=1), (wt * drawn.counterfactual).sum(axis=1),
-                       prog_cf)
+    prog_net, prog_cf = (wk * drawn.net).sum(axis=1), (wk * drawn.counterfactual).sum(axis=1)
+    prog_value = _scaled(prog_net, (wt * drawn.counterfactual).sum(axis=1), prog_cf)
     prog_cost = wt @ cost
     net_cents = cents(net)
     reached = _baseline_reached(i, cf, actual)
@@ -175,17 +174,17 @@ def measure(i: Inputs, *, resamples: int, seed: int) -> Measured:
                                     np.asarray([cf[k].sum()]))[0]),
         program_lift_interval=interval(lift_pct(prog_net, prog_cf)),
         program_roi=program_roi(program_net, i.margin, int(i.cost_cents.sum())),
-        program_roi_interval=interval(roi(prog_net, margin, prog_cost)),
+        program_roi_interval=interval(roi(prog_value, margin, prog_cost)),
         paying_for_baseline_share=share_paid_for_baseline(i.payout_cents, reached),
         parts_counted=kept, in_program=k, program_share=share, program_net_cents=program_net)
 
 
-def _scaled(value, whole, part):
+def _scaled(value: np.ndarray | float, whole: np.ndarray | float,
+            part: np.ndarray | float) -> np.ndarray:
     """`value` × whole ÷ part: a sum over some participants scaled to all of them (the
     value itself where `part` is not positive)."""
-    return np.where(np.asarray(part) > 0,
-                    np.asarray(value) * np.asarray(whole) / np.where(part > 0, part, 1),
-                    value)
+    value, whole, part = np.asarray(value), np.asarray(whole), np.asarray(part)
+    return np.where(part > 0, value * whole / np.where(part > 0, part, 1.0), value)
 
 
 def program_roi(net_cents: int, margin: Decimal | None, cost_cents: int) -> Decimal | None:
