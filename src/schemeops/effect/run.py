@@ -185,9 +185,10 @@ def run_effect(path: Path, *, warehouse: Path, period: dt.date | None = None,
     control_rows = np.nonzero(is_control)[0]
     # sellers whose sales jumped around a period: found with every control's season, then
     # left out of the season too (a control selling five-fold for a month would lift its
-    # month's index for everyone), of that period's controls and of its program row
+    # month's index for everyone), of that period's controls and of its program row; every
+    # period's, so that the season does not depend on which periods are reported
     jumped = {w.no: sales_jumps(cube.value, calendar=calendar, season=season, no=w.no,
-                                controls=control_rows) for w in windows}
+                                controls=control_rows) for w in result.windows}
     steady = ~np.logical_or.reduce([np.zeros(len(ids), bool), *jumped.values()])
     season = season_index(cube, calendar, is_control & steady)
     errors = span_errors(cube.value, calendar, season)
