@@ -103,3 +103,15 @@ def test_day_totals_are_not_read_for_other_sales(warehouse, tmp_path):
         assert data.days is None and data.named is None and data.returns is None
     finally:
         con.disconnect()
+
+
+def test_a_load_writes_its_day_totals_in_key_order(warehouse):
+    """A generated network loaded at once (its lines in no key order): `_days` holds its
+    rows sorted by seller, outlet and day, as a calculation groups them."""
+    with duckdb.connect(str(warehouse), read_only=True) as c:
+        keys = c.execute(f"SELECT distributor_id, outlet_id, invoice_date FROM {DAYS_TABLE} "
+                         "ORDER BY rowid").fetchall()
+        lines = c.execute("SELECT distributor_id, outlet_id FROM sales ORDER BY rowid "
+                          "LIMIT 1000").fetchall()
+    assert len(keys) > 1000 and keys == sorted(keys)
+    assert lines != sorted(lines)  # the order is the load's doing, not the file's

@@ -4,7 +4,10 @@ reads one row per day (30M at 100M lines) instead of summing every line
 (docs/ingest.md, "Day totals").
 
 Sums add up, so a load adds its own lines' day totals to the rows of the days they fall
-on: it replaces only those days' rows, read within the dates of its lines.
+on: it replaces only those days' rows, read within the dates of its lines. Each load writes
+its rows sorted by seller, outlet and day: every calculation groups them by seller and
+outlet, and DuckDB groups rows that arrive key by key about twice as fast as rows in hash
+order (the 100M per-outlet facts: 10.8 s of CPU unsorted, 6.1 s sorted).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ def update_days(ib: ibis.BaseBackend, batch: ir.Table,
     merged = both.group_by(DAY).agg(
         net_amount=both.net_amount.sum().cast(_SCHEMA["net_amount"]),
         returned=both.returned.sum().cast(_SCHEMA["returned"]))
-    merged = ib.create_table(_MERGED, merged, temp=True, overwrite=True)
+    merged = ib.create_table(_MERGED, merged.order_by(DAY), temp=True, overwrite=True)
     catalog, db = database or (None, None)
     target = sg.table(DAYS_TABLE, db=db, catalog=catalog, quoted=True).sql("duckdb")
     on = " AND ".join(f'd."{k}" = b."{k}"' for k in DAY)
@@ -53,4 +56,5 @@ def ensure_days(ib: ibis.BaseBackend, existing: set[str],
     if DAYS_TABLE in existing:
         return
     ib.create_table(DAYS_TABLE, schema=ibis.schema(_SCHEMA), database=database)
-    ib.insert(DAYS_TABLE, day_totals(ib.table("sales", database=database)), database=database)
+    days = day_totals(ib.table("sales", database=database))
+    ib.insert(DAYS_TABLE, days.order_by(DAY), database=database)
