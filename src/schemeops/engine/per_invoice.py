@@ -18,7 +18,7 @@ from schemeops.engine.caps import KEYS
 from schemeops.engine.data import Data
 from schemeops.engine.exact import as_dec, dec, either, round_half_up
 from schemeops.engine.kpis import bill_lines, kpi_scale
-from schemeops.engine.kpis._common import attribute_rows, in_windows, window_table
+from schemeops.engine.kpis._common import attribute_rows, dated_in
 from schemeops.engine.payouts import (
     BILLS_AMOUNT,
     BILLS_BASE,
@@ -27,14 +27,14 @@ from schemeops.engine.payouts import (
     ZERO,
     ComponentCompiler,
 )
-from schemeops.engine.periods import Window, windows_table
+from schemeops.engine.periods import Window
 from schemeops.program.model import Component, Kpi, Program
 
 #: How many paying bills `explain` lists before counting the rest.
 TOP_BILLS = 10
 
 
-def bill_values(kpi: Kpi, data: Data, periods: ir.Table) -> ir.Table:
+def bill_values(kpi: Kpi, data: Data, windows: tuple[Window, ...]) -> ir.Table:
     """participant_id, period_no, distributor_id, invoice_id, invoice_date, value: each bill
     dated in a period, net of that period's returns referencing it; reps and managers get the
     bills of who they manage."""
@@ -45,7 +45,7 @@ def bill_values(kpi: Kpi, data: Data, periods: ir.Table) -> ir.Table:
                              _own=~is_return)
     else:  # primary sales have no returns: every line is its invoice's own
         lines = lines.mutate(_bill=lines.invoice_id, _own=ibis.literal(True))
-    t = in_windows(lines, "invoice_date", window_table(periods))
+    t = dated_in(lines, "invoice_date", windows)
     g = t.group_by(distributor_id=t.distributor_id, period_no=t.period_no,
                    invoice_id=t._bill).agg(invoice_date=t.invoice_date.min(where=t._own),
                                            value=t._v.sum())
@@ -54,12 +54,12 @@ def bill_values(kpi: Kpi, data: Data, periods: ir.Table) -> ir.Table:
     return attribute_rows(bills, data, kpi.rollup)
 
 
-def bill_pay(program: Program, comp: Component, data: Data, periods: ir.Table,
+def bill_pay(program: Program, comp: Component, data: Data, windows: tuple[Window, ...],
              prices: dict[str, ir.DecimalValue]) -> ir.Table:
     """Each bill with its slab (`slab`, `rate`) and `amount`, half-up to 2 places; 0 when its
     value is ≤ 0."""
     kpi = program.kpi(comp.kpi)
-    bills = bill_values(kpi, data, periods)
+    bills = bill_values(kpi, data, windows)
     rows = bills.mutate(**{f"a__{kpi.id}": bills.value})
     cc = ComponentCompiler(program, comp, rows, prices)  # the bill's value is its actual
     if comp.mode == "marginal":
@@ -72,16 +72,12 @@ def bill_pay(program: Program, comp: Component, data: Data, periods: ir.Table,
                        rate=rate, amount=as_dec(either(positive, round_half_up(raw, 2), ZERO), 2))
 
 
-def _periods_of(w: ir.Table) -> ir.Table:
-    """The periods of the wide table (period_no, start, end)."""
-    return w.select(period_no=w.period_no, start=w.period_start, end=w.period_end).distinct()
-
-
 def with_invoice_pay(program: Program, comp: Component, w: ir.Table, data: Data,
-                     prices: dict[str, ir.DecimalValue]) -> ir.Table:
-    """`w` with the component's per-bill totals: Σ amount, Σ positive values, bills paid and
-    bills, per participant and period (0 without bills)."""
-    pay = bill_pay(program, comp, data, _periods_of(w), prices)
+                     windows: tuple[Window, ...], prices: dict[str, ir.DecimalValue]
+                     ) -> ir.Table:
+    """`w` (over the periods `windows`) with the component's per-bill totals: Σ amount,
+    Σ positive values, bills paid and bills, per participant and period (0 without bills)."""
+    pay = bill_pay(program, comp, data, windows, prices)
     scale = kpi_scale(program.kpi(comp.kpi))
     zero = dec(0, scale)
     g = pay.group_by(KEYS).agg(
@@ -104,7 +100,7 @@ def paid_bills(program: Program, comp: Component, data: Data, windows: tuple[Win
     if comp.free is not None:
         p = data.products
         prices[comp.free.sku] = p.filter(p.sku == comp.free.sku).unit_price.max().as_scalar()
-    pay = bill_pay(program, comp, data, windows_table(windows), prices)
+    pay = bill_pay(program, comp, data, windows, prices)
     pay = pay.filter((pay.participant_id == participant_id) & (pay.amount > 0))
     return pay.order_by([pay.period_no, pay.amount.desc(), pay.invoice_date, pay.invoice_id])
 

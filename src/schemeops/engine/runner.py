@@ -110,7 +110,7 @@ def _kpi_rows(program: Program, w: ir.Table) -> ir.Table:
     return ibis.union(*parts, distinct=False)
 
 
-def _component_lines(program: Program, w: ir.Table, data: Data
+def _component_lines(program: Program, w: ir.Table, data: Data, windows: tuple[Window, ...]
                      ) -> tuple[list[ir.Table], list[ir.Table]]:
     """Each component's lines (catch-up releases and carried amounts beside its own), with
     both components.csv's columns and explanations.csv's typed fields; and its scorecard
@@ -123,7 +123,8 @@ def _component_lines(program: Program, w: ir.Table, data: Data
             prices[sku] = p.filter(p.sku == sku).unit_price.max().as_scalar()
     lines, items = [], []
     for i, comp in enumerate(program.components):
-        cw = w if comp.per is None else with_invoice_pay(program, comp, w, data, prices)
+        cw = w if comp.per is None else with_invoice_pay(program, comp, w, data, windows,
+                                                                  prices)
         cc = ComponentCompiler(program, comp, cw, prices)
         r = cc.compile()
         note, missed = r.note, None
@@ -164,7 +165,7 @@ def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = N
     if program.returns is not None:
         data = with_late_returns(data, windows, program.returns.until_days, as_of=as_of)
     w = keep(_wide(program, data, windows))
-    parts, items = _component_lines(program, w, data)
+    parts, items = _component_lines(program, w, data, windows)
     lines = keep(ibis.union(*parts, distinct=False))  # read by both output files
     comps = lines.select(*KEYS, "component", "base", "rate", "amount", "note", "_order")
     totals = comps.group_by(KEYS).aggregate(total=comps.amount.sum())

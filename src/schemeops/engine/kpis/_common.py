@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import pairwise
 
 import ibis
 import ibis.expr.types as ir
@@ -11,6 +12,7 @@ import ibis.expr.types as ir
 from schemeops.engine.data import Data
 from schemeops.engine.exact import as_dec, dec
 from schemeops.engine.kpis.facts import covers
+from schemeops.engine.periods import Window, windows_table
 from schemeops.errors import SchemeopsError
 from schemeops.program.model import KpiBase
 
@@ -87,6 +89,31 @@ def in_windows(t: ir.Table, date_col: str, windows: ir.Table) -> ir.Table:
     """Each row of `t` once per window (period_no, w_start, w_end) whose dates contain it."""
     d = t[date_col]
     return t.join(windows, [d >= windows.w_start, d <= windows.w_end])
+
+
+def dated_in(t: ir.Table, date_col: str, windows: Sequence[Window]) -> ir.Table:
+    """`in_windows` for windows known when compiling: each row of `t` dated in one of
+    `windows`, with its period_no, w_start and w_end. Windows that do not overlap are a
+    filter on literal dates and a CASE, which DuckDB pushes into the scan (skipping the
+    row groups of other months) instead of a range join of every row; overlapping ones
+    (a row in several) are joined as `in_windows` does."""
+    ordered = sorted(windows, key=lambda w: w.start)
+    if any(b.start <= a.end for a, b in pairwise(ordered)):
+        return in_windows(t, date_col, window_table(windows_table(windows)))
+    d = t[date_col]
+    inside = ibis.or_(*(d.between(w.start, w.end) for w in ordered))
+    t = t.filter(inside)
+    d = t[date_col]
+
+    def pick(attr: str, dtype: str) -> ir.Value:
+        if len(ordered) == 1:
+            return ibis.literal(getattr(ordered[0], attr), type=dtype)
+        c = ibis.cases(*((d.between(w.start, w.end), ibis.literal(getattr(w, attr), type=dtype))
+                         for w in ordered))
+        return c.cast(dtype)
+
+    return t.mutate(period_no=pick("no", "int64"), w_start=pick("start", "date"),
+                    w_end=pick("end", "date"))
 
 
 def positive_net(t: ir.Table, keys: Sequence[str], *, at_least: Decimal | None = None
