@@ -55,7 +55,7 @@ def program_windows(period: Period, as_of: dt.date | None = None) -> tuple[Windo
                 break
             end = min(end, as_of)
         out.append(Window(k + 1, start, end))
-    return tuple(out)
+    return tuple(sorted(out, key=lambda w: (w.no, w.start)))
 
 
 def history_windows(windows: tuple[Window, ...], history: History) -> list[tuple[int, Window]]:
@@ -106,3 +106,23 @@ def windows_table(windows: list[Window] | tuple[Window, ...], *, numbers: list[i
                             "end": ops.Literal(w.end, dt_.date)}).to_expr()
             for no, w in zip(nos, windows, strict=True)]
     return ibis.union(*rows, distinct=False) if len(rows) > 1 else rows[0]
+
+
+def known_windows(periods: ir.Table) -> tuple[Window, ...] | None:
+    """The windows a `windows_table` was written from (its literal rows), so that a query
+    can test literal dates instead of joining the table; None for any other table."""
+    out: list[Window] = []
+    todo = [periods.op()]
+    while todo:  # the union's operands, left to right (a few, never rows of data)
+        op = todo.pop(0)
+        if isinstance(op, ops.Union) and not op.distinct:
+            todo[:0] = [op.left, op.right]
+            continue
+        names = tuple(op.values) if isinstance(op, ops.DummyTable) else ()
+        if names != ("period_no", "start", "end"):
+            return None
+        vals = [v.arg if isinstance(v, ops.Cast) else v for v in op.values.values()]
+        if not all(isinstance(v, ops.Literal) for v in vals):
+            return None
+        out.append(Window(*(v.value for v in vals)))
+    return tuple(sorted(out, key=lambda w: (w.no, w.start)))

@@ -12,7 +12,7 @@ import ibis.expr.types as ir
 from schemeops.engine.data import Data
 from schemeops.engine.exact import as_dec, dec
 from schemeops.engine.kpis.facts import covers
-from schemeops.engine.periods import Window, windows_table
+from schemeops.engine.periods import Window, known_windows, windows_table
 from schemeops.errors import SchemeopsError
 from schemeops.program.model import KpiBase
 
@@ -91,15 +91,22 @@ def in_windows(t: ir.Table, date_col: str, windows: ir.Table) -> ir.Table:
     return t.join(windows, [d >= windows.w_start, d <= windows.w_end])
 
 
+def _overlap(windows: Sequence[Window]) -> bool:
+    ordered = sorted(windows, key=lambda w: w.start)
+    return any(b.start <= a.end for a, b in pairwise(ordered))
+
+
 def dated_in(t: ir.Table, date_col: str, windows: Sequence[Window]) -> ir.Table:
     """`in_windows` for windows known when compiling: each row of `t` dated in one of
     `windows`, with its period_no, w_start and w_end. Windows that do not overlap are a
     filter on literal dates and a CASE, which DuckDB pushes into the scan (skipping the
     row groups of other months) instead of a range join of every row; overlapping ones
-    (a row in several) are joined as `in_windows` does."""
-    ordered = sorted(windows, key=lambda w: w.start)
-    if any(b.start <= a.end for a, b in pairwise(ordered)):
+    (a row in several) are joined as `in_windows` does. (Not for lines that several KPIs
+    read within different windows: DuckDB then materialises the shared lines of every
+    month once, where the joins let each KPI scan only its own month.)"""
+    if _overlap(windows):
         return in_windows(t, date_col, window_table(windows_table(windows)))
+    ordered = sorted(windows, key=lambda w: w.start)
     d = t[date_col]
     inside = ibis.or_(*(d.between(w.start, w.end) for w in ordered))
     t = t.filter(inside)
@@ -114,6 +121,28 @@ def dated_in(t: ir.Table, date_col: str, windows: Sequence[Window]) -> ir.Table:
 
     return t.mutate(period_no=pick("no", "int64"), w_start=pick("start", "date"),
                     w_end=pick("end", "date"))
+
+
+def summed_in(t: ir.Table, date_col: str, periods: ir.Table, by: str, value: str
+              ) -> ir.Table:
+    """`by`, period_no, actual: Σ `value` of `t`'s rows per `by` and period, where the period
+    has a row of it. Known windows that overlap (to date: August's, September's and
+    October's fiscal year to date all hold August) are summed in one pass, a filter per
+    window, instead of repeating each row once per window that holds it (100M lines: 78M
+    joined rows)."""
+    known = known_windows(periods)
+    if known is None or not _overlap(known):
+        j = in_windows(t, date_col, window_table(periods))
+        return j.group_by([by, "period_no"]).agg(actual=j[value].sum())
+    d = t[date_col]
+    t = t.filter(d.between(min(w.start for w in known), max(w.end for w in known)))
+    d = t[date_col]
+    g = t.group_by(by).agg(**{f"s{i}": t[value].sum(where=d.between(w.start, w.end))
+                              for i, w in enumerate(known)})
+    parts = [g.filter(g[f"s{i}"].notnull()).select(
+        by, period_no=ibis.literal(w.no, type="int64"), actual=g[f"s{i}"])
+        for i, w in enumerate(known)]
+    return ibis.union(*parts, distinct=False)
 
 
 def positive_net(t: ir.Table, keys: Sequence[str], *, at_least: Decimal | None = None

@@ -14,6 +14,7 @@ from schemeops.engine.kpis._common import (
     net_lines,
     positive_net,
     rollup_sum,
+    summed_in,
     window_facts,
     window_table,
 )
@@ -32,9 +33,8 @@ def volume(kpi: Volume, data: Data, periods: ir.Table) -> ir.Table:
         lines = net_lines(data, kpi)
     else:
         lines = filtered_lines(data, kpi, source=kpi.source)
-    t = in_windows(lines, "invoice_date", window_table(periods))
-    own = t.group_by(participant_id=t.distributor_id, period_no=t.period_no).agg(
-        actual=t[kpi.measure].sum())
+    own = summed_in(lines, "invoice_date", periods, "distributor_id", kpi.measure)
+    own = own.rename(participant_id="distributor_id")
     return finish(rollup_sum(own, data, kpi.rollup), volume_scale(kpi.measure))
 
 
