@@ -109,19 +109,21 @@ def history_days(sales: ir.Table, cutoffs: Sequence[dt.date],
     name: invoice lines are never negative (the loader refuses them), so the day's invoices
     that no return names count in full. The corrections (one row per named invoice, from
     `returns` when recorded) are computed first (by `keep`, as a run materialises). With
-    `days` (`day_totals` of `sales`,
-    as `load` recorded them) the corrections are summed per day and joined to them: no line
-    is read but the returns. Without, they join the lines before the day's sums, so one pass
-    over the lines gives the day totals and the bills: no join of the day totals (30M rows
-    at 100M lines) afterwards; inside the day totals' query the corrections would cost
-    DuckDB a third more than the day totals themselves.
+    `days` (`day_totals` of `sales`, as `load` recorded them) they are computed summed per
+    day and joined to them: no line is read but the returns. Without, they join the lines
+    before the day's sums, so one pass over the lines gives the day totals and the bills:
+    no join of the day totals (30M rows at 100M lines) afterwards; inside the day totals'
+    query the corrections would cost DuckDB a third more than the day totals themselves.
     """
-    corr = keep(corrections(sales, cutoffs, named, returns))
+    corr = corrections(sales, cutoffs, named, returns)
     n = len(cutoffs)
     if days is not None:
-        per_day = corr.group_by(DAY).agg(**{f"c_{k}": corr[f"c_{k}"].sum() for k in range(n)})
+        # summed per day as they are computed: the day totals' join reads them once
+        per_day = keep(corr.group_by(DAY).agg(**{f"c_{k}": corr[f"c_{k}"].sum()
+                                                 for k in range(n)}))
         day = days.left_join(per_day, DAY)
     else:
+        corr = keep(corr)
         money = sales.net_amount.type()
         lines = sales.select(*DAY, "net_amount", "doc_type",
                              **{f"c_{k}": ibis.null(corr[f"c_{k}"].type()) for k in range(n)})
