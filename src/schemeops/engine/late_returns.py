@@ -17,7 +17,7 @@ from dataclasses import replace
 import ibis
 import ibis.expr.types as ir
 
-from schemeops.engine.data import Data
+from schemeops.engine.data import DAY, Data
 from schemeops.engine.kpis.history import named_invoices
 from schemeops.engine.periods import Window, windows_table
 
@@ -71,23 +71,20 @@ def moved_daily(daily: ir.Table, sales: ir.Table, windows: tuple[Window, ...],
                 until_days: int, *, as_of: dt.date | None = None,
                 named: ir.Table | None = None) -> ir.Table:
     """The day totals `daily` of `sales` as `moved_sales` would sum them: each late return's
-    value taken off the day it is dated in and added to its invoice's day. Only the late
-    returns are read (a few per thousand lines), not every line again; both days are already
-    in `daily` (the return's own line and its invoice's), so no day is added. A day left
-    with no line keeps a row of net 0, which no KPI reads as billed nor adds."""
+    value taken off the day it is dated in and added to its invoice's day, as two more rows
+    of those days. Only the late returns are read (a few per thousand lines), not every line
+    again, and the day totals are left as they are (no join of every day with the moves):
+    a day may then hold several rows, which every KPI reading them sums (volume, outlets
+    billed, lost and reactivated outlets sum per window)."""
     rets = sales.filter(_named_return(sales))
     m = late_moves(sales, windows, until_days, named)
     j = rets.join(m, rets.ref_invoice_id == m.ref)
     j = j.filter(_is_late(j, as_of))
-    keys = ["distributor_id", "outlet_id", "invoice_date"]
-    off = j.select(*keys, delta=-j.net_amount)
+    money = daily.net_amount.type()
+    off = j.select(*DAY, net_amount=(-j.net_amount).cast(money))
     on = j.select(distributor_id=j.m_distributor, outlet_id=j.m_outlet, invoice_date=j.m_date,
-                  delta=j.net_amount)
-    both = ibis.union(off, on, distinct=False)
-    delta = both.group_by(keys).agg(delta=both.delta.sum())
-    d = daily.left_join(delta, keys)
-    net = (d.net_amount + d.delta.fill_null(0)).cast(daily.net_amount.type())
-    return d.select(*(net.name(c) if c == "net_amount" else daily[c] for c in daily.columns))
+                  net_amount=j.net_amount.cast(money))
+    return ibis.union(daily.select(*DAY, "net_amount"), off, on, distinct=False)
 
 
 def with_late_returns(data: Data, windows: tuple[Window, ...], until_days: int, *,
