@@ -12,12 +12,14 @@ The move is one join of the return lines with the invoices they name, never a ro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import replace
 
 import ibis
 import ibis.expr.types as ir
 
 from schemeops.engine.data import DAY, Data
+from schemeops.engine.kpis.facts import NET, Span, Spans
 from schemeops.engine.kpis.history import named_invoices
 from schemeops.engine.periods import Window, windows_table
 
@@ -67,32 +69,58 @@ def moved_sales(sales: ir.Table, windows: tuple[Window, ...], until_days: int, *
     return ibis.union(rest, j.select(*cols), distinct=False)
 
 
-def moved_daily(daily: ir.Table, sales: ir.Table, windows: tuple[Window, ...],
-                until_days: int, *, as_of: dt.date | None = None,
-                named: ir.Table | None = None) -> ir.Table:
-    """The day totals `daily` of `sales` as `moved_sales` would sum them: each late return's
-    value taken off the day it is dated in and added to its invoice's day, as two more rows
-    of those days. Only the late returns are read (a few per thousand lines), not every line
-    again, and the day totals are left as they are (no join of every day with the moves):
-    a day may then hold several rows, which every KPI reading them sums (volume, outlets
-    billed, lost and reactivated outlets sum per window)."""
+def late_amounts(sales: ir.Table, windows: tuple[Window, ...], until_days: int, *,
+                 as_of: dt.date | None = None, named: ir.Table | None = None) -> ir.Table:
+    """`DAY`, net_amount: each late return's value taken off the day it is dated in (a
+    negative amount) and added to its invoice's day. Only the return lines that name an
+    invoice are read (a few per thousand lines). Both days already hold a line of the same
+    seller and outlet: the return itself, and the invoice."""
     rets = sales.filter(_named_return(sales))
     m = late_moves(sales, windows, until_days, named)
     j = rets.join(m, rets.ref_invoice_id == m.ref)
     j = j.filter(_is_late(j, as_of))
-    money = daily.net_amount.type()
-    off = j.select(*DAY, net_amount=(-j.net_amount).cast(money))
+    off = j.select(*DAY, net_amount=-j.net_amount)
     on = j.select(distributor_id=j.m_distributor, outlet_id=j.m_outlet, invoice_date=j.m_date,
-                  net_amount=j.net_amount.cast(money))
-    return ibis.union(daily.select(*DAY, "net_amount"), off, on, distinct=False)
+                  net_amount=j.net_amount)
+    return ibis.union(off, on, distinct=False)
+
+
+def moved_daily(daily: ir.Table, moves: ir.Table) -> ir.Table:
+    """The day totals `daily` as `moved_sales` would sum them: with the `late_amounts` as
+    more rows of their days, not joined to every day total. A day may then hold several
+    rows, which every KPI reading them sums (volume, outlets billed, lost and reactivated
+    outlets sum per window)."""
+    money = daily.net_amount.type()
+    return ibis.union(daily.select(*DAY, "net_amount"),
+                      moves.mutate(net_amount=moves.net_amount.cast(money)), distinct=False)
+
+
+def moved_facts(facts: ir.Table, moves: ir.Table, spans: Iterable[Span]) -> ir.Table:
+    """The run's per-outlet facts (`kpis.facts.facts_rows`) with the `late_amounts` added to
+    the net value of every span in `spans` that holds their day. A move lands on a day the
+    outlet already has a line, so on a fact whose net value is there."""
+    spans = sorted(spans)
+    w = windows_table([Window(i, a, b) for i, (a, b) in enumerate(spans)])
+    w = w.select(w_start=w.start, w_end=w["end"])
+    j = moves.join(w, [moves.invoice_date >= w.w_start, moves.invoice_date <= w.w_end])
+    keys = ["distributor_id", "outlet_id", "w_start", "w_end"]
+    delta = j.group_by(keys).agg(delta=j.net_amount.sum())
+    f = facts.left_join(delta, keys)
+    net = (f.net + f.delta.fill_null(0)).cast(facts.net.type())
+    return f.select(*(net.name(c) if c == "net" else facts[c] for c in facts.columns))
 
 
 def with_late_returns(data: Data, windows: tuple[Window, ...], until_days: int, *,
-                      as_of: dt.date | None = None) -> Data:
+                      as_of: dt.date | None = None, spans: Spans | None = None) -> Data:
     """`data` whose sales count late returns against their invoice's period, and whose day
-    totals move the same returns; the run's outlet facts (read from the sales as they are)
-    are left out so every KPI reads the moved lines."""
+    totals move the same returns. The run's outlet facts are kept, with the moves added,
+    when the program reads only net values from them (`spans`: the windows whose facts it
+    reads); history facts (first and last bills, lookbacks) are left out, so KPIs that read
+    them read the moved lines."""
+    moves = late_amounts(data.sales, windows, until_days, as_of=as_of, named=data.named)
     sales = moved_sales(data.sales, windows, until_days, as_of=as_of, named=data.named)
-    daily = moved_daily(data.daily, data.sales, windows, until_days, as_of=as_of,
-                        named=data.named)
-    return replace(data, sales=sales, daily=daily, days=None, facts=None)
+    facts = None
+    if data.facts is not None and spans and all(r == {NET} for r in spans.values()):
+        facts = moved_facts(data.facts, moves, spans)
+    return replace(data, sales=sales, daily=moved_daily(data.daily, moves), days=None,
+                   facts=facts)

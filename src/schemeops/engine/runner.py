@@ -23,7 +23,7 @@ from schemeops.engine.eligibility import eligible, heads_may_take_part
 from schemeops.engine.exact import as_dec, dec, div_half_up
 from schemeops.engine.formula import formula_actuals
 from schemeops.engine.holdback import holdback_rows
-from schemeops.engine.kpis import compute_kpi, kpi_scale
+from schemeops.engine.kpis import compute_kpi, facts_spans, kpi_scale
 from schemeops.engine.late_returns import with_late_returns
 from schemeops.engine.payouts import ComponentCompiler
 from schemeops.engine.per_invoice import with_invoice_pay
@@ -163,7 +163,8 @@ def calculate_program(program: Program, data: Data, *, as_of: dt.date | None = N
     windows = windows_as_of(program, as_of)
     data = replace(data, heads=heads_may_take_part(program.participants))
     if program.returns is not None:
-        data = with_late_returns(data, windows, program.returns.until_days, as_of=as_of)
+        data = with_late_returns(data, windows, program.returns.until_days, as_of=as_of,
+                                 spans=facts_spans(program, windows))
     w = keep(_wide(program, data, windows))
     parts, items = _component_lines(program, w, data, windows)
     lines = keep(ibis.union(*parts, distinct=False))  # read by both output files
