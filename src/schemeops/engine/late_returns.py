@@ -75,7 +75,11 @@ def late_amounts(sales: ir.Table, windows: tuple[Window, ...], until_days: int, 
     negative amount) and added to its invoice's day. Only the return lines that name an
     invoice are read (a few per thousand lines). Both days already hold a line of the same
     seller and outlet: the return itself, and the invoice."""
-    rets = sales.filter(_named_return(sales))
+    # a return is late within its invoice's period's end + until_days: the dates' range
+    # first, a plain filter that skips the row groups of other months
+    last = max(w.end for w in windows) + dt.timedelta(days=until_days)
+    dated = sales.invoice_date.between(min(w.start for w in windows), last)
+    rets = sales.filter(dated & _named_return(sales))
     m = late_moves(sales, windows, until_days, named)
     j = rets.join(m, rets.ref_invoice_id == m.ref)
     j = j.filter(_is_late(j, as_of))
