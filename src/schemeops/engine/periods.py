@@ -55,7 +55,7 @@ def program_windows(period: Period, as_of: dt.date | None = None) -> tuple[Windo
                 break
             end = min(end, as_of)
         out.append(Window(k + 1, start, end))
-    return tuple(sorted(out, key=lambda w: (w.no, w.start)))
+    return tuple(out)
 
 
 def history_windows(windows: tuple[Window, ...], history: History) -> list[tuple[int, Window]]:

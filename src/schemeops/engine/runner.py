@@ -123,8 +123,8 @@ def _component_lines(program: Program, w: ir.Table, data: Data, windows: tuple[W
             prices[sku] = p.filter(p.sku == sku).unit_price.max().as_scalar()
     lines, items = [], []
     for i, comp in enumerate(program.components):
-        cw = w if comp.per is None else with_invoice_pay(program, comp, w, data, windows,
-                                                                  prices)
+        cw = (w if comp.per is None
+              else with_invoice_pay(program, comp, w, data, windows, prices))
         cc = ComponentCompiler(program, comp, cw, prices)
         r = cc.compile()
         note, missed = r.note, None

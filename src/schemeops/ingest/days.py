@@ -37,14 +37,14 @@ def update_days(ib: ibis.BaseBackend, batch: ir.Table,
     merged = both.group_by(DAY).agg(
         net_amount=both.net_amount.sum().cast(_SCHEMA["net_amount"]),
         returned=both.returned.sum().cast(_SCHEMA["returned"]))
-    merged = ib.create_table(_MERGED, merged.order_by(DAY), temp=True, overwrite=True)
+    merged = ib.create_table(_MERGED, merged, temp=True, overwrite=True)
     catalog, db = database or (None, None)
     target = sg.table(DAYS_TABLE, db=db, catalog=catalog, quoted=True).sql("duckdb")
     on = " AND ".join(f'd."{k}" = b."{k}"' for k in DAY)
     ib.con.execute(f'DELETE FROM {target} AS d USING "{_BATCH}" AS b WHERE {on} AND '
                    f'd."invoice_date" BETWEEN (SELECT min("invoice_date") FROM "{_BATCH}") '
                    f'AND (SELECT max("invoice_date") FROM "{_BATCH}")')
-    ib.insert(DAYS_TABLE, merged, database=database)
+    ib.insert(DAYS_TABLE, merged.order_by(DAY), database=database)
     for name in (_BATCH, _MERGED):
         ib.drop_table(name, force=True)
 
