@@ -37,7 +37,8 @@ def stage_excel(*args, **kwargs) -> list[Problem]:
     return stage(*args, **kwargs)
 
 
-_READERS = {"csv": stage_csv, "parquet": stage_parquet, "excel": stage_excel}
+#: Readers that append a file's rows, as text, to its table's staging table.
+_TEXT_READERS = {"csv": stage_csv, "excel": stage_excel}
 SHOW_FIRST = 20
 #: The longest value the rejects file shows for a problem.
 REJECTS_VALUE = 200
@@ -106,26 +107,42 @@ def _count_rows(source: Source) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class _Staged:
+    """What staging found: each table's staged parts (its text staging table, then a view
+    per Parquet file), the row problems of the text readers, the problems of files rejected
+    whole and those files' rows per table."""
+
+    parts: dict[str, list[str]]
+    problems: list[Problem]
+    rejected: list[Problem]
+    unreadable: dict[str, int]
+
+
 def _stage_all(con: duckdb.DuckDBPyConnection, sources: list[Source],
-               progress: LoadProgress) -> tuple[list[Problem], list[Problem], dict[str, int]]:
-    """Stage every file; return its row problems, the problems of files rejected whole, and
-    the rows of those files per table."""
+               progress: LoadProgress) -> _Staged:
+    """Stage every file."""
     problems: list[Problem] = []
     rejected: list[Problem] = []
     unreadable: dict[str, int] = {}
     create_unparsed(con)
-    for t in {s.table.name: s.table for s in sources}.values():
-        create_stage(con, t)
+    parts = {t.name: [create_stage(con, t)]
+             for t in {s.table.name: s.table for s in sources}.values()}
     for s in sources:
         progress.start_file(s, s.path.stat().st_size)
+        stage = parts[s.table.name][0]
         try:
-            problems += _READERS[s.fmt](con, s.path, s.table, f"stage_{s.table.name}",
-                                        progress.advance)
+            if s.fmt == "parquet":
+                part = f"{stage}_{len(parts[s.table.name])}"
+                stage_parquet(con, s.path, s.table, part, progress.advance)
+                parts[s.table.name].append(part)
+            else:
+                problems += _TEXT_READERS[s.fmt](con, s.path, s.table, stage, progress.advance)
         except FileRejected as e:
             rows = e.rows or _count_rows(s)
             rejected.append(e.problem)
             unreadable[s.table.name] = unreadable.get(s.table.name, 0) + rows
-    return problems, rejected, unreadable
+    return _Staged(parts, problems, rejected, unreadable)
 
 
 def _write_problems(ib: ibis.BaseBackend, names: list[str], extra: list[Problem],
@@ -157,7 +174,7 @@ def _write_quarantine(ib: ibis.BaseBackend, validators: list[TableValidator],
             continue
         reasons = problems.group_by(["file", "row"]).aggregate(
             _reasons=problems.reason.group_concat("; "))
-        stage = ib.table(v.stage)
+        stage = v.staged_text()
         rows = stage.join(reasons, [stage._file == reasons.file, stage._row == reasons.row])
         rows = rows.select(*v.t.column_names, _file=rows._file, _row=rows._row,
                            _reasons=rows._reasons).order_by(["_file", "_row"])
@@ -283,20 +300,21 @@ def _load(sources: list[Source], file_problems: list[Problem], warehouse: Path,
         ib = ibis.duckdb.from_connection(con)
         ensure_tables(ib, database=WAREHOUSE)
         try:
-            row_problems, rejected_files, unreadable = _stage_all(con, sources, progress)
+            staged = _stage_all(con, sources, progress)
+            row_problems = staged.problems
             validators, counts, accepted = [], [], {}
             for t in dict.fromkeys(s.table for s in sources):
                 progress.stage(f"validating {t.name}")
-                v = TableValidator(ib, t)
+                v = TableValidator(ib, t, staged.parts[t.name])
                 c = v.run(accepted)
                 skipped = len({(p.file, p.row) for p in row_problems
                                if p.table == t.name and p.row})
-                extra = unreadable.get(t.name, 0) + skipped
+                extra = staged.unreadable.get(t.name, 0) + skipped
                 counts.append(TableCounts(t.name, c.read + extra, c.accepted,
                                           c.rejected + extra, c.already_present, c.conflicts))
                 accepted[t.name] = v.accepted_table()
                 validators.append(v)
-            file_problems += rejected_files + row_problems
+            file_problems += staged.rejected + row_problems
             progress.stage("writing the report")
             n, first = _write_problems(ib, [v.problems_name for v in validators],
                                        file_problems, rejects)

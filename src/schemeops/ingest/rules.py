@@ -3,6 +3,7 @@ checks that reject a row (missing, malformed, too many decimals, not allowed, wr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,14 +38,30 @@ def _scale_pattern(scale: int) -> str:
     return rf"^[+-]?\d+(\.\d{{0,{scale}}}0*)?$" if scale else r"^[+-]?\d+(\.0*)?$"
 
 
-def parse_column(raw: ir.StringValue, col: Column) -> tuple[ir.Value, list[Check]]:
-    """The typed value of a text column, and the checks that reject a bad value."""
+def _missing(col: Column, value: ir.Value) -> list[Check]:
+    if not col.required:
+        return []
+    return [Check(col.name, "missing", value.isnull(), f"`{col.name}` is required",
+                  f"fill in `{col.name}`")]
+
+
+def _bad_date(col: Column, failed: ir.BooleanValue) -> Check:
+    return Check(col.name, "bad_date", failed, f"`{col.name}` is not a valid date",
+                 "write dates as YYYY-MM-DD, e.g. 2026-10-31")
+
+
+#: The dates whose YYYY-MM-DD text is ten characters: what a text file can carry.
+_FIRST_DAY, _LAST_DAY = dt.date(1, 1, 1), dt.date(9999, 12, 31)
+
+
+def parse_column(raw: ir.Value, col: Column) -> tuple[ir.Value, list[Check]]:
+    """The typed value of a column, and the checks that reject a bad value: parsed from text,
+    or taken as it is when it already has the contract's type (a typed Parquet column)."""
+    if not raw.type().is_string():
+        return _typed_column(raw, col)
     text = clean(raw)
     present = text.notnull()
-    checks = []
-    if col.required:
-        checks.append(Check(col.name, "missing", text.isnull(), f"`{col.name}` is required",
-                            f"fill in `{col.name}`"))
+    checks = _missing(col, text)
     kind = col.dtype.kind
     if kind is Kind.STRING:
         if col.choices:
@@ -60,9 +77,7 @@ def parse_column(raw: ir.StringValue, col: Column) -> tuple[ir.Value, list[Check
         # YYYY-MM-DD is 10 characters: a 5-digit year (20261-01-05) prints as it reads too.
         ok = (text.length() == 10) & _unless_canonical(
             value, text, text.re_search(_ISO_DATE) & value.notnull())
-        checks.append(Check(col.name, "bad_date", present & ~ok.fill_null(False),
-                            f"`{col.name}` is not a valid date",
-                            "write dates as YYYY-MM-DD, e.g. 2026-10-31"))
+        checks.append(_bad_date(col, present & ~ok.fill_null(False)))
         return value, checks
     if kind is Kind.INTEGER:
         digits = text.replace(",", "")
@@ -92,6 +107,18 @@ def parse_column(raw: ir.StringValue, col: Column) -> tuple[ir.Value, list[Check
         Check(col.name, "out_of_range", present & shape & scale_ok & value.isnull(),
               f"`{col.name}` is too large", "check the value; it exceeds 16 digits"),
     ]
+    return value, checks
+
+
+def _typed_column(raw: ir.Value, col: Column) -> tuple[ir.Value, list[Check]]:
+    """A value whose type holds only values of the contract's type (a Parquet column read as
+    it is), cast to it exactly; the checks its text form would fail (an empty required value;
+    a date the text YYYY-MM-DD cannot write)."""
+    value = raw.cast(col.dtype.ibis)
+    checks = _missing(col, value)
+    if col.dtype.kind is Kind.DATE:
+        outside = (value < ibis.literal(_FIRST_DAY)) | (value > ibis.literal(_LAST_DAY))
+        checks.append(_bad_date(col, value.notnull() & outside))
     return value, checks
 
 

@@ -11,7 +11,8 @@ import sqlglot as sg
 from ibis import _
 
 from schemeops.ingest.rules import Check, literal, parse_column, row_rules
-from schemeops.schema import SELLING_ROLES, Table
+from schemeops.schema import SELLING_ROLES, Column, Table
+from schemeops.schema import table as contract_table
 
 Backend = ibis.BaseBackend
 WAREHOUSE = ("wh", "main")
@@ -62,18 +63,21 @@ def _parse(rel: ir.Table, t: Table) -> tuple[dict[str, ir.Value], list[Check]]:
     return values, checks + row_rules(t, values.__getitem__)
 
 
-def _row_problems(stage: ir.Table, typed: ir.Table, t: Table) -> ir.Table:
+def _row_problems(parts: list[ir.Table], typed: ir.Table, t: Table) -> list[ir.Table]:
     """One problem per failed check, computed again on the (few) rows that failed any."""
     failed = typed.filter(typed._bad)
-    bad = stage.semi_join(failed, [stage._file == failed._file, stage._row == failed._row])
-    _values, checks = _parse(bad, t)
-    return ibis.union(*[
-        bad.filter(c.failed).select(
-            file=bad._file, row=bad._row, table=literal(t.name), column=literal(c.column),
-            value=bad[c.column], code=literal(c.code), reason=literal(c.reason),
-            fix=literal(c.fix))
-        for c in checks
-    ], distinct=False)
+    found = []
+    for part in parts:
+        bad = part.semi_join(failed, [part._file == failed._file, part._row == failed._row])
+        _values, checks = _parse(bad, t)
+        found += [
+            bad.filter(c.failed).select(
+                file=bad._file, row=bad._row, table=literal(t.name), column=literal(c.column),
+                value=bad[c.column].cast("string"), code=literal(c.code),
+                reason=literal(c.reason), fix=literal(c.fix))
+            for c in checks
+        ]
+    return found
 
 
 def _key_text(rel: ir.Table, key: tuple[str, ...]) -> ir.StringValue:
@@ -84,9 +88,10 @@ def _key_text(rel: ir.Table, key: tuple[str, ...]) -> ir.StringValue:
 class TableValidator:
     """Validates the staged rows of one table against the contract and the warehouse."""
 
-    def __init__(self, ib: Backend, t: Table) -> None:
-        self.ib, self.t = ib, t
-        self.stage = f"stage_{t.name}"
+    def __init__(self, ib: Backend, t: Table, parts: list[str]) -> None:
+        """`parts`: the staged rows, as tables or views of the same columns (text, or of the
+        contract's types where a file had them)."""
+        self.ib, self.t, self.parts = ib, t, parts
         self.typed_name = f"typed_{t.name}"
         self.problems_name = f"problems_{t.name}"
         self._accepted: ir.Table | None = None
@@ -95,13 +100,25 @@ class TableValidator:
         """The warehouse table `name` (default: this one)."""
         return self.ib.table(name or self.t.name, database=WAREHOUSE)
 
+    def _staged(self) -> list[ir.Table]:
+        return [self.ib.table(p) for p in self.parts]
+
+    def staged_text(self) -> ir.Table:
+        """Every staged row with its file and row, each value as text."""
+        return ibis.union(*[
+            s.select("_file", "_row", **{c: s[c].cast("string") for c in self.t.column_names})
+            for s in self._staged()
+        ], distinct=False)
+
     def _typed(self) -> ir.Table:
         """Materialise the typed values of every staged row and whether any check failed."""
-        s = self.ib.table(self.stage)
-        values, checks = _parse(s, self.t)
-        expr = s.select(_file=s._file, _row=s._row, **values,
-                        _bad=ibis.or_(*[c.failed for c in checks]))
-        return self.ib.create_table(self.typed_name, expr, overwrite=True)
+        parts = []
+        for s in self._staged():
+            values, checks = _parse(s, self.t)
+            parts.append(s.select(_file=s._file, _row=s._row, **values,
+                                  _bad=ibis.or_(*[c.failed for c in checks])))
+        return self.ib.create_table(self.typed_name, ibis.union(*parts, distinct=False),
+                                    overwrite=True)
 
     def _duplicates(self, typed: ir.Table) -> ir.Table:
         key = list(self.t.key)
@@ -129,72 +146,129 @@ class TableValidator:
             + literal(" times in this load (first at ") + first_at + literal(")"),
             fix=literal("keep exactly one row per key"))
 
+    def _targets(self, col: Column, ok: ir.Table,
+                 accepted: dict[str, ir.Table]) -> list[ir.Table]:
+        """The rows `col` may refer to: the warehouse's, and this load's good ones."""
+        ref = col.references
+        here = ok if ref.table == self.t.name else accepted.get(ref.table)
+        return [self.warehouse(ref.table)] + ([here] if here is not None else [])
+
+    def _known(self, col: Column, ok: ir.Table, accepted: dict[str, ir.Table],
+               tag: str = "") -> ir.Table:
+        """The ids `col` may name (`_ref`), whether each may be named from it (`_ok`) and
+        the columns it must share (`_same_<c>`); names suffixed with `tag`."""
+        same = _SAME.get((self.t.name, col.name), ())
+        return ibis.union(*[
+            src.select(**{f"_ref{tag}": src[col.references.column],
+                          f"_ok{tag}": _allowed(col.name, src)},
+                       **{f"_same{tag}_{c}": src[c] for c in same})
+            for src in self._targets(col, ok, accepted)
+        ], distinct=False)
+
+    def _looked_up(self, ok: ir.Table, accepted: dict[str, ir.Table],
+                   cols: list[Column]) -> dict[str, tuple[ir.Table, ir.Table]]:
+        """(unknown, wrong) rows of references to a table's key, every column in one pass:
+        each id is looked up in its table, where a key names one row."""
+        if not cols:
+            return {}
+        rel = ok
+        flags = {}
+        for i, col in enumerate(cols):
+            known = self._known(col, ok, accepted, tag=str(i))
+            rel = rel.left_join(known, rel[col.name] == known[f"_ref{i}"])
+            same = _SAME.get((self.t.name, col.name), ())
+            named = rel[col.name].notnull()
+            found = rel[f"_ref{i}"].notnull()
+            fine = rel[f"_ok{i}"] & ibis.and_(*[rel[c] == rel[f"_same{i}_{c}"] for c in same])
+            flags[col.name] = (named & ~found, named & found & ~fine.fill_null(False))
+        rel = rel.select(ok, **{f"_unknown_{c}": u for c, (u, _w) in flags.items()},
+                         **{f"_wrong_{c}": w for c, (_u, w) in flags.items()})
+        # Materialised: one pass over the rows; usually empty, and read twice per column.
+        bad = self.ib.create_table(
+            f"lookups_{self.t.name}",
+            rel.filter(ibis.or_(*[rel[f"_{k}_{c}"] for c in flags for k in ("unknown", "wrong")])),
+            overwrite=True)
+        return {c: (bad.filter(bad[f"_unknown_{c}"]), bad.filter(bad[f"_wrong_{c}"]))
+                for c in flags}
+
+    def _scanned(self, ok: ir.Table, accepted: dict[str, ir.Table],
+                 col: Column) -> tuple[ir.Table, ir.Table]:
+        """(unknown, wrong) rows of references to ids that may name many rows (the lines of
+        an invoice), looking only at the ids named here (the target may be millions of rows)."""
+        same = _SAME.get((self.t.name, col.name), ())
+        rows = ok.filter(ok[col.name].notnull())
+        wanted = rows.select(_want=rows[col.name]).distinct()
+        known = self._known(col, ok, accepted)
+        known = known.semi_join(wanted, known._ref == wanted._want)
+        k1, k2, k3 = known.view(), known.view(), known.view()
+        # Materialised: usually empty, and read three times.
+        unknown = self.ib.create_table(f"unknown_{self.t.name}_{col.name}", rows.anti_join(
+            k1, rows[col.name] == k1._ref), overwrite=True)
+        fine = k3.filter(k3._ok)
+        wrong = rows.semi_join(k2, rows[col.name] == k2._ref).anti_join(
+            fine, [rows[col.name] == fine._ref, *[rows[c] == fine[f"_same_{c}"] for c in same]])
+        return unknown, wrong
+
     def _references(self, ok: ir.Table, accepted: dict[str, ir.Table],
                     own: bool) -> list[ir.Table]:
         """Problems of references to other tables, or (`own`) to this table's own rows."""
+        cols = [c for c in self.t.columns
+                if c.references is not None and (c.references.table == self.t.name) == own]
+        keyed = [c for c in cols
+                 if (c.references.column,) == contract_table(c.references.table).key]
+        found = self._looked_up(ok, accepted, keyed)
         parts = []
-        for col in self.t.columns:
-            ref = col.references
-            if ref is None or (ref.table == self.t.name) != own:
+        for col in cols:
+            unknown, wrong = found.get(col.name) or self._scanned(ok, accepted, col)
+            parts += self._reference_problems(col, unknown, wrong, accepted)
+        return parts
+
+    def _reference_problems(self, col: Column, unknown: ir.Table, wrong: ir.Table,
+                            accepted: dict[str, ir.Table]) -> list[ir.Table]:
+        """Problem rows of the references of `col` not found (`unknown`) or to a row they may
+        not name (`wrong`)."""
+        ref = col.references
+        parts = []
+        # An id of a row that is in this load but rejected is not "unknown" to the user:
+        # say where that row is.
+        staged = (self.ib.table(f"typed_{ref.table}")
+                  if ref.table == self.t.name or ref.table in accepted else None)
+        if staged is not None:  # only the rows of the ids not found (usually none)
+            ids = unknown.select(_id=unknown[col.name]).distinct()
+            cand = staged.semi_join(ids, staged[ref.column] == ids._id)
+            order = [cand._file, cand._row]
+            at = cand.group_by(_at_ref=cand[ref.column]).aggregate(
+                _at_file=cand._file.first(order_by=order),
+                _at_row=cand._row.first(order_by=order))
+            in_load = unknown.join(at, unknown[col.name] == at._at_ref)
+            unknown = unknown.anti_join(at, unknown[col.name] == at._at_ref)
+            parts.append(in_load.select(
+                file=in_load._file, row=in_load._row, table=literal(self.t.name),
+                column=literal(col.name), value=in_load[col.name].cast("string"),
+                code=literal("unknown_reference"),
+                reason=literal(f"`{col.name}` refers to the {ref.table} row at ")
+                + in_load._at_file + literal(":") + in_load._at_row.cast("string")
+                + literal(", which is rejected in this load"),
+                fix=literal(f"fix that {ref.table} row first (see its own problems)")))
+        same = _SAME.get((self.t.name, col.name), ())
+        what = {"ref_invoice_id": "an invoice (doc_type=invoice)",
+                "distributor_id": "a distributor, dealer or sub_distributor",
+                "invoice_id": f"a {ref.table} invoice"}.get(col.name, "")
+        if same:
+            what += " of the same " + " and ".join(f"`{c}`" for c in same)
+        for rel, code, reason, fix in (
+            (unknown, "unknown_reference",
+             f"`{col.name}` is not a known {ref.table}.{ref.column}",
+             f"load the {ref.table} row first, or correct the id"),
+            (wrong, "wrong_reference", f"`{col.name}` must refer to {what}",
+             "correct the id" + "".join(f" or the `{c}`" for c in same)),
+        ):
+            if rel is wrong and not what:
                 continue
-            here = ok if ref.table == self.t.name else accepted.get(ref.table)
-            sources = [self.warehouse(ref.table)] + ([here] if here is not None else [])
-            same = _SAME.get((self.t.name, col.name), ())
-            known = ibis.union(*[
-                src.select(_ref=src[ref.column], _ok=_allowed(col.name, src),
-                           **{f"_same_{c}": src[c] for c in same}) for src in sources
-            ], distinct=False)
-            rows = ok.filter(ok[col.name].notnull())
-            # Look only at the ids referenced here (the target may be millions of rows).
-            wanted = rows.select(_want=rows[col.name]).distinct()
-            known = known.semi_join(wanted, known._ref == wanted._want)
-            k1, k2, k3 = known.view(), known.view(), known.view()
-            # Materialised: usually empty, and read three times below.
-            unknown = self.ib.create_table(f"unknown_{self.t.name}_{col.name}", rows.anti_join(
-                k1, rows[col.name] == k1._ref), overwrite=True)
-            # An id of a row that is in this load but rejected is not "unknown" to the user:
-            # say where that row is.
-            staged = (self.ib.table(f"typed_{ref.table}")
-                      if ref.table == self.t.name or ref.table in accepted else None)
-            if staged is not None:  # only the rows of the ids not found (usually none)
-                ids = unknown.select(_id=unknown[col.name]).distinct()
-                cand = staged.semi_join(ids, staged[ref.column] == ids._id)
-                order = [cand._file, cand._row]
-                at = cand.group_by(_at_ref=cand[ref.column]).aggregate(
-                    _at_file=cand._file.first(order_by=order),
-                    _at_row=cand._row.first(order_by=order))
-                in_load = unknown.join(at, unknown[col.name] == at._at_ref)
-                unknown = unknown.anti_join(at, unknown[col.name] == at._at_ref)
-                parts.append(in_load.select(
-                    file=in_load._file, row=in_load._row, table=literal(self.t.name),
-                    column=literal(col.name), value=in_load[col.name].cast("string"),
-                    code=literal("unknown_reference"),
-                    reason=literal(f"`{col.name}` refers to the {ref.table} row at ")
-                    + in_load._at_file + literal(":") + in_load._at_row.cast("string")
-                    + literal(", which is rejected in this load"),
-                    fix=literal(f"fix that {ref.table} row first (see its own problems)")))
-            fine = k3.filter(k3._ok)
-            wrong = rows.semi_join(k2, rows[col.name] == k2._ref).anti_join(
-                fine, [rows[col.name] == fine._ref,
-                       *[rows[c] == fine[f"_same_{c}"] for c in same]])
-            what = {"ref_invoice_id": "an invoice (doc_type=invoice)",
-                    "distributor_id": "a distributor, dealer or sub_distributor",
-                    "invoice_id": f"a {ref.table} invoice"}.get(col.name, "")
-            if same:
-                what += " of the same " + " and ".join(f"`{c}`" for c in same)
-            for rel, code, reason, fix in (
-                (unknown, "unknown_reference",
-                 f"`{col.name}` is not a known {ref.table}.{ref.column}",
-                 f"load the {ref.table} row first, or correct the id"),
-                (wrong, "wrong_reference", f"`{col.name}` must refer to {what}",
-                 "correct the id" + "".join(f" or the `{c}`" for c in same)),
-            ):
-                if rel is wrong and not what:
-                    continue
-                parts.append(rel.select(
-                    file=rel._file, row=rel._row, table=literal(self.t.name),
-                    column=literal(col.name), value=rel[col.name].cast("string"),
-                    code=literal(code), reason=literal(reason), fix=literal(fix)))
+            parts.append(rel.select(
+                file=rel._file, row=rel._row, table=literal(self.t.name),
+                column=literal(col.name), value=rel[col.name].cast("string"),
+                code=literal(code), reason=literal(reason), fix=literal(fix)))
         return parts
 
     def _cycles(self, ok: ir.Table) -> list[ir.Table]:
@@ -271,10 +345,12 @@ class TableValidator:
         """Validate; leave `problems_<t>` behind and the accepted rows ready; return counts."""
         typed = self._typed()
         clean_rows = typed.filter(~typed._bad)
+        # Re-checking the failed rows reads every part again: only when there are any.
+        bad = _row_problems(self._staged(), typed, self.t) if int(
+            typed._bad.sum().fill_null(0).execute()) else []
         problems = self.ib.create_table(
             self.problems_name,
-            ibis.union(_row_problems(self.ib.table(self.stage), typed, self.t),
-                       self._duplicates(typed), distinct=False).cast(_PROBLEM_SCHEMA),
+            ibis.union(*bad, self._duplicates(typed), distinct=False).cast(_PROBLEM_SCHEMA),
             overwrite=True)
         # References to other tables first; then to this table's own rows, against the rows
         # still good, repeated until stable: a return of a rejected invoice, or the child of a
@@ -308,7 +384,7 @@ class TableValidator:
             self._accepted = status.filter(status._status == "new").select(*self.t.column_names)
             rows = status.group_by("_status").aggregate(n=status.count()).to_pyarrow()
             by_status = {r["_status"]: r["n"] for r in rows.to_pylist()}
-        read = int(self.ib.table(self.stage).count().execute())
+        read = sum(int(s.count().execute()) for s in self._staged())
         rejected = int(problems.filter(problems.code != "conflict")
                        .select("file", "row").distinct().count().execute())
         counts = TableCounts(
