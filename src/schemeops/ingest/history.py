@@ -65,9 +65,13 @@ def invoices(sales: ir.Table, keys: ir.Table | None = None) -> ir.Table:
     return inv.group_by([*KEY, "invoice_id", "invoice_date"]).agg(value=inv.net_amount.sum())
 
 
-def _returns_of(sales: ir.Table, inv: ir.Table) -> ir.Table:
-    """The returns of `sales` naming an invoice of `inv`."""
+def _returns_of(sales: ir.Table, inv: ir.Table, keys: ir.Table | None) -> ir.Table:
+    """The returns of `sales` naming an invoice of `inv`, the invoices of the `keys`; with
+    every key (None), every named return (each is then joined to its invoice: one that
+    names no invoice of `inv` drops out there, without a join of every return first)."""
     rets = sales.filter(_named_return(sales))
+    if keys is None:
+        return rets
     return rets.semi_join(inv, rets.ref_invoice_id == inv.invoice_id)
 
 
@@ -78,7 +82,7 @@ def month_rows(sales: ir.Table, keys: ir.Table | None = None,
     already computed."""
     lines = _lines(sales, keys)
     inv = invoices(sales, keys) if inv is None else inv
-    rets = _returns_of(sales, inv)
+    rets = _returns_of(sales, inv, keys)
     # A month's net is its invoices' values and its own returns' amounts: summed from the
     # invoices (a third of the lines) rather than from every line again.
     own = lines.filter(lines.doc_type == "return")
@@ -106,7 +110,7 @@ def unbilled_rows(sales: ir.Table, keys: ir.Table | None = None,
     (it counts returns dated before the cut-off). Few rows: the state's `last_bill` leaves
     these invoices out."""
     inv = invoices(sales, keys) if inv is None else inv
-    rets = _returns_of(sales, inv)
+    rets = _returns_of(sales, inv, keys)
     day = rets.group_by(ref=rets.ref_invoice_id, day=rets.invoice_date).agg(
         returned=rets.net_amount.sum())
     w = ibis.window(group_by="ref", order_by="day", preceding=None, following=0)

@@ -374,6 +374,8 @@ class TableValidator:
                     break
         ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
                                              clean_rows._row == problems.row])
+        if int(problems.count().execute()) == 0:  # the writes read the rows without a join
+            ok = clean_rows
         if int(self.warehouse().count().execute()) == 0:
             self._accepted = ok.select(*self.t.column_names)
             by_status = {"new": int(ok.count().execute())}
