@@ -23,7 +23,7 @@ from schemeops.ingest.history import update_history
 from schemeops.ingest.parquet_reader import stage_parquet
 from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
 from schemeops.ingest.sources import NotRead, Source, resolve
-from schemeops.ingest.staging import UNPARSED, create_stage, create_unparsed
+from schemeops.ingest.staging import UNPARSED, create_stage, create_unparsed, sql_string
 from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
 from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables, record_digests
 from schemeops.outdir import remove_dead_work, work_prefix
@@ -88,11 +88,6 @@ class LoadProgress:
 
     def stage(self, text: str) -> None:
         """A named step starts (e.g. validating a table)."""
-
-
-def _quote(text: str) -> str:
-    """A SQL string literal (for statements that take no parameters)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _count_rows(source: Source) -> int:
@@ -289,11 +284,11 @@ def _load(sources: list[Source], file_problems: list[Problem], warehouse: Path,
     with tempfile.TemporaryDirectory(prefix=work_prefix(STAGE), dir=warehouse.parent) as tmp:
         con = duckdb.connect(os.path.join(tmp, "stage.duckdb"))
         limit = os.environ.get("SCHEMEOPS_MEMORY_LIMIT", MEMORY_LIMIT)
-        con.execute(f"SET memory_limit = {_quote(limit)}")
-        con.execute(f"SET temp_directory = {_quote(os.path.join(tmp, 'spill'))}")
+        con.execute(f"SET memory_limit = {sql_string(limit)}")
+        con.execute(f"SET temp_directory = {sql_string(os.path.join(tmp, 'spill'))}")
         con.execute("SET preserve_insertion_order = false")
         try:
-            con.execute(f"ATTACH {_quote(str(warehouse))} AS wh")
+            con.execute(f"ATTACH {sql_string(str(warehouse))} AS wh")
         except duckdb.IOException as e:
             con.close()
             raise UsageError(lock_message(warehouse, e)) from None

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from schemeops.ingest.header import match_header
 from schemeops.ingest.problems import FileRejected, Problem
+from schemeops.ingest.staging import sql_string
 from schemeops.schema import DType, Kind, Table
 
 
@@ -45,10 +46,6 @@ def _column(source: str, arrow_type: pa.DataType, dtype: DType) -> str:
     return f"CAST({col} AS VARCHAR)"
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: Table, part: str,
                   progress: Callable[[int], None] | None = None) -> None:
     """Create the view `part` of the Parquet file's rows, numbered from 1, with the file's
@@ -72,7 +69,7 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: Table, part
         if c.name in by_name else "CAST(NULL AS VARCHAR)" for c in table.columns
     ]
     names = ", ".join(f'{col} AS "{c.name}"' for col, c in zip(cols, table.columns, strict=True))
-    file = _literal(str(path))
+    file = sql_string(str(path))
     con.execute(
         f'CREATE VIEW "{part}" AS SELECT {file} AS _file, file_row_number + 1 AS _row, '
         f"{names} FROM read_parquet({file}, file_row_number = true)")

@@ -10,6 +10,11 @@ import pyarrow.compute as pc
 from schemeops.schema import Table
 
 
+def sql_string(text: str) -> str:
+    """A SQL string literal (for statements that take no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def stage_name(table: Table) -> str:
     """Name of the staging table that collects `table`'s input rows."""
     return f"stage_{table.name}"

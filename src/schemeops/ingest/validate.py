@@ -146,6 +146,10 @@ class TableValidator:
             + literal(" times in this load (first at ") + first_at + literal(")"),
             fix=literal("keep exactly one row per key"))
 
+    def _same(self, col: Column) -> tuple[str, ...]:
+        """The columns a row referred to from `col` must share with the referring row."""
+        return _SAME.get((self.t.name, col.name), ())
+
     def _targets(self, col: Column, ok: ir.Table,
                  accepted: dict[str, ir.Table]) -> list[ir.Table]:
         """The rows `col` may refer to: the warehouse's, and this load's good ones."""
@@ -157,7 +161,7 @@ class TableValidator:
                tag: str = "") -> ir.Table:
         """The ids `col` may name (`_ref`), whether each may be named from it (`_ok`) and
         the columns it must share (`_same_<c>`); names suffixed with `tag`."""
-        same = _SAME.get((self.t.name, col.name), ())
+        same = self._same(col)
         return ibis.union(*[
             src.select(**{f"_ref{tag}": src[col.references.column],
                           f"_ok{tag}": _allowed(col.name, src)},
@@ -176,7 +180,7 @@ class TableValidator:
         for i, col in enumerate(cols):
             known = self._known(col, ok, accepted, tag=str(i))
             rel = rel.left_join(known, rel[col.name] == known[f"_ref{i}"])
-            same = _SAME.get((self.t.name, col.name), ())
+            same = self._same(col)
             named = rel[col.name].notnull()
             found = rel[f"_ref{i}"].notnull()
             fine = rel[f"_ok{i}"] & ibis.and_(*[rel[c] == rel[f"_same{i}_{c}"] for c in same])
@@ -195,7 +199,7 @@ class TableValidator:
                  col: Column) -> tuple[ir.Table, ir.Table]:
         """(unknown, wrong) rows of references to ids that may name many rows (the lines of
         an invoice), looking only at the ids named here (the target may be millions of rows)."""
-        same = _SAME.get((self.t.name, col.name), ())
+        same = self._same(col)
         rows = ok.filter(ok[col.name].notnull())
         wanted = rows.select(_want=rows[col.name]).distinct()
         known = self._known(col, ok, accepted)
@@ -250,7 +254,7 @@ class TableValidator:
                 + in_load._at_file + literal(":") + in_load._at_row.cast("string")
                 + literal(", which is rejected in this load"),
                 fix=literal(f"fix that {ref.table} row first (see its own problems)")))
-        same = _SAME.get((self.t.name, col.name), ())
+        same = self._same(col)
         what = {"ref_invoice_id": "an invoice (doc_type=invoice)",
                 "distributor_id": "a distributor, dealer or sub_distributor",
                 "invoice_id": f"a {ref.table} invoice"}.get(col.name, "")
@@ -372,10 +376,10 @@ class TableValidator:
                 problems = self.ib.table(self.problems_name)
                 if not own or int(problems.count().execute()) == before:
                     break
-        ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
-                                             clean_rows._row == problems.row])
-        if int(problems.count().execute()) == 0:  # the writes read the rows without a join
-            ok = clean_rows
+        ok = clean_rows  # without problems, the writes read the rows without a join
+        if int(problems.count().execute()):
+            ok = clean_rows.anti_join(problems, [clean_rows._file == problems.file,
+                                                 clean_rows._row == problems.row])
         if int(self.warehouse().count().execute()) == 0:
             self._accepted = ok.select(*self.t.column_names)
             by_status = {"new": int(ok.count().execute())}
