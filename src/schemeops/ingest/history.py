@@ -22,6 +22,8 @@ import ibis
 import ibis.expr.types as ir
 import sqlglot as sg
 
+from schemeops.ingest.named import update_named
+
 #: The warehouse table holding the state.
 HISTORY_TABLE = "_history"
 #: The warehouse table of the invoices their returns took to 0 (`unbilled_rows`).
@@ -147,19 +149,22 @@ def update_history(ib: ibis.BaseBackend, batch: ir.Table, *, load_id: int,
     load's months are not late). Returns the number of stale keys."""
     state = ib.table(HISTORY_TABLE, database=database)
     sales = ib.table("sales", database=database)
-    if int(ib.to_pyarrow(state.count()).as_py()) == 0:
-        # the warehouse held no sales (the state has a row for every line's key): the
+    first = int(ib.to_pyarrow(state.count()).as_py()) == 0 and int(
+        ib.to_pyarrow(sales.count()).as_py()) == int(ib.to_pyarrow(batch.count()).as_py())
+    if first:
+        # the warehouse held no sales (the batch is every line): the
         # state of every line at once, without finding the keys they touch first (at 100M
         # lines that search was most of the state's time); nothing was calculated on it,
-        # so nothing is stale
-        _replace_rows(ib, sales, None, database)
+        # so nothing is stale. Read from the batch, which is every line: DuckDB scans the
+        # rows the transaction just wrote to the warehouse on one thread.
+        _replace_rows(ib, batch, None, batch, database)
         ib.drop_table(_NEW, force=True)
         return 0
     newest = state.month.max().as_scalar()
     batch_newest = _with_month(batch).month.max().as_scalar()
     keys = ib.create_table(_TOUCHED, touched_keys(batch, sales), temp=True, overwrite=True)
     old = ib.create_table("_old_rows", state.semi_join(keys, KEY), temp=True, overwrite=True)
-    new = _replace_rows(ib, sales, keys, database)
+    new = _replace_rows(ib, sales, keys, batch, database)
     changed = new.difference(old).select(*KEY)
     stale = changed.filter((changed.month < newest) | (changed.month < batch_newest))
     stale = stale.mutate(load_id=ibis.literal(load_id, type="int64")).select("load_id", *KEY)
@@ -176,10 +181,11 @@ _TOUCHED, _NEW = "_touched", "_new_rows"
 
 
 def _replace_rows(ib: ibis.BaseBackend, sales: ir.Table, keys: ir.Table | None,
-                  database: tuple[str, str] | None) -> ir.Table:
+                  batch: ir.Table, database: tuple[str, str] | None) -> ir.Table:
     """Replace the state's and the unbilled invoices' rows of the `keys` (the temporary
-    table `_TOUCHED`; None: every key, the tables being empty) with those of `sales`; return the
-    state's new rows (a temporary table). The invoices are summed once for both."""
+    table `_TOUCHED`; None: every key, the tables being empty) with those of `sales`, and
+    bring the named invoices up to date with `batch`; return the state's new rows (a
+    temporary table). The invoices are summed once for all three."""
     inv = ib.create_table("_invoices", invoices(sales, keys), temp=True, overwrite=True)
     new = ib.create_table(_NEW, month_rows(sales, keys, inv), temp=True, overwrite=True)
     on = " AND ".join(f'h."{k}" = k."{k}"' for k in KEY)
@@ -188,6 +194,8 @@ def _replace_rows(ib: ibis.BaseBackend, sales: ir.Table, keys: ir.Table | None,
             ib.con.execute(f'DELETE FROM {_target(name, database)} AS h USING "{_TOUCHED}" '
                            f"AS k WHERE {on}")
         ib.insert(name, rows, database=database)
+    update_named(ib, inv, batch, touched=None if keys is None else _TOUCHED,
+                 database=database)
     ib.drop_table("_invoices", force=True)
     return new
 

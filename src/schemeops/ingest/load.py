@@ -25,7 +25,7 @@ from schemeops.ingest.problems import PROBLEM_COLUMNS, FileRejected, Problem
 from schemeops.ingest.sources import NotRead, Source, resolve
 from schemeops.ingest.staging import UNPARSED, create_stage, create_unparsed, sql_string
 from schemeops.ingest.validate import WAREHOUSE, TableCounts, TableValidator
-from schemeops.ingest.warehouse import LOADS_TABLE, ensure_tables, record_digests
+from schemeops.ingest.warehouse import LOADS_TABLE, add_digests, ensure_tables
 from schemeops.outdir import remove_dead_work, work_prefix
 from schemeops.warehouse_file import check_warehouse_path, lock_message
 
@@ -237,7 +237,8 @@ def _commit(ib: ibis.BaseBackend, con: duckdb.DuckDBPyConnection,
              "already_present": c.already_present, "conflicts": c.conflicts} for c in counts
         ]))
         ib.insert(LOADS_TABLE, log, database=WAREHOUSE)
-        record_digests(ib, [v.t.name for v in validators], database=WAREHOUSE)
+        add_digests(ib, {v.t.name: v.accepted_table() for v in validators},
+                    database=WAREHOUSE)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -3,10 +3,12 @@ each contract table's digest as of its last load (what a calculation's fingerpri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
 import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 import sqlglot as sg
 
@@ -76,19 +78,66 @@ def record_digests(ib: ibis.BaseBackend, names: list[str],
     if not names:
         raise ValueError("record_digests needs at least one table name")
     data = Data.from_backend(ib, database=database)
-    rows = [{"table": n, **ib.to_pyarrow(table_digest(getattr(data, n))).to_pylist()[0]}
-            for n in names]
+    rows = [_digest_row(ib, n, getattr(data, n)) for n in names]
+    _replace_digests(ib, rows, database)
+    if "sales" in names:
+        record_named(ib, data.sales, database)
+
+
+def add_digests(ib: ibis.BaseBackend, batches: Mapping[str, ir.Table],
+                database: tuple[str, str] | None = None) -> None:
+    """Record each table's digest once the rows `batches[name]` were inserted into it
+    (within the caller's transaction): the digest recorded before (none on a table that
+    was empty) plus the batch's, since both the count and the sum of row hashes add up; a
+    table whose recorded digest is missing or no longer counts its other rows is hashed
+    whole again, and with the sales, its named invoices are read from every line again
+    (a load keeps them only when they held for the sales it found: `ingest.named`)."""
+    digests = ib.to_pyarrow(ib.table(DIGESTS_TABLE, database=database)).to_pylist()
+    recorded = {r["table"]: (r["n"], r["h"]) for r in digests}
+    rows = []
+    for name, batch in batches.items():
+        table = ib.table(name, database=database)
+        total = int(ib.to_pyarrow(table.count()).as_py())
+        # the batch's rows as the table holds them (a column added later comes last)
+        batch = batch.select(*table.columns)
+        add = _digest_row(ib, name, batch)
+        old = recorded.get(name, (0, None) if total == add["n"] else None)
+        if old is None or old[0] + add["n"] != total or batch.schema() != table.schema():
+            rows.append(_digest_row(ib, name, table))
+            if name == "sales":
+                record_named(ib, table, database)
+            continue
+        hashes = [h for h in (old[1], add["h"]) if h is not None]
+        rows.append({"table": name, "n": total, "h": sum(hashes) if hashes else None})
+        if name == "sales" and not {NAMED_TABLE, RETURNS_TABLE} <= set(
+                ib.list_tables(database=database)):
+            record_named(ib, table, database)
+    _replace_digests(ib, rows, database)
+
+
+def _digest_row(ib: ibis.BaseBackend, name: str, t: ir.Table) -> dict:
+    return {"table": name, **ib.to_pyarrow(table_digest(t)).to_pylist()[0]}
+
+
+def _replace_digests(ib: ibis.BaseBackend, rows: list[dict],
+                     database: tuple[str, str] | None) -> None:
+    names = [r["table"] for r in rows]
     catalog, db = database or (None, None)
     target = sg.table(DIGESTS_TABLE, db=db, catalog=catalog, quoted=True).sql("duckdb")
     ib.con.execute(f'DELETE FROM {target} WHERE "table" IN ({", ".join("?" * len(names))})',
                    names)
     ib.insert(DIGESTS_TABLE, pa.Table.from_pylist(
         rows, schema=ibis.schema(_DIGESTS_SCHEMA).to_pyarrow()), database=database)
-    if "sales" in names:
-        named = named_invoices(data.sales)
-        named = named.mutate(value=named.value.cast(RECORDED_MONEY))
-        for name, rows in ((NAMED_TABLE, named), (RETURNS_TABLE, returns_by_day(data.sales))):
-            ib.create_table(name, rows, database=database, overwrite=True)
+
+
+def record_named(ib: ibis.BaseBackend, sales: ir.Table,
+                 database: tuple[str, str] | None = None) -> None:
+    """Record the invoices the returns of `sales` (every line the warehouse holds) name,
+    and those returns per day."""
+    named = named_invoices(sales)
+    named = named.mutate(value=named.value.cast(RECORDED_MONEY))
+    for name, rows in ((NAMED_TABLE, named), (RETURNS_TABLE, returns_by_day(sales))):
+        ib.create_table(name, rows, database=database, overwrite=True)
 
 
 def connect(path: Path, *, read_only: bool = False) -> ibis.BaseBackend:
