@@ -39,9 +39,32 @@ def _state(warehouse) -> tuple[list[tuple], list[tuple]]:
         sales = con.table("sales")
         kept = [_rows(con, con.table(HISTORY_TABLE)), _rows(con, con.table(UNBILLED_TABLE))]
         built = [_rows(con, month_rows(sales)), _rows(con, unbilled_rows(sales))]
+        assert built[0] == _rows(con, _every_invoice_summed(sales))
     finally:
         con.disconnect()
     return kept, built
+
+
+def _every_invoice_summed(sales):
+    """The state's rows as the meanings say them, summing every invoice: a month's net is
+    its lines' sum; a bill is an invoice whose value net of every return naming it is above
+    0; `returned` sums the returns naming the month's invoices."""
+    key = ["distributor_id", "outlet_id", "month"]
+    lines = sales.mutate(month=sales.invoice_date.truncate("M").cast("date"))
+    net = lines.group_by(key).agg(net=lines.net_amount.sum())
+    inv = lines.filter(lines.doc_type == "invoice")
+    inv = inv.group_by([*key, "invoice_id", "invoice_date"]).agg(value=inv.net_amount.sum())
+    rets = sales.filter((sales.doc_type == "return") & sales.ref_invoice_id.notnull())
+    rets = rets.group_by(ref=rets.ref_invoice_id).agg(returned=rets.net_amount.sum())
+    j = inv.left_join(rets, inv.invoice_id == rets.ref)
+    j = j.mutate(returned=j.returned.fill_null(0))
+    kept = j.value + j.returned > 0
+    bills = j.group_by(key).agg(returned=j.returned.sum(), first_bill=j.invoice_date.min(
+        where=kept), last_bill=j.invoice_date.max(where=kept))
+    rows = net.left_join(bills, key)
+    return rows.select(*key, net=rows.net.cast("decimal(38,2)"),
+                       returned=rows.returned.fill_null(0).cast("decimal(38,2)"),
+                       first_bill=rows.first_bill, last_bill=rows.last_bill)
 
 
 def _lookbacks(warehouse) -> tuple[list[tuple], list[tuple]]:
