@@ -22,6 +22,7 @@ from schemeops.ingest.history import (
 )
 
 from .conftest import SALES_HEADER, Bench
+from .test_digests_added import fingerprints, recorded_and_built
 
 PAIRS = [("D1", "O1"), ("D1", "O2"), ("D2", "O2")]
 START = dt.date(2026, 1, 1)
@@ -129,12 +130,18 @@ def test_loads_one_by_one_keep_the_state_built_from_all_lines(tmp_path_factory,
                                                               master_warehouse, lines):
     """Three loads (a line in two of them is already present the second time; a return
     loaded before its invoice is rejected as an unknown reference, quarantined): after
-    each, the kept state equals the state of all lines loaded so far; at the end, each
-    row's last bill before its month is the one the KPIs' history finds in the lines."""
+    each, the kept state, named invoices and digests equal those of all lines loaded so
+    far; at the end, each row's last bill before its month is the one the KPIs' history
+    finds in the lines."""
     bench = Bench(tmp_path_factory.mktemp("history"), master_warehouse)
     for _ in load_batches(bench, lines):
         kept, built = _state(bench.warehouse)
         assert kept == built
+        # what the loads record beside it: the named invoices and the digests
+        kept, built = recorded_and_built(bench.warehouse)
+        assert kept == built
+        hashed, recorded = fingerprints(bench.warehouse)
+        assert recorded == hashed
     mine, theirs = _lookbacks(bench.warehouse)
     assert mine == theirs
 
