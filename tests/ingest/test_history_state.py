@@ -166,3 +166,26 @@ def test_a_return_counts_against_its_invoice_month(bench: Bench):
         (dt.date(2026, 2, 1), Decimal("-45.50"), Decimal("0.00"), None, None)]
     assert bench.rows("SELECT load_id, distributor_id, outlet_id, month FROM _stale_keys") \
         == [(3, "D1", "O1", dt.date(2026, 1, 1))]  # load 1 was the master data
+
+
+def test_an_invoice_whose_lines_sum_below_zero_is_no_bill():
+    """A load refuses an invoice line below 0, but the state does not rely on it: S1 at
+    D1/O1 has lines of 10.00 and −15.00 on 5 Jan (worth −5.00: no bill), S2 one line of
+    0.00 on 6 Jan (no bill), S3 one of 7.00 on 9 Jan (the month's only bill). January's
+    net: 10 − 15 + 0 + 7 = 2.00."""
+    rows = [("S1", 1, "10.00"), ("S1", 2, "-15.00"), ("S2", 1, "0.00"), ("S3", 1, "7.00")]
+    days = {"S1": 5, "S2": 6, "S3": 9}
+    sales = ibis.memtable({
+        "invoice_id": [r[0] for r in rows], "line_no": [r[1] for r in rows],
+        "invoice_date": [dt.date(2026, 1, days[r[0]]) for r in rows],
+        "distributor_id": ["D1"] * 4, "outlet_id": ["O1"] * 4,
+        "net_amount": [Decimal(r[2]) for r in rows], "doc_type": ["invoice"] * 4,
+        "ref_invoice_id": [None] * 4,
+    }, schema={"invoice_id": "string", "line_no": "int64", "invoice_date": "date",
+               "distributor_id": "string", "outlet_id": "string",
+               "net_amount": "decimal(18,2)", "doc_type": "string", "ref_invoice_id": "string"})
+    con = ibis.duckdb.connect()
+    expected = [("D1", "O1", dt.date(2026, 1, 1), Decimal("2.00"), Decimal("0.00"),
+                 dt.date(2026, 1, 9), dt.date(2026, 1, 9))]
+    assert _rows(con, month_rows(sales)) == expected
+    assert _rows(con, _every_invoice_summed(sales)) == expected
