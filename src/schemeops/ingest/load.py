@@ -45,9 +45,9 @@ REJECTS_VALUE = 200
 #: The name of a load's staging folders (beside the warehouse).
 STAGE = "schemeops-stage"
 #: DuckDB's memory during a load unless SCHEMEOPS_MEMORY_LIMIT says otherwise: at 100M lines
-#: the load peaks at 3.1 GiB with it, and takes less than half the time it takes at 1GB,
-#: where its grouping spills to disk (docs/benchmarks.md, "Load").
-MEMORY_LIMIT = "2GB"
+#: the load peaks at 2.9 GiB with it and takes 171 s; at 2GB its groupings spill to disk
+#: (198 s), and 3GB is no faster (171 s at 3.8 GiB) (docs/benchmarks.md, "Load").
+MEMORY_LIMIT = "2.5GB"
 
 
 @dataclass(frozen=True)
