@@ -22,7 +22,7 @@ def _target(name: str, database: tuple[str, str] | None) -> str:
 
 
 def _named(inv: ir.Table, returns: ir.Table) -> ir.Table:
-    """The invoices of `inv` (`history.invoices`) that a row of `returns` names."""
+    """The invoices of `inv` (`history.valued_invoices`) that a row of `returns` names."""
     named = inv.semi_join(returns, inv.invoice_id == returns.ref)
     return named.select(*INVOICE, value=named.value.cast(RECORDED_MONEY))
 
