@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from schemeops.bench import calc
+from schemeops.bench.measure import measure, schemeops_argv
 from schemeops.bench.runs import HEADER, BenchResult, bench_generate, bench_load
 from schemeops.errors import SchemeopsError
 
@@ -155,6 +156,58 @@ def bench_outlets_command(
     typer.echo(f"engine ÷ hand SQL: {engine.seconds / sql.seconds:.2f}× the wall time, "
                f"{engine.cpu_seconds / max(sql.cpu_seconds, 1e-9):.2f}× the CPU time "
                f"({engine.cpu_seconds:.1f} s against {sql.cpu_seconds:.1f} s), "
+               f"{engine.peak_bytes / sql.peak_bytes:.2f}× the peak memory")
+    if stages:
+        typer.echo("engine stages (its manifest, last run): "
+                   + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+    typer.echo(f"outputs agree: {'no' if differences else 'yes'}")
+    for d in differences:
+        typer.echo(d.describe())
+    if differences:
+        raise typer.Exit(1)
+
+
+@bench_app.command("months")
+def bench_months_command(
+    lines: Annotated[int, typer.Option(
+        min=1000, help="Secondary sales lines in all months together (the last month holds "
+        "about 18% of them).")],
+    data: Annotated[Path | None, typer.Option(
+        help="A generated dataset to split by month (default: generated into the scratch "
+        "folder).")] = None,
+    warehouse: Annotated[Path | None, typer.Option(
+        help="Keep the warehouse here; when it exists already, skip the loads and time the "
+        "calculation only.")] = None,
+    repeat: _Repeat = 1,
+    work: _Work = None,
+) -> None:
+    """Load a dataset a month at a time into one warehouse, each month beside an unchecked
+    copy of its files, then time every example program for the last month (engine and SQL
+    baseline) and check the outputs agree."""
+    from schemeops.bench import months
+
+    with _scratch(work) as tmp:
+        scratch = Path(tmp)
+        wh = (warehouse or scratch / "months.duckdb").resolve()
+        if not wh.exists():
+            folder = data or scratch / "data"
+            if not (folder / "sales.parquet").exists():
+                measure("generate", schemeops_argv("generate", "--out", str(folder),
+                                                   "--lines", str(lines)))
+            loads = months.load_months(months.split_by_month(folder, scratch / "months"),
+                                       wh, scratch)
+            typer.echo(months.LOAD_HEADER)
+            for i, m in enumerate(loads, 1):
+                typer.echo(m.markdown_row(i))
+        measurements = months.calc_month(wh, scratch, root=calc.ROOT,
+                                         programs=calc.ROOT / calc.PROGRAMS, repeat=repeat)
+        differences = calc.compare_outputs(scratch, [m.label for m in measurements])
+        stages = calc.engine_timings(scratch)
+    typer.echo(calc.HEADER)
+    for row in calc.table_rows(lines, measurements):
+        typer.echo(row)
+    engine, sql = measurements
+    typer.echo(f"engine ÷ SQL baseline: {engine.seconds / sql.seconds:.2f}× the wall time, "
                f"{engine.peak_bytes / sql.peak_bytes:.2f}× the peak memory")
     if stages:
         typer.echo("engine stages (its manifest, last run): "
