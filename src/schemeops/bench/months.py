@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,18 +101,17 @@ def _lines(folder: Path) -> int:
 
 
 def load_months(folders: list[tuple[str, Path]], warehouse: Path, work: Path
-                ) -> list[MonthLoad]:
+                ) -> Iterator[MonthLoad]:
     """Load each month's folder into `warehouse` in turn; time each beside an unchecked
-    copy of its files into a scratch DuckDB file."""
-    out = []
+    copy of its files into a scratch DuckDB file (yielded as each ends: the loads of a
+    HUL-size history take half an hour)."""
     for month, folder in folders:
         load = measure(f"load {month}", schemeops_argv(
             "load", str(folder), "--warehouse", str(warehouse)))
         with tempfile.TemporaryDirectory(dir=work) as tmp:
             copy = measure(f"copy {month}", python_argv(
                 "schemeops.bench.baselines", "copy", str(folder), str(Path(tmp) / "c.duckdb")))
-        out.append(MonthLoad(month, _lines(folder), load, copy))
-    return out
+        yield MonthLoad(month, _lines(folder), load, copy)
 
 
 def calc_month(warehouse: Path, work: Path, *, root: Path, programs: Path,

@@ -194,10 +194,9 @@ def bench_months_command(
             if not (folder / "sales.parquet").exists():
                 measure("generate", schemeops_argv("generate", "--out", str(folder),
                                                    "--lines", str(lines)))
-            loads = months.load_months(months.split_by_month(folder, scratch / "months"),
-                                       wh, scratch)
+            split = months.split_by_month(folder, scratch / "months")
             typer.echo(months.LOAD_HEADER)
-            for i, m in enumerate(loads, 1):
+            for i, m in enumerate(months.load_months(split, wh, scratch), 1):
                 typer.echo(m.markdown_row(i))
         measurements = months.calc_month(wh, scratch, root=calc.ROOT,
                                          programs=calc.ROOT / calc.PROGRAMS, repeat=repeat)
