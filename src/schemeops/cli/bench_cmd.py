@@ -41,6 +41,20 @@ def _report(result: BenchResult) -> None:
     typer.echo(result.markdown_row())
 
 
+def _close(stages: dict[str, float], differences: list[calc.Difference],
+           compared: str = "") -> None:
+    """Print the engine's stages and whether the outputs agree (each difference); exit 1 when
+    they do not."""
+    if stages:
+        typer.echo("engine stages (its manifest, last run): "
+                   + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+    typer.echo(f"outputs agree: {'no' if differences else 'yes'}{compared}")
+    for d in differences:
+        typer.echo(d.describe())
+    if differences:
+        raise typer.Exit(1)
+
+
 @bench_app.command("generate")
 def bench_generate_command(lines: _Lines, work: _Work = None) -> None:
     """Time `schemeops generate --lines N` against writing N plain rows to Parquet."""
@@ -116,15 +130,8 @@ def bench_calc_command(
                        f"{engine.peak_bytes / by[label].peak_bytes:.2f}× the peak memory, "
                        f"{engine.cpu_seconds / max(by[label].cpu_seconds, 1e-9):.2f}× the "
                        "CPU time")
-    if stages:
-        typer.echo("engine stages (its manifest, last run): "
-                   + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
     compared = [x for x in labels if x != calc.REFERENCE]
-    typer.echo(f"outputs agree: {'no' if differences else 'yes'} ({', '.join(compared)})")
-    for d in differences:
-        typer.echo(d.describe())
-    if differences:
-        raise typer.Exit(1)
+    _close(stages, differences, f" ({', '.join(compared)})")
 
 
 @bench_app.command("outlets")
@@ -157,14 +164,7 @@ def bench_outlets_command(
                f"{engine.cpu_seconds / max(sql.cpu_seconds, 1e-9):.2f}× the CPU time "
                f"({engine.cpu_seconds:.1f} s against {sql.cpu_seconds:.1f} s), "
                f"{engine.peak_bytes / sql.peak_bytes:.2f}× the peak memory")
-    if stages:
-        typer.echo("engine stages (its manifest, last run): "
-                   + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
-    typer.echo(f"outputs agree: {'no' if differences else 'yes'}")
-    for d in differences:
-        typer.echo(d.describe())
-    if differences:
-        raise typer.Exit(1)
+    _close(stages, differences)
 
 
 @bench_app.command("months")
@@ -208,14 +208,7 @@ def bench_months_command(
     engine, sql = measurements
     typer.echo(f"engine ÷ SQL baseline: {engine.seconds / sql.seconds:.2f}× the wall time, "
                f"{engine.peak_bytes / sql.peak_bytes:.2f}× the peak memory")
-    if stages:
-        typer.echo("engine stages (its manifest, last run): "
-                   + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
-    typer.echo(f"outputs agree: {'no' if differences else 'yes'}")
-    for d in differences:
-        typer.echo(d.describe())
-    if differences:
-        raise typer.Exit(1)
+    _close(stages, differences)
 
 
 @bench_app.command("detect")
