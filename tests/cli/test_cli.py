@@ -3,10 +3,15 @@
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
+import pytest
 
 from schemeops.cli.store_opts import open_app
+from schemeops.engine.backends import adapter
+from schemeops.engine.calc import run_calc
+from schemeops.errors import UsageError
 from schemeops.schema.render import render_markdown
 from schemeops.service import runs
 from schemeops.service.users import authenticate
@@ -104,6 +109,33 @@ def test_as_of_before_the_period_is_refused_with_the_period_start(tmp_path, ware
     assert r.returncode == 0, r.stderr
     assert '"as_of": "2026-10-15"' in (tmp_path / "b" / "manifest.json").read_text()
     assert ",2026-10-01,2026-10-15," in (tmp_path / "b" / "payouts.csv").read_text()
+
+
+def test_memory_limit_caps_duckdb_and_refuses_what_is_not_a_size(tmp_path, warehouse):
+    """`calc --memory-limit 1GB` sets DuckDB's cap for the run and calculates what an
+    uncapped run does, byte for byte; a value that is not a size (hostile text included)
+    exits 2 naming the form; Spark and PostgreSQL refuse it (their memory is their own)."""
+    prog = f"{EXAMPLES}/premium_upsell.yaml"
+    runs = {}
+    for name, extra in (("free", []), ("capped", ["--memory-limit", "1GB"])):
+        r = run("calc", "--program", prog, "--warehouse", str(warehouse), *extra,
+                "--out", str(tmp_path / name))
+        assert r.returncode == 0, r.stderr
+        runs[name] = [(tmp_path / name / f).read_bytes() for f in ("payouts.csv", "kpis.csv")]
+    assert runs["free"] == runs["capped"]
+    capped = run_calc([Path(prog)], warehouse=warehouse, out=tmp_path / "api",
+                      memory_limit="512MiB")
+    limit = capped.con.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit == "512.0 MiB"
+    for bad in ("lots", "6 GBs", "1GB'; DROP TABLE sales; --", "-1GB", "x" * 10_000):
+        r = run("calc", "--program", prog, "--warehouse", str(warehouse), "--memory-limit",
+                bad, "--out", str(tmp_path / "bad"))
+        assert r.returncode == 2, bad
+        assert r.stderr.strip() == (f"error: --memory-limit {bad[:40]!r} is not a memory size; "
+                                    "write a number and a unit, e.g. 6GB or 5.5GiB")
+    for other in ("spark", "postgres"):
+        with pytest.raises(UsageError, match="--memory-limit caps DuckDB's memory"):
+            adapter(other).cap_memory(None, "1GB")
 
 
 def test_explain_unknown_or_ineligible_participant_says_why(warehouse):

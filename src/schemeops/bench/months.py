@@ -115,12 +115,14 @@ def load_months(folders: list[tuple[str, Path]], warehouse: Path, work: Path
 
 
 def calc_month(warehouse: Path, work: Path, *, root: Path, programs: Path,
-               repeat: int = 1) -> list[Measurement]:
-    """Every example program calculated on the whole warehouse by the engine and the SQL
-    baseline, in turns (outputs in WORK/engine and WORK/sql)."""
+               repeat: int = 1, memory_limit: str | None = None) -> list[Measurement]:
+    """Every example program calculated on the whole warehouse by the engine (with DuckDB
+    capped at `memory_limit` when given) and the SQL baseline, in turns (outputs in
+    WORK/engine and WORK/sql)."""
     warm_cache(warehouse)
+    cap = [] if memory_limit is None else ["--memory-limit", memory_limit]
     return in_turns([
         (ENGINE, schemeops_argv("calc", "-p", str(programs), "-w", str(warehouse),
-                                "-o", str(output_folder(work, ENGINE))), root, None),
+                                "-o", str(output_folder(work, ENGINE)), *cap), root, None),
         (SQL, python_argv("benchmarks.sql_baseline", str(warehouse),
                           str(output_folder(work, SQL))), root, None)], repeat)

@@ -178,6 +178,8 @@ def bench_months_command(
     warehouse: Annotated[Path | None, typer.Option(
         help="Keep the warehouse here; when it exists already, skip the loads and time the "
         "calculation only.")] = None,
+    memory_limit: Annotated[str | None, typer.Option(
+        help="The engine's `calc --memory-limit` (the SQL baseline runs uncapped).")] = None,
     repeat: _Repeat = 1,
     work: _Work = None,
 ) -> None:
@@ -199,7 +201,8 @@ def bench_months_command(
             for i, m in enumerate(months.load_months(split, wh, scratch), 1):
                 typer.echo(m.markdown_row(i))
         measurements = months.calc_month(wh, scratch, root=calc.ROOT,
-                                         programs=calc.ROOT / calc.PROGRAMS, repeat=repeat)
+                                         programs=calc.ROOT / calc.PROGRAMS, repeat=repeat,
+                                         memory_limit=memory_limit)
         differences = calc.compare_outputs(scratch, [m.label for m in measurements])
         stages = calc.engine_timings(scratch)
     typer.echo(calc.HEADER)

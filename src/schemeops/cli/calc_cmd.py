@@ -58,6 +58,9 @@ def calc_command(
     spark_config: Annotated[Path | None, typer.Option(
         help="TOML file: `master` and a `conf` table of settings under `spark` "
              "(docs/lake.md).")] = None,
+    memory_limit: Annotated[str | None, typer.Option(
+        help="Cap DuckDB's memory for the run, e.g. 6GB (it spills beyond it; default: "
+             "DuckDB's 80% of the machine's).")] = None,
 ) -> None:
     """Calculate programs: payouts.csv, kpis.csv, components.csv and manifest.json in --out."""
     err = Console(stderr=True)
@@ -70,7 +73,7 @@ def calc_command(
             manifest = run_calc(files, warehouse=warehouse, out=out, as_of=parse_day(as_of),
                                 backend=backend, lake=lake, source=source, spark=spark,
                                 progress=lambda s: status.update(s),
-                                stale_since=stale_since).manifest
+                                stale_since=stale_since, memory_limit=memory_limit).manifest
         except ProgramErrors as e:
             print_diagnostics(err, e)
             raise typer.Exit(2) from None

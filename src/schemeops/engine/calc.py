@@ -153,7 +153,7 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
              lake: Path | None = None, source: str | None = None,
              spark: SparkSettings | None = None,
              progress: Callable[[str], None] = lambda _step: None,
-             stale_since: int | None = None) -> CalcRun:
+             stale_since: int | None = None, memory_limit: str | None = None) -> CalcRun:
     """Run `calc` end to end and write payouts.csv, kpis.csv, components.csv, manifest.json.
     The tables are the warehouse's, the lake's when `lake` is given, or those of the
     PostgreSQL database at `source` (computed there); `spark` says where and how the Spark
@@ -168,6 +168,8 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
 
     With `stale_since` (a load id), only the participants whose results the later loads'
     late rows changed are computed (`engine.stale`), and the manifest counts them.
+    `memory_limit` (e.g. "6GB") caps DuckDB's memory for the run; None leaves DuckDB's own
+    (80% of the machine's).
     """
     laps = Laps()
     lap, timings = laps.lap, laps.timings
@@ -188,6 +190,8 @@ def run_calc(program_paths: list[Path], *, warehouse: Path, out: Path,
         con = (connect_lake(lake, backend, spark=spark) if lake is not None
                else connect_warehouse(warehouse, backend, spark=spark))
     backend = adapter_of(con).name
+    if memory_limit is not None:
+        adapter_of(con).cap_memory(con, memory_limit)
     run = adapter_of(con).executor(con)
     with fresh_folder(out) as work:
         try:

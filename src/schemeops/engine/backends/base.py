@@ -3,6 +3,7 @@ straight away (`Immediate`), with the CSV writer every backend shares."""
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -14,6 +15,8 @@ import ibis.expr.types as ir
 import pyarrow as pa
 import sqlglot as sg
 import sqlglot.expressions as sge
+
+from schemeops.errors import UsageError
 
 if TYPE_CHECKING:
     from schemeops.engine.backends.spark import SparkSettings
@@ -44,6 +47,19 @@ class Executor(Protocol):
         """Stop: queries not started are dropped."""
 
 
+#: A memory size as DuckDB reads it: a number and a unit (1000- or 1024-based).
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def memory_size(text: str) -> str:
+    """`text` as a memory size ("6GB", "5.5 GiB"); UsageError naming the form otherwise."""
+    found = _SIZE.fullmatch(text.strip())
+    if found is None:
+        raise UsageError(f"--memory-limit {text[:40]!r} is not a memory size; write a number "
+                         "and a unit, e.g. 6GB or 5.5GiB")
+    return f"{found[1]}{found[2]}"
+
+
 class Adapter(ABC):
     """Every difference between the engines a calculation runs on, and every use of a
     library's private API that one of them needs; the rest of the engine asks this."""
@@ -63,6 +79,13 @@ class Adapter(ABC):
     def connect_lake(self, tables: Mapping[str, LakeTable], *,
                      spark: SparkSettings | None = None) -> ibis.BaseBackend:
         """An Ibis connection whose tables read the lake's Parquet files in place."""
+
+    def cap_memory(self, con: ibis.BaseBackend, limit: str) -> None:
+        """Hold the engine's memory for `con`'s queries to `limit` (e.g. "6GB"), spilling
+        beyond it; only DuckDB takes it (Spark's memory is its settings', PostgreSQL's the
+        server's)."""
+        raise UsageError(f"--memory-limit caps DuckDB's memory; {self.name} sets its own "
+                         "(Spark: --spark-conf spark.driver.memory=…)")
 
     @abstractmethod
     def materialize(self, t: ir.Table) -> ir.Table:

@@ -26,7 +26,7 @@ import sqlglot.expressions as sge
 from ibis.backends.sql.compilers.duckdb import DuckDBCompiler
 from sqlglot.dialects import duckdb as sg_duckdb
 
-from schemeops.engine.backends.base import Adapter, csv_copy
+from schemeops.engine.backends.base import Adapter, csv_copy, memory_size
 from schemeops.engine.exact import as_dec, dec
 
 if TYPE_CHECKING:
@@ -58,6 +58,11 @@ class DuckDBAdapter(Adapter):
                               expression=sg.select(sge.Star()).from_(files))
             con.raw_sql(view.sql("duckdb"))
         return con
+
+    def cap_memory(self, con: ibis.BaseBackend, limit: str) -> None:
+        """DuckDB's `memory_limit` for the database `con` opened (its cursors share it);
+        beyond it DuckDB spills to its temporary folder."""
+        con.con.execute(f"SET memory_limit = '{memory_size(limit)}'")  # digits and a unit
 
     def materialize(self, t: ir.Table) -> ir.Table:
         """`t` as a temporary table."""
