@@ -19,7 +19,13 @@ from pathlib import Path
 
 import duckdb
 
-from schemeops.bench.measure import Measurement, measure, python_argv, schemeops_argv
+from schemeops.bench.measure import (
+    Measurement,
+    ensure_dataset,
+    measure,
+    python_argv,
+    schemeops_argv,
+)
 from schemeops.errors import UsageError
 
 #: The source checkout: the baselines and example programs are read from here.
@@ -87,9 +93,7 @@ def prepare_warehouse(lines: int, data: Path) -> Path:
     DATA holds no dataset). Raises UsageError when it holds another number of lines."""
     warehouse = data / WAREHOUSE_NAME
     if not warehouse.exists():
-        if not (data / "sales.parquet").exists() and not (data / "sales.csv").exists():
-            measure("generate", schemeops_argv("generate", "--out", str(data),
-                                               "--lines", str(lines)))
+        ensure_dataset(data, lines)
         measure("load", schemeops_argv("load", str(data), "--warehouse", str(warehouse)))
     found = _sales_lines(warehouse)
     if found != lines:

@@ -52,3 +52,10 @@ def schemeops_argv(*args: str) -> list[str]:
 def python_argv(module: str, *args: str) -> list[str]:
     """argv that runs `python -m MODULE ARGS` with this interpreter."""
     return [sys.executable, "-m", module, *args]
+
+
+def ensure_dataset(data: Path, lines: int) -> None:
+    """Generate an N-line dataset into `data` unless it holds one (sales.parquet or .csv)."""
+    if not (data / "sales.parquet").exists() and not (data / "sales.csv").exists():
+        measure("generate", schemeops_argv("generate", "--out", str(data),
+                                           "--lines", str(lines)))

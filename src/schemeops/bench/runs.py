@@ -7,7 +7,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from schemeops.bench.measure import Measurement, measure, python_argv, schemeops_argv
+from schemeops.bench.measure import (
+    Measurement,
+    ensure_dataset,
+    measure,
+    python_argv,
+    schemeops_argv,
+)
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,7 @@ def bench_generate(lines: int, *, work: Path, fmt: str = "parquet") -> BenchResu
 
 def bench_load(lines: int, *, data: Path, work: Path) -> BenchResult:
     """Time `schemeops load` of a generated dataset and an unchecked DuckDB copy of it."""
-    if not (data / "sales.parquet").exists():
-        measure("generate", schemeops_argv("generate", "--out", str(data),
-                                           "--lines", str(lines)))
+    ensure_dataset(data, lines)
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         run = measure("load", schemeops_argv("load", str(data), "--warehouse",
                                              str(Path(tmp) / "wh.duckdb")))

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from schemeops.bench import calc
-from schemeops.bench.measure import measure, schemeops_argv
+from schemeops.bench.measure import ensure_dataset
 from schemeops.bench.runs import HEADER, BenchResult, bench_generate, bench_load
 from schemeops.errors import SchemeopsError
 
@@ -193,9 +193,7 @@ def bench_months_command(
         wh = (warehouse or scratch / "months.duckdb").resolve()
         if not wh.exists():
             folder = data or scratch / "data"
-            if not (folder / "sales.parquet").exists():
-                measure("generate", schemeops_argv("generate", "--out", str(folder),
-                                                   "--lines", str(lines)))
+            ensure_dataset(folder, lines)
             split = months.split_by_month(folder, scratch / "months")
             typer.echo(months.LOAD_HEADER)
             for i, m in enumerate(months.load_months(split, wh, scratch), 1):
