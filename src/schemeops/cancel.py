@@ -15,15 +15,35 @@ MESSAGE = ("cancelled: nothing was saved (the warehouse and the output folder ar
            "were before this command)")
 
 
+#: Set when Ctrl-C or SIGTERM comes during `sigterm_as_interrupt`'s block. Python prints and
+#: drops an exception raised inside a finaliser (`__del__`): a Ctrl-C that lands there is
+#: lost, and the command would go on to save. This remembers it until the block ends, so
+#: that `past_the_point_of_no_return` cancels before saving. (A signal is the process's.)
+_ASKED = threading.Event()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    _ASKED.set()
+    raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """For the block, SIGTERM raises KeyboardInterrupt as Ctrl-C does (instead of ending the
-    process at once, which would leave staging behind); the earlier handler is restored."""
-    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    process at once, which would leave staging behind), and either is remembered (`_ASKED`);
+    a Ctrl-C that the process ignores (a shell's background job) stays ignored. The earlier
+    handlers are restored."""
+    signals = [signal.SIGTERM]
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signals.append(signal.SIGINT)
+    _ASKED.clear()
+    previous = {s: signal.signal(s, _interrupt) for s in signals}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        _ASKED.clear()
 
 
 def is_cancel(e: BaseException) -> bool:
@@ -38,12 +58,17 @@ def is_cancel(e: BaseException) -> bool:
 def past_the_point_of_no_return() -> Iterator[None]:
     """For the block (a commit and what follows it), Ctrl-C and SIGTERM are ignored: once a
     transaction commits, the command finishes and reports what it saved rather than calling
-    itself cancelled. Only the main thread can set signal handlers; elsewhere the block runs
-    as it is."""
+    itself cancelled. One that came before and was lost (`_ASKED`) raises KeyboardInterrupt
+    on entering, before anything is saved. Only the main thread can set signal handlers;
+    elsewhere the block runs as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    if _ASKED.is_set():
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        raise KeyboardInterrupt
     try:
         yield
     finally:

@@ -102,5 +102,9 @@ def fresh_folder(out: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    with past_the_point_of_no_return():
-        _put_in_place(work, out)
+    try:
+        with past_the_point_of_no_return():
+            _put_in_place(work, out)
+    except KeyboardInterrupt:  # a Ctrl-C lost earlier, found before the swap began
+        shutil.rmtree(work, ignore_errors=True)
+        raise

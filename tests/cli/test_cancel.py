@@ -113,3 +113,32 @@ def test_a_cancelled_calc_leaves_the_earlier_run(network, tmp_path):
     assert p.returncode == 130, err
     assert {f.name: f.read_bytes() for f in out.iterdir()} == before
     assert leftovers(tmp_path) == []
+
+
+class _Finaliser:
+    """An object whose finaliser gets SIGTERM: Python prints and drops the KeyboardInterrupt
+    raised there (as a Ctrl-C landing in Ibis's `__del__` once made a calc finish, exit 0)."""
+
+    def __del__(self) -> None:
+        signal.raise_signal(signal.SIGTERM)
+
+
+def test_a_cancel_lost_in_a_finaliser_still_cancels_before_the_output_is_swapped(tmp_path):
+    """The interrupt raised inside `__del__` is dropped, the block goes on to its end, and
+    the swap into place refuses: KeyboardInterrupt, the earlier run's folder as it was, no
+    work folder left; the handlers are the earlier ones again afterwards."""
+    from schemeops.cancel import sigterm_as_interrupt
+    from schemeops.outdir import MARK, fresh_folder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARK).write_text("earlier")
+    handler = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), sigterm_as_interrupt(), fresh_folder(out) as work:
+        (work / MARK).write_text("new")
+        _Finaliser()  # dropped at once: the interrupt is raised and lost in its __del__
+        reached_the_end = True
+    assert reached_the_end
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    assert (out / MARK).read_text() == "earlier"
+    assert signal.getsignal(signal.SIGTERM) is handler

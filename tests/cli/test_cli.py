@@ -125,7 +125,10 @@ def test_memory_limit_caps_duckdb_and_refuses_what_is_not_a_size(tmp_path, wareh
     assert runs["free"] == runs["capped"]
     capped = run_calc([Path(prog)], warehouse=warehouse, out=tmp_path / "api",
                       memory_limit="512MiB")
-    limit = capped.con.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    try:
+        limit = capped.con.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    finally:  # the warehouse is the session's: later tests open it with their own settings
+        capped.con.disconnect()
     assert limit == "512.0 MiB"
     for bad in ("lots", "6 GBs", "1GB'; DROP TABLE sales; --", "-1GB", "x" * 10_000):
         r = run("calc", "--program", prog, "--warehouse", str(warehouse), "--memory-limit",
