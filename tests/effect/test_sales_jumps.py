@@ -29,7 +29,7 @@ import json
 from pathlib import Path
 
 from effect_support import PROGRAM, write_network
-from schemeops.effect.report import effect_rows, write_effect
+from schemeops.effect.report import effect_rows, period_methods, write_effect
 from schemeops.effect.run import run_effect
 
 
@@ -49,6 +49,9 @@ def test_a_control_whose_sales_jump_is_left_out_of_the_controls(tmp_path):
     assert rows[("2026-03-21", "T1")]["baseline_value"] == "3000.00"
     assert (p1["incremental_value"], p1["roi"], p1["controls"]) == ("100.00", "-0.8667", "3")
     assert [r.jumped_controls for r in effect.periods] == [(), ("C1",)]
+    assert [(m.period_start.isoformat(), m.jumped_participants, m.jumped_controls)
+            for m in period_methods(effect)] == [("2026-02-01", (), ()),
+                                                 ("2026-03-21", (), ("C1",))]
 
 
 def test_a_participant_whose_sales_jump_is_left_out_of_the_programs_row(tmp_path):
@@ -70,3 +73,5 @@ def test_a_participant_whose_sales_jump_is_left_out_of_the_programs_row(tmp_path
     assert manifest["sales_jumps"] == {
         "2026-02-01": {"participants": [], "controls": []},
         "2026-03-21": {"participants": ["T2"], "controls": []}}
+    assert manifest["parts_counted"] == {
+        m.period_start.isoformat(): list(m.parts_counted) for m in period_methods(effect)}

@@ -1,7 +1,7 @@
 """The effectiveness page and the ranking in Chromium (Playwright, Debian's /usr/bin/chromium):
 estimate a live program, then the figures, both charts (titled in words, with their legends
-and axes) and the dependency table are shown, with nothing the CSP refuses and no console
-error; the ranking lists it and downloads its CSV."""
+and axes), how it was measured and the dependency table are shown, with nothing the CSP
+refuses and no console error; the ranking lists it and downloads its CSV."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ def test_estimate_then_figures_and_charts_then_ranking(server: str, world: World
     expect(page.locator(".chart .ytitle")).to_have_text(["value of sales", "value of sales"])
     assert page.locator(".chart .xtick").count() == 2  # one period, on each chart
     assert page.locator("#dependency tbody tr").count() >= 1
+    expect(page.locator("#baseline-span")).to_contain_text("Baseline: each seller's clean days")
+    expect(page.locator("#effect-method tbody tr")).to_have_count(1)  # one period
     expect(page.locator("#estimate-meta")).to_contain_text("data fingerprint")
     screenshot(page, "effectiveness")
 

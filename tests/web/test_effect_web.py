@@ -11,11 +11,14 @@ import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from webkit import World, example
 
+from schemeops.effect.report import baseline_span, period_methods
+from schemeops.effect.run import run_effect
 from schemeops.service import effects, programs
 from schemeops.service.context import Actor, App
+from schemeops.store.effect_models import EffectExclusion, EffectPart
 from schemeops.store.models import Program, User
 
 
@@ -114,7 +117,8 @@ def test_a_recurring_program_is_shown_over_time_and_ranked_by_its_latest_period(
     figures = [json.loads(html.unescape(f)) for f in re.findall(r'data-figure="([^"]+)"', page)]
     periods = ["from 2026-08-01", "from 2026-09-01", "from 2026-10-01"]
     assert all(d["x"] == periods for f in figures for d in f["data"])
-    table = page[page.index('id="effect-periods"'):page.index('id="dependency"')]
+    start = page.index('id="effect-periods"')
+    table = page[start:page.index("</table>", start)]
     assert re.findall(r"<tr><td>(2026-\d\d-01)</td>", table) == [
         "2026-08-01", "2026-09-01", "2026-10-01"]
     with app.sessions.begin() as s:
@@ -124,3 +128,51 @@ def test_a_recurring_program_is_shown_over_time_and_ranked_by_its_latest_period(
             "ytd_gated_monthly"] == "2026-10-01"
     order = [r["program_id"] for r in csv.DictReader(io.StringIO(b.get("/effect.csv").text))]
     assert order == sorted(rois, key=lambda p: -rois[p]) and len(order) == 2
+
+
+def test_how_each_period_was_measured_is_shown_bounded_and_escaped(as_user, app: App,
+                                                                  world: World, tmp_path):
+    """The page says the baseline's span the estimate chose and, per period, the side parts
+    counted and the sellers left out for a sales jump, as stored with the estimate: what the
+    estimator says on the same data. Stored rows then stand in for more jumps
+    (tests/effect/test_sales_jumps.py measures real ones): a seller id is data from a loaded
+    file, so one carries markup, and 25 controls are listed as the first 20 and how many
+    more."""
+    b = as_user("approver")
+    _estimate(b, world.live_version)
+    with app.sessions.begin() as s:
+        approver = Actor.of(s.query(User).filter_by(username="approver").one())
+        view = effects.version_effect(s, approver, world.live_version)
+        est, period = view.estimate, view.program_rows[-1].period_start
+        assert est.baseline_span in ("1", "2", "3", "all")
+        yaml = programs.get_version(s, world.live_version).yaml
+        stored_parts, stored_controls = view.notes[period].parts, view.notes[period].controls
+    program = tmp_path / "program.yaml"
+    program.write_text(yaml, encoding="utf-8")
+    measured = run_effect(program, warehouse=app.warehouse, backend=app.backend,
+                          resamples=effects.RESAMPLES, seed=effects.SEED)
+    assert est.baseline_span == baseline_span(measured)
+    assert {m.period_start: (list(m.parts_counted), list(m.jumped_participants),
+                             list(m.jumped_controls)) for m in period_methods(measured)} == {
+        p: (n.parts, n.participants, n.controls) for p, n in view.notes.items()}
+    with app.sessions.begin() as s:
+        s.execute(insert(EffectExclusion), [
+            {"estimate_id": est.id, "period_start": period, "seller_id": seller, "side": side}
+            for seller, side in [("<b>D9</b>", "participant")]
+            + [(f"C{i:03d}", "control") for i in range(25)]])
+        if not stored_parts:
+            s.execute(insert(EffectPart), [{"estimate_id": est.id, "period_start": period,
+                                            "part": "dip"}])
+    page = b.get(f"/versions/{world.live_version}/effect").text
+    start = page.index('id="baseline-span"')
+    span = page[start:page.index("</p>", start)]
+    assert ("of every month of data" in span) == (est.baseline_span == "all")
+    start = page.index('id="effect-method"')
+    table = page[start:page.index("</table>", start)]
+    row = table[table.index(f"<td>{period}</td>"):]
+    row = row[:row.index("</tr>")]
+    assert "<b>D9</b>" not in page and "&lt;b&gt;D9&lt;/b&gt;" in row
+    controls = sorted(stored_controls + [f"C{i:03d}" for i in range(25)])
+    assert ", ".join(controls[:20]) in row and controls[20] not in row
+    assert f"and {len(controls) - 20} more" in row
+    assert (", ".join(stored_parts) if stored_parts else "dip") in row

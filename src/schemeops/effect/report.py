@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import math
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -23,6 +25,30 @@ EFFECT_COLUMNS = (
     "cost_pct_of_sales", "earner_rate", "margin", "payout", "participants", "controls")
 DEPENDENCY_COLUMNS = ("program_id", "participant_id", "scheme_share_13w", "post_drop_13w",
                       "dependency_index", "previous_index", "index_change", "trend")
+
+
+@dataclass(frozen=True)
+class PeriodMethod:
+    """How a period was measured: the side parts that stood out and were counted, and the
+    sellers left out because their sales jumped (docs/effectiveness.md)."""
+
+    period_start: dt.date
+    parts_counted: tuple[str, ...]
+    jumped_participants: tuple[str, ...]
+    jumped_controls: tuple[str, ...]
+
+
+def baseline_span(e: Effect) -> str:
+    """The baseline's months on each side of a period, as the manifest says it ("all": every
+    month)."""
+    return "all" if e.span is None else str(e.span)
+
+
+def period_methods(e: Effect) -> list[PeriodMethod]:
+    """Each period's method, in the periods' order."""
+    return [PeriodMethod(r.window.start, tuple(sorted(r.measured.parts_counted)),
+                         tuple(sorted(str(p) for p in r.ids[~r.measured.in_program])),
+                         tuple(sorted(r.jumped_controls))) for r in e.periods]
 
 
 def _fixed(x: float | Decimal | None, places: int) -> str:
@@ -141,7 +167,7 @@ def _write(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> 
 def write_effect(e: Effect, out: Path, *, warehouse: Path, backend: str, resamples: int,
                  seed: int) -> dict[str, int]:
     """Write the three files into `out` (whole or not at all); the rows of each CSV."""
-    effect, dep = effect_rows(e), dependency_rows(e)
+    effect, dep, methods = effect_rows(e), dependency_rows(e), period_methods(e)
     with fresh_folder(out) as work:
         _write(work / "effect.csv", EFFECT_COLUMNS, effect)
         _write(work / "dependency.csv", DEPENDENCY_COLUMNS, dep)
@@ -151,11 +177,11 @@ def write_effect(e: Effect, out: Path, *, warehouse: Path, backend: str, resampl
             "backend": backend, "periods": [r.window.start.isoformat() for r in e.periods],
             "methods": sorted({r.method for r in e.periods}), "halo_days": HALO_DAYS,
             "baseline_span_months": "all" if e.span is None else e.span,
-            "parts_counted": {r.window.start.isoformat(): sorted(r.measured.parts_counted)
-                              for r in e.periods},
-            "sales_jumps": {r.window.start.isoformat(): {
-                "participants": sorted(str(p) for p in r.ids[~r.measured.in_program]),
-                "controls": sorted(r.jumped_controls)} for r in e.periods},
+            "parts_counted": {m.period_start.isoformat(): list(m.parts_counted)
+                              for m in methods},
+            "sales_jumps": {m.period_start.isoformat(): {
+                "participants": list(m.jumped_participants),
+                "controls": list(m.jumped_controls)} for m in methods},
             "resamples": resamples, "seed": seed, "interval": "90% bootstrap percentile",
             "rows": {"effect": len(effect), "dependency": len(dep)},
             "timings": e.timings, "schemeops_version": __version__}

@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from schemeops.cells import safe_cell
-from schemeops.effect.report import dependency_rows, effect_rows
+from schemeops.effect.report import baseline_span, dependency_rows, effect_rows, period_methods
 from schemeops.effect.run import run_effect
 from schemeops.engine.backends import connect_warehouse
 from schemeops.engine.fingerprint import warehouse_fingerprint
@@ -31,7 +31,9 @@ from schemeops.store.effect_models import (
     EFFECT_MONEY,
     EffectDependency,
     EffectEstimate,
+    EffectExclusion,
     EffectLine,
+    EffectPart,
 )
 from schemeops.store.models import Participant, Program
 
@@ -42,16 +44,28 @@ RESAMPLES, SEED = 1000, 0
 
 
 @dataclass(frozen=True)
+class PeriodNotes:
+    """How a period was measured: the side parts counted, and the participants and controls
+    left out because their sales jumped (sorted)."""
+
+    parts: list[str]
+    participants: list[str]
+    controls: list[str]
+
+
+@dataclass(frozen=True)
 class EffectView:
     """A version's newest estimate: the program's row per period (oldest first), the
-    participants' rows, the dependency rows (most dependent first) and the participants'
-    names."""
+    participants' rows, the dependency rows (most dependent first), the participants'
+    names, and how each period was measured (none on estimates stored before it was
+    kept)."""
 
     estimate: EffectEstimate
     program_rows: list[EffectLine]
     participant_rows: list[EffectLine]
     dependency: list[EffectDependency]
     names: dict[str, str]
+    notes: dict[dt.date, PeriodNotes]
 
 
 @dataclass(frozen=True)
@@ -102,15 +116,23 @@ def estimate(s: Session, app: App, actor: Actor, version_id: int) -> EffectEstim
                             resamples=RESAMPLES, seed=SEED)
     est = EffectEstimate(program_id=v.program_id, version_id=v.id, created_by=actor.user_id,
                          data_fingerprint=fingerprint, backend=app.backend,
-                         resamples=RESAMPLES, seed=SEED)
+                         resamples=RESAMPLES, seed=SEED, baseline_span=baseline_span(effect))
     s.add(est)
     s.flush()
     lines = effect_rows(effect)
     deps = dependency_rows(effect)
-    if lines:
-        s.execute(insert(EffectLine), [_line(est.id, r) for r in lines])
-    if deps:
-        s.execute(insert(EffectDependency), [_dependency(est.id, r) for r in deps])
+    methods = period_methods(effect)
+    parts = [{"estimate_id": est.id, "period_start": m.period_start, "part": part}
+             for m in methods for part in m.parts_counted]
+    left_out = [{"estimate_id": est.id, "period_start": m.period_start, "seller_id": seller,
+                 "side": side} for m in methods
+                for side, sellers in (("participant", m.jumped_participants),
+                                      ("control", m.jumped_controls)) for seller in sellers]
+    for model, rows in ((EffectLine, [_line(est.id, r) for r in lines]),
+                        (EffectDependency, [_dependency(est.id, r) for r in deps]),
+                        (EffectPart, parts), (EffectExclusion, left_out)):
+        if rows:
+            s.execute(insert(model), rows)
     whole = [r for r in lines if not r["participant_id"]]
     record(s, actor=actor.username, action="effect.estimated", subject_type="program_version",
            subject_id=v.id, details={"estimate": est.id, "fingerprint": fingerprint,
@@ -135,8 +157,26 @@ def version_effect(s: Session, actor: Actor, version_id: int) -> EffectView | No
     deps.sort(key=lambda d: -(d.dependency_index or Decimal(0)))  # stable: ids within ties
     names = dict(s.execute(select(Participant.participant_id, Participant.name).where(
         Participant.participant_id.in_([d.participant_id for d in deps]))).all())
-    return EffectView(est, [r for r in lines if not r.participant_id],
-                      [r for r in lines if r.participant_id], deps, names)
+    program_rows = [r for r in lines if not r.participant_id]
+    return EffectView(est, program_rows, [r for r in lines if r.participant_id], deps, names,
+                      _notes(s, est, [r.period_start for r in program_rows]))
+
+
+def _notes(s: Session, est: EffectEstimate, periods: list[dt.date]) -> dict[dt.date, PeriodNotes]:
+    """Each period's notes; none when the estimate predates them (no baseline span)."""
+    if est.baseline_span is None:
+        return {}
+    notes = {p: PeriodNotes([], [], []) for p in periods}
+    for period, part in s.execute(select(EffectPart.period_start, EffectPart.part).where(
+            EffectPart.estimate_id == est.id).order_by(EffectPart.part)):
+        notes.setdefault(period, PeriodNotes([], [], [])).parts.append(part)
+    for period, seller, side in s.execute(
+            select(EffectExclusion.period_start, EffectExclusion.seller_id,
+                   EffectExclusion.side).where(EffectExclusion.estimate_id == est.id)
+            .order_by(EffectExclusion.seller_id)):
+        note = notes.setdefault(period, PeriodNotes([], [], []))
+        (note.participants if side == "participant" else note.controls).append(seller)
+    return notes
 
 
 def _rank_key(r: Ranked) -> tuple:

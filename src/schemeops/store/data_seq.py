@@ -17,7 +17,8 @@ from schemeops.store.models import DataVersion
 UNCOUNTED = frozenset({"web_sessions", "sign_in_throttles", "audit_log", "audit_head",
                        "data_version", "explanation_lines", "kpi_results",
                        "component_results", "run_warnings", "effect_lines",
-                       "effect_dependency", "webhook_deliveries", "job_runs", "job_files"})
+                       "effect_dependency", "effect_parts", "effect_exclusions",
+                       "webhook_deliveries", "job_runs", "job_files"})
 
 #: The version as a scalar subquery, to add to another statement.
 DATA_SEQ = select(DataVersion.seq).where(DataVersion.id == 1).scalar_subquery()

@@ -37,6 +37,9 @@ class EffectEstimate(Base):
     backend: Mapped[str] = mapped_column(String(20))
     resamples: Mapped[int] = mapped_column(Integer)
     seed: Mapped[int] = mapped_column(Integer)
+    #: the baseline's months on each side of a period ("1"–"3", or "all"); None on
+    #: estimates stored before it was kept
+    baseline_span: Mapped[str | None] = mapped_column(String(8), nullable=True)
     version: Mapped[ProgramVersion] = relationship()
     author: Mapped[User] = relationship()
 
@@ -94,3 +97,29 @@ class EffectDependency(_EffectRow, Base):
     previous_index: Mapped[Decimal | None] = mapped_column(Exact)
     index_change: Mapped[Decimal | None] = mapped_column(Exact)
     trend: Mapped[str] = mapped_column(String(10))
+
+
+class EffectPart(Base):
+    """A side part (halo, dip, cannibalised) counted in a period's net because it stood out
+    of the market's moves; a period without a row counted none."""
+
+    __tablename__ = "effect_parts"
+    __table_args__ = (Index(None, "estimate_id", "period_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estimate_id: Mapped[int] = mapped_column(ForeignKey("effect_estimates.id"))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    part: Mapped[str] = mapped_column(String(20))
+
+
+class EffectExclusion(Base):
+    """A seller left out of a period's measurement because its sales jumped: a participant
+    out of the program's lift (`side` participant) or a control out of the controls and the
+    season index (`side` control)."""
+
+    __tablename__ = "effect_exclusions"
+    __table_args__ = (Index(None, "estimate_id", "period_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estimate_id: Mapped[int] = mapped_column(ForeignKey("effect_estimates.id"))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    seller_id: Mapped[str] = mapped_column(String(80))
+    side: Mapped[str] = mapped_column(String(12))
