@@ -99,27 +99,27 @@ class EffectDependency(_EffectRow, Base):
     trend: Mapped[str] = mapped_column(String(10))
 
 
-class EffectPart(Base):
+class _PeriodRow:
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estimate_id: Mapped[int] = mapped_column(ForeignKey("effect_estimates.id"))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+
+
+class EffectPart(_PeriodRow, Base):
     """A side part (halo, dip, cannibalised) counted in a period's net because it stood out
     of the market's moves; a period without a row counted none."""
 
     __tablename__ = "effect_parts"
     __table_args__ = (Index(None, "estimate_id", "period_start"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    estimate_id: Mapped[int] = mapped_column(ForeignKey("effect_estimates.id"))
-    period_start: Mapped[dt.date] = mapped_column(Date)
     part: Mapped[str] = mapped_column(String(20))
 
 
-class EffectExclusion(Base):
+class EffectExclusion(_PeriodRow, Base):
     """A seller left out of a period's measurement because its sales jumped: a participant
     out of the program's lift (`side` participant) or a control out of the controls and the
     season index (`side` control)."""
 
     __tablename__ = "effect_exclusions"
     __table_args__ = (Index(None, "estimate_id", "period_start"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    estimate_id: Mapped[int] = mapped_column(ForeignKey("effect_estimates.id"))
-    period_start: Mapped[dt.date] = mapped_column(Date)
     seller_id: Mapped[str] = mapped_column(String(80))
     side: Mapped[str] = mapped_column(String(12))
