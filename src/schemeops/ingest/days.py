@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
-import sqlglot as sg
 
 from schemeops.engine.data import DAY, DAYS_TABLE, RECORDED_MONEY
 from schemeops.engine.kpis.history import day_totals
+from schemeops.ingest.target import table_sql
 
 _SCHEMA = {"distributor_id": "string", "outlet_id": "string", "invoice_date": "date",
            "net_amount": RECORDED_MONEY, "returned": RECORDED_MONEY}
@@ -49,8 +49,7 @@ def update_days(ib: ibis.BaseBackend, batch: ir.Table,
         net_amount=both.net_amount.sum().cast(_SCHEMA["net_amount"]),
         returned=both.returned.sum().cast(_SCHEMA["returned"]))
     merged = ib.create_table(_MERGED, merged, temp=True, overwrite=True)
-    catalog, db = database or (None, None)
-    target = sg.table(DAYS_TABLE, db=db, catalog=catalog, quoted=True).sql("duckdb")
+    target = table_sql(DAYS_TABLE, database)
     on = " AND ".join(f'd."{k}" = b."{k}"' for k in DAY)
     ib.con.execute(f'DELETE FROM {target} AS d USING "{_BATCH}" AS b WHERE {on} AND '
                    f'd."invoice_date" BETWEEN (SELECT min("invoice_date") FROM "{_BATCH}") '

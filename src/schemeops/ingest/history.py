@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
-import sqlglot as sg
 
 from schemeops.ingest.named import update_named
+from schemeops.ingest.target import table_sql
 
 #: The warehouse table holding the state.
 HISTORY_TABLE = "_history"
@@ -150,11 +150,6 @@ def touched_keys(batch: ir.Table, sales: ir.Table) -> ir.Table:
     return ibis.union(own, named, distinct=True)
 
 
-def _target(name: str, database: tuple[str, str] | None) -> str:
-    catalog, db = database or (None, None)
-    return sg.table(name, db=db, catalog=catalog, quoted=True).sql("duckdb")
-
-
 def update_history(ib: ibis.BaseBackend, batch: ir.Table, *, load_id: int,
                    database: tuple[str, str] | None = None) -> int:
     """Bring the state up to date with `batch` (lines just inserted into the warehouse's
@@ -206,7 +201,7 @@ def _replace_rows(ib: ibis.BaseBackend, sales: ir.Table, keys: ir.Table | None,
     on = " AND ".join(f'h."{k}" = k."{k}"' for k in KEY)
     for name, rows in ((HISTORY_TABLE, new), (UNBILLED_TABLE, unbilled_rows(sales, keys, inv))):
         if keys is not None:
-            ib.con.execute(f'DELETE FROM {_target(name, database)} AS h USING "{_TOUCHED}" '
+            ib.con.execute(f'DELETE FROM {table_sql(name, database)} AS h USING "{_TOUCHED}" '
                            f"AS k WHERE {on}")
         ib.insert(name, rows, database=database)
     update_named(ib, inv, batch, touched=None if keys is None else _TOUCHED,

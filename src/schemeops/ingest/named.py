@@ -12,13 +12,9 @@ import sqlglot as sg
 
 from schemeops.engine.data import NAMED_TABLE, RECORDED_MONEY, RETURNS_TABLE
 from schemeops.engine.kpis.history import INVOICE, returns_by_day
+from schemeops.ingest.target import table_sql
 
 _MERGED = "_merged_returns"
-
-
-def _target(name: str, database: tuple[str, str] | None) -> str:
-    catalog, db = database or (None, None)
-    return sg.table(name, db=db, catalog=catalog, quoted=True).sql("duckdb")
 
 
 def _named(inv: ir.Table, returns: ir.Table) -> ir.Table:
@@ -44,13 +40,13 @@ def update_named(ib: ibis.BaseBackend, inv: ir.Table, batch: ir.Table, *,
     both = ibis.union(old, returns_by_day(batch), distinct=False)
     merged = ib.create_table(_MERGED, both.group_by(["ref", "returned_on"]).agg(
         returned=both.returned.sum().cast(RECORDED_MONEY)), temp=True, overwrite=True)
-    ib.con.execute(f"DELETE FROM {_target(RETURNS_TABLE, database)}")
+    ib.con.execute(f"DELETE FROM {table_sql(RETURNS_TABLE, database)}")
     ib.insert(RETURNS_TABLE, merged, database=database)
     # every named invoice of the touched keys again: those a batch line adds to, and
     # those a batch return names, are all there
     k = sg.to_identifier(touched, quoted=True).sql("duckdb")
     ib.con.execute(
-        f"DELETE FROM {_target(NAMED_TABLE, database)} AS n USING {k} AS k "
+        f"DELETE FROM {table_sql(NAMED_TABLE, database)} AS n USING {k} AS k "
         "WHERE n.distributor_id = k.distributor_id AND n.outlet_id = k.outlet_id "
         "AND date_trunc('month', n.invoice_date) = k.month")
     ib.insert(NAMED_TABLE, _named(inv, ib.table(RETURNS_TABLE, database=database)),

@@ -23,6 +23,7 @@ from schemeops.engine.fingerprint import table_digest
 from schemeops.engine.kpis.history import named_invoices, returns_by_day
 from schemeops.ingest.days import ensure_days
 from schemeops.ingest.history import ensure_history
+from schemeops.ingest.target import table_sql
 from schemeops.schema import TABLES, Table
 
 LOADS_TABLE = "_loads"
@@ -61,8 +62,7 @@ def _add_new_columns(ib: ibis.BaseBackend, t: Table,
     """Add the optional columns the contract gained since this warehouse was made (e.g.
     sales.entered_on), empty on the rows already there."""
     have = set(ib.table(t.name, database=database).columns)
-    catalog, db = database or (None, None)
-    target = sg.table(t.name, db=db, catalog=catalog, quoted=True).sql("duckdb")
+    target = table_sql(t.name, database)
     for c in t.columns:
         if c.name not in have and not c.required:
             ib.con.execute(f"ALTER TABLE {target} ADD COLUMN "
@@ -122,8 +122,7 @@ def _digest_row(ib: ibis.BaseBackend, name: str, t: ir.Table) -> dict:
 def _replace_digests(ib: ibis.BaseBackend, rows: list[dict],
                      database: tuple[str, str] | None) -> None:
     names = [r["table"] for r in rows]
-    catalog, db = database or (None, None)
-    target = sg.table(DIGESTS_TABLE, db=db, catalog=catalog, quoted=True).sql("duckdb")
+    target = table_sql(DIGESTS_TABLE, database)
     ib.con.execute(f'DELETE FROM {target} WHERE "table" IN ({", ".join("?" * len(names))})',
                    names)
     ib.insert(DIGESTS_TABLE, pa.Table.from_pylist(
