@@ -109,6 +109,18 @@ def warm_cache(path: Path) -> None:
             pass
 
 
+def engine_argv(programs: Path, warehouse: Path, work: Path, label: str = ENGINE,
+                *options: str) -> list[str]:
+    """`schemeops calc` of `programs` on `warehouse` into WORK/<label>."""
+    return schemeops_argv("calc", "-p", str(programs), "-w", str(warehouse),
+                          "-o", str(output_folder(work, label)), *options)
+
+
+def sql_argv(warehouse: Path, work: Path) -> list[str]:
+    """The hand-written SQL baseline on `warehouse` into WORK/sql."""
+    return python_argv("benchmarks.sql_baseline", str(warehouse), str(output_folder(work, SQL)))
+
+
 def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False,
                repeat: int = 1, reference: Path | None = None,
                programs: Path | None = None) -> list[Measurement]:
@@ -127,19 +139,16 @@ def bench_calc(lines: int, *, data: Path, work: Path, skip_pandas: bool = False,
     warm_cache(warehouse)
     work = work.resolve()
     mine = PROGRAMS if programs is None else programs.resolve()
-    runs = [(ENGINE, schemeops_argv("calc", "-p", str(mine), "-w", str(warehouse),
-                                    "-o", str(output_folder(work, ENGINE))))]
+    runs = [(ENGINE, engine_argv(mine, warehouse, work))]
     if not skip_pandas:
         runs.append((PANDAS, python_argv("benchmarks.pandas_baseline", str(warehouse),
                                          str(output_folder(work, PANDAS)))))
-    runs.append((SQL, python_argv("benchmarks.sql_baseline", str(warehouse),
-                                  str(output_folder(work, SQL)))))
+    runs.append((SQL, sql_argv(warehouse, work)))
     envs: dict[str, dict[str, str]] = {}
     if reference is not None:
         reference = _reference_checkout(reference)
-        runs.append((REFERENCE, schemeops_argv(
-            "calc", "-p", str(reference / PROGRAMS), "-w", str(warehouse),
-            "-o", str(output_folder(work, REFERENCE)))))
+        runs.append((REFERENCE, engine_argv(reference / PROGRAMS, warehouse, work,
+                                            REFERENCE)))
         envs[REFERENCE] = {"PYTHONPATH": str(reference / "src")}
     return in_turns([(label, argv, root if label != REFERENCE else reference,
                       envs.get(label)) for label, argv in runs], repeat)

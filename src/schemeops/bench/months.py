@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from schemeops.bench.calc import ENGINE, SQL, in_turns, output_folder, warm_cache
+from schemeops.bench.calc import ENGINE, SQL, engine_argv, in_turns, sql_argv, warm_cache
 from schemeops.bench.measure import Measurement, measure, python_argv, schemeops_argv
 
 #: The tables that arrive month by month, with the date that files a row under its month.
@@ -121,8 +121,5 @@ def calc_month(warehouse: Path, work: Path, *, root: Path, programs: Path,
     WORK/engine and WORK/sql)."""
     warm_cache(warehouse)
     cap = [] if memory_limit is None else ["--memory-limit", memory_limit]
-    return in_turns([
-        (ENGINE, schemeops_argv("calc", "-p", str(programs), "-w", str(warehouse),
-                                "-o", str(output_folder(work, ENGINE)), *cap), root, None),
-        (SQL, python_argv("benchmarks.sql_baseline", str(warehouse),
-                          str(output_folder(work, SQL))), root, None)], repeat)
+    return in_turns([(ENGINE, engine_argv(programs, warehouse, work, ENGINE, *cap), root, None),
+                     (SQL, sql_argv(warehouse, work), root, None)], repeat)
